@@ -1,0 +1,87 @@
+/**
+ * Every setting, read once from the environment and validated with one zod schema.
+ * A wrong value stops the process with a one-line error naming the variable.
+ * Temporal connection settings come from the standard TEMPORAL_* variables (and the
+ * Temporal CLI's config file) through @temporalio/envconfig, so the CLI and this project agree.
+ */
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { z } from 'zod';
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'expected host:port, e.g. localhost:7233');
+
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const ConfigSchema = z.object({
+  TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Order workflows, the poller, the ack batcher and OMS activities. */
+  TASK_QUEUE: z.string().min(1).default('fb-orders'),
+  /** Graph activities only: one task-queue-wide rate limit covers every worker (Meta's limit is global). */
+  GRAPH_TASK_QUEUE: z.string().min(1).default('fb-graph'),
+  GRAPH_MAX_CALLS_PER_SECOND: z.coerce.number().positive().default(50),
+
+  META_GRAPH_URL: z.url().default('http://127.0.0.1:8787'),
+  META_API_VERSION: z.string().regex(/^v\d+\.0$/, 'expected e.g. v22.0').default('v22.0'),
+  META_ACCESS_TOKEN: z.string().min(1).default('sandbox-token'),
+  META_APP_SECRET: z.string().min(1).optional(),
+  META_CMS_ID: z.string().regex(/^\d+$/, 'expected the numeric commerce account id').default('1000000000000001'),
+  META_TIMEOUT_MS: intFrom(100, 120_000).default(15_000),
+
+  ACK_MODE: z.enum(['bulk', 'single']).default('bulk'),
+  POLL_INTERVAL_MINUTES: intFrom(1, 15).default(5),
+  RETURN_WINDOW_DAYS: intFrom(0, 365).default(30),
+
+  OMS_ADAPTER: z.enum(['reference', 'http']).default('reference'),
+  OMS_DATA_DIR: z.string().min(1).default('.data/oms'),
+  OMS_WEBHOOK_URL: z.url().optional(),
+  OMS_WEBHOOK_SECRET: z.string().min(16).optional(),
+
+  METRICS_PORT: intFrom(0, 65535).default(9464),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type AppConfig = z.infer<typeof ConfigSchema>;
+
+/** Thrown for a bad setting; its message is one line that names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Names whose values must never be echoed back in an error. */
+const SECRET_VARIABLES = new Set(['META_ACCESS_TOKEN', 'META_APP_SECRET', 'OMS_WEBHOOK_SECRET', 'TEMPORAL_API_KEY']);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(env[name]);
+    throw new ConfigError(`Invalid setting ${name}=${shown}: ${issue.message}`);
+  }
+  const config = parsed.data;
+  if (config.OMS_ADAPTER === 'http' && (!config.OMS_WEBHOOK_URL || !config.OMS_WEBHOOK_SECRET)) {
+    throw new ConfigError('OMS_ADAPTER=http needs OMS_WEBHOOK_URL and OMS_WEBHOOK_SECRET (at least 16 characters)');
+  }
+  return config;
+}
+
+/**
+ * Connection options for Client and NativeConnection. envconfig reads TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE and the CLI's config file.
+ */
+export function temporalConnectConfig(env: NodeJS.ProcessEnv = process.env) {
+  // Validate first so a typo gives our one-line error, not a gRPC stack trace later.
+  const address = hostPort.default('localhost:7233').safeParse(env.TEMPORAL_ADDRESS);
+  if (!address.success) {
+    throw new ConfigError(`Invalid setting TEMPORAL_ADDRESS=${JSON.stringify(env.TEMPORAL_ADDRESS)}: ${address.error.issues[0]!.message}`);
+  }
+  const { connectionOptions, namespace } = loadClientConnectConfig({
+    overrideEnvVars: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+  });
+  return {
+    connectionOptions: { ...connectionOptions, address: connectionOptions.address ?? address.data },
+    namespace: namespace ?? 'default',
+  };
+}

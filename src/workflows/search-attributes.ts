@@ -1,0 +1,28 @@
+/**
+ * Custom search attributes: what an operator filters on in the Web UI or with
+ * `temporal workflow list --query`. Registered on the dev server at start-up (src/temporal/dev-server.ts);
+ * on a real cluster, register them once with `temporal operator search-attribute create`.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Meta's order state: FB_PROCESSING, CREATED, IN_PROGRESS, COMPLETED, CANCELLED. */
+export const FB_ORDER_STATE = defineSearchAttributeKey('FbOrderState', SearchAttributeType.KEYWORD);
+/** Where our workflow is in its own lifecycle (see OrderPhase). */
+export const FB_ORDER_PHASE = defineSearchAttributeKey('FbOrderPhase', SearchAttributeType.KEYWORD);
+/** facebook | instagram */
+export const FB_CHANNEL = defineSearchAttributeKey('FbChannel', SearchAttributeType.KEYWORD);
+/** The OMS's own order number, as acknowledged to Meta. */
+export const FB_MERCHANT_ORDER_REF = defineSearchAttributeKey('FbMerchantOrderRef', SearchAttributeType.KEYWORD);
+/** True while the order waits for an operator (`retry` Update) or is stuck in FB_PROCESSING past 24 h. */
+export const FB_NEEDS_ATTENTION = defineSearchAttributeKey('FbNeedsAttention', SearchAttributeType.BOOL);
+/** The commerce account (cms id) the order belongs to. */
+export const FB_CMS_ID = defineSearchAttributeKey('FbCmsId', SearchAttributeType.KEYWORD);
+
+export const ALL_SEARCH_ATTRIBUTES = [
+  FB_ORDER_STATE,
+  FB_ORDER_PHASE,
+  FB_CHANNEL,
+  FB_MERCHANT_ORDER_REF,
+  FB_NEEDS_ATTENTION,
+  FB_CMS_ID,
+];

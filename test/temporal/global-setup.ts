@@ -1,0 +1,51 @@
+/**
+ * One Temporal dev server for the whole vitest run, with the project's search attributes
+ * registered, and the product's workflow code bundled once. Test files read both through
+ * `inject('temporalAddress')` / `inject('workflowBundlePath')` (see test/temporal/harness.ts).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
+import { workflowsPath } from '../../src/temporal/paths.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalNamespace: string;
+    workflowBundlePath: string;
+  }
+}
+
+let server: DevServer | undefined;
+let bundleDir: string | undefined;
+
+export async function setup(project: TestProject) {
+  server = await startDevServer();
+  console.log(`[global-setup] Temporal dev server at ${server.address}, using ${server.cliDescription}`);
+  const started = Date.now();
+  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger });
+  bundleDir = mkdtempSync(join(tmpdir(), 'fb-orders-bundle-'));
+  const workflowBundlePath = join(bundleDir, 'workflows.js');
+  writeFileSync(workflowBundlePath, code);
+  console.log(`[global-setup] workflow code bundled once in ${Date.now() - started} ms`);
+  project.provide('temporalAddress', server.address);
+  project.provide('temporalNamespace', server.namespace);
+  project.provide('workflowBundlePath', workflowBundlePath);
+}
+
+export async function teardown() {
+  await server?.stop();
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

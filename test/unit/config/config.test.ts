@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig, temporalConnectConfig } from '../../../src/config.js';
+
+describe('loadConfig', () => {
+  test('defaults describe the embedded local run', () => {
+    const config = loadConfig({});
+    expect(config.TEMPORAL_ADDRESS).toBe('localhost:7233');
+    expect(config.META_GRAPH_URL).toBe('http://127.0.0.1:8787');
+    expect(config.ACK_MODE).toBe('bulk');
+    expect(config.POLL_INTERVAL_MINUTES).toBe(5);
+    expect(config.RETURN_WINDOW_DAYS).toBe(30);
+  });
+
+  test('a wrong setting gives one line naming the variable', () => {
+    expect(() => loadConfig({ TEMPORAL_ADDRESS: 'not-a-host:abc' })).toThrow(
+      /^Invalid setting TEMPORAL_ADDRESS="not-a-host:abc": expected host:port/,
+    );
+    expect(() => loadConfig({ POLL_INTERVAL_MINUTES: '30' })).toThrow(/POLL_INTERVAL_MINUTES="30"/);
+    expect(() => loadConfig({ ACK_MODE: 'sometimes' })).toThrow(ConfigError);
+  });
+
+  test('secret values are never echoed in the error', () => {
+    let message = '';
+    try {
+      loadConfig({ OMS_WEBHOOK_SECRET: 'short-s3cret' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('OMS_WEBHOOK_SECRET=(hidden)');
+    expect(message).not.toContain('short-s3cret');
+  });
+
+  test('the http OMS adapter requires its URL and secret', () => {
+    expect(() => loadConfig({ OMS_ADAPTER: 'http' })).toThrow(/OMS_WEBHOOK_URL and OMS_WEBHOOK_SECRET/);
+  });
+});
+
+describe('temporalConnectConfig', () => {
+  test('reads TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE through envconfig', () => {
+    const { connectionOptions, namespace } = temporalConnectConfig({
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_NAMESPACE: 'shops',
+      TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
+    });
+    expect(connectionOptions.address).toBe('temporal.internal:7233');
+    expect(namespace).toBe('shops');
+  });
+
+  test('rejects a malformed address with a one-line error', () => {
+    expect(() => temporalConnectConfig({ TEMPORAL_ADDRESS: 'not-a-host:abc' })).toThrow(
+      'Invalid setting TEMPORAL_ADDRESS="not-a-host:abc": expected host:port, e.g. localhost:7233',
+    );
+  });
+});
+
+test('the worker refuses to start on a wrong setting and prints exactly one line', () => {
+  let stderr = '';
+  let status = 0;
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      env: { ...process.env, TEMPORAL_ADDRESS: 'not-a-host:abc' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+  } catch (err) {
+    const failure = err as { status: number; stderr: Buffer };
+    status = failure.status;
+    stderr = failure.stderr.toString();
+  }
+  expect(status).toBe(78);
+  expect(stderr.trim().split('\n')).toEqual([
+    'Invalid setting TEMPORAL_ADDRESS="not-a-host:abc": expected host:port, e.g. localhost:7233',
+  ]);
+});
