@@ -1,1 +1,2 @@
-export {};
+// Every workflow the worker registers.
+export { orderWorkflow } from './order.js';

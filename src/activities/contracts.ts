@@ -1,0 +1,77 @@
+/**
+ * The activities' signatures, shared by their implementations and by workflow code (which may only
+ * `import type` from here). Graph activities run on the Graph task queue; OMS activities on the
+ * order task queue.
+ */
+import type { RefundPlan, UnitLine } from '../domain/ledger.js';
+import type { Money } from '../domain/money.js';
+import type { Channel, ExternalChange, OmsPort, OpsNotification } from '../oms/port.js';
+import type { MetaOrderState, OrderSnapshot } from '../workflows/order-state.js';
+
+export interface ShipItemsInput {
+  orderId: string;
+  requestId: string;
+  items: UnitLine[];
+  carrier: string;
+  trackingNumber: string;
+  shippingMethodName?: string | undefined;
+}
+
+export interface CancelItemsInput {
+  orderId: string;
+  requestId: string;
+  reasonCode: string;
+  reasonDescription?: string | undefined;
+  restock: boolean;
+  /** Undefined cancels the whole order. */
+  items?: UnitLine[] | undefined;
+}
+
+export interface RefundItemsInput {
+  orderId: string;
+  requestId: string;
+  reasonCode: string;
+  reasonText?: string | undefined;
+  plan: RefundPlan;
+}
+
+export interface UpdateTrackingInput {
+  orderId: string;
+  requestId: string;
+  shipmentRequestId: string;
+  carrier: string;
+  trackingNumber: string;
+}
+
+export interface BulkAckOrder {
+  orderId: string;
+  merchantOrderReference: string;
+}
+
+export type BulkAckOutcome = { orderId: string; acknowledged: true; state: MetaOrderState } | { orderId: string; acknowledged: false; reason: string };
+
+export interface GraphActivities {
+  fetchOrderSnapshot(orderId: string): Promise<OrderSnapshot>;
+  /** Reads the buyer and address from Meta and creates the pending OMS order in one step, so buyer data never enters workflow history. */
+  createPendingOmsOrder(input: { orderId: string; channel: Channel }): Promise<{ merchantOrderReference: string }>;
+  acknowledgeOrder(input: { orderId: string; merchantOrderReference: string }): Promise<{ state: MetaOrderState }>;
+  acknowledgeOrders(input: { cmsId: string; orders: BulkAckOrder[] }): Promise<BulkAckOutcome[]>;
+  shipItems(input: ShipItemsInput): Promise<void>;
+  updateTracking(input: UpdateTrackingInput): Promise<void>;
+  cancelItems(input: CancelItemsInput): Promise<void>;
+  refundItems(input: RefundItemsInput): Promise<void>;
+}
+
+export interface OmsActivities {
+  reserveInventory: OmsPort['reserveInventory'];
+  releaseInventory: OmsPort['releaseInventory'];
+  markProcessing: OmsPort['markProcessing'];
+  recordShipment: OmsPort['recordShipment'];
+  recordCancellation: OmsPort['recordCancellation'];
+  recordRefund: OmsPort['recordRefund'];
+  markCompleted: OmsPort['markCompleted'];
+  notifyExternalChange(change: ExternalChange): Promise<void>;
+  notifyOps(notification: OpsNotification): Promise<void>;
+}
+
+export type { Money };

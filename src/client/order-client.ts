@@ -1,0 +1,152 @@
+/**
+ * The typed client OMS code uses to drive orders: ship, cancel, refund, updateTracking, retry,
+ * read an order's state, list orders. Usable from any Node service with a Temporal connection.
+ *
+ *   const orders = new OrderClient(new Client({ connection }));
+ *   await orders.ship('1234', { requestId: 'shp-991', carrier: 'UPS', trackingNumber: '1Z...' });
+ *
+ * Commands are checked here with the same schemas the workflow uses, then sent as Updates whose id
+ * derives from `requestId`: sending the same command again (a retry after a timeout, a redelivered
+ * message) returns the first outcome and never ships twice.
+ */
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { parseCommand, type CancelCommand, type CommandKind, type RefundCommand, type RetryCommand, type ShipCommand, type UpdateTrackingCommand } from '../domain/commands.js';
+import {
+  cancelSignal,
+  cancelUpdate,
+  commandUpdateId,
+  orderWorkflowId,
+  refundSignal,
+  refundUpdate,
+  retryUpdate,
+  shipSignal,
+  shipUpdate,
+  stateQuery,
+  updateTrackingSignal,
+  updateTrackingUpdate,
+} from '../workflows/messages.js';
+import type { CommandOutcome, MetaOrderState, OrderPhase, OrderWorkflowState } from '../workflows/order-state.js';
+import { FB_CHANNEL, FB_MERCHANT_ORDER_REF, FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../workflows/search-attributes.js';
+import { OrderCommandRejectedError, OrderNotFoundError } from './errors.js';
+
+export interface OrderSummary {
+  orderId: string;
+  workflowId: string;
+  status: string;
+  metaState?: string | undefined;
+  phase?: string | undefined;
+  channel?: string | undefined;
+  merchantOrderReference?: string | undefined;
+  needsAttention: boolean;
+}
+
+export interface ListOrdersFilter {
+  metaState?: MetaOrderState;
+  phase?: OrderPhase;
+  needsAttention?: boolean;
+  /** Only open (running) workflows. */
+  openOnly?: boolean;
+  limit?: number;
+}
+
+const UPDATES = { ship: shipUpdate, cancel: cancelUpdate, refund: refundUpdate, updateTracking: updateTrackingUpdate, retry: retryUpdate } as const;
+
+export class OrderClient {
+  constructor(private readonly client: Client) {}
+
+  ship(orderId: string, command: ShipCommand): Promise<CommandOutcome> {
+    return this.execute(orderId, 'ship', command);
+  }
+
+  cancel(orderId: string, command: CancelCommand): Promise<CommandOutcome> {
+    return this.execute(orderId, 'cancel', command);
+  }
+
+  refund(orderId: string, command: RefundCommand): Promise<CommandOutcome> {
+    return this.execute(orderId, 'refund', command);
+  }
+
+  updateTracking(orderId: string, command: UpdateTrackingCommand): Promise<CommandOutcome> {
+    return this.execute(orderId, 'updateTracking', command);
+  }
+
+  /** Resumes an order in NEEDS_ATTENTION once the cause (a token, a permission, the OMS) is fixed. */
+  retry(orderId: string, command: RetryCommand): Promise<CommandOutcome> {
+    return this.execute(orderId, 'retry', command);
+  }
+
+  /**
+   * Fire-and-forget variants for code that cannot wait (a queue consumer): same checks, same keys.
+   * The outcome, or the reason for a rejection, appears in `getState` and reaches the OMS as an event.
+   */
+  async send(orderId: string, kind: Exclude<CommandKind, 'retry'>, command: ShipCommand | CancelCommand | RefundCommand | UpdateTrackingCommand): Promise<void> {
+    this.check(orderId, kind, command);
+    const signal = { ship: shipSignal, cancel: cancelSignal, refund: refundSignal, updateTracking: updateTrackingSignal }[kind];
+    await this.handle(orderId).signal(signal as typeof shipSignal, command as ShipCommand).catch((err) => this.rethrow(orderId, kind, err));
+  }
+
+  async getState(orderId: string): Promise<OrderWorkflowState> {
+    try {
+      return await this.handle(orderId).query(stateQuery);
+    } catch (err) {
+      return this.rethrow(orderId, 'state', err);
+    }
+  }
+
+  /** Orders by Meta state, phase or attention flag, through Temporal visibility. */
+  async list(filter: ListOrdersFilter = {}): Promise<OrderSummary[]> {
+    const clauses = [`WorkflowType = 'orderWorkflow'`];
+    if (filter.metaState) clauses.push(`${FB_ORDER_STATE.name} = '${filter.metaState}'`);
+    if (filter.phase) clauses.push(`${FB_ORDER_PHASE.name} = '${filter.phase}'`);
+    if (filter.needsAttention !== undefined) clauses.push(`${FB_NEEDS_ATTENTION.name} = ${filter.needsAttention}`);
+    if (filter.openOnly) clauses.push(`ExecutionStatus = 'Running'`);
+    const out: OrderSummary[] = [];
+    for await (const wf of this.client.workflow.list({ query: clauses.join(' AND ') })) {
+      const attrs = wf.typedSearchAttributes;
+      out.push({
+        orderId: wf.workflowId.replace(/^fb-order-/, ''),
+        workflowId: wf.workflowId,
+        status: wf.status.name,
+        metaState: attrs.get(FB_ORDER_STATE),
+        phase: attrs.get(FB_ORDER_PHASE),
+        channel: attrs.get(FB_CHANNEL),
+        merchantOrderReference: attrs.get(FB_MERCHANT_ORDER_REF),
+        needsAttention: attrs.get(FB_NEEDS_ATTENTION) ?? false,
+      });
+      if (filter.limit && out.length >= filter.limit) break;
+    }
+    return out;
+  }
+
+  private handle(orderId: string) {
+    return this.client.workflow.getHandle(orderWorkflowId(orderId));
+  }
+
+  private check(orderId: string, kind: CommandKind, command: unknown): void {
+    const parsed = parseCommand(kind, command);
+    if (!parsed.ok) throw new OrderCommandRejectedError(orderId, kind, parsed.reason, 'validation');
+  }
+
+  private async execute(orderId: string, kind: CommandKind, command: { requestId: string }): Promise<CommandOutcome> {
+    this.check(orderId, kind, command);
+    try {
+      return await this.handle(orderId).executeUpdate(UPDATES[kind] as typeof shipUpdate, {
+        args: [command as ShipCommand],
+        updateId: commandUpdateId(kind, command.requestId),
+      });
+    } catch (err) {
+      return this.rethrow(orderId, kind, err);
+    }
+  }
+
+  private rethrow(orderId: string, command: string, err: unknown): never {
+    if (err instanceof WorkflowNotFoundError) throw new OrderNotFoundError(orderId);
+    if (err instanceof WorkflowUpdateFailedError) {
+      const cause = err.cause;
+      const fromMeta = cause instanceof ApplicationFailure && cause.type === 'CommandRejectedByMeta';
+      throw new OrderCommandRejectedError(orderId, command, cause?.message ?? err.message, fromMeta ? 'meta' : 'validation');
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Every message an order workflow understands, defined once and shared by the workflow, the typed
+ * client (src/client) and the poller / ack batcher workflows.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CancelCommand, CommandKind, RefundCommand, RetryCommand, ShipCommand, UpdateTrackingCommand } from '../domain/commands.js';
+import type { CommandOutcome, OrderSnapshot, OrderWorkflowState } from './order-state.js';
+
+// --- Updates: OMS commands that wait for Meta's answer. Validators reject bad input before history.
+export const shipUpdate = defineUpdate<CommandOutcome, [ShipCommand]>('ship');
+export const cancelUpdate = defineUpdate<CommandOutcome, [CancelCommand]>('cancel');
+export const refundUpdate = defineUpdate<CommandOutcome, [RefundCommand]>('refund');
+export const updateTrackingUpdate = defineUpdate<CommandOutcome, [UpdateTrackingCommand]>('updateTracking');
+/** Resumes an order that is in NEEDS_ATTENTION after the operator fixed the cause. */
+export const retryUpdate = defineUpdate<CommandOutcome, [RetryCommand]>('retry');
+
+// --- The same commands as signals, for OMS code that cannot wait (a queue consumer, say).
+// Same handler, same keys; a rejected signal is recorded in the state and reported to the OMS.
+export const shipSignal = defineSignal<[ShipCommand]>('shipSignal');
+export const cancelSignal = defineSignal<[CancelCommand]>('cancelSignal');
+export const refundSignal = defineSignal<[RefundCommand]>('refundSignal');
+export const updateTrackingSignal = defineSignal<[UpdateTrackingCommand]>('updateTrackingSignal');
+
+// --- From the poller: Meta changed this order (or we were just started for it).
+export const orderUpdatedSignal = defineSignal<[OrderUpdatedNotice]>('orderUpdated');
+// --- From the ack batcher: the outcome of this order's bulk acknowledgement.
+export const ackResultSignal = defineSignal<[AckResult]>('ackResult');
+
+export const stateQuery = defineQuery<OrderWorkflowState>('state');
+
+export interface OrderUpdatedNotice {
+  state: OrderSnapshot['state'];
+  lastUpdated: string;
+}
+
+export type AckResult =
+  | { orderId: string; acknowledged: true; state: OrderSnapshot['state'] }
+  | { orderId: string; acknowledged: false; reason: string };
+
+/** Update ids derive from the caller's requestId, so Temporal itself answers a repeat once. */
+export function commandUpdateId(kind: CommandKind, requestId: string): string {
+  return `${kind}-${requestId}`;
+}
+
+export function orderWorkflowId(orderId: string): string {
+  return `fb-order-${orderId}`;
+}

@@ -1,0 +1,104 @@
+/**
+ * The order workflow's state: what the `state` query returns and what continue-as-new carries.
+ * Plain serialisable data, no secrets and no buyer personal data (names, addresses and e-mails go
+ * straight from Meta to the OMS inside one activity and never enter workflow history).
+ */
+import type { CommandKind } from '../domain/commands.js';
+import type { Ledger, UnitLine } from '../domain/ledger.js';
+import type { Money } from '../domain/money.js';
+import type { Channel } from '../oms/port.js';
+
+/** Meta's order states, plus what we saw when an order was cancelled before release. */
+export type MetaOrderState = 'FB_PROCESSING' | 'CREATED' | 'IN_PROGRESS' | 'COMPLETED';
+
+/** Where the workflow is in its own lifecycle. */
+export type OrderPhase =
+  | 'AWAITING_RELEASE' // FB_PROCESSING: inventory reserved, waiting for Meta to release the order
+  | 'ACKNOWLEDGING' // CREATED: pending order in the OMS, acknowledgement in flight
+  | 'IN_PROGRESS' // acknowledged: serving ship / cancel / refund commands
+  | 'RETURN_WINDOW' // every unit shipped or cancelled: open for refunds until the window closes
+  | 'CANCELLED' // cancelled before release, or every unit cancelled: ends
+  | 'CLOSED'; // return window over: ends
+
+/** The part of a Meta order the workflow keeps (no buyer fields). */
+export interface OrderSnapshot {
+  id: string;
+  state: MetaOrderState;
+  /** ISO 8601, from Meta. */
+  created: string;
+  lastUpdated: string;
+  channel?: Channel | undefined;
+  merchantOrderId?: string | undefined;
+  items: {
+    itemId: string;
+    retailerId: string;
+    productId?: string | undefined;
+    productName?: string | undefined;
+    quantity: number;
+    pricePerUnit: Money;
+    /** Meta's per-item counts, when requested. */
+    status?: { inProgress: number; fulfilled: number; cancelled: number } | undefined;
+  }[];
+  shippingPaid?: Money | undefined;
+}
+
+export interface CommandOutcome {
+  kind: CommandKind;
+  requestId: string;
+  /** Stable text of the command, so a reused requestId with other content is refused. */
+  fingerprint: string;
+  appliedAt: string;
+  /** What Meta confirmed, in short. */
+  summary: string;
+  metaState: MetaOrderState;
+}
+
+export interface RejectedSignal {
+  kind: CommandKind;
+  requestId: string;
+  reason: string;
+  at: string;
+}
+
+export interface Attention {
+  /** The step that could not complete, e.g. "acknowledge" or "ship r-123". */
+  step: string;
+  reason: string;
+  errorType: string;
+  since: string;
+}
+
+export interface ExternalChangeRecord {
+  at: string;
+  kind: 'shipped' | 'cancelled' | 'cancelled_before_release';
+  lines: UnitLine[];
+}
+
+export interface OrderWorkflowState {
+  orderId: string;
+  cmsId: string;
+  phase: OrderPhase;
+  metaState: MetaOrderState;
+  channel?: Channel | undefined;
+  merchantOrderReference?: string | undefined;
+  createdAt?: string | undefined;
+  metaLastUpdated?: string | undefined;
+  reservation: { status: 'none' | 'reserved' | 'released' | 'consumed'; shortages: UnitLine[] };
+  /** FB_PROCESSING for more than 24 hours: flagged, and a seller cancel is allowed. */
+  processingOverdue: boolean;
+  ledger?: Ledger | undefined;
+  shippingPaid?: Money | undefined;
+  acknowledgedAt?: string | undefined;
+  fulfilledAt?: string | undefined;
+  /** Set while the order waits for an operator's `retry`. */
+  attention?: Attention | undefined;
+  /** The command being carried out right now, if any. */
+  pendingCommand?: { kind: CommandKind; requestId: string } | undefined;
+  /** Applied commands by requestId: a repeated command returns its first outcome. */
+  commands: Record<string, CommandOutcome>;
+  rejectedSignals: RejectedSignal[];
+  externalChanges: ExternalChangeRecord[];
+  /** Shipments by the requestId of their `ship` command, for updateTracking. */
+  shipments: Record<string, { carrier: string; trackingNumber: string; lines: UnitLine[] }>;
+  continuedAsNew: number;
+}

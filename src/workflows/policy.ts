@@ -1,0 +1,80 @@
+/**
+ * Every duration and retry budget the order workflow uses, in one object with production
+ * defaults. Tests and benchmarks pass a partial override through the workflow input: the code
+ * paths stay the same, only the clock gets shorter. Pure: imported by workflow code.
+ */
+import type { RetryPolicy } from '@temporalio/common';
+
+export interface OrderPolicy {
+  /** FB_PROCESSING: first refresh after this, then backing off by `factor` up to `maxMs`. */
+  releaseRefresh: { initialMs: number; factor: number; maxMs: number };
+  /** Meta lets a seller cancel an order stuck in FB_PROCESSING for longer than this. */
+  processingOverdueAfterMs: number;
+  /** IN_PROGRESS and the return window: refresh from Meta at least this often (the poller usually signals first). */
+  refreshIntervalMs: number;
+  /** How long a fulfilled order stays open for refunds. */
+  returnWindowMs: number;
+  /** Bulk mode: how long to wait for the ack batcher before acknowledging this order alone. */
+  ackBatchTimeoutMs: number;
+  /** Continue-as-new past this many history events (or when the server suggests it). */
+  maxHistoryEvents: number;
+  /** Reads from Meta: retried until they succeed or a non-retryable error (auth, permission) stops them. */
+  graphReadRetry: RetryPolicy;
+  /** Writes to Meta: a bounded budget, then the order asks for attention instead of failing. */
+  graphWriteRetry: RetryPolicy;
+  /** Calls to the merchant's OMS. */
+  omsRetry: RetryPolicy;
+  /** One attempt of one Graph call (the HTTP client has its own, shorter timeout). */
+  graphAttemptTimeoutMs: number;
+  omsAttemptTimeoutMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Failure types that retrying cannot fix: an operator or a corrected command must. */
+export const NON_RETRYABLE_GRAPH_ERRORS = [
+  'GraphValidationError',
+  'GraphAuthError',
+  'GraphPermissionError',
+  'GraphNotFoundError',
+  'GraphConflictError',
+  'GraphResponseError',
+];
+
+export const DEFAULT_ORDER_POLICY: OrderPolicy = {
+  releaseRefresh: { initialMs: 2 * MINUTE, factor: 2, maxMs: 30 * MINUTE },
+  processingOverdueAfterMs: DAY,
+  refreshIntervalMs: 6 * HOUR,
+  returnWindowMs: 30 * DAY,
+  ackBatchTimeoutMs: 10 * MINUTE,
+  maxHistoryEvents: 5_000,
+  graphReadRetry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: NON_RETRYABLE_GRAPH_ERRORS,
+  },
+  graphWriteRetry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: NON_RETRYABLE_GRAPH_ERRORS,
+  },
+  omsRetry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    nonRetryableErrorTypes: ['OmsRejectedError'],
+  },
+  graphAttemptTimeoutMs: 60_000,
+  omsAttemptTimeoutMs: 60_000,
+};
+
+export type OrderPolicyOverrides = Partial<OrderPolicy>;
+
+export function resolvePolicy(overrides: OrderPolicyOverrides | undefined): OrderPolicy {
+  return { ...DEFAULT_ORDER_POLICY, ...overrides };
+}
