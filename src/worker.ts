@@ -1,14 +1,32 @@
 /**
- * The Temporal worker: `npm run worker`. Runs the order workflows and OMS activities on TASK_QUEUE,
- * and the Graph activities on GRAPH_TASK_QUEUE under one task-queue-wide rate limit.
- * Stops gracefully on SIGINT/SIGTERM (in-flight activities finish, then the process exits).
+ * The Temporal worker: `npm run worker`. Runs the order, poller and ack-batcher workflows and the
+ * OMS activities on TASK_QUEUE, and the Graph activities on GRAPH_TASK_QUEUE under one
+ * task-queue-wide rate limit. SIGINT/SIGTERM shut it down gracefully: in-flight tasks finish first.
  */
+import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, temporalConnectConfig } from './config.js';
+import { createDependencies } from './runtime/dependencies.js';
 import { runMain } from './runtime/run-main.js';
+import { createWorkers, runUntilShutdown } from './temporal/workers.js';
 
 runMain(async () => {
   const config = loadConfig();
   const { connectionOptions, namespace } = temporalConnectConfig();
-  const { runWorkers } = await import('./temporal/workers.js');
-  await runWorkers({ config, connectionOptions, namespace });
+  const deps = await createDependencies(config);
+  const connection = await NativeConnection.connect(connectionOptions);
+  try {
+    const workers = await createWorkers({
+      connection,
+      namespace,
+      taskQueue: config.TASK_QUEUE,
+      graphTaskQueue: config.GRAPH_TASK_QUEUE,
+      graphMaxCallsPerSecond: config.GRAPH_MAX_CALLS_PER_SECOND,
+      deps,
+    });
+    console.log(`worker running: task queues ${config.TASK_QUEUE} and ${config.GRAPH_TASK_QUEUE} on ${connectionOptions.address} (${namespace})`);
+    await runUntilShutdown(workers);
+  } finally {
+    await connection.close();
+    await deps.close();
+  }
 });

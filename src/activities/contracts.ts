@@ -74,4 +74,26 @@ export interface OmsActivities {
   notifyOps(notification: OpsNotification): Promise<void>;
 }
 
+export interface PollOrdersInput {
+  cmsId: string;
+  /** Unix seconds. */
+  updatedAfter: number;
+  orderTaskQueue: string;
+  graphTaskQueue: string;
+  ackMode: 'single' | 'bulk';
+  orderPolicy?: Record<string, unknown> | undefined;
+}
+
+export interface PollOrdersResult {
+  /** Unix seconds of the newest `last_updated` seen: the next high-water mark. */
+  maxLastUpdated: number;
+  ordersSeen: number;
+  workflowsSignalled: number;
+  pages: number;
+}
+
+export interface PollActivities {
+  pollOrders(input: PollOrdersInput): Promise<PollOrdersResult>;
+}
+
 export type { Money };

@@ -1,0 +1,126 @@
+/**
+ * Graph activities: thin wrappers over GraphClient, on the Graph task queue. Each write derives
+ * its idempotency key from what the request is (order id, operation, the caller's requestId), so
+ * every retry and every replay sends the same key and Meta applies the request once.
+ */
+import { Context } from '@temporalio/activity';
+import { batchIdempotencyKey, idempotencyKey } from '../graph/idempotency.js';
+import type { GraphClient } from '../graph/client.js';
+import type { GraphOrderItem } from '../graph/schemas.js';
+import type { OmsPort } from '../oms/port.js';
+import type { OrderSnapshot } from '../workflows/order-state.js';
+import type { GraphActivities } from './contracts.js';
+import { callGraph } from './failures.js';
+import { toOrderSnapshot, toPendingOrderInput } from './order-mapping.js';
+
+export interface GraphActivityDeps {
+  graph: GraphClient;
+  oms: OmsPort;
+  /** Minimum wait after a throttle that came without a regain time. */
+  throttleFloorMs?: number;
+  /** Above this usage percentage, calls slow down before Meta throttles them. */
+  slowDownAbovePercent?: number;
+}
+
+const SNAPSHOT_FIELDS = ['orderStatus', 'created', 'lastUpdated', 'channel', 'merchantOrderId', 'items', 'estimatedPaymentDetails'] as const;
+const BUYER_FIELDS = ['orderStatus', 'channel', 'buyerDetails', 'shippingAddress', 'selectedShippingOption', 'estimatedPaymentDetails', 'items'] as const;
+
+/** Meta's external_shipment_id allows [A-Za-z0-9_]: the ship key without hyphens is unique and stable. */
+export function externalShipmentId(orderId: string, shipRequestId: string): string {
+  return idempotencyKey(orderId, 'ship', shipRequestId).replaceAll('-', '');
+}
+
+export function createGraphActivities(deps: GraphActivityDeps): GraphActivities {
+  const { graph, oms } = deps;
+  const floor = deps.throttleFloorMs;
+  const slowDownAbove = deps.slowDownAbovePercent ?? 80;
+
+  /** Adaptive pacing: the closer Meta's usage gets to 100 %, the longer each call waits first. */
+  async function paced<T>(call: () => Promise<T>): Promise<T> {
+    const usage = graph.maxUsagePercent();
+    if (usage > slowDownAbove) {
+      const waitMs = Math.min(30_000, Math.round(((usage - slowDownAbove) / (100 - slowDownAbove)) * 10_000));
+      await Context.current().sleep(waitMs);
+    }
+    return callGraph(call, floor);
+  }
+
+  async function allItems(orderId: string, embedded: { data: GraphOrderItem[]; paging?: { next?: string | undefined } | undefined } | undefined): Promise<GraphOrderItem[]> {
+    if (embedded && !embedded.paging?.next) return embedded.data;
+    return paced(() => graph.listItems(orderId, { includeStatus: true, extraFields: ['productName'] }));
+  }
+
+  return {
+    async fetchOrderSnapshot(orderId): Promise<OrderSnapshot> {
+      const order = await paced(() => graph.getOrder(orderId, SNAPSHOT_FIELDS, { itemFields: ['status', 'productName'] }));
+      return toOrderSnapshot(order, await allItems(orderId, order.items));
+    },
+
+    async createPendingOmsOrder({ orderId, channel }) {
+      // Buyer data goes from Meta to the OMS here and is never returned to the workflow.
+      const order = await paced(() => graph.getOrder(orderId, BUYER_FIELDS, { itemFields: ['productName'] }));
+      const items = await allItems(orderId, order.items);
+      return oms.createPendingOrder(toPendingOrderInput(order, items, channel));
+    },
+
+    async acknowledgeOrder({ orderId, merchantOrderReference }) {
+      await paced(() => graph.acknowledgeOrder(orderId, { idempotencyKey: idempotencyKey(orderId, 'acknowledge'), merchantOrderReference }));
+      return { state: 'IN_PROGRESS' };
+    },
+
+    async acknowledgeOrders({ cmsId, orders }) {
+      const batch = orders.map((o) => ({ id: o.orderId, merchantOrderReference: o.merchantOrderReference }));
+      const results = await paced(() => graph.acknowledgeOrders(cmsId, { idempotencyKey: batchIdempotencyKey(batch), orders: batch }));
+      return results.map((r) =>
+        r.acknowledged
+          ? { orderId: r.id, acknowledged: true as const, state: 'IN_PROGRESS' as const }
+          : { orderId: r.id, acknowledged: false as const, reason: r.error?.message ?? (r.reported ? `Meta reports state ${r.state ?? 'unknown'}` : 'not in Meta\'s answer') },
+      );
+    },
+
+    async shipItems({ orderId, requestId, items, carrier, trackingNumber, shippingMethodName }) {
+      await paced(() =>
+        graph.createShipment(orderId, {
+          idempotencyKey: idempotencyKey(orderId, 'ship', requestId),
+          items: items.map((i) => ({ retailerId: i.retailerId, quantity: i.quantity })),
+          trackingInfo: { carrier, trackingNumber, shippingMethodName },
+          externalShipmentId: externalShipmentId(orderId, requestId),
+        }),
+      );
+    },
+
+    async updateTracking({ orderId, requestId, shipmentRequestId, carrier, trackingNumber }) {
+      await paced(() =>
+        graph.updateShipment(orderId, {
+          idempotencyKey: idempotencyKey(orderId, 'updateShipment', requestId),
+          externalShipmentId: externalShipmentId(orderId, shipmentRequestId),
+          trackingInfo: { carrier, trackingNumber },
+        }),
+      );
+    },
+
+    async cancelItems({ orderId, requestId, reasonCode, reasonDescription, restock, items }) {
+      await paced(() =>
+        graph.cancelOrder(orderId, {
+          idempotencyKey: idempotencyKey(orderId, 'cancel', requestId),
+          reasonCode: reasonCode as never,
+          reasonDescription,
+          restockItems: restock,
+          items: items?.map((i) => ({ retailerId: i.retailerId, quantity: i.quantity })),
+        }),
+      );
+    },
+
+    async refundItems({ orderId, requestId, reasonCode, reasonText, plan }) {
+      await paced(() =>
+        graph.refundOrder(orderId, {
+          idempotencyKey: idempotencyKey(orderId, 'refund', requestId),
+          reasonCode: reasonCode as never,
+          reasonText,
+          items: plan.lines.map((l) => (l.quantity !== undefined ? { retailerId: l.retailerId, quantity: l.quantity } : { retailerId: l.retailerId, amount: l.amount })),
+          shippingRefund: plan.shipping,
+        }),
+      );
+    },
+  };
+}

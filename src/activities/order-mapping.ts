@@ -1,0 +1,68 @@
+/** From Meta's order (Graph client types) to what the workflow keeps and what the OMS receives. */
+import type { GraphOrder, GraphOrderItem } from '../graph/schemas.js';
+import type { Channel, PendingOrderInput } from '../oms/port.js';
+import type { OrderSnapshot } from '../workflows/order-state.js';
+
+type SnapshotSource = Pick<GraphOrder, 'id' | 'orderStatus' | 'created' | 'lastUpdated'> & Partial<Pick<GraphOrder, 'channel' | 'merchantOrderId' | 'estimatedPaymentDetails'>>;
+
+/** Meta's timestamps as ISO strings (the client may hand back Date objects or strings). */
+function iso(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+function channelOf(value: unknown): Channel | undefined {
+  const lower = typeof value === 'string' ? value.toLowerCase() : undefined;
+  return lower === 'facebook' || lower === 'instagram' ? lower : undefined;
+}
+
+export function toOrderSnapshot(order: SnapshotSource, items: GraphOrderItem[]): OrderSnapshot {
+  return {
+    id: order.id,
+    state: order.orderStatus.state as OrderSnapshot['state'],
+    created: iso(order.created),
+    lastUpdated: iso(order.lastUpdated),
+    channel: channelOf(order.channel),
+    merchantOrderId: order.merchantOrderId,
+    shippingPaid: order.estimatedPaymentDetails?.subtotal?.shipping,
+    items: items.map((item) => ({
+      itemId: item.id,
+      retailerId: item.retailerId,
+      productId: item.productId,
+      productName: item.productName,
+      quantity: item.quantity,
+      pricePerUnit: item.pricePerUnit,
+      status: item.status && { inProgress: item.status.inProgress, fulfilled: item.status.fulfilled, cancelled: item.status.cancelled },
+    })),
+  };
+}
+
+type BuyerSource = Partial<Pick<GraphOrder, 'channel' | 'buyerDetails' | 'shippingAddress' | 'selectedShippingOption' | 'estimatedPaymentDetails'>> & Pick<GraphOrder, 'id'>;
+
+export function toPendingOrderInput(order: BuyerSource, items: GraphOrderItem[], fallbackChannel: Channel): PendingOrderInput {
+  const channel = channelOf(order.channel) ?? fallbackChannel;
+  const address = order.shippingAddress;
+  const payment = order.estimatedPaymentDetails;
+  return {
+    metaOrderId: order.id,
+    channel,
+    paymentMethod: channel === 'instagram' ? 'Paid on Instagram' : 'Paid on Facebook',
+    buyer: {
+      name: order.buyerDetails?.name ?? address?.name ?? '',
+      email: order.buyerDetails?.email,
+      marketingOptIn: order.buyerDetails?.emailRemarketingOption === true,
+    },
+    shippingAddress: {
+      name: address?.name ?? order.buyerDetails?.name ?? '',
+      street1: address?.street1 ?? '',
+      street2: address?.street2,
+      city: address?.city ?? '',
+      state: address?.state,
+      postalCode: address?.postalCode ?? '',
+      country: address?.country ?? '',
+    },
+    lines: items.map((item) => ({ itemId: item.id, retailerId: item.retailerId, productName: item.productName, quantity: item.quantity, pricePerUnit: item.pricePerUnit })),
+    shippingMethod: order.selectedShippingOption?.name,
+    totals: payment && { subtotal: payment.subtotal?.items, shipping: payment.subtotal?.shipping, tax: payment.tax, total: payment.totalAmount },
+    suppressCustomerEmails: true,
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * pollOrders: pages through commerce_orders updated since a mark and signal-with-starts each
+ * order's workflow. Heartbeats carry the page cursor, so a retried attempt (worker crash, timeout)
+ * resumes at the page where the last one stopped instead of starting over.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { GraphClient } from '../graph/client.js';
+import { orderUpdatedSignal, orderWorkflowId } from '../workflows/messages.js';
+import type { OrderWorkflowInput } from '../workflows/order.js';
+import type { PollActivities, PollOrdersResult } from './contracts.js';
+import { callGraph } from './failures.js';
+
+/** The states an integration must watch (Meta's default listing is CREATED only). */
+const WATCHED_STATES = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'] as const;
+
+interface PollProgress {
+  after?: string | undefined;
+  result: PollOrdersResult;
+}
+
+export function createPollActivities(deps: { graph: GraphClient; pageSize?: number }): PollActivities {
+  return {
+    async pollOrders(input): Promise<PollOrdersResult> {
+      const ctx = Context.current();
+      const resumed = ctx.info.heartbeatDetails as PollProgress | undefined;
+      const result: PollOrdersResult = resumed?.result ?? { maxLastUpdated: input.updatedAfter, ordersSeen: 0, workflowsSignalled: 0, pages: 0 };
+      const pages = deps.graph.listOrders(input.cmsId, {
+        states: WATCHED_STATES,
+        updatedAfter: new Date(input.updatedAfter * 1000),
+        fields: ['orderStatus', 'created', 'lastUpdated'],
+        limit: deps.pageSize ?? 100,
+        after: resumed?.after,
+      });
+      for (;;) {
+        const next = await callGraph(() => pages.next());
+        if (next.done) break;
+        const page = next.value;
+        for (const order of page.orders) {
+          const lastUpdated = new Date(order.lastUpdated as unknown as string | Date);
+          const workflowInput: OrderWorkflowInput = {
+            orderId: order.id,
+            cmsId: input.cmsId,
+            graphTaskQueue: input.graphTaskQueue,
+            ackMode: input.ackMode,
+            ...(input.orderPolicy ? { policy: input.orderPolicy } : {}),
+          };
+          try {
+            await ctx.client.workflow.signalWithStart('orderWorkflow', {
+              workflowId: orderWorkflowId(order.id),
+              taskQueue: input.orderTaskQueue,
+              args: [workflowInput],
+              signal: orderUpdatedSignal,
+              signalArgs: [{ state: order.orderStatus.state, lastUpdated: lastUpdated.toISOString() }],
+              // An order whose workflow already ended (return window over) is not started again.
+              workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+              staticSummary: `Meta order ${order.id}`,
+            });
+            result.workflowsSignalled += 1;
+          } catch (err) {
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          }
+          result.ordersSeen += 1;
+          result.maxLastUpdated = Math.max(result.maxLastUpdated, Math.floor(lastUpdated.getTime() / 1000));
+        }
+        result.pages += 1;
+        ctx.heartbeat({ after: page.after, result } satisfies PollProgress);
+      }
+      return result;
+    },
+  };
+}

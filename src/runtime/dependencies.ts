@@ -1,0 +1,42 @@
+/** Builds what the activities need from the configuration: the Graph client and the OMS adapter. */
+import type { AppConfig } from '../config.js';
+import { GraphClient } from '../graph/client.js';
+import { HttpOms } from '../oms/http/index.js';
+import type { OmsPort } from '../oms/port.js';
+import { ReferenceOms } from '../oms/reference/index.js';
+
+export interface Dependencies {
+  graph: GraphClient;
+  oms: OmsPort;
+  /** The reference OMS when it is the adapter in use (the demo and CLI read from it). */
+  referenceOms?: ReferenceOms;
+  close(): Promise<void>;
+}
+
+export function createGraphClient(config: AppConfig): GraphClient {
+  return new GraphClient({
+    baseUrl: config.META_GRAPH_URL,
+    apiVersion: config.META_API_VERSION,
+    accessToken: config.META_ACCESS_TOKEN,
+    appSecret: config.META_APP_SECRET,
+    timeoutMs: config.META_TIMEOUT_MS,
+  });
+}
+
+export async function createDependencies(config: AppConfig): Promise<Dependencies> {
+  const graph = createGraphClient(config);
+  if (config.OMS_ADAPTER === 'http') {
+    const oms = new HttpOms({ url: config.OMS_WEBHOOK_URL!, secret: config.OMS_WEBHOOK_SECRET!, timeoutMs: 10_000 });
+    return { graph, oms, close: () => graph.close() };
+  }
+  const referenceOms = await ReferenceOms.open({ dataDir: config.OMS_DATA_DIR });
+  return {
+    graph,
+    oms: referenceOms,
+    referenceOms,
+    async close() {
+      await graph.close();
+      await referenceOms.close();
+    },
+  };
+}

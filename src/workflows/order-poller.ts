@@ -1,0 +1,66 @@
+/**
+ * orderPollerWorkflow (id `fb-order-poller-<cmsId>`): Meta documents no webhook for orders, so we
+ * poll. Every interval (or at once on `pollNow`) one activity pages through commerce_orders updated
+ * since the high-water mark minus an overlap, and signal-with-starts each order's workflow. Seeing
+ * an order twice is harmless (one workflow per order id; the signal only says "refresh"). The
+ * overlap covers orders whose update raced the previous poll. The mark lives here, in history.
+ */
+import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { PollActivities } from '../activities/contracts.js';
+import { pollNowSignal, pollerStatusQuery, type PollerStatus } from './poller-messages.js';
+import { DEFAULT_ORDER_POLICY } from './policy.js';
+
+export interface OrderPollerInput {
+  cmsId: string;
+  graphTaskQueue: string;
+  /** Where order workflows run. */
+  orderTaskQueue: string;
+  ackMode: 'single' | 'bulk';
+  intervalMs: number;
+  /** Re-read this much before the mark, for updates that raced the previous poll. */
+  overlapSeconds?: number;
+  /** First run: how far back to look (seconds). */
+  initialLookbackSeconds?: number;
+  /** Continue-as-new after this many rounds. */
+  roundsPerRun?: number;
+  /** Passed to each order workflow it starts (tests shorten durations). */
+  orderPolicy?: Record<string, unknown>;
+  /** Carried over continue-as-new. */
+  status?: PollerStatus;
+}
+
+export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void> {
+  const { pollOrders } = proxyActivities<PollActivities>({
+    taskQueue: input.graphTaskQueue,
+    startToCloseTimeout: '10 minutes',
+    // The activity heartbeats its page cursor: a retry resumes where the last attempt stopped.
+    heartbeatTimeout: '30 seconds',
+    retry: { ...DEFAULT_ORDER_POLICY.graphReadRetry, maximumInterval: '1 minute' },
+  });
+  const status: PollerStatus = input.status ?? {
+    cmsId: input.cmsId,
+    highWaterMark: Math.floor(Date.now() / 1000) - (input.initialLookbackSeconds ?? 7 * 24 * 3600),
+    rounds: 0,
+  };
+  let pollNow = false;
+  setHandler(pollNowSignal, () => void (pollNow = true));
+  setHandler(pollerStatusQuery, () => status);
+
+  const roundsPerRun = input.roundsPerRun ?? 100;
+  for (let round = 0; round < roundsPerRun; round++) {
+    pollNow = false;
+    const result = await pollOrders({
+      cmsId: input.cmsId,
+      updatedAfter: Math.max(0, status.highWaterMark - (input.overlapSeconds ?? 120)),
+      orderTaskQueue: input.orderTaskQueue,
+      graphTaskQueue: input.graphTaskQueue,
+      ackMode: input.ackMode,
+      orderPolicy: input.orderPolicy,
+    });
+    status.highWaterMark = Math.max(status.highWaterMark, result.maxLastUpdated);
+    status.rounds += 1;
+    status.lastRound = { at: new Date().toISOString(), ordersSeen: result.ordersSeen, workflowsSignalled: result.workflowsSignalled, pages: result.pages };
+    await condition(() => pollNow, input.intervalMs);
+  }
+  await continueAsNew<typeof orderPollerWorkflow>({ ...input, status });
+}

@@ -1,0 +1,17 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** Poll at once instead of waiting for the next interval. */
+export const pollNowSignal = defineSignal('pollNow');
+
+export interface PollerStatus {
+  cmsId: string;
+  highWaterMark: number;
+  rounds: number;
+  lastRound?: { at: string; ordersSeen: number; workflowsSignalled: number; pages: number } | undefined;
+}
+
+export const pollerStatusQuery = defineQuery<PollerStatus>('pollerStatus');
+
+export function orderPollerWorkflowId(cmsId: string): string {
+  return `fb-order-poller-${cmsId}`;
+}
