@@ -1,0 +1,26 @@
+/**
+ * `npm run starter`: starts the order poller (and, in bulk mode, the ack batcher) for META_CMS_ID.
+ * Idempotent: running it again reports them as already running.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, temporalConnectConfig } from './config.js';
+import { runMain } from './runtime/run-main.js';
+import { startIntake } from './temporal/start-intake.js';
+
+runMain(async () => {
+  const config = loadConfig();
+  const { connectionOptions, namespace } = temporalConnectConfig();
+  const connection = await Connection.connect(connectionOptions);
+  try {
+    const result = await startIntake(new Client({ connection, namespace }), {
+      cmsId: config.META_CMS_ID,
+      taskQueue: config.TASK_QUEUE,
+      graphTaskQueue: config.GRAPH_TASK_QUEUE,
+      ackMode: config.ACK_MODE,
+      pollIntervalMs: config.POLL_INTERVAL_MINUTES * 60_000,
+    });
+    console.log(`order poller: ${result.poller}; ack batcher: ${result.batcher}`);
+  } finally {
+    await connection.close();
+  }
+});

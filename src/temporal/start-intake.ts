@@ -1,0 +1,63 @@
+/**
+ * Starts the long-running intake workflows for one commerce account, idempotently: a poller and
+ * (in bulk mode) an ack batcher. Starting twice finds them running and changes nothing.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { ackBatcherWorkflowId } from '../workflows/ack-batcher-messages.js';
+import { orderPollerWorkflowId } from '../workflows/poller-messages.js';
+import type { AckBatcherInput } from '../workflows/ack-batcher.js';
+import type { OrderPollerInput } from '../workflows/order-poller.js';
+
+export interface IntakeOptions {
+  cmsId: string;
+  taskQueue: string;
+  graphTaskQueue: string;
+  ackMode: 'single' | 'bulk';
+  pollIntervalMs: number;
+  ackFlushAfterMs?: number;
+  orderPolicy?: Record<string, unknown>;
+  initialLookbackSeconds?: number;
+}
+
+async function startOnce(start: () => Promise<unknown>): Promise<'started' | 'already running'> {
+  try {
+    await start();
+    return 'started';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already running';
+    throw err;
+  }
+}
+
+export async function startIntake(client: Client, options: IntakeOptions) {
+  const batcher =
+    options.ackMode === 'bulk'
+      ? await startOnce(() =>
+          client.workflow.start('ackBatcherWorkflow', {
+            workflowId: ackBatcherWorkflowId(options.cmsId),
+            taskQueue: options.taskQueue,
+            args: [{ cmsId: options.cmsId, graphTaskQueue: options.graphTaskQueue, flushAfterMs: options.ackFlushAfterMs } satisfies AckBatcherInput],
+            staticSummary: `Bulk acknowledgements for commerce account ${options.cmsId}`,
+          }),
+        )
+      : 'not used (single mode)';
+  const poller = await startOnce(() =>
+    client.workflow.start('orderPollerWorkflow', {
+      workflowId: orderPollerWorkflowId(options.cmsId),
+      taskQueue: options.taskQueue,
+      args: [
+        {
+          cmsId: options.cmsId,
+          graphTaskQueue: options.graphTaskQueue,
+          orderTaskQueue: options.taskQueue,
+          ackMode: options.ackMode,
+          intervalMs: options.pollIntervalMs,
+          orderPolicy: options.orderPolicy,
+          initialLookbackSeconds: options.initialLookbackSeconds,
+        } satisfies OrderPollerInput,
+      ],
+      staticSummary: `Polls Meta for orders of commerce account ${options.cmsId}`,
+    }),
+  );
+  return { poller, batcher };
+}
