@@ -20,6 +20,8 @@ export interface GraphActivityDeps {
   throttleFloorMs?: number;
   /** Above this usage percentage, calls slow down before Meta throttles them. */
   slowDownAbovePercent?: number;
+  /** The longest pause before one call, reached at 100 % usage (throttling itself waits via the retry policy). */
+  maxPaceMs?: number;
 }
 
 const SNAPSHOT_FIELDS = ['orderStatus', 'created', 'lastUpdated', 'channel', 'merchantOrderId', 'items', 'estimatedPaymentDetails'] as const;
@@ -34,13 +36,17 @@ export function createGraphActivities(deps: GraphActivityDeps): GraphActivities 
   const { graph, oms } = deps;
   const floor = deps.throttleFloorMs;
   const slowDownAbove = deps.slowDownAbovePercent ?? 80;
+  const maxPaceMs = deps.maxPaceMs ?? 2_000;
 
-  /** Adaptive pacing: the closer Meta's usage gets to 100 %, the longer each call waits first. */
+  /**
+   * Adaptive pacing: the closer Meta's reported usage gets to 100 %, the longer each call pauses
+   * first (linear from 0 at `slowDownAbove` to `maxPaceMs`), so many workers ease off together
+   * before Meta throttles them. Kept short: a throttled call waits through `nextRetryDelay` instead.
+   */
   async function paced<T>(call: () => Promise<T>): Promise<T> {
-    const usage = graph.maxUsagePercent();
+    const usage = Math.min(100, graph.maxUsagePercent());
     if (usage > slowDownAbove) {
-      const waitMs = Math.min(30_000, Math.round(((usage - slowDownAbove) / (100 - slowDownAbove)) * 10_000));
-      await Context.current().sleep(waitMs);
+      await Context.current().sleep(Math.round(((usage - slowDownAbove) / (100 - slowDownAbove)) * maxPaceMs));
     }
     return callGraph(call, floor);
   }

@@ -12,13 +12,14 @@ export interface ActivityDeps {
   graph: GraphClient;
   oms: OmsPort;
   throttleFloorMs?: number;
+  maxPaceMs?: number;
   pollPageSize?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     graph: {
-      ...createGraphActivities({ graph: deps.graph, oms: deps.oms, throttleFloorMs: deps.throttleFloorMs }),
+      ...createGraphActivities({ graph: deps.graph, oms: deps.oms, throttleFloorMs: deps.throttleFloorMs, maxPaceMs: deps.maxPaceMs }),
       ...createPollActivities({ graph: deps.graph, pageSize: deps.pollPageSize }),
     },
     orders: createOmsActivities(deps.oms),

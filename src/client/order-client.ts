@@ -11,7 +11,7 @@
  */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { parseCommand, type CancelCommand, type CommandKind, type RefundCommand, type RetryCommand, type ShipCommand, type UpdateTrackingCommand } from '../domain/commands.js';
+import { commandFingerprint, parseCommand, type CancelCommand, type CommandKind, type RefundCommand, type RetryCommand, type ShipCommand, type UpdateTrackingCommand } from '../domain/commands.js';
 import {
   cancelSignal,
   cancelUpdate,
@@ -123,17 +123,19 @@ export class OrderClient {
     return this.client.workflow.getHandle(orderWorkflowId(orderId));
   }
 
-  private check(orderId: string, kind: CommandKind, command: unknown): void {
+  /** Parses a command as the workflow will; returns its fingerprint. */
+  private check(orderId: string, kind: CommandKind, command: unknown): string {
     const parsed = parseCommand(kind, command);
     if (!parsed.ok) throw new OrderCommandRejectedError(orderId, kind, parsed.reason, 'validation');
+    return commandFingerprint(kind, parsed.command);
   }
 
   private async execute(orderId: string, kind: CommandKind, command: { requestId: string }): Promise<CommandOutcome> {
-    this.check(orderId, kind, command);
+    const fingerprint = this.check(orderId, kind, command);
     try {
       return await this.handle(orderId).executeUpdate(UPDATES[kind] as typeof shipUpdate, {
         args: [command as ShipCommand],
-        updateId: commandUpdateId(kind, command.requestId),
+        updateId: commandUpdateId(kind, command.requestId, fingerprint),
       });
     } catch (err) {
       return this.rethrow(orderId, kind, err);

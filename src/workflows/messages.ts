@@ -37,9 +37,23 @@ export type AckResult =
   | { orderId: string; acknowledged: true; state: OrderSnapshot['state'] }
   | { orderId: string; acknowledged: false; reason: string };
 
-/** Update ids derive from the caller's requestId, so Temporal itself answers a repeat once. */
-export function commandUpdateId(kind: CommandKind, requestId: string): string {
-  return `${kind}-${requestId}`;
+/**
+ * Update ids derive from the caller's requestId and the command's content: Temporal itself answers
+ * an exact repeat once, while the same requestId with other content gets its own Update, which the
+ * validator refuses (the requestId is taken).
+ */
+export function commandUpdateId(kind: CommandKind, requestId: string, fingerprint: string): string {
+  return `${kind}-${requestId}-${fnv1a(fingerprint)}`;
+}
+
+/** 32-bit FNV-1a as 8 hex digits: short, stable, dependency-free. Not for security. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
 }
 
 export function orderWorkflowId(orderId: string): string {

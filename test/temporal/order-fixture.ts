@@ -1,0 +1,153 @@
+/**
+ * One test file's world: the sandbox on a random port, a reference OMS in memory, a Graph client,
+ * and real workers on unique task queues of the run's shared dev server.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Worker } from '@temporalio/worker';
+import { OrderClient } from '../../src/client/index.js';
+import { GraphClient } from '../../src/graph/client.js';
+import { ReferenceOms } from '../../src/oms/reference/index.js';
+import { SandboxAdminClient } from '../../src/sandbox/admin-client.js';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+import type { SandboxOptionsInput } from '../../src/sandbox/options.js';
+import { createWorkers } from '../../src/temporal/workers.js';
+import { orderWorkflowId } from '../../src/workflows/messages.js';
+import type { OrderWorkflowInput } from '../../src/workflows/order.js';
+import type { OrderPolicyOverrides } from '../../src/workflows/policy.js';
+import { connectToTestServer, uniqueTaskQueue, type TemporalHarness } from './harness.js';
+
+export const SANDBOX_TOKEN = 'test-token-abc123';
+
+/** Production code paths on a test clock: seconds instead of minutes and days. */
+export const FAST_POLICY: OrderPolicyOverrides = {
+  releaseRefresh: { initialMs: 300, factor: 1.5, maxMs: 1_000 },
+  refreshIntervalMs: 1_000,
+  returnWindowMs: 3_000,
+  ackBatchTimeoutMs: 3_000,
+  graphReadRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000, nonRetryableErrorTypes: ['GraphValidationError', 'GraphAuthError', 'GraphPermissionError', 'GraphNotFoundError', 'GraphConflictError', 'GraphResponseError'] },
+  graphWriteRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000, maximumAttempts: 5, nonRetryableErrorTypes: ['GraphValidationError', 'GraphAuthError', 'GraphPermissionError', 'GraphNotFoundError', 'GraphConflictError', 'GraphResponseError'] },
+  omsRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000 },
+  graphAttemptTimeoutMs: 10_000,
+  omsAttemptTimeoutMs: 10_000,
+};
+
+export interface OrderWorld {
+  harness: TemporalHarness;
+  sandbox: RunningSandbox;
+  admin: SandboxAdminClient;
+  oms: ReferenceOms;
+  graph: GraphClient;
+  orders: OrderClient;
+  taskQueue: string;
+  graphTaskQueue: string;
+  cmsId: string;
+  /** Workflow ids this world started, in order. */
+  started: string[];
+  startOrder(orderId: string, overrides?: Partial<OrderWorkflowInput>): Promise<void>;
+  /** Stops this file's workers (for tests that run their own). */
+  stopWorkers(): Promise<void>;
+  startWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OrderWorldOptions {
+  sandbox?: SandboxOptionsInput;
+  /** Start without workers (a test that runs its own worker processes). */
+  withoutWorkers?: boolean;
+  graphMaxCallsPerSecond?: number;
+  /** Page size of the poller's commerce_orders reads. */
+  pollPageSize?: number;
+}
+
+export async function createOrderWorld(options: OrderWorldOptions = {}): Promise<OrderWorld> {
+  const harness = await connectToTestServer();
+  // Orders are released by the test (admin release), not by the clock, unless a test says otherwise.
+  const sandbox = await startSandbox({ port: 0, accessToken: SANDBOX_TOKEN, releaseDelayMs: 3_600_000, ...options.sandbox });
+  const admin = new SandboxAdminClient(sandbox.url);
+  const oms = await ReferenceOms.open();
+  const graph = new GraphClient({ baseUrl: sandbox.url, apiVersion: 'v22.0', accessToken: SANDBOX_TOKEN, timeoutMs: 2_000 });
+  const taskQueue = uniqueTaskQueue('orders');
+  const graphTaskQueue = uniqueTaskQueue('graph');
+  const cmsId = sandbox.options.cmsId;
+  const started: string[] = [];
+  let workers: Worker[] = [];
+  let running: Promise<unknown> = Promise.resolve();
+
+  async function startWorkers() {
+    workers = await createWorkers({
+      connection: harness.nativeConnection,
+      namespace: harness.namespace,
+      taskQueue,
+      graphTaskQueue,
+      graphMaxCallsPerSecond: options.graphMaxCallsPerSecond ?? 1_000,
+      deps: { graph, oms, throttleFloorMs: 200, maxPaceMs: 100, pollPageSize: options.pollPageSize },
+      workflowBundle: { codePath: harness.workflowBundlePath },
+      identity: `test-${taskQueue}`,
+    });
+    running = Promise.all(workers.map((w) => w.run()));
+  }
+  async function stopWorkers() {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await running;
+    workers = [];
+  }
+  if (!options.withoutWorkers) await startWorkers();
+
+  return {
+    harness,
+    sandbox,
+    admin,
+    oms,
+    graph,
+    orders: new OrderClient(harness.client),
+    taskQueue,
+    graphTaskQueue,
+    cmsId,
+    started,
+    async startOrder(orderId, overrides = {}) {
+      started.push(orderWorkflowId(orderId));
+      await harness.client.workflow.start('orderWorkflow', {
+        workflowId: orderWorkflowId(orderId),
+        taskQueue,
+        args: [{ orderId, cmsId, graphTaskQueue, ackMode: 'single', policy: FAST_POLICY, ...overrides } satisfies OrderWorkflowInput],
+      });
+    },
+    stopWorkers,
+    startWorkers,
+    async close() {
+      await stopWorkers();
+      await sandbox.close();
+      await oms.close();
+      await graph.close();
+      await harness.close();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const HISTORIES_DIR = new URL('../histories/', import.meta.url);
+
+/** Writes the history of every workflow a world started, for the replay test. */
+export async function recordHistories(world: OrderWorld, prefix: string): Promise<void> {
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  for (const [index, workflowId] of world.started.entries()) {
+    const history = await world.harness.client.workflow.getHandle(workflowId).fetchHistory();
+    const name = `${prefix}-${String(index + 1).padStart(2, '0')}.json`;
+    writeFileSync(new URL(name, HISTORIES_DIR), JSON.stringify({ workflowId, history }));
+  }
+}
