@@ -4,7 +4,7 @@
  *   - GRAPH_TASK_QUEUE: the Graph activities, under one task-queue-wide rate limit that the server
  *                       enforces across every worker (Meta's page budget is global, not per process).
  */
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { workflowsPath } from './paths.js';
 

@@ -230,7 +230,7 @@ function validator(ctx: OrderContext, kind: CommandKind) {
       checkCommand(ctx, kind, input);
     } catch (err) {
       // A plain Error from a validator rejects the Update: nothing is written to history.
-      if (err instanceof CommandRejected) throw new Error(err.message);
+      if (err instanceof CommandRejected) throw new Error(err.message, { cause: err });
       throw err;
     }
   };

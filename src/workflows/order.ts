@@ -15,7 +15,6 @@ import {
   condition,
   continueAsNew,
   setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
 import { createLedger, isFulfilled, isFullyCancelled, reconcile } from '../domain/ledger.js';
 import { acknowledge, type AckMode } from './order-acknowledgement.js';

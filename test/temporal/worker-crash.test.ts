@@ -16,7 +16,7 @@ let omsDir: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  world = await createOrderWorld({ withoutWorkers: true, sandbox: { faults: { latencyMs: 30 } } });
+  world = await createOrderWorld({ withoutWorkers: true, sandbox: { faults: { latencyMs: 150 } } });
   omsDir = mkdtempSync(join(tmpdir(), 'fb-orders-oms-'));
 });
 afterAll(async () => {
@@ -68,6 +68,10 @@ test('a worker killed mid-batch is replaced and every order finishes once', asyn
   await eventually(async () => ((await world.admin.getLedger()).effects.some((e) => e.kind === 'acknowledge') ? true : undefined), 'first acknowledgement');
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
+  const acknowledgedAtKill = (await world.admin.getLedger()).effects.filter((e) => e.kind === 'acknowledge').length;
+  // The kill really landed mid-batch: some orders were acknowledged, not all.
+  expect(acknowledgedAtKill).toBeGreaterThan(0);
+  expect(acknowledgedAtKill).toBeLessThan(orders.length);
 
   const second = startWorkerProcess();
   await waitForOutput(second, /worker running/);

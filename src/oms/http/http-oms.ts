@@ -1,0 +1,215 @@
+import { request } from 'undici';
+import { z } from 'zod';
+import {
+  cancellationRecordSchema,
+  externalChangeSchema,
+  metaOrderIdSchema,
+  opsNotificationSchema,
+  parsePortInput,
+  pendingOrderInputSchema,
+  refundRecordSchema,
+  reservationLinesSchema,
+  shipmentRecordSchema,
+} from '../port-schemas.js';
+import type {
+  CancellationRecord,
+  ExternalChange,
+  OmsPort,
+  OpsNotification,
+  PendingOrderInput,
+  RefundRecord,
+  ReservationLine,
+  ShipmentRecord,
+} from '../port.js';
+import { omsEventId, type OmsEventEnvelope, type OmsEventType } from './events.js';
+import { OmsHttpError, isRetryableStatus, type OmsHttpFailure } from './http-error.js';
+import { OMS_EVENT_ID_HEADER, OMS_SIGNATURE_HEADER, signOmsBody } from './signature.js';
+
+export interface HttpOmsOptions {
+  /** The merchant's endpoint; every event is POSTed here. */
+  url: string;
+  /** Shared secret for the HMAC signature. Never logged, never put in an error. */
+  secret: string;
+  /** Per attempt, covering connect, headers and body. */
+  timeoutMs: number;
+}
+
+const optionsSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  secret: z.string().min(1),
+  timeoutMs: z.number().int().positive(),
+});
+
+/** What the merchant must answer to the two calls that return data. */
+export const createPendingOrderResponseSchema = z.object({ merchantOrderReference: z.string().min(1).max(255) });
+export const reserveInventoryResponseSchema = z
+  .object({ reserved: z.boolean(), shortages: reservationLinesSchema })
+  .refine((answer) => answer.reserved === (answer.shortages.length === 0), 'reserved must be true exactly when shortages is empty');
+
+const RESPONSE_EXCERPT_CHARS = 200;
+
+/**
+ * OmsPort over HTTP: each call becomes a signed JSON event POSTed to the merchant's endpoint. The
+ * event id is derived from the call's idempotency identity, so the merchant can make every event
+ * idempotent by remembering the ids it has applied (and answering a repeat as it did the first).
+ */
+export class HttpOms implements OmsPort {
+  private readonly options: HttpOmsOptions;
+  /** The URL without credentials or query, for error messages. */
+  private readonly endpointForMessages: string;
+
+  constructor(options: HttpOmsOptions) {
+    const parsed = optionsSchema.safeParse(options);
+    if (!parsed.success) {
+      // Names the fields only: the secret itself must not reach a log.
+      throw new TypeError(`invalid HttpOms options: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
+    }
+    this.options = parsed.data;
+    const url = new URL(parsed.data.url);
+    this.endpointForMessages = `${url.origin}${url.pathname}`;
+  }
+
+  async reserveInventory(metaOrderId: string, lines: ReservationLine[]): Promise<{ reserved: boolean; shortages: ReservationLine[] }> {
+    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
+    const parsedLines = parsePortInput(reservationLinesSchema, lines, 'reservation lines');
+    return this.send('inventory.reserve', [id], { metaOrderId: id, lines: parsedLines }, reserveInventoryResponseSchema);
+  }
+
+  async releaseInventory(metaOrderId: string): Promise<void> {
+    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
+    await this.send('inventory.release', [id], { metaOrderId: id });
+  }
+
+  async createPendingOrder(input: PendingOrderInput): Promise<{ merchantOrderReference: string }> {
+    const parsed = parsePortInput(pendingOrderInputSchema, input, 'pending order');
+    return this.send('order.create_pending', [parsed.metaOrderId], parsed, createPendingOrderResponseSchema);
+  }
+
+  async markProcessing(metaOrderId: string): Promise<void> {
+    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
+    await this.send('order.mark_processing', [id], { metaOrderId: id });
+  }
+
+  async recordShipment(shipment: ShipmentRecord): Promise<void> {
+    const parsed = parsePortInput(shipmentRecordSchema, shipment, 'shipment');
+    await this.send('order.record_shipment', [parsed.metaOrderId, parsed.requestId], parsed);
+  }
+
+  async recordCancellation(cancellation: CancellationRecord): Promise<void> {
+    const parsed = parsePortInput(cancellationRecordSchema, cancellation, 'cancellation');
+    await this.send('order.record_cancellation', [parsed.metaOrderId, parsed.requestId], parsed);
+  }
+
+  async recordRefund(refund: RefundRecord): Promise<void> {
+    const parsed = parsePortInput(refundRecordSchema, refund, 'refund');
+    await this.send('order.record_refund', [parsed.metaOrderId, parsed.requestId], parsed);
+  }
+
+  async markCompleted(metaOrderId: string): Promise<void> {
+    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
+    await this.send('order.mark_completed', [id], { metaOrderId: id });
+  }
+
+  async notifyExternalChange(change: ExternalChange): Promise<void> {
+    const parsed = parsePortInput(externalChangeSchema, change, 'external change');
+    await this.send('order.external_change', { change: parsed }, parsed);
+  }
+
+  async notifyOps(notification: OpsNotification): Promise<void> {
+    const parsed = parsePortInput(opsNotificationSchema, notification, 'ops notification');
+    await this.send('ops.notify', { notification: parsed }, parsed);
+  }
+
+  /** POSTs one event; with a schema, parses the 2xx answer with it, otherwise ignores the body. */
+  private async send(type: OmsEventType, identity: unknown, data: unknown): Promise<void>;
+  private async send<T>(type: OmsEventType, identity: unknown, data: unknown, answer: z.ZodType<T>): Promise<T>;
+  private async send<T>(type: OmsEventType, identity: unknown, data: unknown, answer?: z.ZodType<T>): Promise<T | void> {
+    const id = omsEventId(type, identity);
+    const envelope: OmsEventEnvelope = { id, type, occurredAt: new Date().toISOString(), data };
+    const body = JSON.stringify(envelope);
+    const fail = (failure: OmsHttpFailure, retryable: boolean, message: string, status?: number, retryAfterMs?: number) =>
+      new OmsHttpError({
+        failure,
+        retryable,
+        message: this.redact(`${type} (event ${id}) to ${this.endpointForMessages}: ${message}`),
+        eventType: type,
+        eventId: id,
+        status,
+        retryAfterMs,
+      });
+
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    let status: number;
+    let text: string;
+    let retryAfter: string | string[] | undefined;
+    try {
+      const response = await request(this.options.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          [OMS_SIGNATURE_HEADER]: signOmsBody(body, this.options.secret),
+          [OMS_EVENT_ID_HEADER]: id,
+        },
+        body,
+        signal,
+      });
+      status = response.statusCode;
+      retryAfter = response.headers['retry-after'];
+      text = await response.body.text();
+    } catch (error) {
+      if (signal.aborted) {
+        throw fail('timeout', true, `no complete answer within ${this.options.timeoutMs} ms`);
+      }
+      throw fail('network', true, `request failed (${errorCode(error)})`);
+    }
+
+    if (status < 200 || status > 299) {
+      const retryable = isRetryableStatus(status);
+      const verdict = retryable ? 'retryable' : 'not retryable';
+      throw fail('http_status', retryable, `endpoint answered HTTP ${status} (${verdict})${excerpt(text)}`, status, parseRetryAfter(retryAfter));
+    }
+    if (answer === undefined) return;
+
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw fail('malformed_response', false, `malformed response: body is not JSON${excerpt(text)}`, status);
+    }
+    const parsed = answer.safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+      throw fail('malformed_response', false, `malformed response: ${issues}`, status);
+    }
+    return parsed.data;
+  }
+
+  /** Belt and braces: an endpoint that echoes the secret back must not get it into our logs. */
+  private redact(message: string): string {
+    return message.split(this.options.secret).join('[redacted]');
+  }
+}
+
+function excerpt(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return '';
+  return `: ${trimmed.length > RESPONSE_EXCERPT_CHARS ? `${trimmed.slice(0, RESPONSE_EXCERPT_CHARS)}...` : trimmed}`;
+}
+
+function errorCode(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' ? code : error.name;
+  }
+  return 'unknown error';
+}
+
+/** Retry-After is either delay-seconds or an HTTP date. */
+function parseRetryAfter(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}

@@ -1,0 +1,187 @@
+import type { PGlite } from '@electric-sql/pglite';
+
+/**
+ * The reference OMS schema, as an append-only list of migrations. Each runs once, in its own
+ * transaction, and is recorded in schema_migrations; opening an up-to-date database applies nothing.
+ * Never edit a migration that has shipped: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE products (
+        retailer_id text PRIMARY KEY,
+        name        text NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        updated_at  timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- on_hand may go negative: a shipment is a physical fact the OMS records even when its count
+      -- was wrong; the discrepancy is logged as an event rather than refused.
+      CREATE TABLE inventory (
+        retailer_id text PRIMARY KEY REFERENCES products (retailer_id),
+        on_hand     integer NOT NULL,
+        reserved    integer NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+        updated_at  timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- One row per reserveInventory call that took effect; the hash makes a retry with the same
+      -- lines a no-op and a call with other lines a conflict.
+      CREATE TABLE reservation_requests (
+        meta_order_id  text PRIMARY KEY,
+        request_hash   text NOT NULL,
+        fully_reserved boolean NOT NULL,
+        created_at     timestamptz NOT NULL DEFAULT now(),
+        released_at    timestamptz
+      );
+
+      CREATE TABLE reservations (
+        meta_order_id text NOT NULL REFERENCES reservation_requests (meta_order_id),
+        retailer_id   text NOT NULL,
+        requested     integer NOT NULL CHECK (requested > 0),
+        held          integer NOT NULL CHECK (held >= 0 AND held <= requested),
+        consumed      integer NOT NULL DEFAULT 0 CHECK (consumed >= 0),
+        released      integer NOT NULL DEFAULT 0 CHECK (released >= 0),
+        CHECK (consumed + released <= held),
+        PRIMARY KEY (meta_order_id, retailer_id)
+      );
+
+      CREATE SEQUENCE merchant_order_reference_seq;
+
+      CREATE TABLE orders (
+        meta_order_id            text PRIMARY KEY,
+        merchant_order_reference text NOT NULL UNIQUE,
+        channel                  text NOT NULL CHECK (channel IN ('facebook', 'instagram')),
+        payment_method           text NOT NULL,
+        buyer_name               text NOT NULL,
+        buyer_email              text,
+        marketing_opt_in         boolean NOT NULL,
+        suppress_customer_emails boolean NOT NULL,
+        ship_name                text NOT NULL,
+        ship_street1             text NOT NULL,
+        ship_street2             text,
+        ship_city                text NOT NULL,
+        ship_state               text,
+        ship_postal_code         text NOT NULL,
+        ship_country             text NOT NULL,
+        shipping_method          text,
+        totals                   jsonb,
+        status                   text NOT NULL DEFAULT 'pending'
+                                 CHECK (status IN ('pending', 'processing', 'completed', 'cancelled')),
+        input_hash               text NOT NULL,
+        created_at               timestamptz NOT NULL DEFAULT now(),
+        updated_at               timestamptz NOT NULL DEFAULT now(),
+        processing_at            timestamptz,
+        completed_at             timestamptz,
+        cancelled_at             timestamptz
+      );
+      CREATE INDEX orders_by_status ON orders (status, created_at);
+
+      -- Meta shows merchant_order_reference on receipts and support looks orders up by it: the
+      -- database itself refuses to change it (or the Meta id it belongs to) once issued.
+      CREATE FUNCTION orders_keep_identity() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.merchant_order_reference IS DISTINCT FROM OLD.merchant_order_reference
+           OR NEW.meta_order_id IS DISTINCT FROM OLD.meta_order_id THEN
+          RAISE EXCEPTION 'merchant_order_reference and meta_order_id are immutable (order %)', OLD.meta_order_id;
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER orders_keep_identity BEFORE UPDATE ON orders
+        FOR EACH ROW EXECUTE FUNCTION orders_keep_identity();
+
+      CREATE TABLE order_lines (
+        meta_order_id  text NOT NULL REFERENCES orders (meta_order_id),
+        item_id        text NOT NULL,
+        position       integer NOT NULL,
+        retailer_id    text NOT NULL,
+        product_name   text,
+        quantity       integer NOT NULL CHECK (quantity > 0),
+        price_amount   text NOT NULL,
+        price_currency text NOT NULL,
+        PRIMARY KEY (meta_order_id, item_id)
+      );
+
+      CREATE TABLE shipments (
+        id              bigserial PRIMARY KEY,
+        meta_order_id   text NOT NULL REFERENCES orders (meta_order_id),
+        request_id      text NOT NULL,
+        request_hash    text NOT NULL,
+        items           jsonb NOT NULL,
+        carrier         text NOT NULL,
+        tracking_number text NOT NULL,
+        created_at      timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (meta_order_id, request_id)
+      );
+
+      -- No foreign key to orders: Meta can cancel or refund an order the OMS never created
+      -- (cancelled while still in FB_PROCESSING, or handled in Commerce Manager).
+      CREATE TABLE cancellations (
+        id            bigserial PRIMARY KEY,
+        meta_order_id text NOT NULL,
+        request_id    text NOT NULL,
+        request_hash  text NOT NULL,
+        items         jsonb NOT NULL,
+        reason_code   text NOT NULL,
+        restock       boolean NOT NULL,
+        origin        text NOT NULL CHECK (origin IN ('merchant', 'external')),
+        created_at    timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (meta_order_id, request_id)
+      );
+
+      CREATE TABLE refunds (
+        id            bigserial PRIMARY KEY,
+        meta_order_id text NOT NULL,
+        request_id    text NOT NULL,
+        request_hash  text NOT NULL,
+        items         jsonb NOT NULL,
+        shipping      jsonb,
+        reason_code   text NOT NULL,
+        origin        text NOT NULL CHECK (origin IN ('merchant', 'external')),
+        created_at    timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (meta_order_id, request_id)
+      );
+
+      CREATE TABLE events (
+        id            bigserial PRIMARY KEY,
+        dedupe_key    text NOT NULL UNIQUE,
+        meta_order_id text,
+        kind          text NOT NULL,
+        severity      text NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+        detail        text NOT NULL,
+        data          jsonb,
+        created_at    timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX events_by_order ON events (meta_order_id, id);
+    `,
+  },
+];
+
+/** Applies the migrations this database lacks; returns the versions it applied. */
+export async function applyMigrations(db: PGlite, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  await db.exec(`
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    const ran = await db.transaction(async (tx) => {
+      const existing = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
+      if (existing.rows.length > 0) return false;
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      return true;
+    });
+    if (ran) applied.push(migration.version);
+  }
+  return applied;
+}

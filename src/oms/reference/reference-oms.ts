@@ -1,0 +1,190 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { z } from 'zod';
+import { canonicalHash } from '../canonical-json.js';
+import {
+  cancellationRecordSchema,
+  externalChangeSchema,
+  metaOrderIdSchema,
+  opsNotificationSchema,
+  parsePortInput,
+  pendingOrderInputSchema,
+  refundRecordSchema,
+  reservationLinesSchema,
+  shipmentRecordSchema,
+} from '../port-schemas.js';
+import type {
+  CancellationRecord,
+  ExternalChange,
+  OmsPort,
+  OpsNotification,
+  PendingOrderInput,
+  RefundRecord,
+  ReservationLine,
+  ShipmentRecord,
+} from '../port.js';
+import type { OmsEvent, OmsInventoryLevel, OmsOrderDetail, OmsOrderStatus, OmsOrderSummary, OmsReadModel, OmsReservation } from '../read-model.js';
+import { recordEvent } from './event-log.js';
+import { releaseAll, reserve } from './inventory-ledger.js';
+import { openDatabase } from './database.js';
+import { readEvents, readInventory, readOrder, readOrders, readReservation } from './order-reader.js';
+import { advanceStatus, insertCancellation, insertPendingOrder, insertRefund, insertShipment, type TextTransform } from './order-writes.js';
+import { transliterateToAscii } from './transliterate.js';
+
+export interface ReferenceOmsOptions {
+  /** Folder holding the database; absent means in memory ('memory://'), gone on close. */
+  dataDir?: string | undefined;
+  /**
+   * Store buyer names and addresses flattened to ASCII (é -> e, ß -> ss), for merchants whose
+   * downstream systems cannot take Unicode. Off by default: names are kept exactly as written.
+   */
+  transliterateToAscii?: boolean | undefined;
+}
+
+export interface SeedProduct {
+  retailerId: string;
+  name: string;
+  onHand: number;
+}
+
+const seedProductsSchema = z.array(z.object({ retailerId: z.string().min(1), name: z.string(), onHand: z.number().int().min(0) }));
+
+/**
+ * A working order management system on an embedded Postgres (PGlite): what a merchant without an
+ * OMS of their own can run, and what the tests and the demo use. Every port method is one
+ * transaction under a per-order advisory lock, and idempotent as the port requires.
+ */
+export class ReferenceOms implements OmsPort, OmsReadModel {
+  private constructor(
+    private readonly db: PGlite,
+    private readonly storeText: TextTransform,
+  ) {}
+
+  static async open(options: ReferenceOmsOptions = {}): Promise<ReferenceOms> {
+    const db = await openDatabase(options.dataDir);
+    return new ReferenceOms(db, options.transliterateToAscii === true ? transliterateToAscii : (text) => text);
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.closed) await this.db.close();
+  }
+
+  // --- OmsPort -------------------------------------------------------------------------------
+
+  async reserveInventory(metaOrderId: string, lines: ReservationLine[]): Promise<{ reserved: boolean; shortages: ReservationLine[] }> {
+    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
+    const parsed = parsePortInput(reservationLinesSchema, lines, 'reservation lines');
+    return this.forOrder(id, (tx) => reserve(tx, id, parsed));
+  }
+
+  async releaseInventory(metaOrderId: string): Promise<void> {
+    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
+    await this.forOrder(id, (tx) => releaseAll(tx, id));
+  }
+
+  async createPendingOrder(input: PendingOrderInput): Promise<{ merchantOrderReference: string }> {
+    const parsed = parsePortInput(pendingOrderInputSchema, input, 'pending order');
+    const merchantOrderReference = await this.forOrder(parsed.metaOrderId, (tx) => insertPendingOrder(tx, parsed, this.storeText));
+    return { merchantOrderReference };
+  }
+
+  async markProcessing(metaOrderId: string): Promise<void> {
+    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
+    await this.forOrder(id, (tx) => advanceStatus(tx, id, 'processing'));
+  }
+
+  async recordShipment(shipment: ShipmentRecord): Promise<void> {
+    const parsed = parsePortInput(shipmentRecordSchema, shipment, 'shipment');
+    await this.forOrder(parsed.metaOrderId, (tx) => insertShipment(tx, parsed));
+  }
+
+  async recordCancellation(cancellation: CancellationRecord): Promise<void> {
+    const parsed = parsePortInput(cancellationRecordSchema, cancellation, 'cancellation');
+    await this.forOrder(parsed.metaOrderId, (tx) => insertCancellation(tx, parsed));
+  }
+
+  async recordRefund(refund: RefundRecord): Promise<void> {
+    const parsed = parsePortInput(refundRecordSchema, refund, 'refund');
+    await this.forOrder(parsed.metaOrderId, (tx) => insertRefund(tx, parsed));
+  }
+
+  async markCompleted(metaOrderId: string): Promise<void> {
+    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
+    await this.forOrder(id, (tx) => advanceStatus(tx, id, 'completed'));
+  }
+
+  /** Logged once per distinct change: the port gives no request id, so the change itself is the key. */
+  async notifyExternalChange(change: ExternalChange): Promise<void> {
+    const parsed = parsePortInput(externalChangeSchema, change, 'external change');
+    await this.forOrder(parsed.metaOrderId, (tx) =>
+      recordEvent(
+        tx,
+        { metaOrderId: parsed.metaOrderId, kind: `external.${parsed.kind}`, severity: 'info', detail: parsed.detail },
+        `external:${canonicalHash(parsed)}`,
+      ),
+    );
+  }
+
+  async notifyOps(notification: OpsNotification): Promise<void> {
+    const parsed = parsePortInput(opsNotificationSchema, notification, 'ops notification');
+    await this.forOrder(parsed.metaOrderId, (tx) =>
+      recordEvent(
+        tx,
+        { metaOrderId: parsed.metaOrderId, kind: 'ops.notification', severity: parsed.severity, detail: parsed.reason },
+        `ops:${canonicalHash(parsed)}`,
+      ),
+    );
+  }
+
+  // --- catalogue and reads ------------------------------------------------------------------
+
+  /** Creates or updates products and sets their on-hand count (reservations are left as they are). */
+  async seedProducts(products: SeedProduct[]): Promise<void> {
+    const parsed = parsePortInput(seedProductsSchema, products, 'products');
+    await this.db.transaction(async (tx) => {
+      for (const product of parsed) {
+        await tx.query(
+          `INSERT INTO products (retailer_id, name) VALUES ($1, $2)
+           ON CONFLICT (retailer_id) DO UPDATE SET name = excluded.name, updated_at = now()`,
+          [product.retailerId, product.name],
+        );
+        await tx.query(
+          `INSERT INTO inventory (retailer_id, on_hand) VALUES ($1, $2)
+           ON CONFLICT (retailer_id) DO UPDATE SET on_hand = excluded.on_hand, updated_at = now()`,
+          [product.retailerId, product.onHand],
+        );
+      }
+    });
+  }
+
+  getOrder(metaOrderId: string): Promise<OmsOrderDetail | undefined> {
+    return this.db.transaction((tx) => readOrder(tx, metaOrderId));
+  }
+
+  listOrders(filter: { status?: OmsOrderStatus | undefined } = {}): Promise<OmsOrderSummary[]> {
+    return readOrders(this.db, filter.status);
+  }
+
+  inventory(retailerId: string): Promise<OmsInventoryLevel | undefined> {
+    return readInventory(this.db, retailerId);
+  }
+
+  reservation(metaOrderId: string): Promise<OmsReservation | undefined> {
+    return this.db.transaction((tx) => readReservation(tx, metaOrderId));
+  }
+
+  events(metaOrderId?: string): Promise<OmsEvent[]> {
+    return readEvents(this.db, metaOrderId);
+  }
+
+  /**
+   * Runs `work` in a transaction holding the order's advisory lock. PGlite has one connection and
+   * already runs transactions one at a time; the lock keeps the check-then-write code correct on a
+   * server Postgres with many connections too.
+   */
+  private forOrder<T>(metaOrderId: string, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [metaOrderId]);
+      return work(tx);
+    });
+  }
+}

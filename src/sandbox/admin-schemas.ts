@@ -1,0 +1,203 @@
+/**
+ * Wire shapes of the sandbox's admin API (`/_admin/...`), shared by the server and
+ * SandboxAdminClient. camelCase: this API is ours, for tests, benchmarks and the demo.
+ */
+import { z } from 'zod';
+import { isValidAmount } from '../domain/money.js';
+import { CANCEL_REASON_CODES, ORDER_STATES } from '../domain/reason-codes.js';
+import { FaultConfigSchema, FaultPatchSchema, FaultStateSchema } from './fault-schemas.js';
+import { LedgerSnapshotSchema } from './ledger-schemas.js';
+import { RateLimitSchema } from './options.js';
+
+const amount = z.string().refine(isValidAmount, 'must be a decimal string with at most two places, e.g. "19.99"');
+
+export const NewOrderItemSchema = z.strictObject({
+  retailerId: z.string().min(1).max(100),
+  quantity: z.number().int().min(1).max(10_000),
+  /** Unit price, decimal string in the order currency. */
+  pricePerUnit: amount.default('19.99'),
+  productName: z.string().min(1).max(200).optional(),
+  customization: z.string().max(500).optional(),
+});
+
+export const CreateOrdersRequestSchema = z.strictObject({
+  count: z.number().int().min(1).max(5_000).default(1),
+  /** Default: alternates facebook / instagram. */
+  channel: z.enum(['facebook', 'instagram']).optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+  /** Default: one or more lines from the demo catalogue. */
+  items: z.array(NewOrderItemSchema).min(1).max(50).optional(),
+  /** Default: a buyer from the demo list (Unicode names). */
+  buyer: z
+    .strictObject({
+      name: z.string().min(1).max(200),
+      email: z.string().min(3).max(320).optional(),
+      emailRemarketingOption: z.boolean().default(false),
+    })
+    .optional(),
+  shippingAddress: z
+    .strictObject({
+      name: z.string().min(1).max(200).optional(),
+      street1: z.string().min(1).max(200),
+      street2: z.string().max(200).optional(),
+      city: z.string().min(1).max(100),
+      state: z.string().max(100).optional(),
+      postalCode: z.string().min(1).max(20),
+      country: z.string().regex(/^[A-Z]{2}$/),
+    })
+    .optional(),
+  shipping: z
+    .strictObject({
+      name: z.string().min(1).max(100).default('Standard'),
+      price: amount.default('5.00'),
+      minDays: z.number().int().min(0).max(60).default(3),
+      maxDays: z.number().int().min(0).max(60).default(7),
+    })
+    .optional(),
+  /** Tax rate on items and shipping, e.g. 0.08. */
+  taxRate: z.number().min(0).max(1).default(0.08),
+  /** Overrides the sandbox's release delay for these orders (0 = released on the next read). */
+  releaseDelayMs: z.number().int().min(0).optional(),
+  /** Keep in FB_PROCESSING (risk review) until released through the admin API. */
+  holdForReview: z.boolean().default(false),
+  /** Lines per order when `items` is absent. */
+  itemsPerOrder: z.number().int().min(1).max(8).default(1),
+});
+export type CreateOrdersRequest = z.input<typeof CreateOrdersRequestSchema>;
+
+export const CreatedOrderSchema = z.object({
+  id: z.string(),
+  state: z.enum(ORDER_STATES),
+  channel: z.enum(['facebook', 'instagram']),
+  createdAt: z.string(),
+  /** null when held for review. */
+  releaseAt: z.string().nullable(),
+  items: z.array(z.object({ id: z.string(), retailerId: z.string(), productId: z.string(), quantity: z.number().int() })),
+});
+export type CreatedOrder = z.output<typeof CreatedOrderSchema>;
+export const CreateOrdersResponseSchema = z.object({ orders: z.array(CreatedOrderSchema) });
+
+export const ReleaseRequestSchema = z.strictObject({
+  /** Default: every order in FB_PROCESSING (held ones included). */
+  orderIds: z.array(z.string().min(1)).max(10_000).optional(),
+});
+export const ReleaseResponseSchema = z.object({ released: z.array(z.string()) });
+
+const UnitLineSchema = z
+  .strictObject({ retailerId: z.string().min(1).optional(), itemId: z.string().min(1).optional(), quantity: z.number().int().min(1) })
+  .refine((line) => (line.retailerId === undefined) !== (line.itemId === undefined), 'needs exactly one of retailerId or itemId');
+
+/** Shipping as if done in Commerce Manager. */
+export const ExternalShipRequestSchema = z.strictObject({
+  items: z.array(UnitLineSchema).min(1).optional(),
+  carrier: z.string().min(1).default('OTHER'),
+  trackingNumber: z.string().min(1).max(100).optional(),
+});
+export type ExternalShipRequest = z.input<typeof ExternalShipRequestSchema>;
+
+/** Cancelling as if done in Commerce Manager. */
+export const ExternalCancelRequestSchema = z.strictObject({
+  items: z.array(UnitLineSchema).min(1).optional(),
+  reasonCode: z.enum(CANCEL_REASON_CODES).default('CUSTOMER_REQUESTED'),
+  restock: z.boolean().default(false),
+});
+export type ExternalCancelRequest = z.input<typeof ExternalCancelRequestSchema>;
+
+/** A buyer-initiated return of shipped units. */
+export const ReturnRequestSchema = z.strictObject({
+  items: z.array(UnitLineSchema).min(1),
+  reason: z.string().max(500).optional(),
+});
+export type ReturnRequest = z.input<typeof ReturnRequestSchema>;
+
+export const EffectResponseSchema = z.object({ orderId: z.string(), objectId: z.string().nullable(), state: z.enum(ORDER_STATES) });
+export type EffectResponse = z.output<typeof EffectResponseSchema>;
+
+export const ClockRequestSchema = z
+  .strictObject({ offsetMs: z.number().int().optional(), advanceMs: z.number().int().min(0).optional() })
+  .refine((r) => (r.offsetMs === undefined) !== (r.advanceMs === undefined), 'needs exactly one of offsetMs or advanceMs');
+export const ClockResponseSchema = z.object({ now: z.string(), nowMs: z.number(), offsetMs: z.number() });
+export type ClockResponse = z.output<typeof ClockResponseSchema>;
+
+export const SettingsPatchSchema = z.strictObject({
+  /** Rotate the accepted token; the previous one then fails as expired (190, subcode 463). */
+  accessToken: z.string().min(1).optional(),
+  /** null turns appsecret_proof checking off. */
+  appSecret: z.string().min(1).nullable().optional(),
+  /** For orders created from now on. */
+  releaseDelayMs: z.number().int().min(0).optional(),
+  /** Same as POST/DELETE /{cms-id}/order_management_apps (disconnecting auto-acknowledges CREATED orders). */
+  connected: z.boolean().optional(),
+  rateLimit: RateLimitSchema.optional(),
+});
+export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
+
+/** Never carries the token or secret themselves. */
+export const SettingsViewSchema = z.object({
+  url: z.string(),
+  cmsId: z.string(),
+  businessId: z.string(),
+  appSecretRequired: z.boolean(),
+  releaseDelayMs: z.number(),
+  connected: z.boolean(),
+  rateLimit: RateLimitSchema,
+  clockOffsetMs: z.number(),
+  orders: z.number().int(),
+  idempotencyKeys: z.number().int(),
+});
+export type SettingsView = z.output<typeof SettingsViewSchema>;
+
+export const RateLimitViewSchema = z.object({
+  callsPerWindow: z.number(),
+  windowMs: z.number(),
+  callCountPct: z.number(),
+  regainMs: z.number(),
+  throttleBurstRemainingMs: z.number(),
+});
+export type RateLimitView = z.output<typeof RateLimitViewSchema>;
+
+const MoneyView = z.object({ amount: z.string(), currency: z.string() });
+
+/** Everything about an order, regardless of what Graph would show (admin view). */
+export const OrderSnapshotSchema = z.object({
+  id: z.string(),
+  state: z.enum(ORDER_STATES),
+  channel: z.enum(['facebook', 'instagram']),
+  createdAt: z.string(),
+  lastUpdatedAt: z.string(),
+  releaseAt: z.string().nullable(),
+  releasedAt: z.string().nullable(),
+  merchantOrderReference: z.string().nullable(),
+  buyer: z.object({ name: z.string(), email: z.string(), emailRemarketingOption: z.boolean() }),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      retailerId: z.string(),
+      productId: z.string(),
+      productName: z.string(),
+      quantity: z.number().int(),
+      pricePerUnit: MoneyView,
+      shipped: z.number().int(),
+      cancelled: z.number().int(),
+      refundedQuantity: z.number().int(),
+      refundedAmount: MoneyView,
+    }),
+  ),
+  shipments: z.number().int(),
+  cancellations: z.number().int(),
+  refunds: z.number().int(),
+  returns: z.number().int(),
+  shippingRefunded: MoneyView,
+});
+export type OrderSnapshot = z.output<typeof OrderSnapshotSchema>;
+
+export const OrderListSchema = z.object({
+  orders: z.array(z.object({ id: z.string(), state: z.enum(ORDER_STATES), lastUpdatedAt: z.string() })),
+});
+
+export {
+  FaultConfigSchema,
+  FaultPatchSchema,
+  FaultStateSchema,
+  LedgerSnapshotSchema,
+};

@@ -1,0 +1,34 @@
+/**
+ * The sandbox's notion of "now" for order time (created, last_updated, releases, the 24-hour
+ * rule). Tests move it forward instead of waiting 30 minutes. Rate limits and fault bursts use
+ * real time instead, so moving the order clock never resets a throttling window.
+ */
+export class SandboxClock {
+  private offsetMs = 0;
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  setOffset(offsetMs: number): void {
+    this.offsetMs = offsetMs;
+  }
+
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+/** Meta's timestamp format: ISO 8601, whole seconds, explicit +00:00 offset. */
+export function metaTimestamp(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}+00:00`;
+}
+
+/** 'Y-m-d' as in ship_by_date. */
+export function metaDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

@@ -1,0 +1,30 @@
+/** What a Graph handler gets, and what it answers. Handlers are synchronous: no request interleaves with another's effect. */
+import type { GraphEndpoint } from './fault-schemas.js';
+import type { SandboxState } from './state.js';
+import type { ViewContext } from './views.js';
+
+export interface GraphCall {
+  state: SandboxState;
+  method: string;
+  objectId: string;
+  endpoint: GraphEndpoint;
+  /** Ledger key: "POST shipments". */
+  endpointKey: string;
+  /** Query and body merged, auth and global parameters removed. */
+  params: Record<string, unknown>;
+  /** Query pairs without auth parameters, for paging links. */
+  query: [string, string][];
+  /** "/123/items" */
+  path: string;
+  view: ViewContext;
+}
+
+export interface GraphAnswer {
+  status: number;
+  /** Serialized JSON: a replay sends the stored text byte for byte. */
+  body: string;
+}
+
+export function ok(body: unknown): GraphAnswer {
+  return { status: 200, body: JSON.stringify(body) };
+}

@@ -1,0 +1,191 @@
+/**
+ * One Graph request, start to end: route, body, token, rate limit, fault plan, handler, answer.
+ * Every Graph answer (errors and throttling included) carries the usage headers. Faults that
+ * lose the answer (lost_response, timeout after effect) run the handler first, so the effect is
+ * committed exactly as Meta would have committed it before the connection died.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { authenticate } from './auth.js';
+import { newTraceId, pageThrottled, SandboxGraphError, transientServerError } from './errors.js';
+import type { FaultDecision } from './faults.js';
+import type { GraphAnswer, GraphCall } from './graph-call.js';
+import { getOrder, getProduct, listOrders, orderEdge } from './graph-reads.js';
+import { resolveRoute, type GraphRoute } from './graph-route.js';
+import {
+  acknowledgeOrder,
+  acknowledgeOrders,
+  connectApp,
+  createCancellation,
+  createRefund,
+  createShipment,
+  disconnectApp,
+  updateShipmentTracking,
+} from './graph-writes.js';
+import { parseBodyParams, parseQuery, readBody } from './http-body.js';
+import { usageHeaders, type Usage } from './rate-limit.js';
+import { GLOBAL_PARAMS } from './request-schemas.js';
+import type { SandboxState } from './state.js';
+
+type Handler = (call: GraphCall) => GraphAnswer;
+
+const HANDLERS: Record<string, Handler> = {
+  'GET cms:commerce_orders': listOrders,
+  'POST cms:acknowledge_orders': acknowledgeOrders,
+  'POST cms:order_management_apps': connectApp,
+  'DELETE cms:order_management_apps': disconnectApp,
+  'GET order:': getOrder,
+  'GET product:': getProduct,
+  'GET order:items': orderEdge,
+  'GET order:shipments': orderEdge,
+  'GET order:cancellations': orderEdge,
+  'GET order:refunds': orderEdge,
+  'GET order:returns': orderEdge,
+  'POST order:acknowledge_order': acknowledgeOrder,
+  'POST order:shipments': createShipment,
+  'POST order:update_shipment': updateShipmentTracking,
+  'POST order:cancellations': createCancellation,
+  'POST order:refunds': createRefund,
+};
+
+const AUTH_PARAMS = new Set(['access_token', 'appsecret_proof']);
+const GLOBAL = new Set<string>(GLOBAL_PARAMS);
+
+/** Holds calls that must look hung, so closing the server can cut them. */
+export class HungCalls {
+  private readonly sockets = new Set<IncomingMessage['socket']>();
+
+  hold(req: IncomingMessage, res: ServerResponse, ms: number): void {
+    const socket = req.socket;
+    this.sockets.add(socket);
+    const timer = setTimeout(() => socket.resetAndDestroy(), ms);
+    timer.unref();
+    res.on('close', () => {
+      clearTimeout(timer);
+      this.sockets.delete(socket);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      this.sockets.delete(socket);
+    });
+  }
+
+  releaseAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+}
+
+interface Answer extends GraphAnswer {
+  traceId: string;
+  headers?: Record<string, string> | undefined;
+}
+
+function errorAnswer(error: SandboxGraphError): Answer {
+  const body = error.toBody();
+  return { status: error.httpStatus, body: JSON.stringify(body), traceId: body.error.fbtrace_id!, headers: error.details.headers };
+}
+
+export async function handleGraph(
+  state: SandboxState,
+  hung: HungCalls,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  search: string,
+): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const route: GraphRoute = resolveRoute(state, method, pathname);
+  const endpointKey = `${method} ${route.endpoint}`;
+  state.ledger.countCall(endpointKey);
+
+  let usage: Usage | undefined;
+  let decision: FaultDecision = { kind: 'none' };
+  let answer: Answer;
+  let suppressHttpCode = false;
+
+  try {
+    if (method !== 'GET' && method !== 'POST' && method !== 'DELETE') {
+      throw new SandboxGraphError(400, 'OAuthException', 100, `(#100) Unsupported HTTP method ${method}`);
+    }
+    const query = parseQuery(search);
+    const body = method === 'GET' ? {} : parseBodyParams(await readBody(req), req.headers['content-type']);
+    const params: Record<string, unknown> = { ...Object.fromEntries(query), ...body };
+    suppressHttpCode = params.suppress_http_code === '1' || params.suppress_http_code === true;
+
+    authenticate(req.headers, params, state.settings);
+
+    const acquired = state.limiter.tryAcquire();
+    usage = acquired.usage;
+    if (!acquired.allowed) {
+      state.ledger.countThrottled(endpointKey);
+      throw pageThrottled();
+    }
+    if (route.error) throw route.error;
+
+    const plan = state.faults.decide({ endpoint: route.endpoint, method, objectId: route.objectId });
+    decision = plan.decision;
+    if (plan.latencyMs > 0) state.ledger.countFault('latency', endpointKey);
+    if (decision.kind !== 'none') state.ledger.countFault(decision.kind, endpointKey);
+    if (plan.latencyMs > 0) await sleep(plan.latencyMs);
+    if (decision.kind === 'throttle') {
+      state.ledger.countThrottled(endpointKey);
+      usage = { callCountPct: Math.max(100, usage.callCountPct), regainMs: state.faults.throttleRemainingMs() };
+      throw pageThrottled();
+    }
+    if (decision.kind === 'server_error') throw transientServerError(decision.status);
+    if (decision.kind === 'timeout' && !decision.afterEffect) {
+      hung.hold(req, res, state.faults.timeoutMs);
+      return;
+    }
+
+    // Lazy releases: due FB_PROCESSING orders move on before anything reads or writes them.
+    state.store.releaseDue(state.clock.now());
+    const handler = HANDLERS[`${method} ${route.objectKind}:${route.edge ?? ''}`];
+    if (!handler || route.endpoint === 'unknown') throw route.error ?? new SandboxGraphError(400, 'OAuthException', 2500, 'Unknown path components');
+    const authQuery = query.filter(([name]) => AUTH_PARAMS.has(name));
+    const result = handler({
+      state,
+      method,
+      objectId: route.objectId,
+      endpoint: route.endpoint,
+      endpointKey,
+      params: Object.fromEntries(Object.entries(params).filter(([name]) => !GLOBAL.has(name))),
+      query: query.filter(([name]) => !AUTH_PARAMS.has(name)),
+      path: route.path,
+      view: { graphBase: `${baseUrl(state, req)}/${route.version}`, authQuery },
+    });
+    answer = { ...result, traceId: newTraceId() };
+  } catch (error) {
+    if (!(error instanceof SandboxGraphError)) throw error;
+    state.ledger.countError(error.code);
+    answer = errorAnswer(error);
+  }
+
+  if (decision.kind === 'lost_response') {
+    req.socket.resetAndDestroy();
+    return;
+  }
+  if (decision.kind === 'timeout') {
+    hung.hold(req, res, state.faults.timeoutMs);
+    return;
+  }
+
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json; charset=UTF-8',
+    'x-fb-trace-id': answer.traceId,
+    ...usageHeaders(state.options.businessId, usage ?? state.limiter.usage()),
+    ...(answer.headers ?? {}),
+    'content-length': Buffer.byteLength(answer.body),
+  };
+  if (/^v\d+\.0$/.test(route.version)) headers['facebook-api-version'] = route.version;
+  res.writeHead(suppressHttpCode ? 200 : answer.status, headers);
+  res.end(answer.body);
+}
+
+/** Links point back where the caller reached us (Host header), falling back to the bound URL. */
+function baseUrl(state: SandboxState, req: IncomingMessage): string {
+  const host = req.headers.host;
+  return host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? `http://${host}` : state.url;
+}
+

@@ -1,0 +1,473 @@
+/**
+ * Meta's order rules, applied to the stored order. Each action validates everything first and
+ * only then mutates, so a refused request leaves the order untouched. Every change bumps
+ * `last_updated`. Errors use the commerce subcodes from commerce-api-notes.md under code 100.
+ */
+import { isKnownCarrier } from '../domain/carrier-codes.js';
+import { fromMinorUnits, toMinorUnits } from '../domain/money.js';
+import { PLATFORM_REFUND_REASON_CODES, SELLER_REFUND_REASON_CODES } from '../domain/reason-codes.js';
+import { CommerceSubcode, commerceError, invalidParameter, notConnected } from './errors.js';
+import type { IdGenerator } from './ids.js';
+import type { EffectKind } from './ledger-schemas.js';
+import {
+  allUnitsCancelled,
+  allUnitsClosed,
+  openUnits,
+  type Origin,
+  type RefundLine,
+  type StoredItem,
+  type StoredOrder,
+  type TrackingInfo,
+  type UnitLine,
+} from './model.js';
+import type { OrderStore } from './store.js';
+
+export interface RuleContext {
+  store: OrderStore;
+  ids: IdGenerator;
+  now: number;
+  connected: boolean;
+}
+
+/** What an action did, for the ledger. */
+export interface AppliedEffect {
+  /** null for account-level effects (connect). */
+  orderId: string | null;
+  kind: EffectKind;
+  objectId?: string | undefined;
+}
+
+export interface UnitRequest {
+  retailerId?: string | undefined;
+  itemId?: string | undefined;
+  quantity: number;
+}
+
+export interface MoneyInput {
+  amount: string;
+  currency: string;
+}
+
+const STUCK_PROCESSING_MS = 24 * 3_600_000;
+
+// ---- shared checks -------------------------------------------------------------------------
+
+function requireReleased(order: StoredOrder, verb: string): void {
+  if (order.state === 'FB_PROCESSING') {
+    throw invalidParameter(`Order ${order.id} is still being processed by Meta (FB_PROCESSING) and cannot be ${verb} yet`, {
+      userTitle: 'Order not released yet',
+    });
+  }
+  if (order.state === 'CREATED') {
+    throw invalidParameter(`Order ${order.id} must be acknowledged before it can be ${verb}`, { userTitle: 'Order not acknowledged' });
+  }
+}
+
+function requireKnownCarrier(carrier: string): void {
+  if (!isKnownCarrier(carrier)) {
+    throw invalidParameter(`Invalid carrier code '${carrier}' in tracking_info.carrier`, { userTitle: 'Invalid carrier' });
+  }
+}
+
+function requireSameReference(order: StoredOrder, reference: string | undefined): void {
+  if (reference !== undefined && order.merchantOrderReference !== undefined && order.merchantOrderReference !== reference) {
+    throw invalidParameter(
+      `merchant_order_reference is immutable: order ${order.id} already has a different reference`,
+      { userTitle: 'Merchant order reference already set' },
+    );
+  }
+}
+
+function resolveItem(order: StoredOrder, ref: { retailerId?: string | undefined; itemId?: string | undefined }, forRefund = false): StoredItem {
+  if (ref.itemId !== undefined) {
+    const item = order.items.find((candidate) => candidate.id === ref.itemId);
+    if (!item) throw invalidParameter(`Order ${order.id} has no item with id ${ref.itemId}`);
+    return item;
+  }
+  const item = order.items.find((candidate) => candidate.retailerId === ref.retailerId);
+  if (!item) {
+    if (forRefund) {
+      throw commerceError(CommerceSubcode.invalidRetailerIdInRefund, `Invalid retailer_id '${ref.retailerId}' in refund for order ${order.id}`, 'Invalid item');
+    }
+    throw invalidParameter(`Order ${order.id} has no item with retailer_id '${ref.retailerId}'`);
+  }
+  return item;
+}
+
+/** Adds up the requested units per item (a line may be named twice) and checks them against `available`. */
+function planUnits(
+  order: StoredOrder,
+  requests: UnitRequest[] | undefined,
+  verb: string,
+  exhausted: (item: StoredItem) => never,
+): Map<StoredItem, number> {
+  const plan = new Map<StoredItem, number>();
+  if (requests === undefined) {
+    for (const item of order.items) if (openUnits(item) > 0) plan.set(item, openUnits(item));
+    return plan;
+  }
+  for (const request of requests) {
+    const item = resolveItem(order, request);
+    plan.set(item, (plan.get(item) ?? 0) + request.quantity);
+  }
+  for (const [item, quantity] of plan) {
+    const open = openUnits(item);
+    if (open === 0) exhausted(item);
+    if (quantity > open) {
+      throw invalidParameter(`Cannot ${verb} ${quantity} unit(s) of '${item.retailerId}' on order ${order.id}: only ${open} unit(s) are neither shipped nor cancelled`);
+    }
+  }
+  return plan;
+}
+
+function unitLines(plan: Map<StoredItem, number>): UnitLine[] {
+  return [...plan].map(([item, quantity]) => ({ itemId: item.id, retailerId: item.retailerId, quantity }));
+}
+
+function touch(order: StoredOrder, now: number): void {
+  order.lastUpdatedMs = Math.max(order.lastUpdatedMs, now);
+  if (order.state === 'IN_PROGRESS' && allUnitsClosed(order)) order.state = 'COMPLETED';
+}
+
+// ---- acknowledge --------------------------------------------------------------------------
+
+/** Throws when the order cannot be acknowledged now; shared by the single and bulk calls. */
+export function checkAcknowledge(ctx: RuleContext, order: StoredOrder): void {
+  if (!ctx.connected) throw notConnected();
+  if (order.state === 'FB_PROCESSING') {
+    throw invalidParameter(`Order ${order.id} is still being processed by Meta (FB_PROCESSING) and cannot be acknowledged yet`, {
+      userTitle: 'Order not released yet',
+    });
+  }
+  if (order.state !== 'CREATED') {
+    throw invalidParameter(`Order ${order.id} cannot be acknowledged: it is ${order.state}, not CREATED`, {
+      userTitle: 'Order already acknowledged',
+    });
+  }
+}
+
+export function acknowledge(ctx: RuleContext, order: StoredOrder, merchantOrderReference: string | undefined): AppliedEffect {
+  checkAcknowledge(ctx, order);
+  requireSameReference(order, merchantOrderReference);
+  order.state = 'IN_PROGRESS';
+  if (merchantOrderReference !== undefined) order.merchantOrderReference = merchantOrderReference;
+  touch(order, ctx.now);
+  return { orderId: order.id, kind: 'acknowledge' };
+}
+
+// ---- shipments ----------------------------------------------------------------------------
+
+export interface ShipCommand {
+  items?: UnitRequest[] | undefined;
+  tracking: TrackingInfo;
+  externalShipmentId?: string | undefined;
+  merchantOrderReference?: string | undefined;
+}
+
+export function ship(ctx: RuleContext, order: StoredOrder, command: ShipCommand, origin: Origin): AppliedEffect {
+  requireReleased(order, 'shipped');
+  if (order.state === 'COMPLETED') {
+    if (allUnitsCancelled(order)) {
+      throw commerceError(CommerceSubcode.cannotShipCancelledOrder, `Cannot ship order ${order.id}: it was cancelled`, 'Order cancelled');
+    }
+    throw commerceError(
+      CommerceSubcode.orderAlreadyFulfilledCancelledOrRefunded,
+      `Order ${order.id} is already fulfilled, cancelled or refunded`,
+      'Nothing left to ship',
+    );
+  }
+  requireKnownCarrier(command.tracking.carrier);
+  requireSameReference(order, command.merchantOrderReference);
+  if (command.externalShipmentId !== undefined && order.shipments.some((s) => s.externalShipmentId === command.externalShipmentId)) {
+    throw invalidParameter(`external_shipment_id '${command.externalShipmentId}' is already used by another shipment of order ${order.id}`);
+  }
+  const plan = planUnits(order, command.items, 'ship', (item) => {
+    throw commerceError(
+      CommerceSubcode.itemsAlreadyFulfilledCancelledOrRefunded,
+      `Item '${item.retailerId}' of order ${order.id} is already fulfilled, cancelled or refunded`,
+      'Items already processed',
+    );
+  });
+  for (const [item, quantity] of plan) item.shipped += quantity;
+  const shipment = {
+    id: ctx.ids.nextId(),
+    externalShipmentId: command.externalShipmentId,
+    items: unitLines(plan),
+    tracking: { ...command.tracking },
+    createdMs: ctx.now,
+    updatedMs: ctx.now,
+    origin,
+  };
+  order.shipments.push(shipment);
+  if (command.merchantOrderReference !== undefined) order.merchantOrderReference = command.merchantOrderReference;
+  touch(order, ctx.now);
+  return { orderId: order.id, kind: 'shipment', objectId: shipment.id };
+}
+
+export interface UpdateShipmentCommand {
+  shipmentId?: string | undefined;
+  externalShipmentId?: string | undefined;
+  tracking: TrackingInfo;
+}
+
+export function updateShipment(ctx: RuleContext, order: StoredOrder, command: UpdateShipmentCommand): AppliedEffect {
+  const shipment = order.shipments.find((candidate) =>
+    command.shipmentId !== undefined ? candidate.id === command.shipmentId : candidate.externalShipmentId === command.externalShipmentId,
+  );
+  if (!shipment) {
+    throw invalidParameter(`Order ${order.id} has no shipment ${command.shipmentId ?? command.externalShipmentId}`);
+  }
+  requireKnownCarrier(command.tracking.carrier);
+  shipment.tracking = { ...command.tracking };
+  shipment.updatedMs = ctx.now;
+  touch(order, ctx.now);
+  return { orderId: order.id, kind: 'shipment_update', objectId: shipment.id };
+}
+
+// ---- cancellations ------------------------------------------------------------------------
+
+export interface CancelCommand {
+  items?: UnitRequest[] | undefined;
+  reasonCode: string;
+  reasonDescription?: string | undefined;
+  restockItems: boolean;
+}
+
+function recordCancellation(ctx: RuleContext, order: StoredOrder, plan: Map<StoredItem, number>, command: CancelCommand, origin: Origin): AppliedEffect {
+  for (const [item, quantity] of plan) {
+    item.cancelled += quantity;
+    if (command.restockItems) {
+      const product = ctx.store.product(item.productId);
+      if (product) product.inventory += quantity;
+    }
+  }
+  const cancellation = {
+    id: ctx.ids.nextId(),
+    items: unitLines(plan),
+    reasonCode: command.reasonCode,
+    reasonDescription: command.reasonDescription,
+    restockItems: command.restockItems,
+    origin,
+    createdMs: ctx.now,
+  };
+  order.cancellations.push(cancellation);
+  return { orderId: order.id, kind: 'cancellation', objectId: cancellation.id };
+}
+
+/** Cancels every unit of an order that never left FB_PROCESSING; it ends COMPLETED (Meta has no CANCELLED state). */
+function cancelUnreleased(ctx: RuleContext, order: StoredOrder, command: CancelCommand, origin: Origin): AppliedEffect {
+  ctx.store.unschedule(order);
+  const plan = new Map(order.items.map((item) => [item, openUnits(item)] as const));
+  const effect = recordCancellation(ctx, order, plan, command, origin);
+  order.state = 'COMPLETED';
+  order.lastUpdatedMs = Math.max(order.lastUpdatedMs, ctx.now);
+  return effect;
+}
+
+export function cancel(ctx: RuleContext, order: StoredOrder, command: CancelCommand, origin: Origin): AppliedEffect {
+  if (order.state === 'FB_PROCESSING' && origin === 'api') {
+    if (ctx.now - order.createdMs <= STUCK_PROCESSING_MS) {
+      throw invalidParameter(
+        `Order ${order.id} is still being processed by Meta (FB_PROCESSING); it can only be cancelled once it has been stuck there for more than 24 hours`,
+        { userTitle: 'Order not released yet' },
+      );
+    }
+    if (command.items !== undefined) throw invalidParameter(`Order ${order.id} is in FB_PROCESSING: only the whole order can be cancelled`);
+    return cancelUnreleased(ctx, order, command, origin);
+  }
+  requireReleased(order, 'cancelled');
+  if (order.state === 'COMPLETED') {
+    if (allUnitsCancelled(order)) {
+      throw commerceError(CommerceSubcode.orderAlreadyCancelled, `Order ${order.id} is already cancelled`, 'Order already cancelled');
+    }
+    if (order.items.every((item) => item.shipped === item.quantity)) {
+      throw commerceError(CommerceSubcode.alreadyShippedCannotCancel, `Order ${order.id} is already shipped and cannot be cancelled; refund it instead`, 'Order already shipped');
+    }
+    throw commerceError(CommerceSubcode.orderAlreadyFulfilledCancelledOrRefunded, `Order ${order.id} is already fulfilled, cancelled or refunded`, 'Nothing left to cancel');
+  }
+  const plan = planUnits(order, command.items, 'cancel', (item) => {
+    if (item.shipped === item.quantity) {
+      throw commerceError(CommerceSubcode.alreadyShippedCannotCancel, `Item '${item.retailerId}' of order ${order.id} is already shipped and cannot be cancelled`, 'Item already shipped');
+    }
+    if (item.cancelled === item.quantity) {
+      throw commerceError(CommerceSubcode.itemsAlreadyCancelled, `Item '${item.retailerId}' of order ${order.id} is already cancelled`, 'Item already cancelled');
+    }
+    throw commerceError(CommerceSubcode.itemsAlreadyFulfilledCancelledOrRefunded, `Item '${item.retailerId}' of order ${order.id} is already fulfilled, cancelled or refunded`, 'Items already processed');
+  });
+  const effect = recordCancellation(ctx, order, plan, command, origin);
+  touch(order, ctx.now);
+  return effect;
+}
+
+/** The buyer cancels within the remorse window: the order is never released. */
+export function buyerCancel(ctx: RuleContext, order: StoredOrder): AppliedEffect {
+  if (order.state !== 'FB_PROCESSING') {
+    throw invalidParameter(`Order ${order.id} is ${order.state}: a buyer can only cancel during FB_PROCESSING`);
+  }
+  return cancelUnreleased(ctx, order, { reasonCode: 'CUSTOMER_REQUESTED', reasonDescription: 'Cancelled by the buyer', restockItems: true }, 'buyer');
+}
+
+// ---- refunds ------------------------------------------------------------------------------
+
+export interface RefundCommand {
+  reasonCode: string;
+  reasonText?: string | undefined;
+  items?: { retailerId?: string | undefined; itemId?: string | undefined; quantity?: number | undefined; amount?: MoneyInput | undefined }[] | undefined;
+  shipping?: MoneyInput | undefined;
+  deductions?: { type: string; amount: MoneyInput }[] | undefined;
+  adjustment?: MoneyInput | undefined;
+  returnId?: string | undefined;
+}
+
+function minorIn(order: StoredOrder, money: MoneyInput, field: string): bigint {
+  if (money.currency !== order.currency) {
+    throw invalidParameter(`${field} is in ${money.currency} but order ${order.id} is in ${order.currency}`);
+  }
+  return toMinorUnits(money.amount);
+}
+
+function paidTotal(order: StoredOrder): bigint {
+  let total = order.shippingOption.priceMinor + order.shippingOption.taxMinor;
+  for (const item of order.items) total += item.unitPriceMinor * BigInt(item.quantity) + item.taxMinor;
+  return total;
+}
+
+/** Money of an item that is refundable at most: its shipped units at the unit price. */
+function refundableMinor(item: StoredItem): bigint {
+  return item.unitPriceMinor * BigInt(item.shipped) - item.refundedMinor;
+}
+
+function requireRefundReason(code: string): void {
+  if ((SELLER_REFUND_REASON_CODES as readonly string[]).includes(code)) return;
+  if ((PLATFORM_REFUND_REASON_CODES as readonly string[]).includes(code)) {
+    throw invalidParameter(`reason_code ${code} is reserved for refunds issued by Meta`);
+  }
+  throw invalidParameter(`Invalid reason_code '${code}'; expected one of ${SELLER_REFUND_REASON_CODES.join(', ')}`);
+}
+
+export function refund(ctx: RuleContext, order: StoredOrder, command: RefundCommand): AppliedEffect {
+  requireRefundReason(command.reasonCode);
+  if (order.state !== 'FB_PROCESSING' && order.state !== 'CREATED' && allUnitsCancelled(order)) {
+    throw commerceError(CommerceSubcode.cannotRefundCancelledOrder, `Cannot refund order ${order.id}: it was cancelled`, 'Order cancelled');
+  }
+  requireReleased(order, 'refunded');
+  if (command.returnId !== undefined && !order.returns.some((r) => r.id === command.returnId)) {
+    throw invalidParameter(`Order ${order.id} has no return ${command.returnId}`);
+  }
+
+  // Plan per line against running totals, so two lines for one item cannot overdraw it together.
+  const pending = new Map<StoredItem, { quantity: number; minor: bigint }>();
+  const lines: RefundLine[] = [];
+  const nothingLeft = (item: StoredItem): never => {
+    throw commerceError(
+      CommerceSubcode.itemsAlreadyFulfilledCancelledOrRefunded,
+      `Item '${item.retailerId}' of order ${order.id} has nothing left to refund`,
+      'Items already refunded',
+    );
+  };
+  // Nothing itemised and no shipping or adjustment amount: a full refund of what is left.
+  const fullRefund = command.items === undefined && command.shipping === undefined && command.adjustment === undefined;
+  if (fullRefund) {
+    for (const item of order.items) {
+      const minor = refundableMinor(item);
+      if (minor <= 0n) continue;
+      const quantity = item.shipped - item.refundedQuantity;
+      pending.set(item, { quantity, minor });
+      lines.push({ itemId: item.id, retailerId: item.retailerId, quantity: quantity > 0 ? quantity : undefined, amountMinor: minor });
+    }
+  } else {
+    for (const line of command.items ?? []) {
+      const item = resolveItem(order, line, true);
+      const sofar = pending.get(item) ?? { quantity: 0, minor: 0n };
+      if (item.shipped === 0) throw invalidParameter(`Item '${item.retailerId}' of order ${order.id} has no shipped units; only shipped units can be refunded`);
+      const leftMinor = refundableMinor(item) - sofar.minor;
+      if (leftMinor <= 0n) nothingLeft(item);
+      let minor: bigint;
+      if (line.quantity !== undefined) {
+        const leftUnits = item.shipped - item.refundedQuantity - sofar.quantity;
+        if (leftUnits <= 0) nothingLeft(item);
+        if (line.quantity > leftUnits) {
+          throw invalidParameter(`Cannot refund ${line.quantity} unit(s) of '${item.retailerId}': only ${leftUnits} shipped unit(s) are not refunded yet`);
+        }
+        minor = item.unitPriceMinor * BigInt(line.quantity);
+      } else {
+        minor = minorIn(order, line.amount!, 'item_refund_amount');
+        if (minor === 0n) throw invalidParameter('item_refund_amount must be greater than zero');
+      }
+      if (minor > leftMinor) {
+        throw invalidParameter(
+          `Refund of ${fromMinorUnits(minor)} ${order.currency} for '${item.retailerId}' exceeds the ${fromMinorUnits(leftMinor)} ${order.currency} still refundable for its shipped units`,
+        );
+      }
+      pending.set(item, { quantity: sofar.quantity + (line.quantity ?? 0), minor: sofar.minor + minor });
+      lines.push({ itemId: item.id, retailerId: item.retailerId, quantity: line.quantity, amountMinor: minor });
+    }
+  }
+
+  const shippingLeft = order.shippingOption.priceMinor - order.shippingRefundedMinor;
+  let shippingMinor = 0n;
+  if (command.shipping !== undefined) {
+    shippingMinor = minorIn(order, command.shipping, 'shipping.shipping_refund');
+    if (shippingMinor > shippingLeft) {
+      throw invalidParameter(`Shipping refund of ${fromMinorUnits(shippingMinor)} exceeds the ${fromMinorUnits(shippingLeft)} ${order.currency} of shipping not refunded yet`);
+    }
+  } else if (fullRefund && order.state === 'COMPLETED') {
+    shippingMinor = shippingLeft;
+  }
+  const adjustmentMinor = command.adjustment ? minorIn(order, command.adjustment, 'adjustment_amount') : 0n;
+  const deductions = (command.deductions ?? []).map((d) => ({ type: d.type, amountMinor: minorIn(order, d.amount, 'deduction_amount') }));
+
+  const itemsMinor = lines.reduce((sum, line) => sum + line.amountMinor, 0n);
+  const gross = itemsMinor + shippingMinor + adjustmentMinor;
+  if (gross === 0n) {
+    throw commerceError(CommerceSubcode.nothingToRefund, `Nothing to refund on order ${order.id}`, 'Nothing to refund');
+  }
+  const deducted = deductions.reduce((sum, d) => sum + d.amountMinor, 0n);
+  if (deducted > gross) throw invalidParameter('Deductions exceed the amount being refunded');
+  const total = gross - deducted;
+  const refundedBefore = order.refunds.reduce((sum, r) => sum + r.totalMinor, 0n);
+  if (refundedBefore + total > paidTotal(order)) {
+    throw invalidParameter(`Refunds on order ${order.id} would exceed the ${fromMinorUnits(paidTotal(order))} ${order.currency} the buyer paid`);
+  }
+
+  for (const [item, { quantity, minor }] of pending) {
+    item.refundedQuantity += quantity;
+    item.refundedMinor += minor;
+  }
+  order.shippingRefundedMinor += shippingMinor;
+  const stored = {
+    id: ctx.ids.nextId(),
+    reasonCode: command.reasonCode,
+    reasonText: command.reasonText,
+    items: lines,
+    shippingMinor,
+    deductions,
+    adjustmentMinor,
+    totalMinor: total,
+    returnId: command.returnId,
+    createdMs: ctx.now,
+  };
+  order.refunds.push(stored);
+  touch(order, ctx.now);
+  return { orderId: order.id, kind: 'refund', objectId: stored.id };
+}
+
+// ---- returns (buyer side, admin API) -------------------------------------------------------
+
+export function createReturn(ctx: RuleContext, order: StoredOrder, items: UnitRequest[], reason: string | undefined): AppliedEffect {
+  const plan = new Map<StoredItem, number>();
+  for (const request of items) {
+    const item = resolveItem(order, request);
+    plan.set(item, (plan.get(item) ?? 0) + request.quantity);
+  }
+  for (const [item, quantity] of plan) {
+    const returned = order.returns.flatMap((r) => r.items).filter((line) => line.itemId === item.id).reduce((sum, line) => sum + line.quantity, 0);
+    if (quantity > item.shipped - returned) {
+      throw invalidParameter(`Cannot return ${quantity} unit(s) of '${item.retailerId}': only ${item.shipped - returned} shipped unit(s) are not returned yet`);
+    }
+  }
+  const stored = { id: ctx.ids.nextId(), items: unitLines(plan), reason, createdMs: ctx.now };
+  order.returns.push(stored);
+  touch(order, ctx.now);
+  return { orderId: order.id, kind: 'return', objectId: stored.id };
+}

@@ -1,0 +1,219 @@
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OmsInvalidInputError } from '../../../src/oms/errors.js';
+import { HttpOms, OmsHttpError, omsEventEnvelopeSchema, verifyOmsSignature } from '../../../src/oms/http/index.js';
+import { line, newOrderId, pendingOrder } from './fixtures.js';
+
+const SECRET = 'merchant-shared-secret-Xy9';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+  signatureValid: boolean;
+  envelope: { id: string; type: string; occurredAt: string; data: unknown };
+}
+
+type Handler = (received: Received, response: ServerResponse) => void;
+
+// A real merchant endpoint on localhost: it verifies each signature as a merchant would, records
+// what it got, and answers with whatever the current test's handler says.
+let server: Server;
+let url: string;
+let received: Received[] = [];
+let handler: Handler = (_received, response) => response.writeHead(204).end();
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const signatureValid = verifyOmsSignature(rawBody, request.headers['x-signature-256'] as string | undefined, SECRET);
+      const entry: Received = { headers: request.headers, rawBody, signatureValid, envelope: omsEventEnvelopeSchema.parse(JSON.parse(rawBody)) };
+      received.push(entry);
+      handler(entry, response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oms/events`;
+});
+afterEach(() => {
+  received = [];
+  handler = (_received, response) => response.writeHead(204).end();
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+function client(overrides: Partial<{ url: string; timeoutMs: number }> = {}): HttpOms {
+  return new HttpOms({ url, secret: SECRET, timeoutMs: 2_000, ...overrides });
+}
+
+async function failure(promise: Promise<unknown>): Promise<OmsHttpError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof OmsHttpError)) throw new Error(`expected an OmsHttpError, got ${String(error)}`);
+  return error;
+}
+
+describe('HttpOms requests', () => {
+  it('sends every port call as a signed event of its own type, with the event id in a header', async () => {
+    handler = (entry, response) => {
+      if (entry.envelope.type === 'order.create_pending') return json(response, 201, { merchantOrderReference: 'SO-42' });
+      if (entry.envelope.type === 'inventory.reserve') return json(response, 200, { reserved: false, shortages: [{ retailerId: 'MUG', quantity: 1 }] });
+      response.writeHead(204).end();
+    };
+    const oms = client();
+    const orderId = newOrderId();
+    const order = pendingOrder(orderId, [line('i1', 'MUG', 2)]);
+
+    expect(await oms.reserveInventory(orderId, [{ retailerId: 'MUG', quantity: 2 }])).toEqual({ reserved: false, shortages: [{ retailerId: 'MUG', quantity: 1 }] });
+    expect(await oms.createPendingOrder(order)).toEqual({ merchantOrderReference: 'SO-42' });
+    await oms.markProcessing(orderId);
+    await oms.recordShipment({ metaOrderId: orderId, requestId: 's1', items: [{ retailerId: 'MUG', quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z' });
+    await oms.recordCancellation({ metaOrderId: orderId, requestId: 'c1', items: [{ retailerId: 'MUG', quantity: 1 }], reasonCode: 'OUT_OF_STOCK', restock: true, origin: 'merchant' });
+    await oms.recordRefund({ metaOrderId: orderId, requestId: 'r1', items: [{ retailerId: 'MUG', quantity: 1 }], reasonCode: 'DAMAGED_GOODS', origin: 'merchant' });
+    await oms.markCompleted(orderId);
+    await oms.releaseInventory(orderId);
+    await oms.notifyExternalChange({ metaOrderId: orderId, kind: 'refunded', detail: 'refund seen on Meta' });
+    await oms.notifyOps({ metaOrderId: orderId, severity: 'critical', reason: 'stuck' });
+
+    expect(received.map((entry) => entry.envelope.type)).toEqual([
+      'inventory.reserve',
+      'order.create_pending',
+      'order.mark_processing',
+      'order.record_shipment',
+      'order.record_cancellation',
+      'order.record_refund',
+      'order.mark_completed',
+      'inventory.release',
+      'order.external_change',
+      'ops.notify',
+    ]);
+    for (const entry of received) {
+      expect(entry.signatureValid).toBe(true);
+      expect(entry.headers['x-event-id']).toBe(entry.envelope.id);
+      expect(entry.headers['content-type']).toBe('application/json');
+      expect(Date.parse(entry.envelope.occurredAt)).not.toBeNaN();
+    }
+    expect(received[0]?.envelope.data).toEqual({ metaOrderId: orderId, lines: [{ retailerId: 'MUG', quantity: 2 }] });
+    // Unicode crosses the wire unchanged (and the signature covers the UTF-8 bytes).
+    expect(received[1]?.envelope.data).toEqual(JSON.parse(JSON.stringify(order)));
+    expect(new Set(received.map((entry) => entry.envelope.id)).size).toBe(received.length);
+  });
+
+  it('derives the event id from the call, so a retry carries the same id and another request a new one', async () => {
+    const oms = client();
+    const orderId = newOrderId();
+    const shipment = { metaOrderId: orderId, requestId: 's1', items: [{ retailerId: 'MUG', quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z' };
+    await oms.recordShipment(shipment);
+    await oms.recordShipment(shipment);
+    await oms.recordShipment({ ...shipment, requestId: 's2' });
+    await oms.markProcessing(orderId);
+    await oms.markProcessing(orderId);
+    const ids = received.map((entry) => entry.envelope.id);
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[2]).not.toBe(ids[0]);
+    expect(ids[3]).toBe(ids[4]);
+    expect(ids[3]).not.toBe(ids[0]);
+  });
+
+  it('checks its arguments before sending anything', async () => {
+    await expect(client().reserveInventory(newOrderId(), [{ retailerId: 'MUG', quantity: -1 }])).rejects.toBeInstanceOf(OmsInvalidInputError);
+    expect(received).toHaveLength(0);
+  });
+});
+
+describe('HttpOms failures', () => {
+  it('treats 5xx as retryable', async () => {
+    handler = (_entry, response) => json(response, 503, { error: 'maintenance' });
+    const error = await failure(client().markProcessing(newOrderId()));
+    expect(error).toMatchObject({ code: 'http_status', status: 503, retryable: true, eventType: 'order.mark_processing' });
+    expect(error.message).toContain('HTTP 503');
+    expect(error.message).toContain('maintenance');
+  });
+
+  it('treats 429 as retryable and passes on Retry-After', async () => {
+    handler = (_entry, response) => json(response, 429, { error: 'slow down' }, { 'retry-after': '7' });
+    const error = await failure(client().releaseInventory(newOrderId()));
+    expect(error).toMatchObject({ code: 'http_status', status: 429, retryable: true, retryAfterMs: 7_000 });
+  });
+
+  it('treats other 4xx as not retryable', async () => {
+    for (const status of [400, 401, 404, 409, 422]) {
+      handler = (_entry, response) => json(response, status, { error: 'no' });
+      const error = await failure(client().markCompleted(newOrderId()));
+      expect(error).toMatchObject({ code: 'http_status', status, retryable: false });
+      expect(error.message).toContain('not retryable');
+    }
+  });
+
+  it('reports an unreachable endpoint as a retryable network failure', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await failure(client({ url: `http://127.0.0.1:${port}/` }).markProcessing(newOrderId()));
+    expect(error).toMatchObject({ code: 'network', retryable: true, status: undefined });
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('reports a slow endpoint as a retryable timeout', async () => {
+    handler = (_entry, response) => {
+      setTimeout(() => json(response, 200, {}), 1_000).unref();
+    };
+    const started = performance.now();
+    const error = await failure(client({ timeoutMs: 150 }).markProcessing(newOrderId()));
+    expect(error).toMatchObject({ code: 'timeout', retryable: true });
+    expect(performance.now() - started).toBeLessThan(900);
+  });
+
+  it('names what is wrong with a malformed answer', async () => {
+    handler = (_entry, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy login</html>');
+    const notJson = await failure(client().createPendingOrder(pendingOrder(newOrderId(), [line('i1', 'MUG', 1)])));
+    expect(notJson).toMatchObject({ code: 'malformed_response', retryable: false, status: 200, eventType: 'order.create_pending' });
+    expect(notJson.message).toContain('body is not JSON');
+
+    handler = (_entry, response) => json(response, 200, { orderRef: 'SO-1' });
+    const missing = await failure(client().createPendingOrder(pendingOrder(newOrderId(), [line('i1', 'MUG', 1)])));
+    expect(missing.message).toMatch(/malformed response: merchantOrderReference: /);
+
+    handler = (_entry, response) => json(response, 200, { reserved: 'yes', shortages: [] });
+    const wrongType = await failure(client().reserveInventory(newOrderId(), [{ retailerId: 'MUG', quantity: 1 }]));
+    expect(wrongType.message).toMatch(/malformed response: reserved: /);
+
+    handler = (_entry, response) => json(response, 200, { reserved: true, shortages: [{ retailerId: 'MUG', quantity: 1 }] });
+    const inconsistent = await failure(client().reserveInventory(newOrderId(), [{ retailerId: 'MUG', quantity: 1 }]));
+    expect(inconsistent.message).toContain('reserved must be true exactly when shortages is empty');
+  });
+
+  it('never puts the secret (or URL credentials) in an error', async () => {
+    handler = (entry, response) => json(response, 400, { error: `bad signature, expected secret ${SECRET}`, got: entry.headers['x-signature-256'] });
+    const withToken = `${url.replace('http://', 'http://user:pw@')}?token=abc123`;
+    const error = await failure(client({ url: withToken }).markProcessing(newOrderId()));
+    expect(error.message).not.toContain(SECRET);
+    expect(error.message).toContain('[redacted]');
+    expect(error.message).not.toContain('abc123');
+    expect(error.message).not.toContain('pw@');
+    expect(JSON.stringify(error)).not.toContain(SECRET);
+
+    const badOptions = (() => {
+      try {
+        new HttpOms({ url: 'ftp://example.com', secret: SECRET, timeoutMs: 0 });
+        return undefined;
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(badOptions?.message).toMatch(/url.*timeoutMs/);
+    expect(badOptions?.message).not.toContain(SECRET);
+  });
+});
