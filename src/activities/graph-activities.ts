@@ -70,8 +70,17 @@ export function createGraphActivities(deps: GraphActivityDeps): GraphActivities 
     },
 
     async acknowledgeOrder({ orderId, merchantOrderReference }) {
-      await paced(() => graph.acknowledgeOrder(orderId, { idempotencyKey: idempotencyKey(orderId, 'acknowledge'), merchantOrderReference }));
-      return { state: 'IN_PROGRESS' };
+      try {
+        await paced(() => graph.acknowledgeOrder(orderId, { idempotencyKey: idempotencyKey(orderId, 'acknowledge'), merchantOrderReference }));
+        return { state: 'IN_PROGRESS' };
+      } catch (err) {
+        // Already acknowledged with our reference (a bulk call whose answer came late, under another
+        // key): that is the outcome we wanted, not an error.
+        const order = await paced(() => graph.getOrder(orderId, ['orderStatus', 'merchantOrderId']));
+        const state = order.orderStatus.state;
+        if (state !== 'CREATED' && state !== 'FB_PROCESSING' && order.merchantOrderId === merchantOrderReference) return { state };
+        throw err;
+      }
     },
 
     async acknowledgeOrders({ cmsId, orders }) {

@@ -7,13 +7,17 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { GraphClient } from '../graph/client.js';
-import { orderUpdatedSignal, orderWorkflowId } from '../workflows/messages.js';
+import { orderUpdatedSignal, orderWorkflowId, type OrderUpdatedNotice } from '../workflows/messages.js';
 import type { OrderWorkflowInput } from '../workflows/order.js';
 import type { PollActivities, PollOrdersResult } from './contracts.js';
 import { callGraph } from './failures.js';
 
 /** The states an integration must watch (Meta's default listing is CREATED only). */
 const WATCHED_STATES = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'] as const;
+
+function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
+}
 
 interface PollProgress {
   after?: string | undefined;
@@ -33,36 +37,43 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
         limit: deps.pageSize ?? 100,
         after: resumed?.after,
       });
+      /** True when the order's workflow was started or signalled; false when it already ended. */
+      async function signalOrder(order: { id: string; orderStatus: { state: string }; lastUpdated: unknown }): Promise<boolean> {
+        const workflowInput: OrderWorkflowInput = {
+          orderId: order.id,
+          cmsId: input.cmsId,
+          graphTaskQueue: input.graphTaskQueue,
+          ackMode: input.ackMode,
+          ...(input.orderPolicy ? { policy: input.orderPolicy } : {}),
+        };
+        try {
+          await ctx.client.workflow.signalWithStart('orderWorkflow', {
+            workflowId: orderWorkflowId(order.id),
+            taskQueue: input.orderTaskQueue,
+            args: [workflowInput],
+            signal: orderUpdatedSignal,
+            signalArgs: [{ state: order.orderStatus.state as OrderUpdatedNotice['state'], lastUpdated: toDate(order.lastUpdated).toISOString() }],
+            // An order whose workflow already ended (return window over) is not started again.
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            staticSummary: `Meta order ${order.id}`,
+          });
+          return true;
+        } catch (err) {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+          throw err;
+        }
+      }
+
       for (;;) {
         const next = await callGraph(() => pages.next());
         if (next.done) break;
         const page = next.value;
-        for (const order of page.orders) {
-          const lastUpdated = new Date(order.lastUpdated as unknown as string | Date);
-          const workflowInput: OrderWorkflowInput = {
-            orderId: order.id,
-            cmsId: input.cmsId,
-            graphTaskQueue: input.graphTaskQueue,
-            ackMode: input.ackMode,
-            ...(input.orderPolicy ? { policy: input.orderPolicy } : {}),
-          };
-          try {
-            await ctx.client.workflow.signalWithStart('orderWorkflow', {
-              workflowId: orderWorkflowId(order.id),
-              taskQueue: input.orderTaskQueue,
-              args: [workflowInput],
-              signal: orderUpdatedSignal,
-              signalArgs: [{ state: order.orderStatus.state, lastUpdated: lastUpdated.toISOString() }],
-              // An order whose workflow already ended (return window over) is not started again.
-              workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-              staticSummary: `Meta order ${order.id}`,
-            });
-            result.workflowsSignalled += 1;
-          } catch (err) {
-            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-          }
+        // One page at a time, its orders in parallel: signal-with-start is a round trip each.
+        const outcomes = await Promise.all(page.orders.map((order) => signalOrder(order)));
+        for (const [index, order] of page.orders.entries()) {
+          if (outcomes[index]) result.workflowsSignalled += 1;
           result.ordersSeen += 1;
-          result.maxLastUpdated = Math.max(result.maxLastUpdated, Math.floor(lastUpdated.getTime() / 1000));
+          result.maxLastUpdated = Math.max(result.maxLastUpdated, Math.floor(toDate(order.lastUpdated).getTime() / 1000));
         }
         result.pages += 1;
         ctx.heartbeat({ after: page.after, result } satisfies PollProgress);

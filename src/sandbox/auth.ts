@@ -10,9 +10,21 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { SandboxGraphError } from './errors.js';
 import type { RuntimeSettings } from './settings.js';
 
-function sameSecret(a: string, b: string): boolean {
-  // Hash first so lengths never leak through timing.
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+// The expected side changes only on rotation; hashing it once per value keeps the check cheap.
+let expectedValue: string | undefined;
+let expectedDigest: Buffer = Buffer.alloc(32);
+
+function sameSecret(presented: string, expected: string): boolean {
+  if (expected !== expectedValue) {
+    expectedValue = expected;
+    expectedDigest = digest(expected);
+  }
+  // Compare digests so lengths never leak through timing.
+  return timingSafeEqual(digest(presented), expectedDigest);
 }
 
 function tokenError(message: string, viaHeader: boolean, subcode?: number): SandboxGraphError {

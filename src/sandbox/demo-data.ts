@@ -47,15 +47,10 @@ export const DEMO_BUYERS: readonly DemoBuyer[] = [
   { name: 'Ana-María O’Connor 🌻', street: '3 Quay St', city: 'Galway', postalCode: 'H91 X2YK', country: 'IE' },
 ];
 
-export function demoBuyer(index: number, orderId: string): { buyer: BuyerDetails; address: ShippingAddress } {
+export function demoBuyer(index: number): { buyer: Omit<BuyerDetails, 'email'>; address: ShippingAddress } {
   const pick = DEMO_BUYERS[index % DEMO_BUYERS.length]!;
   return {
-    buyer: {
-      name: pick.name,
-      // Meta shares a relay address, not the buyer's own.
-      email: `buyer.${orderId}@marketplace.facebook.com`,
-      emailRemarketingOption: index % 3 === 0,
-    },
+    buyer: { name: pick.name, emailRemarketingOption: index % 3 === 0 },
     address: {
       name: pick.name,
       street1: pick.street,

@@ -25,8 +25,7 @@ export function createOrders(state: SandboxState, input: CreateOrdersInput): Sto
   const created: StoredOrder[] = [];
   for (let n = 0; n < input.count; n += 1) {
     const index = state.store.all().length;
-    // The buyer's relay e-mail names the order, which does not exist yet: use a placeholder and fix it after.
-    const demo = demoBuyer(index, 'pending');
+    const demo = demoBuyer(index);
     const items = input.items
       ? input.items.map((line) => ({
           retailerId: line.retailerId,
@@ -43,7 +42,7 @@ export function createOrders(state: SandboxState, input: CreateOrdersInput): Sto
       items,
       buyer: {
         name: buyerName,
-        email: input.buyer?.email ?? demo.buyer.email,
+        email: input.buyer?.email,
         emailRemarketingOption: input.buyer?.emailRemarketingOption ?? demo.buyer.emailRemarketingOption,
       },
       shippingAddress: input.shippingAddress
@@ -59,9 +58,7 @@ export function createOrders(state: SandboxState, input: CreateOrdersInput): Sto
       releaseDelayMs: input.releaseDelayMs,
       holdForReview: input.holdForReview,
     };
-    const order = state.store.create(spec, now);
-    if (input.buyer?.email === undefined) order.buyer.email = `buyer.${order.id}@marketplace.facebook.com`;
-    created.push(order);
+    created.push(state.store.create(spec, now));
   }
   return created;
 }

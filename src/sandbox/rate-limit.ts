@@ -83,15 +83,21 @@ export function regainMinutes(ms: number): number {
   return Math.floor(ms / 60_000);
 }
 
+let lastUsageKey = '';
+let lastUsageHeaders: UsageHeaders | undefined;
+
 /** Both usage headers. total_cputime/total_time follow call_count: the sandbox's cost is per call. */
 export function usageHeaders(businessId: string, usage: Usage): UsageHeaders {
   const pct = usage.callCountPct;
-  return {
+  const key = `${businessId}|${pct}|${regainMinutes(usage.regainMs)}`;
+  if (key === lastUsageKey && lastUsageHeaders) return lastUsageHeaders;
+  lastUsageKey = key;
+  return (lastUsageHeaders = {
     'x-business-use-case-usage': JSON.stringify({
       [businessId]: [
         { type: 'pages', call_count: pct, total_cputime: pct, total_time: pct, estimated_time_to_regain_access: regainMinutes(usage.regainMs) },
       ],
     }),
     'x-app-usage': JSON.stringify({ call_count: pct, total_cputime: pct, total_time: pct }),
-  };
+  });
 }

@@ -22,7 +22,8 @@ export interface NewOrderSpec {
   channel: Channel;
   currency: string;
   items: NewItemSpec[];
-  buyer: { name: string; email: string; emailRemarketingOption: boolean };
+  /** Without an e-mail the buyer gets a Meta relay address naming the order. */
+  buyer: { name: string; email?: string | undefined; emailRemarketingOption: boolean };
   shippingAddress: ShippingAddress;
   shipping: { name: string; priceMinor: bigint; minDays: number; maxDays: number };
   /** Tax in basis points of the item and shipping prices (800 = 8%). */
@@ -103,7 +104,11 @@ export class OrderStore {
       createdMs: now,
       lastUpdatedMs: now,
       releaseAtMs: spec.holdForReview ? null : now + delay,
-      buyer: spec.buyer,
+      buyer: {
+        name: spec.buyer.name,
+        email: spec.buyer.email ?? `buyer.${id}@marketplace.facebook.com`,
+        emailRemarketingOption: spec.buyer.emailRemarketingOption,
+      },
       shippingAddress: spec.shippingAddress,
       shippingOption: {
         name: spec.shipping.name,

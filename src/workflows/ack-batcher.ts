@@ -1,7 +1,7 @@
 /**
  * ackBatcherWorkflow (id `fb-ack-batcher-<cmsId>`): order workflows hand it their acknowledgement;
  * it sends up to 100 per `acknowledge_orders` call (at once when 100 are waiting, else after a short
- * wait), with an idempotency key derived from the batch's contents, and signals each order its
+ * quiet period), with an idempotency key derived from the batch's contents, and signals each order its
  * outcome. An order the batch did not acknowledge falls back to a single acknowledgement.
  */
 import {
@@ -25,8 +25,10 @@ export const MAX_ACK_BATCH = 100;
 export interface AckBatcherInput {
   cmsId: string;
   graphTaskQueue: string;
-  /** Flush a partial batch after this long. */
+  /** Flush a partial batch once no request arrived for this long. */
   flushAfterMs?: number;
+  /** ...or once its oldest request has waited this long. */
+  maxWaitMs?: number;
   maxBatch?: number;
   /** Continue-as-new past this many history events. */
   maxHistoryEvents?: number;
@@ -35,7 +37,8 @@ export interface AckBatcherInput {
 }
 
 export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> {
-  const flushAfterMs = input.flushAfterMs ?? 2_000;
+  const flushAfterMs = input.flushAfterMs ?? 1_000;
+  const maxWaitMs = input.maxWaitMs ?? 10 * flushAfterMs;
   const maxBatch = Math.min(input.maxBatch ?? MAX_ACK_BATCH, MAX_ACK_BATCH);
   const maxHistoryEvents = input.maxHistoryEvents ?? 20_000;
   const { acknowledgeOrders } = proxyActivities<GraphActivities>({
@@ -52,7 +55,14 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
 
   for (;;) {
     await condition(() => pending.length > 0);
-    await condition(() => pending.length >= maxBatch, flushAfterMs);
+    // Fill the batch while requests keep coming: flush when it is full, when none arrived for
+    // `flushAfterMs`, or when the oldest has waited `maxWaitMs`, whichever is first.
+    const oldestAt = Date.now();
+    for (;;) {
+      const seen = pending.length;
+      const grew = await condition(() => pending.length >= maxBatch || pending.length > seen, flushAfterMs);
+      if (!grew || pending.length >= maxBatch || Date.now() - oldestAt >= maxWaitMs) break;
+    }
     const batch = pending.splice(0, maxBatch);
     let outcomes: BulkAckOutcome[];
     try {

@@ -10,7 +10,7 @@ import type { OrderPolicyOverrides } from '../../src/workflows/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
 
 /** Many orders at once: they wait for the poller's signal rather than refreshing on a fast timer. */
-const INTAKE_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, releaseRefresh: { initialMs: 60_000, factor: 2, maxMs: 120_000 }, refreshIntervalMs: 60_000 };
+const INTAKE_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, releaseRefresh: { initialMs: 60_000, factor: 2, maxMs: 120_000 }, refreshIntervalMs: 60_000, ackBatchTimeoutMs: 60_000 };
 
 let world: OrderWorld;
 beforeAll(async () => {
@@ -28,13 +28,15 @@ async function countOrderWorkflows(ids: string[]): Promise<number> {
   return found;
 }
 
+/** Waits, through visibility (no query load on the workers), until `ids` all show `phase`. */
 async function allInPhase(ids: string[], phase: string, timeoutMs = 120_000): Promise<void> {
+  const wanted = new Set(ids.map((id) => `fb-order-${id}`));
   await eventually(async () => {
-    for (const id of ids) {
-      const state = await world.orders.getState(id).catch(() => undefined);
-      if (state?.phase !== phase) return undefined;
+    let found = 0;
+    for await (const wf of world.harness.client.workflow.list({ query: `TaskQueue = '${world.taskQueue}' AND FbOrderPhase = '${phase}'` })) {
+      if (wanted.has(wf.workflowId)) found += 1;
     }
-    return true;
+    return found === wanted.size ? true : undefined;
   }, `${ids.length} orders in ${phase}`, timeoutMs);
 }
 
@@ -51,14 +53,17 @@ describe('poller and bulk acknowledgement', () => {
       graphTaskQueue: world.graphTaskQueue,
       ackMode: 'bulk',
       pollIntervalMs: 2_000,
-      ackFlushAfterMs: 1_500,
+      ackFlushAfterMs: 5_000,
       orderPolicy: INTAKE_POLICY as Record<string, unknown>,
       initialLookbackSeconds: 3_600,
     });
     const duringPoll = ids.slice(0, 250);
     await world.admin.release(duringPoll);
+    const t0 = Date.now();
     await eventually(async () => ((await countOrderWorkflows(ids)) === 300 ? true : undefined), '300 workflows', 120_000);
+    const t1 = Date.now();
     await allInPhase(duringPoll, 'IN_PROGRESS', 180_000);
+    console.log(`intake: 300 workflows after ${t1 - t0} ms, 250 acknowledged after ${Date.now() - t0} ms`);
 
     const after = await world.admin.getLedger();
     const bulkCalls = (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0);

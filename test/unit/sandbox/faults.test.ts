@@ -96,6 +96,21 @@ describe('fault injection', () => {
     expect(ledger.replays.total).toBeGreaterThan(0);
   });
 
+  it('takes faults from the start options too', async () => {
+    const other = await startTestSandbox({ faults: { latencyMs: 120, rules: [{ endpoint: 'commerce_orders', fault: 'server_error', status: 503 }] } });
+    try {
+      const started = Date.now();
+      const first = await other.graph.get(`/${other.cmsId}/commerce_orders`);
+      expect(first.status).toBe(503);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+      expect((await other.graph.get(`/${other.cmsId}/commerce_orders`)).status).toBe(200);
+      expect((await other.admin.getFaults()).latencyMs).toBe(120);
+      expect((await other.admin.getLedger()).faultsInjected.byKind).toEqual({ latency: 2, server_error: 1 });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('rejects malformed fault configuration', async () => {
     await expect(t.admin.setFaults({ serverErrorRate: 2 })).rejects.toMatchObject({ status: 400 });
     await expect(t.admin.addFaultRule({ endpoint: 'nope' as 'order', fault: 'timeout' })).rejects.toMatchObject({ status: 400 });
