@@ -45,17 +45,24 @@ export interface UpdateTrackingInput {
 
 export interface BulkAckOrder {
   orderId: string;
-  merchantOrderReference: string;
+  channel: Channel;
 }
 
-export type BulkAckOutcome = { orderId: string; acknowledged: true; state: MetaOrderState } | { orderId: string; acknowledged: false; reason: string };
+export type BulkAckOutcome =
+  | { orderId: string; acknowledged: true; state: MetaOrderState; merchantOrderReference: string }
+  | { orderId: string; acknowledged: false; reason: string };
 
 export interface GraphActivities {
   fetchOrderSnapshot(orderId: string): Promise<OrderSnapshot>;
   /** Reads the buyer and address from Meta and creates the pending OMS order in one step, so buyer data never enters workflow history. */
   createPendingOmsOrder(input: { orderId: string; channel: Channel }): Promise<{ merchantOrderReference: string }>;
   acknowledgeOrder(input: { orderId: string; merchantOrderReference: string }): Promise<{ state: MetaOrderState }>;
-  acknowledgeOrders(input: { cmsId: string; orders: BulkAckOrder[] }): Promise<BulkAckOutcome[]>;
+  /**
+   * Bulk mode, for up to 100 orders: reads their buyers from one paged listing of CREATED orders,
+   * creates the pending OMS orders, then acknowledges them all in one call. An order it could not
+   * take comes back `acknowledged: false` and goes the single way.
+   */
+  createPendingAndAcknowledgeBatch(input: { cmsId: string; orders: BulkAckOrder[] }): Promise<BulkAckOutcome[]>;
   shipItems(input: ShipItemsInput): Promise<void>;
   updateTracking(input: UpdateTrackingInput): Promise<void>;
   cancelItems(input: CancelItemsInput): Promise<void>;

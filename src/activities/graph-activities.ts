@@ -4,12 +4,13 @@
  * every retry and every replay sends the same key and Meta applies the request once.
  */
 import { Context } from '@temporalio/activity';
+import { GraphError } from '../graph/errors.js';
 import { batchIdempotencyKey, idempotencyKey } from '../graph/idempotency.js';
 import type { GraphClient } from '../graph/client.js';
-import type { GraphOrderItem } from '../graph/schemas.js';
+import type { GraphOrderItem, GraphOrderWith } from '../graph/schemas.js';
 import type { OmsPort } from '../oms/port.js';
 import type { OrderSnapshot } from '../workflows/order-state.js';
-import type { GraphActivities } from './contracts.js';
+import type { BulkAckOutcome, GraphActivities } from './contracts.js';
 import { callGraph } from './failures.js';
 import { toOrderSnapshot, toPendingOrderInput } from './order-mapping.js';
 
@@ -24,8 +25,15 @@ export interface GraphActivityDeps {
   maxPaceMs?: number;
 }
 
-const SNAPSHOT_FIELDS = ['orderStatus', 'created', 'lastUpdated', 'channel', 'merchantOrderId', 'items', 'estimatedPaymentDetails'] as const;
+/** The order fields the workflow keeps: no buyer data. */
+export const SNAPSHOT_FIELDS = ['orderStatus', 'created', 'lastUpdated', 'channel', 'merchantOrderId', 'items', 'estimatedPaymentDetails'] as const;
 const BUYER_FIELDS = ['orderStatus', 'channel', 'buyerDetails', 'shippingAddress', 'selectedShippingOption', 'estimatedPaymentDetails', 'items'] as const;
+/**
+ * How far one batch reads the CREATED listing looking for its orders (100 per page). Acknowledged
+ * orders leave CREATED, so the backlog a batch scans shrinks as batches go; an order not found
+ * within this many pages falls back to its own read and acknowledgement.
+ */
+const MAX_BATCH_LISTING_PAGES = 30;
 
 /** Meta's external_shipment_id allows [A-Za-z0-9_]: the ship key without hyphens is unique and stable. */
 export function externalShipmentId(orderId: string, shipRequestId: string): string {
@@ -70,27 +78,51 @@ export function createGraphActivities(deps: GraphActivityDeps): GraphActivities 
     },
 
     async acknowledgeOrder({ orderId, merchantOrderReference }) {
-      try {
-        await paced(() => graph.acknowledgeOrder(orderId, { idempotencyKey: idempotencyKey(orderId, 'acknowledge'), merchantOrderReference }));
-        return { state: 'IN_PROGRESS' };
-      } catch (err) {
-        // Already acknowledged with our reference (a bulk call whose answer came late, under another
-        // key): that is the outcome we wanted, not an error.
-        const order = await paced(() => graph.getOrder(orderId, ['orderStatus', 'merchantOrderId']));
-        const state = order.orderStatus.state;
-        if (state !== 'CREATED' && state !== 'FB_PROCESSING' && order.merchantOrderId === merchantOrderReference) return { state };
-        throw err;
-      }
+      return paced(async () => {
+        try {
+          await graph.acknowledgeOrder(orderId, { idempotencyKey: idempotencyKey(orderId, 'acknowledge'), merchantOrderReference });
+          return { state: 'IN_PROGRESS' as const };
+        } catch (err) {
+          // Refused as "not CREATED": if it is already acknowledged with our reference (a bulk call
+          // whose answer came late, under another key), that is the outcome we wanted, not an error.
+          if (!(err instanceof GraphError) || err.kind !== 'validation') throw err;
+          const order = await graph.getOrder(orderId, ['orderStatus', 'merchantOrderId']);
+          const state = order.orderStatus.state;
+          if (state !== 'CREATED' && state !== 'FB_PROCESSING' && order.merchantOrderId === merchantOrderReference) return { state };
+          throw err;
+        }
+      });
     },
 
-    async acknowledgeOrders({ cmsId, orders }) {
-      const batch = orders.map((o) => ({ id: o.orderId, merchantOrderReference: o.merchantOrderReference }));
-      const results = await paced(() => graph.acknowledgeOrders(cmsId, { idempotencyKey: batchIdempotencyKey(batch), orders: batch }));
-      return results.map((r) =>
-        r.acknowledged
-          ? { orderId: r.id, acknowledged: true as const, state: 'IN_PROGRESS' as const }
-          : { orderId: r.id, acknowledged: false as const, reason: r.error?.message ?? (r.reported ? `Meta reports state ${r.state ?? 'unknown'}` : 'not in Meta\'s answer') },
-      );
+    async createPendingAndAcknowledgeBatch({ cmsId, orders }) {
+      const wanted = new Map(orders.map((o) => [o.orderId, o]));
+      // One listing page carries the buyers of up to 100 CREATED orders: far fewer reads than one per order.
+      const found = new Map<string, GraphOrderWith<(typeof BUYER_FIELDS)[number]>>();
+      const pages = graph.listOrders(cmsId, { states: ['CREATED'], fields: BUYER_FIELDS, itemFields: ['productName'], limit: 100 });
+      for (let page = 0; page < MAX_BATCH_LISTING_PAGES && found.size < wanted.size; page++) {
+        const next = await paced(() => pages.next());
+        if (next.done) break;
+        for (const order of next.value.orders) if (wanted.has(order.id)) found.set(order.id, order);
+        Context.current().heartbeat();
+      }
+      const references = new Map<string, string>();
+      for (const [orderId, order] of found) {
+        const items = await allItems(orderId, order.items);
+        const { merchantOrderReference } = await oms.createPendingOrder(toPendingOrderInput(order, items, wanted.get(orderId)!.channel));
+        references.set(orderId, merchantOrderReference);
+      }
+      const batch = [...references].map(([id, merchantOrderReference]) => ({ id, merchantOrderReference }));
+      const results = batch.length ? await paced(() => graph.acknowledgeOrders(cmsId, { idempotencyKey: batchIdempotencyKey(batch), orders: batch })) : [];
+      const byId = new Map(results.map((r) => [r.id, r]));
+      return orders.map(({ orderId }): BulkAckOutcome => {
+        const result = byId.get(orderId);
+        const reference = references.get(orderId);
+        if (result?.acknowledged && reference) return { orderId, acknowledged: true, state: 'IN_PROGRESS', merchantOrderReference: reference };
+        const reason = !found.has(orderId)
+          ? 'not among the CREATED orders Meta listed'
+          : (result?.error?.message ?? (result?.reported ? `Meta reports state ${result.state ?? 'unknown'}` : "not in Meta's answer"));
+        return { orderId, acknowledged: false, reason };
+      });
     },
 
     async shipItems({ orderId, requestId, items, carrier, trackingNumber, shippingMethodName }) {

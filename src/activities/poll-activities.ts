@@ -7,10 +7,13 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { GraphClient } from '../graph/client.js';
+import type { GraphOrderWith } from '../graph/schemas.js';
 import { orderUpdatedSignal, orderWorkflowId, type OrderUpdatedNotice } from '../workflows/messages.js';
 import type { OrderWorkflowInput } from '../workflows/order.js';
 import type { PollActivities, PollOrdersResult } from './contracts.js';
 import { callGraph } from './failures.js';
+import { SNAPSHOT_FIELDS } from './graph-activities.js';
+import { toOrderSnapshot } from './order-mapping.js';
 
 /** The states an integration must watch (Meta's default listing is CREATED only). */
 const WATCHED_STATES = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'] as const;
@@ -33,12 +36,16 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
       const pages = deps.graph.listOrders(input.cmsId, {
         states: WATCHED_STATES,
         updatedAfter: new Date(input.updatedAfter * 1000),
-        fields: ['orderStatus', 'created', 'lastUpdated'],
+        // Everything the workflow keeps (never buyer fields): the signal carries it, saving a read per order.
+        fields: SNAPSHOT_FIELDS,
+        itemFields: ['status', 'productName'],
         limit: deps.pageSize ?? 100,
         after: resumed?.after,
       });
       /** True when the order's workflow was started or signalled; false when it already ended. */
-      async function signalOrder(order: { id: string; orderStatus: { state: string }; lastUpdated: unknown }): Promise<boolean> {
+      async function signalOrder(order: GraphOrderWith<(typeof SNAPSHOT_FIELDS)[number]>): Promise<boolean> {
+        // A nested item list with more pages is incomplete: then the workflow reads the order itself.
+        const snapshot = order.items && !order.items.paging?.next ? toOrderSnapshot(order, order.items.data) : undefined;
         const workflowInput: OrderWorkflowInput = {
           orderId: order.id,
           cmsId: input.cmsId,
@@ -52,7 +59,7 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
             taskQueue: input.orderTaskQueue,
             args: [workflowInput],
             signal: orderUpdatedSignal,
-            signalArgs: [{ state: order.orderStatus.state as OrderUpdatedNotice['state'], lastUpdated: toDate(order.lastUpdated).toISOString() }],
+            signalArgs: [{ state: order.orderStatus.state as OrderUpdatedNotice['state'], lastUpdated: toDate(order.lastUpdated).toISOString(), snapshot }],
             // An order whose workflow already ended (return window over) is not started again.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             staticSummary: `Meta order ${order.id}`,

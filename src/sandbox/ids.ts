@@ -4,11 +4,19 @@
  * `reset`, so an id held by a test from before a reset can never name a different object after it.
  * Ids are numeric strings; clients must treat them as opaque strings.
  */
-export class IdGenerator {
-  // Below 2^53 so the ids stay exact even in a client that wrongly parses them as numbers.
-  private next = 310_000_000_000_000;
+/** Below 2^53 so the ids stay exact even in a client that wrongly parses them as numbers. */
+export const DEFAULT_FIRST_ID = 310_000_000_000_000;
 
-  constructor(private readonly step = 7) {}
+export class IdGenerator {
+  private next: number;
+
+  /** `first`: where this sandbox's ids start; sandboxes sharing one Temporal server need disjoint ranges. */
+  constructor(
+    first = DEFAULT_FIRST_ID,
+    private readonly step = 7,
+  ) {
+    this.next = first;
+  }
 
   nextId(): string {
     this.next += this.step;

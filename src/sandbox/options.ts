@@ -38,6 +38,11 @@ export const SandboxOptionsSchema = z.strictObject({
   connected: z.boolean().default(true),
   rateLimit: RateLimitSchema.default({ callsPerWindow: 20_000, windowMs: 3_600_000 }),
   faults: FaultConfigSchema.default(FaultConfigSchema.parse({})),
+  /**
+   * Where object ids start. Several sandboxes whose orders meet in one Temporal namespace (test
+   * files sharing a dev server) need disjoint ranges, since workflow ids derive from order ids.
+   */
+  firstId: z.number().int().min(1).max(8_000_000_000_000_000).default(310_000_000_000_000),
   /** A trickle of demo orders (both channels, Unicode buyer names). */
   demo: DemoOptionsSchema.optional(),
 });

@@ -12,7 +12,7 @@ import { OrderStore } from './store.js';
 
 export class SandboxState {
   readonly clock = new SandboxClock();
-  readonly ids = new IdGenerator();
+  readonly ids: IdGenerator;
   readonly ledger = new Ledger();
   readonly idempotency = new IdempotencyStore();
   readonly settings: RuntimeSettings;
@@ -23,6 +23,7 @@ export class SandboxState {
   url = '';
 
   constructor(readonly options: SandboxOptions) {
+    this.ids = new IdGenerator(options.firstId);
     this.settings = new RuntimeSettings(options);
     this.store = new OrderStore(this.ids, this.ledger, this.settings);
     this.limiter = new SlidingWindowLimiter(() => this.settings.rateLimit);

@@ -17,6 +17,7 @@ export interface IntakeOptions {
   ackFlushAfterMs?: number;
   orderPolicy?: Record<string, unknown>;
   initialLookbackSeconds?: number;
+  overlapSeconds?: number;
 }
 
 async function startOnce(start: () => Promise<unknown>): Promise<'started' | 'already running'> {
@@ -54,6 +55,7 @@ export async function startIntake(client: Client, options: IntakeOptions) {
           intervalMs: options.pollIntervalMs,
           orderPolicy: options.orderPolicy,
           initialLookbackSeconds: options.initialLookbackSeconds,
+          overlapSeconds: options.overlapSeconds,
         } satisfies OrderPollerInput,
       ],
       staticSummary: `Polls Meta for orders of commerce account ${options.cmsId}`,

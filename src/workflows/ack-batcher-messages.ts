@@ -3,7 +3,8 @@ import { defineSignal } from '@temporalio/workflow';
 
 export interface AckRequest {
   orderId: string;
-  merchantOrderReference: string;
+  /** Fallback when Meta's listing does not say. */
+  channel: 'facebook' | 'instagram';
 }
 
 export const ackRequestSignal = defineSignal<[AckRequest]>('requestAck');

@@ -41,7 +41,7 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   const maxWaitMs = input.maxWaitMs ?? 10 * flushAfterMs;
   const maxBatch = Math.min(input.maxBatch ?? MAX_ACK_BATCH, MAX_ACK_BATCH);
   const maxHistoryEvents = input.maxHistoryEvents ?? 20_000;
-  const { acknowledgeOrders } = proxyActivities<GraphActivities>({
+  const { createPendingAndAcknowledgeBatch } = proxyActivities<GraphActivities>({
     taskQueue: input.graphTaskQueue,
     startToCloseTimeout: DEFAULT_ORDER_POLICY.graphAttemptTimeoutMs,
     retry: DEFAULT_ORDER_POLICY.graphWriteRetry,
@@ -66,7 +66,7 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     const batch = pending.splice(0, maxBatch);
     let outcomes: BulkAckOutcome[];
     try {
-      outcomes = await acknowledgeOrders({ cmsId: input.cmsId, orders: batch });
+      outcomes = await createPendingAndAcknowledgeBatch({ cmsId: input.cmsId, orders: batch });
     } catch (err) {
       // The bulk call failed for good: every order in it falls back to its own acknowledgement.
       const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);

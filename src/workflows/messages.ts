@@ -31,10 +31,12 @@ export const stateQuery = defineQuery<OrderWorkflowState>('state');
 export interface OrderUpdatedNotice {
   state: OrderSnapshot['state'];
   lastUpdated: string;
+  /** The order as the poller just read it (no buyer data): saves the workflow its own read. */
+  snapshot?: OrderSnapshot | undefined;
 }
 
 export type AckResult =
-  | { orderId: string; acknowledged: true; state: OrderSnapshot['state'] }
+  | { orderId: string; acknowledged: true; state: OrderSnapshot['state']; merchantOrderReference: string }
   | { orderId: string; acknowledged: false; reason: string };
 
 /**

@@ -24,9 +24,13 @@ import {
   FB_ORDER_STATE,
 } from './search-attributes.js';
 
+const STATE_ORDER: readonly OrderSnapshot['state'][] = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'];
+
 export class OrderContext {
   /** Set by orderUpdated signals: Meta changed the order, refresh it. */
   metaChangeNoticed = false;
+  /** The newest snapshot a signal brought, used by the next refresh instead of a Graph read. */
+  noticedSnapshot: OrderSnapshot | undefined;
   private retriesRequested = 0;
   private busy = false;
   private lastSearchAttributes = '';
@@ -72,8 +76,10 @@ export class OrderContext {
 
   /** Takes in what Meta reports about the order (never buyer data). */
   absorbSnapshot(snapshot: OrderSnapshot): void {
-    this.state.metaState = snapshot.state;
-    this.state.metaLastUpdated = snapshot.lastUpdated;
+    // A snapshot read before our own last write can arrive after it: Meta's states only move
+    // forward, so an older-looking state never replaces a newer one.
+    if (STATE_ORDER.indexOf(snapshot.state) >= STATE_ORDER.indexOf(this.state.metaState)) this.state.metaState = snapshot.state;
+    if (!this.state.metaLastUpdated || snapshot.lastUpdated > this.state.metaLastUpdated) this.state.metaLastUpdated = snapshot.lastUpdated;
     this.state.createdAt = snapshot.created;
     this.state.channel = snapshot.channel ?? this.state.channel;
     this.state.shippingPaid = snapshot.shippingPaid ?? this.state.shippingPaid;

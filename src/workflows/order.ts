@@ -64,7 +64,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
 
   setHandler(stateQuery, () => state);
   setHandler(orderUpdatedSignal, (notice) => {
-    if (!state.metaLastUpdated || notice.lastUpdated > state.metaLastUpdated || notice.state !== state.metaState) ctx.metaChangeNoticed = true;
+    if (state.metaLastUpdated && notice.lastUpdated <= state.metaLastUpdated && notice.state === state.metaState) return;
+    ctx.metaChangeNoticed = true;
+    if (notice.snapshot) ctx.noticedSnapshot = notice.snapshot;
   });
   setHandler(ackResultSignal, (result) => void ackResults.push(result));
   registerCommandHandlers(ctx);
@@ -100,7 +102,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
 async function refresh(ctx: OrderContext): Promise<OrderSnapshot> {
   return ctx.exclusive(async () => {
     ctx.metaChangeNoticed = false;
-    const snapshot = await ctx.withAttention('refresh from Meta', () => ctx.activities.graphRead.fetchOrderSnapshot(ctx.state.orderId));
+    // The poller's snapshot, when it brought one, saves a Graph read.
+    const noticed = ctx.noticedSnapshot;
+    ctx.noticedSnapshot = undefined;
+    const snapshot = noticed ?? (await ctx.withAttention('refresh from Meta', () => ctx.activities.graphRead.fetchOrderSnapshot(ctx.state.orderId)));
     ctx.absorbSnapshot(snapshot);
     if (!ctx.state.ledger) {
       ctx.state.ledger = createLedger(snapshot.items.map((i) => ({ itemId: i.itemId, retailerId: i.retailerId, productName: i.productName, quantity: i.quantity, pricePerUnit: i.pricePerUnit })));

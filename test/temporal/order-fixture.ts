@@ -62,7 +62,9 @@ export interface OrderWorldOptions {
 export async function createOrderWorld(options: OrderWorldOptions = {}): Promise<OrderWorld> {
   const harness = await connectToTestServer();
   // Orders are released by the test (admin release), not by the clock, unless a test says otherwise.
-  const sandbox = await startSandbox({ port: 0, accessToken: SANDBOX_TOKEN, releaseDelayMs: 3_600_000, ...options.sandbox });
+  // A random id range per world: test files share one dev server, and workflow ids derive from order ids.
+  const firstId = 400_000_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000_000_000;
+  const sandbox = await startSandbox({ port: 0, accessToken: SANDBOX_TOKEN, releaseDelayMs: 3_600_000, firstId, ...options.sandbox });
   const admin = new SandboxAdminClient(sandbox.url);
   const oms = await ReferenceOms.open();
   const graph = new GraphClient({ baseUrl: sandbox.url, apiVersion: 'v22.0', accessToken: SANDBOX_TOKEN, timeoutMs: 2_000 });

@@ -1,0 +1,270 @@
+/**
+ * `npm run bench [-- N]`: the order pipeline's throughput, latency, Graph calls per order and
+ * memory, measured on this machine against two baselines in the same run:
+ *   - `single` mode: one acknowledge call per order, the way existing integrations work;
+ *   - the floor: a workflow doing the same number of activity calls with no Graph or OMS work.
+ * Starts its own dev server, sandbox (a child process, so the worker's memory is its own) and
+ * reference OMS. Prints one JSON summary and writes it to bench/results/. A script, not a test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { GraphClient } from '../src/graph/client.js';
+import { ReferenceOms } from '../src/oms/reference/index.js';
+import { SandboxAdminClient } from '../src/sandbox/admin-client.js';
+import type { LedgerSnapshot } from '../src/sandbox/index.js';
+import { startDevServer } from '../src/temporal/dev-server.js';
+import { workflowsPath } from '../src/temporal/paths.js';
+import { startIntake } from '../src/temporal/start-intake.js';
+import { createWorkers } from '../src/temporal/workers.js';
+import { ackBatcherWorkflowId } from '../src/workflows/ack-batcher-messages.js';
+import { orderPollerWorkflowId } from '../src/workflows/poller-messages.js';
+import type { OrderPolicyOverrides } from '../src/workflows/policy.js';
+import { goSignal } from './floor-workflow.js';
+
+const ORDERS = Number(process.argv[2] ?? process.env.BENCH_ORDERS ?? 2_000);
+const TOKEN = 'bench-token';
+/** Activities per order from release to acknowledgement: refresh, create pending OMS order, acknowledge, mark processing. */
+const FLOOR_ACTIVITY_CALLS = 4;
+/** Orders wait for the poller's signal; no fast refresh timers competing with the pipeline. */
+const BENCH_POLICY: OrderPolicyOverrides = {
+  releaseRefresh: { initialMs: 10 * 60_000, factor: 2, maxMs: 30 * 60_000 },
+  refreshIntervalMs: 6 * 3_600_000,
+  ackBatchTimeoutMs: 60_000,
+};
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Peak RSS of this process (the worker, its Graph client and the reference OMS) while `work` runs. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+  try {
+    const result = await work();
+    return { result, peakRssMb: Math.round(peak / 2 ** 20) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+async function startSandboxProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/sandbox/main.ts', import.meta.url))], {
+    env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_ACCESS_TOKEN: TOKEN, SANDBOX_RELEASE_DELAY_MS: String(24 * 3_600_000), SANDBOX_RATE_LIMIT_CALLS: '10000000' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(seen);
+      if (match) resolve(match[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited (${code}): ${seen}`)));
+  });
+  return { url, child };
+}
+
+function countEffects(ledger: LedgerSnapshot, ids: Set<string>, kind: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const effect of ledger.effects) {
+    if (effect.kind === kind && effect.orderId && ids.has(effect.orderId)) counts.set(effect.orderId, (counts.get(effect.orderId) ?? 0) + 1);
+  }
+  return counts;
+}
+
+interface World {
+  client: Client;
+  nativeConnection: NativeConnection;
+  namespace: string;
+  admin: SandboxAdminClient;
+  graph: GraphClient;
+  oms: ReferenceOms;
+  cmsId: string;
+  productBundle: string;
+}
+
+async function runPipeline(world: World, mode: 'bulk' | 'single') {
+  const taskQueue = `bench-orders-${mode}`;
+  const graphTaskQueue = `bench-graph-${mode}`;
+  const workers = await createWorkers({
+    connection: world.nativeConnection,
+    namespace: world.namespace,
+    taskQueue,
+    graphTaskQueue,
+    graphMaxCallsPerSecond: 2_000,
+    deps: { graph: world.graph, oms: world.oms, throttleFloorMs: 1_000 },
+    workflowBundle: { code: world.productBundle },
+  });
+  const running = Promise.all(workers.map((w) => w.run()));
+  try {
+    return await withPeakRss(async () => {
+      await sleep(1_100); // the poller's mark (whole seconds) must pass the previous mode's orders
+      const before = await world.admin.getLedger();
+      await startIntake(world.client, {
+        cmsId: world.cmsId,
+        taskQueue,
+        graphTaskQueue,
+        ackMode: mode,
+        pollIntervalMs: 2_000,
+        ackFlushAfterMs: 300,
+        orderPolicy: BENCH_POLICY as Record<string, unknown>,
+        initialLookbackSeconds: 0,
+        overlapSeconds: 0,
+      });
+      const created = await world.admin.createOrders({ count: ORDERS, items: [{ retailerId: 'BENCH-SKU', quantity: 1, pricePerUnit: '10.00' }] });
+      const ids = new Set(created.map((o) => o.id));
+      log(`${mode}: ${ORDERS} orders created; waiting until every workflow has read its order and reserved stock`);
+      for (;;) {
+        const ledger = await world.admin.getLedger();
+        const reads = (ledger.calls.byEndpoint['GET order'] ?? 0) - (before.calls.byEndpoint['GET order'] ?? 0);
+        if (reads >= ORDERS) break;
+        await sleep(500);
+      }
+      await sleep(2_000); // let the reservations that follow each first read land
+      const releasedAt = Date.now();
+      await world.admin.release([...ids]);
+      await world.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).signal('pollNow');
+      log(`${mode}: released; waiting for every acknowledgement`);
+      let after: LedgerSnapshot;
+      for (;;) {
+        after = await world.admin.getLedger();
+        const acked = countEffects(after, ids, 'acknowledge').size;
+        if (acked >= ORDERS) break;
+        if (Date.now() - releasedAt > 30 * 60_000) throw new Error(`${mode}: only ${acked}/${ORDERS} acknowledged after 30 minutes`);
+        await sleep(250);
+      }
+      const doneAt = Date.now();
+      const releaseAt = new Map<string, number>();
+      const ackAt = new Map<string, number>();
+      for (const e of after.effects) {
+        if (!e.orderId || !ids.has(e.orderId)) continue;
+        if (e.kind === 'release') releaseAt.set(e.orderId, Date.parse(e.at));
+        if (e.kind === 'acknowledge' && !ackAt.has(e.orderId)) ackAt.set(e.orderId, Date.parse(e.at));
+      }
+      const latencies = [...ackAt].map(([id, at]) => at - (releaseAt.get(id) ?? releasedAt)).sort((a, b) => a - b);
+      const delta = (pick: (l: LedgerSnapshot) => number) => pick(after) - pick(before);
+      const ackCounts = countEffects(after, ids, 'acknowledge');
+      const ackCalls = delta((l) => (l.calls.byEndpoint['POST acknowledge_order'] ?? 0) + (l.calls.byEndpoint['POST acknowledge_orders'] ?? 0));
+      await world.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).terminate('benchmark mode done');
+      if (mode === 'bulk') await world.client.workflow.getHandle(ackBatcherWorkflowId(world.cmsId)).terminate('benchmark mode done');
+      return {
+        ordersPerSecond: Number((ORDERS / ((doneAt - releasedAt) / 1000)).toFixed(1)),
+        releaseToAckMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.at(-1) },
+        graphCallsPerOrder: Number((delta((l) => l.calls.total) / ORDERS).toFixed(3)),
+        acknowledgeCalls: ackCalls,
+        throttledCalls: delta((l) => l.throttled.total),
+        duplicateAcknowledgements: [...ackCounts.values()].filter((n) => n > 1).length,
+        duplicateEffectsAnyKind: delta((l) => l.rejectedDuplicates.total),
+        elapsedMs: doneAt - releasedAt,
+      };
+    });
+  } finally {
+    for (const w of workers) w.shutdown();
+    await running;
+  }
+}
+
+async function runFloor(world: World) {
+  const taskQueue = 'bench-floor';
+  const worker = await Worker.create({
+    connection: world.nativeConnection,
+    namespace: world.namespace,
+    taskQueue,
+    workflowsPath: fileURLToPath(new URL('./floor-workflow.ts', import.meta.url)),
+    activities: { noop: async (step: number) => step },
+  });
+  const running = worker.run();
+  try {
+    return await withPeakRss(async () => {
+      const ids = Array.from({ length: ORDERS }, (_, i) => `bench-floor-${Date.now()}-${i}`);
+      await mapLimit(ids, 50, (workflowId) => world.client.workflow.start('benchFloorWorkflow', { taskQueue, workflowId, args: [FLOOR_ACTIVITY_CALLS] }));
+      await sleep(2_000);
+      const startedAt = Date.now();
+      await mapLimit(ids, 100, (id) => world.client.workflow.getHandle(id).signal(goSignal));
+      await mapLimit(ids, 100, (id) => world.client.workflow.getHandle(id).result());
+      const elapsed = Date.now() - startedAt;
+      return { ordersPerSecond: Number((ORDERS / (elapsed / 1000)).toFixed(1)), activityCallsPerWorkflow: FLOOR_ACTIVITY_CALLS, elapsedMs: elapsed };
+    });
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+}
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  log(`pipeline benchmark with ${ORDERS} orders per mode on ${cpus().length} cores`);
+  const server = await startDevServer({ log });
+  const sandbox = await startSandboxProcess();
+  const admin = new SandboxAdminClient(sandbox.url);
+  const oms = await ReferenceOms.open();
+  await oms.seedProducts([{ retailerId: 'BENCH-SKU', name: 'Benchmark item', onHand: 10_000_000 }]);
+  const graph = new GraphClient({ baseUrl: sandbox.url, apiVersion: 'v22.0', accessToken: TOKEN, timeoutMs: 15_000, connections: 32 });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const { code: productBundle } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('ERROR') });
+  const settings = await admin.getSettings();
+  const world: World = { client: new Client({ connection, namespace: server.namespace }), nativeConnection, namespace: server.namespace, admin, graph, oms, cmsId: settings.cmsId, productBundle };
+  try {
+    const bulk = await runPipeline(world, 'bulk');
+    log(`bulk: ${JSON.stringify(bulk)}`);
+    const single = await runPipeline(world, 'single');
+    log(`single: ${JSON.stringify(single)}`);
+    const floor = await runFloor(world);
+    log(`floor: ${JSON.stringify(floor)}`);
+    const summary = {
+      benchmark: 'order pipeline: release -> acknowledged',
+      at: new Date().toISOString(),
+      orders: ORDERS,
+      machine: { cores: cpus().length, node: process.version },
+      bulk: { ...bulk.result, workerPeakRssMb: bulk.peakRssMb },
+      single: { ...single.result, workerPeakRssMb: single.peakRssMb },
+      floor: { ...floor.result, workerPeakRssMb: floor.peakRssMb },
+      ratios: {
+        singleOverBulkGraphCallsPerOrder: Number((single.result.graphCallsPerOrder / bulk.result.graphCallsPerOrder).toFixed(2)),
+        bulkThroughputOverFloor: Number((bulk.result.ordersPerSecond / floor.result.ordersPerSecond).toFixed(2)),
+        singleThroughputOverFloor: Number((single.result.ordersPerSecond / floor.result.ordersPerSecond).toFixed(2)),
+      },
+      notes: 'workerPeakRssMb is this process: worker, Graph client and the in-memory reference OMS (PGlite); the sandbox and the dev server run in their own processes.',
+    };
+    const out = JSON.stringify(summary, null, 2);
+    console.log(out);
+    const dir = fileURLToPath(new URL('./results/', import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    const file = `${dir}pipeline-${summary.at.replace(/[:.]/g, '-')}.json`;
+    writeFileSync(file, `${out}\n`);
+    log(`written to ${file}`);
+  } finally {
+    await nativeConnection.close();
+    await connection.close();
+    await graph.close();
+    await oms.close();
+    sandbox.child.kill('SIGTERM');
+    await server.stop();
+  }
+}
+
+await main();
