@@ -27,7 +27,7 @@ import {
   updateTrackingUpdate,
 } from '../workflows/messages.js';
 import type { CommandOutcome, MetaOrderState, OrderPhase, OrderWorkflowState } from '../workflows/order-state.js';
-import { FB_CHANNEL, FB_MERCHANT_ORDER_REF, FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../workflows/search-attributes.js';
+import { FB_CHANNEL, FB_CMS_ID, FB_MERCHANT_ORDER_REF, FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../workflows/search-attributes.js';
 import { OrderCommandRejectedError, OrderNotFoundError } from './errors.js';
 
 export interface OrderSummary {
@@ -42,12 +42,28 @@ export interface OrderSummary {
 }
 
 export interface ListOrdersFilter {
+  /** Only this commerce account's orders (a namespace may hold several accounts). */
+  cmsId?: string;
   metaState?: MetaOrderState;
   phase?: OrderPhase;
   needsAttention?: boolean;
   /** Only open (running) workflows. */
   openOnly?: boolean;
   limit?: number;
+}
+
+/** The visibility query; every value is from a fixed list or a checked numeric id, so nothing needs escaping. */
+export function ordersQuery(filter: ListOrdersFilter): string {
+  const clauses = [`WorkflowType = 'orderWorkflow'`];
+  if (filter.cmsId !== undefined) {
+    if (!/^\d+$/.test(filter.cmsId)) throw new TypeError(`cmsId must be numeric, got ${JSON.stringify(filter.cmsId)}`);
+    clauses.push(`${FB_CMS_ID.name} = '${filter.cmsId}'`);
+  }
+  if (filter.metaState) clauses.push(`${FB_ORDER_STATE.name} = '${filter.metaState}'`);
+  if (filter.phase) clauses.push(`${FB_ORDER_PHASE.name} = '${filter.phase}'`);
+  if (filter.needsAttention !== undefined) clauses.push(`${FB_NEEDS_ATTENTION.name} = ${filter.needsAttention}`);
+  if (filter.openOnly) clauses.push(`ExecutionStatus = 'Running'`);
+  return clauses.join(' AND ');
 }
 
 const UPDATES = { ship: shipUpdate, cancel: cancelUpdate, refund: refundUpdate, updateTracking: updateTrackingUpdate, retry: retryUpdate } as const;
@@ -94,18 +110,14 @@ export class OrderClient {
     }
   }
 
-  /** Orders by Meta state, phase or attention flag, through Temporal visibility. */
+  /** Orders by account, Meta state, phase or attention flag, through Temporal visibility. */
   async list(filter: ListOrdersFilter = {}): Promise<OrderSummary[]> {
-    const clauses = [`WorkflowType = 'orderWorkflow'`];
-    if (filter.metaState) clauses.push(`${FB_ORDER_STATE.name} = '${filter.metaState}'`);
-    if (filter.phase) clauses.push(`${FB_ORDER_PHASE.name} = '${filter.phase}'`);
-    if (filter.needsAttention !== undefined) clauses.push(`${FB_NEEDS_ATTENTION.name} = ${filter.needsAttention}`);
-    if (filter.openOnly) clauses.push(`ExecutionStatus = 'Running'`);
+    const prefix = orderWorkflowId('');
     const out: OrderSummary[] = [];
-    for await (const wf of this.client.workflow.list({ query: clauses.join(' AND ') })) {
+    for await (const wf of this.client.workflow.list({ query: ordersQuery(filter) })) {
       const attrs = wf.typedSearchAttributes;
       out.push({
-        orderId: wf.workflowId.replace(/^fb-order-/, ''),
+        orderId: wf.workflowId.startsWith(prefix) ? wf.workflowId.slice(prefix.length) : wf.workflowId,
         workflowId: wf.workflowId,
         status: wf.status.name,
         metaState: attrs.get(FB_ORDER_STATE),

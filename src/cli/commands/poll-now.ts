@@ -1,0 +1,28 @@
+/** `fb-orders poll-now`: make the order poller read Meta's order list now instead of at its next interval. */
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { orderPollerWorkflowId, pollNowSignal } from '../../workflows/poller-messages.js';
+import type { Command } from '../command.js';
+import { EXIT_FAILURE } from '../failures.js';
+
+export const pollNowCommand: Command = {
+  spec: {
+    name: 'poll-now',
+    summary: 'Ask the order poller of META_CMS_ID to poll Meta now (e.g. right after a release in Commerce Manager).',
+    positionals: [],
+    options: [],
+  },
+  async run(_args, ctx) {
+    const cmsId = ctx.config().META_CMS_ID;
+    const workflowId = orderPollerWorkflowId(cmsId);
+    const { client } = await ctx.temporal();
+    try {
+      await client.workflow.getHandle(workflowId).signal(pollNowSignal);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      ctx.io.stderr.write(`no order poller is running for commerce account ${cmsId} (workflow ${workflowId}): start it with \`npm run starter\`\n`);
+      return EXIT_FAILURE;
+    }
+    ctx.io.stdout.write(`poll requested: ${workflowId} will poll Meta now\n`);
+    return 0;
+  },
+};
