@@ -138,12 +138,10 @@ async function runPipeline(world: World, mode: 'bulk' | 'single') {
       const ids = new Set(created.map((o) => o.id));
       log(`${mode}: ${ORDERS} orders created; waiting until every workflow has read its order and reserved stock`);
       for (;;) {
-        const ledger = await world.admin.getLedger();
-        const reads = (ledger.calls.byEndpoint['GET order'] ?? 0) - (before.calls.byEndpoint['GET order'] ?? 0);
-        if (reads >= ORDERS) break;
+        const reserved = await mapLimit([...ids], 20, async (id) => (await world.oms.reservation(id)) !== undefined);
+        if (reserved.every(Boolean)) break;
         await sleep(500);
       }
-      await sleep(2_000); // let the reservations that follow each first read land
       const releasedAt = Date.now();
       await world.admin.release([...ids]);
       await world.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).signal('pollNow');

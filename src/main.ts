@@ -42,6 +42,8 @@ runMain(async () => {
       cmsId: config.META_CMS_ID,
       releaseDelayMs: DEMO_DEFAULTS.DEMO_RELEASE_DELAY_MS,
       demo: { intervalMs: DEMO_DEFAULTS.DEMO_ORDER_INTERVAL_MS, itemsPerOrder: 2 },
+      // Orders survive a restart, like the dev server's workflows and the OMS's rows.
+      stateFile: projectPath('.data', 'sandbox-state.json'),
     });
     stops.push({ name: 'sandbox', stop: () => sandbox.close() });
     log(`sandbox (Meta's order API stand-in) at ${sandbox.url}, a demo order every ${DEMO_DEFAULTS.DEMO_ORDER_INTERVAL_MS / 1000} s`);

@@ -55,7 +55,7 @@ export function authenticate(headers: IncomingHttpHeaders, params: Record<string
   }
 
   if (!sameSecret(token, settings.accessToken)) {
-    if (settings.retiredTokens.has(token)) {
+    if (settings.isRetired(token)) {
       throw tokenError('Error validating access token: Session has expired.', viaHeader, 463);
     }
     throw tokenError('Invalid OAuth access token - Cannot parse access token', viaHeader);

@@ -81,6 +81,17 @@ export class IdempotencyStore {
     return this.answers.size;
   }
 
+  /** Every stored answer with its key, in the order first saved. */
+  entries(): IterableIterator<[string, StoredAnswer]> {
+    return this.answers.entries();
+  }
+
+  /** Replaces the store's content (restoring saved state). */
+  restore(entries: Iterable<[string, StoredAnswer]>): void {
+    this.answers.clear();
+    for (const [key, answer] of entries) this.answers.set(key, answer);
+  }
+
   reset(): void {
     this.answers.clear();
   }

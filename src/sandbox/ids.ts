@@ -18,6 +18,16 @@ export class IdGenerator {
     this.next = first;
   }
 
+  /** The highest value handed out so far (the start value before any); a saved sandbox records it. */
+  get lastIssued(): number {
+    return this.next;
+  }
+
+  /** Never hand out `value` or anything below it (restoring saved state: new ids must not collide). */
+  skipPast(value: number): void {
+    if (value > this.next) this.next = value;
+  }
+
   nextId(): string {
     this.next += this.step;
     return String(this.next);

@@ -9,6 +9,7 @@
 import type { AddressInfo } from 'node:net';
 import { startDemoTrickle } from './demo.js';
 import { SandboxOptionsSchema, type SandboxOptions, type SandboxOptionsInput } from './options.js';
+import { startPersistence, type SandboxPersistence } from './persistence.js';
 import { createSandboxServer } from './server.js';
 import { SandboxState } from './state.js';
 
@@ -17,13 +18,19 @@ export interface RunningSandbox {
   url: string;
   port: number;
   options: SandboxOptions;
+  /** Set when started with `stateFile`. */
+  persistence: SandboxPersistence | undefined;
+  /** Stops serving and, with a state file, writes the final state. */
   close(): Promise<void>;
 }
 
 export async function startSandbox(options: SandboxOptionsInput = {}): Promise<RunningSandbox> {
   const parsed = SandboxOptionsSchema.parse(options);
   const state = new SandboxState(parsed);
+  // Loaded before listening: no request may see an account that is still being restored.
+  const persistence = parsed.stateFile === undefined ? undefined : await startPersistence(state, parsed.stateFile, parsed.stateSaveIntervalMs);
   const { server, hung } = createSandboxServer(state);
+  if (persistence) server.on('request', (_req, res) => res.once('close', () => state.noteChange()));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -42,19 +49,28 @@ export async function startSandbox(options: SandboxOptionsInput = {}): Promise<R
     url: state.url,
     port,
     options: parsed,
+    persistence,
     close() {
-      closing ??= new Promise<void>((resolve, reject) => {
+      closing ??= (async () => {
         stopDemo();
         hung.releaseAll();
-        server.close((error) => (error ? reject(error) : resolve()));
+        const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
         server.closeAllConnections();
-      });
+        try {
+          await closed;
+        } finally {
+          await persistence?.close();
+        }
+      })();
       return closing;
     },
   };
 }
 
 export { SandboxOptionsSchema } from './options.js';
+export type { SandboxPersistence } from './persistence.js';
+export type { RestoreSummary } from './state-snapshot.js';
+export { StateFileError } from './state-file.js';
 export type { SandboxOptions, SandboxOptionsInput, RateLimit, DemoOptions } from './options.js';
 export { SandboxAdminClient, SandboxAdminError } from './admin-client.js';
 export { appSecretProof } from './auth.js';

@@ -19,9 +19,28 @@ export interface EffectInput {
   objectId?: string | null;
 }
 
+/** The ledger's counters by name, each as counts by key (the totals are their sums). */
+export const LEDGER_COUNTERS = ['calls', 'replays', 'rejectedDuplicates', 'throttled', 'faults', 'faultKinds', 'errors'] as const;
+export type LedgerCounterName = (typeof LEDGER_COUNTERS)[number];
+
+/** Everything the ledger holds, as plain data (saved to and restored from a state file). */
+export interface LedgerContents {
+  effects: LedgerEffect[];
+  counters: Record<LedgerCounterName, Record<string, number>>;
+}
+
 class CounterMap {
   total = 0;
   private readonly byKey = new Map<string, number>();
+
+  static from(counts: Record<string, number>): CounterMap {
+    const map = new CounterMap();
+    for (const [key, count] of Object.entries(counts)) {
+      map.byKey.set(key, count);
+      map.total += count;
+    }
+    return map;
+  }
 
   add(key: string): void {
     this.total += 1;
@@ -103,6 +122,33 @@ export class Ledger {
       faultsInjected: { ...faults, byKind: this.faultKinds.snapshot().byEndpoint },
       errors: { total: errors.total, byCode: errors.byEndpoint },
     };
+  }
+
+  contents(): LedgerContents {
+    return {
+      effects: [...this.effects],
+      counters: {
+        calls: this.calls.snapshot().byEndpoint,
+        replays: this.replays.snapshot().byEndpoint,
+        rejectedDuplicates: this.rejectedDuplicates.snapshot().byEndpoint,
+        throttled: this.throttled.snapshot().byEndpoint,
+        faults: this.faults.snapshot().byEndpoint,
+        faultKinds: this.faultKinds.snapshot().byEndpoint,
+        errors: this.errors.snapshot().byEndpoint,
+      },
+    };
+  }
+
+  /** Replaces everything (restoring saved state). Effects must be numbered 1..n in order. */
+  restore(contents: LedgerContents): void {
+    this.effects = [...contents.effects];
+    this.calls = CounterMap.from(contents.counters.calls);
+    this.replays = CounterMap.from(contents.counters.replays);
+    this.rejectedDuplicates = CounterMap.from(contents.counters.rejectedDuplicates);
+    this.throttled = CounterMap.from(contents.counters.throttled);
+    this.faults = CounterMap.from(contents.counters.faults);
+    this.faultKinds = CounterMap.from(contents.counters.faultKinds);
+    this.errors = CounterMap.from(contents.counters.errors);
   }
 
   reset(): void {

@@ -3,7 +3,7 @@
  * the token or secret) and stops cleanly on SIGINT/SIGTERM.
  */
 import { z } from 'zod';
-import { startSandbox } from './index.js';
+import { startSandbox, type RunningSandbox } from './index.js';
 import type { SandboxOptionsInput } from './options.js';
 
 const intFrom = (min: number) => z.coerce.number().int().min(min);
@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   SANDBOX_RATE_LIMIT_WINDOW_MS: intFrom(1).optional(),
   SANDBOX_DEMO_INTERVAL_MS: intFrom(10).optional(),
   SANDBOX_DEMO_ITEMS_PER_ORDER: intFrom(1).max(20).optional(),
+  SANDBOX_STATE_FILE: z.string().min(1).optional(),
 });
 
 const SECRET_VARIABLES = new Set(['SANDBOX_ACCESS_TOKEN', 'SANDBOX_APP_SECRET']);
@@ -48,6 +49,7 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptionsInput {
         ? { callsPerWindow: e.SANDBOX_RATE_LIMIT_CALLS ?? 20_000, windowMs: e.SANDBOX_RATE_LIMIT_WINDOW_MS ?? 3_600_000 }
         : undefined,
     demo: e.SANDBOX_DEMO_INTERVAL_MS !== undefined ? { intervalMs: e.SANDBOX_DEMO_INTERVAL_MS, itemsPerOrder: e.SANDBOX_DEMO_ITEMS_PER_ORDER } : undefined,
+    stateFile: e.SANDBOX_STATE_FILE,
   };
 }
 
@@ -60,7 +62,15 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const sandbox = await startSandbox(options);
+  let sandbox: RunningSandbox;
+  try {
+    sandbox = await startSandbox(options);
+  } catch (error) {
+    // A refused state file or a busy port: say why, without a stack trace.
+    console.error((error as Error).message);
+    process.exitCode = 1;
+    return;
+  }
   const o = sandbox.options;
   console.log(`sandbox listening on ${sandbox.url}`);
   console.log(
@@ -69,6 +79,16 @@ async function main(): Promise<void> {
       `${o.connected ? 'connected' : 'disconnected'}${o.demo ? `, demo order every ${o.demo.intervalMs} ms` : ''}`,
   );
   console.log(`  Graph: ${sandbox.url}/v22.0/${o.cmsId}/commerce_orders   admin: ${sandbox.url}/_admin/settings`);
+  const kept = sandbox.persistence;
+  if (kept) {
+    const restored = kept.restored;
+    console.log(
+      restored
+        ? `  state: ${restored.orders} orders restored from ${kept.file} (saved ${restored.savedAt})` +
+            (restored.startOptionsWon.length > 0 ? `; start options override the saved ${restored.startOptionsWon.join(', ')}` : '')
+        : `  state: kept in ${kept.file} (new)`,
+    );
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -45,6 +45,12 @@ export const SandboxOptionsSchema = z.strictObject({
   firstId: z.number().int().min(1).max(8_000_000_000_000_000).default(310_000_000_000_000),
   /** A trickle of demo orders (both channels, Unicode buyer names). */
   demo: DemoOptionsSchema.optional(),
+  /**
+   * Keep the account across restarts: loaded at start when the file exists, saved after changes
+   * (at most every `stateSaveIntervalMs`) and at close. Faults and rate-limit windows are not kept.
+   */
+  stateFile: z.string().min(1).optional(),
+  stateSaveIntervalMs: z.number().int().min(10).max(60_000).default(2_000),
 });
 
 export type SandboxOptions = z.output<typeof SandboxOptionsSchema>;

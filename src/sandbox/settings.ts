@@ -4,12 +4,21 @@
  * rate limit. Tokens that were accepted once and then rotated out answer "session has expired",
  * the way a real expired page token does.
  */
+import { createHash } from 'node:crypto';
 import type { RateLimit, SandboxOptions } from './options.js';
+
+/** SHA-256 hex of a secret: enough to recognise it again, never enough to use it. */
+export function secretDigest(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
 
 export class RuntimeSettings {
   accessToken: string;
-  /** Tokens accepted before a rotation: they now fail as expired (190/463) rather than invalid. */
-  readonly retiredTokens = new Set<string>();
+  /**
+   * Digests of tokens accepted before a rotation: they now fail as expired (190/463) rather than
+   * invalid. Digests, so a saved state file never holds a configured token.
+   */
+  readonly retiredTokenDigests = new Set<string>();
   appSecret: string | undefined;
   releaseDelayMs: number;
   connected: boolean;
@@ -25,15 +34,19 @@ export class RuntimeSettings {
 
   rotateAccessToken(token: string): void {
     if (token === this.accessToken) return;
-    this.retiredTokens.add(this.accessToken);
-    this.retiredTokens.delete(token);
+    this.retiredTokenDigests.add(secretDigest(this.accessToken));
+    this.retiredTokenDigests.delete(secretDigest(token));
     this.accessToken = token;
+  }
+
+  isRetired(token: string): boolean {
+    return this.retiredTokenDigests.size > 0 && this.retiredTokenDigests.has(secretDigest(token));
   }
 
   /** Back to the start options. */
   reset(): void {
     this.accessToken = this.initial.accessToken;
-    this.retiredTokens.clear();
+    this.retiredTokenDigests.clear();
     this.appSecret = this.initial.appSecret;
     this.releaseDelayMs = this.initial.releaseDelayMs;
     this.connected = this.initial.connected;

@@ -21,6 +21,8 @@ export class SandboxState {
   readonly faults: FaultInjector;
   /** Set once listening: http://host:port */
   url = '';
+  /** Told after anything that may have changed the state (a request, a demo order); set when persisting. */
+  onChange: (() => void) | undefined;
 
   constructor(readonly options: SandboxOptions) {
     this.ids = new IdGenerator(options.firstId);
@@ -28,6 +30,10 @@ export class SandboxState {
     this.store = new OrderStore(this.ids, this.ledger, this.settings);
     this.limiter = new SlidingWindowLimiter(() => this.settings.rateLimit);
     this.faults = new FaultInjector(options.faults);
+  }
+
+  noteChange(): void {
+    this.onChange?.();
   }
 
   /** Applies due releases and returns the context order rules run in. */

@@ -74,6 +74,29 @@ export class OrderStore {
     return this.productsByRetailerId.get(retailerId);
   }
 
+  /** The catalogue built up by created orders, in creation order. */
+  allProducts(): StoredProduct[] {
+    return [...this.products.values()];
+  }
+
+  /**
+   * Replaces everything with saved orders (oldest first, `seq` increasing) and their products,
+   * and rebuilds the release schedule from each order's `releaseAtMs`.
+   */
+  restore(orders: readonly StoredOrder[], products: readonly StoredProduct[]): void {
+    this.reset();
+    for (const product of products) {
+      this.products.set(product.id, product);
+      this.productsByRetailerId.set(product.retailerId, product);
+    }
+    for (const order of orders) {
+      this.orders.push(order);
+      this.byId.set(order.id, order);
+      if (order.releaseAtMs !== null) this.scheduleRelease(order.id, order.releaseAtMs);
+      this.nextSeq = Math.max(this.nextSeq, order.seq + 1);
+    }
+  }
+
   create(spec: NewOrderSpec, now: number): StoredOrder {
     const id = this.ids.nextId();
     const items = spec.items.map((line) => {
