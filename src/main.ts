@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from './config.js';
+import { installObservability } from './observability/index.js';
 import { createDependencies } from './runtime/dependencies.js';
 import { runMain } from './runtime/run-main.js';
 import { DEMO_CATALOGUE } from './sandbox/demo-data.js';
@@ -29,6 +30,8 @@ const DEMO_DEFAULTS = {
 
 runMain(async () => {
   const config = loadConfig({ POLL_INTERVAL_MINUTES: '1', ...process.env });
+  // First, before anything opens a Temporal connection: JSON logs and the Prometheus endpoint.
+  const observability = installObservability(config);
   const dataDir = projectPath('.data');
   mkdirSync(dataDir, { recursive: true });
   const stops: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -67,6 +70,8 @@ runMain(async () => {
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
   stops.push({ name: 'connections', stop: async () => (await nativeConnection.close(), await connection.close()) });
+  const orderPhases = observability.watchOrderPhases(nativeConnection, server.namespace);
+  stops.push({ name: 'order phase gauge', stop: () => orderPhases.stop() });
   const workers = await createWorkers({
     connection: nativeConnection,
     namespace: server.namespace,
@@ -88,6 +93,7 @@ runMain(async () => {
   log(`order poller ${intake.poller}, ack batcher ${intake.batcher}; polling every ${config.POLL_INTERVAL_MINUTES} min`);
   log(`Temporal Web UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
   log(`Temporal address: ${server.address} (for the CLI: TEMPORAL_ADDRESS=${server.address})`);
+  if (observability.metricsAddress) log(`Prometheus metrics: http://${observability.metricsAddress}/metrics`);
   log('try:  npx fb-orders list            then  npx fb-orders ship <orderId> --carrier UPS --tracking 1Z999');
   log('Ctrl-C stops everything.');
 

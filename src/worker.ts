@@ -5,6 +5,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, temporalConnectConfig } from './config.js';
+import { installObservability } from './observability/index.js';
 import { createDependencies } from './runtime/dependencies.js';
 import { runMain } from './runtime/run-main.js';
 import { createWorkers, runUntilShutdown } from './temporal/workers.js';
@@ -12,8 +13,11 @@ import { createWorkers, runUntilShutdown } from './temporal/workers.js';
 runMain(async () => {
   const config = loadConfig();
   const { connectionOptions, namespace } = temporalConnectConfig();
+  // Before any connection: the Runtime carries the JSON logger and the Prometheus exporter.
+  const observability = installObservability(config);
   const deps = await createDependencies(config);
   const connection = await NativeConnection.connect(connectionOptions);
+  const orderPhases = observability.watchOrderPhases(connection, namespace);
   try {
     const workers = await createWorkers({
       connection,
@@ -23,9 +27,15 @@ runMain(async () => {
       graphMaxCallsPerSecond: config.GRAPH_MAX_CALLS_PER_SECOND,
       deps,
     });
-    console.log(`worker running: task queues ${config.TASK_QUEUE} and ${config.GRAPH_TASK_QUEUE} on ${connectionOptions.address} (${namespace})`);
+    observability.logger.info('worker running', {
+      taskQueues: [config.TASK_QUEUE, config.GRAPH_TASK_QUEUE],
+      address: connectionOptions.address,
+      namespace,
+      metrics: observability.metricsAddress,
+    });
     await runUntilShutdown(workers);
   } finally {
+    await orderPhases.stop();
     await connection.close();
     await deps.close();
   }

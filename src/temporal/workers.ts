@@ -6,6 +6,7 @@
  */
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { observeGraphClient } from '../observability/index.js';
 import { workflowsPath } from './paths.js';
 
 export interface CreateWorkersOptions {
@@ -22,7 +23,8 @@ export interface CreateWorkersOptions {
 }
 
 export async function createWorkers(options: CreateWorkersOptions): Promise<Worker[]> {
-  const activities = createActivities(options.deps);
+  // The Graph client, observed: calls by endpoint and outcome, throttles, usage, in the worker's metrics.
+  const activities = createActivities({ ...options.deps, graph: observeGraphClient(options.deps.graph) });
   const workflowSource = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() };
   const identity = options.identity ?? `${process.pid}`;
   const orderWorker = await Worker.create({

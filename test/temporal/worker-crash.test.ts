@@ -38,6 +38,7 @@ function startWorkerProcess(): ChildProcess {
       META_CMS_ID: world.cmsId,
       META_TIMEOUT_MS: '2000',
       OMS_DATA_DIR: omsDir,
+      METRICS_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,114 @@
+/**
+ * Installs the process-wide Temporal Runtime with our logger and metrics, once, before any
+ * connection or worker exists:
+ *   - logs: every SDK, core, workflow and activity entry becomes a redacted JSON line (json-log.ts);
+ *   - metrics: the SDK's Prometheus exporter on METRICS_PORT (/metrics) serves the SDK's
+ *     `temporal_*` metrics and ours (recorded on the runtime's metric meter), so one scrape target
+ *     per worker has everything. METRICS_PORT=0 turns the exporter off.
+ */
+import { createHmac } from 'node:crypto';
+import type { ConnectionLike } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import type { Logger, MetricMeter } from '@temporalio/common';
+import { Runtime, type LogLevel, type RuntimeOptions } from '@temporalio/worker';
+import type { AppConfig } from '../config.js';
+import type { GraphClient } from '../graph/client.js';
+import { GraphMetrics, instrumentGraphClient } from './graph-instrumentation.js';
+import { createJsonLogger, toSdkLogLevel, withFields } from './json-log.js';
+import { LogRedactor } from './log-redaction.js';
+import { GRAPH_DURATION_BUCKETS, METRIC } from './metric-names.js';
+import { countWith, OrderPhaseGauge } from './order-phase-gauge.js';
+
+export type ObservabilitySettings = Pick<AppConfig, 'LOG_LEVEL' | 'METRICS_PORT' | 'META_ACCESS_TOKEN' | 'META_APP_SECRET' | 'OMS_WEBHOOK_SECRET'>;
+
+export interface ObservabilityOptions {
+  /** For secrets that are not in AppConfig (TEMPORAL_API_KEY, ...). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Where log lines go. Default: stdout. */
+  write?: (line: string) => void;
+  /** Interface of the metrics endpoint. Default 0.0.0.0 (scraped from outside the container). */
+  metricsHost?: string;
+}
+
+/** Secrets read from the environment by other parts of the system (Temporal client, sandbox). */
+const SECRET_ENV_VARIABLES = ['TEMPORAL_API_KEY', 'TEMPORAL_TLS_CLIENT_KEY_DATA', 'SANDBOX_ACCESS_TOKEN', 'SANDBOX_APP_SECRET'] as const;
+
+/** Every secret value this process knows of, including the derived appsecret_proof. */
+export function knownSecrets(settings: ObservabilitySettings, env: NodeJS.ProcessEnv): string[] {
+  const secrets = [settings.META_ACCESS_TOKEN, settings.META_APP_SECRET, settings.OMS_WEBHOOK_SECRET, ...SECRET_ENV_VARIABLES.map((name) => env[name])];
+  if (settings.META_APP_SECRET) secrets.push(createHmac('sha256', settings.META_APP_SECRET).update(settings.META_ACCESS_TOKEN).digest('hex'));
+  return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+const SEVERITY: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+const atLeast = (level: LogLevel, floor: LogLevel): LogLevel => (SEVERITY.indexOf(level) >= SEVERITY.indexOf(floor) ? level : floor);
+
+/** The Runtime options for these settings (pure: tests read them without installing). */
+export function observabilityRuntimeOptions(settings: ObservabilitySettings, logger: Logger, metricsHost = '0.0.0.0'): RuntimeOptions {
+  const level = toSdkLogLevel(settings.LOG_LEVEL);
+  return {
+    logger,
+    telemetryOptions: {
+      // Core's own logs come through our logger too; its dependencies only from WARN up (they are chatty).
+      logging: { forward: {}, filter: { core: level, other: atLeast(level, 'WARN') } },
+      ...(settings.METRICS_PORT > 0
+        ? {
+            metrics: {
+              prometheus: {
+                bindAddress: `${metricsHost}:${settings.METRICS_PORT}`,
+                histogramBucketOverrides: { [METRIC.graphCallDuration]: GRAPH_DURATION_BUCKETS },
+              },
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+export interface Observability {
+  /** For our own code: same JSON lines, same redaction. */
+  logger: Logger;
+  /** The runtime's metric meter (our metrics end up on the SDK's Prometheus endpoint). */
+  meter: MetricMeter;
+  /** host:port of /metrics, or undefined when METRICS_PORT=0. */
+  metricsAddress: string | undefined;
+  /** Starts the orders-per-phase gauges on this connection; stop() it at shutdown. */
+  watchOrderPhases(connection: ConnectionLike, namespace: string, intervalMs?: number): OrderPhaseGauge;
+}
+
+/** Installs the Runtime. Call once, first thing in the worker process. */
+export function installObservability(settings: ObservabilitySettings, options: ObservabilityOptions = {}): Observability {
+  const redactor = new LogRedactor(knownSecrets(settings, options.env ?? process.env));
+  const logger = createJsonLogger({ level: settings.LOG_LEVEL, redactor, write: options.write });
+  const runtimeOptions = observabilityRuntimeOptions(settings, logger, options.metricsHost);
+  const runtime = Runtime.install(runtimeOptions);
+  const meter = runtime.metricMeter;
+  return {
+    logger,
+    meter,
+    metricsAddress: settings.METRICS_PORT > 0 ? `${options.metricsHost ?? '0.0.0.0'}:${settings.METRICS_PORT}` : undefined,
+    watchOrderPhases(connection, namespace, intervalMs) {
+      return new OrderPhaseGauge({
+        count: countWith(new Client({ connection, namespace })),
+        meter,
+        logger: withFields(logger, { component: 'order-phase-gauge' }),
+        intervalMs,
+      }).start();
+    },
+  };
+}
+
+const graphMetricsByMeter = new WeakMap<MetricMeter, GraphMetrics>();
+
+/**
+ * The Graph client the activities should use: the same client, recording Graph call metrics on
+ * the installed Runtime's meter (a no-op meter when no metrics exporter is configured).
+ */
+export function observeGraphClient(graph: GraphClient, meter: MetricMeter = Runtime.instance().metricMeter): GraphClient {
+  let metrics = graphMetricsByMeter.get(meter);
+  if (!metrics) {
+    metrics = new GraphMetrics(meter);
+    graphMetricsByMeter.set(meter, metrics);
+  }
+  return instrumentGraphClient(graph, metrics);
+}
