@@ -3,6 +3,7 @@
  * and real workers on unique task queues of the run's shared dev server.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { temporal } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import { OrderClient } from '../../src/client/index.js';
 import { GraphClient } from '../../src/graph/client.js';
@@ -150,6 +151,11 @@ export async function recordHistories(world: OrderWorld, prefix: string): Promis
   for (const [index, workflowId] of world.started.entries()) {
     const history = await world.harness.client.workflow.getHandle(workflowId).fetchHistory();
     const name = `${prefix}-${String(index + 1).padStart(2, '0')}.json`;
-    writeFileSync(new URL(name, HISTORIES_DIR), JSON.stringify({ workflowId, history }));
+    // protobufjs's object form (enums as names, int64 and bytes as strings): readable in review and
+    // read back exactly by History.fromObject in the replay test.
+    const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), HISTORY_JSON_OPTIONS);
+    writeFileSync(new URL(name, HISTORIES_DIR), `${JSON.stringify(json, null, 1)}\n`);
   }
 }
+
+export const HISTORY_JSON_OPTIONS = { enums: String, longs: String, bytes: String, defaults: false } as const;

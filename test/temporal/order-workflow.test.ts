@@ -14,7 +14,7 @@ beforeAll(async () => {
   world = await createOrderWorld();
 });
 afterAll(async () => {
-  // RECORD_HISTORIES=1 npm test -- order-workflow: refresh the committed histories replayed in CI.
+  // `npm run record-histories`: refresh the committed histories that CI replays (test/replay.test.ts).
   if (process.env.RECORD_HISTORIES && world) await recordHistories(world, 'order');
   await world?.close();
 });

@@ -4,6 +4,7 @@
  * workflows (non-determinism) fails here, in CI, before it reaches a worker.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { expect, inject, test } from 'vitest';
 import { HISTORIES_DIR } from './order-fixture.js';
@@ -11,10 +12,10 @@ import { HISTORIES_DIR } from './order-fixture.js';
 test('every committed history replays without non-determinism', async () => {
   const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
   expect(files.length).toBeGreaterThanOrEqual(5);
-  const histories = files.map((file) => {
-    const { workflowId, history } = JSON.parse(readFileSync(new URL(file, HISTORIES_DIR), 'utf8')) as { workflowId: string; history: unknown };
-    return { workflowId, history: history as never };
-  });
+  const histories = files.map((file) => ({
+    workflowId: `replay-${file}`,
+    history: temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(new URL(file, HISTORIES_DIR), 'utf8')) as object),
+  }));
   const results = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
     results.push({ workflowId: result.workflowId, error: result.error ? String(result.error) : undefined });
