@@ -21,6 +21,9 @@ export default defineConfig({
           name: 'temporal',
           include: ['test/temporal/**/*.test.ts'],
           globalSetup: ['test/temporal/global-setup.ts'],
+          // One file at a time: on a 2-core machine, two files' workers and hundreds of workflows
+          // starve each other's queries and timers; sequential runs are slower but deterministic.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

@@ -124,7 +124,9 @@ export class OrderContext {
 
   /** Runs `work` alone: Graph writes and refreshes for one order never overlap. */
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    await condition(() => !this.busy);
+    // Check and take the lock in one synchronous step: several waiters can wake in the same
+    // activation, and each must see the `busy` the one before it set.
+    while (this.busy) await condition(() => !this.busy);
     this.busy = true;
     try {
       return await work();
