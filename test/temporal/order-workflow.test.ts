@@ -248,8 +248,12 @@ describe('commands', () => {
     }, 'signal outcomes');
     expect(state.rejectedSignals[0]).toMatchObject({ kind: 'ship', requestId: 'sig-ship-2' });
     expect(state.rejectedSignals[0]!.reason).toMatch(/only 0 unshipped/);
-    const events = await world.oms.events(orderId);
-    expect(events.some((e) => JSON.stringify(e).includes('sig-ship-2'))).toBe(true);
+    // The OMS hears of the rejection through an activity that runs just after the state records it.
+    const reported = await eventually(async () => {
+      const events = await world.oms.events(orderId);
+      return events.some((e) => JSON.stringify(e).includes('sig-ship-2')) ? true : undefined;
+    }, 'the rejection reported to the OMS');
+    expect(reported).toBe(true);
     expect(effectsOf(await world.admin.getLedger(), orderId, 'shipment')).toHaveLength(1);
   });
 
