@@ -65,13 +65,15 @@ export async function createOrderWorld(options: OrderWorldOptions = {}): Promise
   // Orders are released by the test (admin release), not by the clock, unless a test says otherwise.
   // A random id range per world: test files share one dev server, and workflow ids derive from order ids.
   const firstId = 400_000_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000_000_000;
-  const sandbox = await startSandbox({ port: 0, accessToken: SANDBOX_TOKEN, releaseDelayMs: 3_600_000, firstId, ...options.sandbox });
+  // A commerce account of its own too: the poller and ack batcher ids derive from it.
+  const accountId = String(1_000_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000));
+  const sandbox = await startSandbox({ port: 0, accessToken: SANDBOX_TOKEN, releaseDelayMs: 3_600_000, firstId, cmsId: accountId, ...options.sandbox });
+  const cmsId = sandbox.options.cmsId;
   const admin = new SandboxAdminClient(sandbox.url);
   const oms = await ReferenceOms.open();
   const graph = new GraphClient({ baseUrl: sandbox.url, apiVersion: 'v22.0', accessToken: SANDBOX_TOKEN, timeoutMs: 2_000 });
   const taskQueue = uniqueTaskQueue('orders');
   const graphTaskQueue = uniqueTaskQueue('graph');
-  const cmsId = sandbox.options.cmsId;
   const started: string[] = [];
   let workers: Worker[] = [];
   let running: Promise<unknown> = Promise.resolve();

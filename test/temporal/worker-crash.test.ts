@@ -32,7 +32,8 @@ function startWorkerProcess(): ChildProcess {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TASK_QUEUE: world.taskQueue,
       GRAPH_TASK_QUEUE: world.graphTaskQueue,
-      GRAPH_MAX_CALLS_PER_SECOND: '200',
+      // Slow enough that the acknowledgements are spread over seconds, so the kill lands mid-batch.
+      GRAPH_MAX_CALLS_PER_SECOND: '4',
       META_GRAPH_URL: world.sandbox.url,
       META_ACCESS_TOKEN: SANDBOX_TOKEN,
       META_CMS_ID: world.cmsId,
@@ -89,7 +90,8 @@ test('a worker killed mid-batch is replaced and every order finishes once', asyn
     expect(effects.filter((e) => e.kind === 'acknowledge'), order.id).toHaveLength(1);
     expect(effects.filter((e) => e.kind === 'shipment'), order.id).toHaveLength(1);
     const description = await world.harness.client.workflow.getHandle(orderWorkflowId(order.id)).describe();
-    expect(description.status.name).toBe('RUNNING');
+    // Open in its return window, or already closed after it (the test policy's window is 3 s): never failed.
+    expect(['RUNNING', 'COMPLETED'], order.id).toContain(description.status.name);
   }
   second.kill('SIGTERM');
   await new Promise((r) => second.once('exit', r));
