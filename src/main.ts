@@ -58,6 +58,7 @@ runMain(async () => {
     dbFilename: projectPath('.data', 'temporal.sqlite'),
     port: DEMO_DEFAULTS.TEMPORAL_PORT,
     uiPort: DEMO_DEFAULTS.UI_PORT,
+    ownProcessGroupDir: dataDir,
   });
   stops.push({ name: 'Temporal dev server', stop: () => server.stop() });
 

@@ -2,6 +2,9 @@
  * Starts a local Temporal dev server with this project's search attributes registered.
  * Used by the test harness, the benchmarks and `npm start`.
  */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { describeCli, HOW_TO_INSTALL_CLI, resolveTemporalCli, sdkExecutable } from './cli.js';
@@ -13,6 +16,12 @@ export interface DevServerOptions {
   /** Enables the Web UI on this port. */
   uiPort?: number;
   namespace?: string;
+  /**
+   * Runs the server in a process group of its own (via `setsid`, where it exists), in this folder's
+   * wrapper script. For interactive use: Ctrl-C in a terminal signals the whole foreground group,
+   * and the server must outlive the workers' drain instead of vanishing under them.
+   */
+  ownProcessGroupDir?: string;
   log?: (line: string) => void;
 }
 
@@ -31,11 +40,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const cliDescription = describeCli(cli);
   log(`starting Temporal dev server with ${cliDescription}`);
   const namespace = options.namespace ?? 'default';
+  let executable = sdkExecutable(cli);
+  if (options.ownProcessGroupDir && executable.type === 'existing-path') {
+    executable = { type: 'existing-path', path: inOwnProcessGroup(executable.path, options.ownProcessGroupDir) };
+  }
   let env: TestWorkflowEnvironment;
   try {
     env = await TestWorkflowEnvironment.createLocal({
       server: {
-        executable: sdkExecutable(cli),
+        executable,
         namespace,
         searchAttributes: ALL_SEARCH_ATTRIBUTES,
         ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
@@ -57,4 +70,21 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ...(options.uiPort ? { uiUrl: `http://localhost:${options.uiPort}` } : {}),
     stop: () => env.teardown(),
   };
+}
+
+/**
+ * A wrapper that `exec`s `setsid` then the CLI: the same process (setsid forks only for a group
+ * leader, which a spawned child is not), so the SDK's kill still reaches the server. Returns the
+ * CLI itself where `setsid` does not exist (macOS), where Ctrl-C then stops the server at once.
+ */
+function inOwnProcessGroup(cliPath: string, dir: string): string {
+  try {
+    execFileSync('setsid', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return cliPath;
+  }
+  const wrapper = join(dir, 'temporal-own-process-group.sh');
+  writeFileSync(wrapper, `#!/bin/sh\nexec setsid ${JSON.stringify(cliPath)} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  return wrapper;
 }
