@@ -141,11 +141,7 @@ async function runPipeline(world: World, mode: 'bulk' | 'single') {
       const created = await world.admin.createOrders({ count: ORDERS, items: [{ retailerId: 'BENCH-SKU', quantity: 1, pricePerUnit: '10.00' }] });
       const ids = new Set(created.map((o) => o.id));
       log(`${mode}: ${ORDERS} orders created; waiting until every workflow has read its order and reserved stock`);
-      for (;;) {
-        const reserved = await mapLimit([...ids], 20, async (id) => (await world.oms.reservation(id)) !== undefined);
-        if (reserved.every(Boolean)) break;
-        await sleep(500);
-      }
+      while ((await world.oms.reservationCount([...ids])) < ids.size) await sleep(1_000);
       const releasedAt = Date.now();
       await world.admin.release([...ids]);
       await world.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).signal('pollNow');

@@ -96,6 +96,8 @@ export interface PollOrdersResult {
   maxLastUpdated: number;
   ordersSeen: number;
   workflowsSignalled: number;
+  /** Seen again with the `last_updated` this worker already signalled (the overlap re-reads them). */
+  unchangedSkipped: number;
   pages: number;
 }
 

@@ -59,7 +59,7 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
     });
     status.highWaterMark = Math.max(status.highWaterMark, result.maxLastUpdated);
     status.rounds += 1;
-    status.lastRound = { at: new Date().toISOString(), ordersSeen: result.ordersSeen, workflowsSignalled: result.workflowsSignalled, pages: result.pages };
+    status.lastRound = { at: new Date().toISOString(), ordersSeen: result.ordersSeen, workflowsSignalled: result.workflowsSignalled, unchangedSkipped: result.unchangedSkipped, pages: result.pages };
     await condition(() => pollNow, input.intervalMs);
   }
   await continueAsNew<typeof orderPollerWorkflow>({ ...input, status });

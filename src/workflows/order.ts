@@ -155,7 +155,7 @@ async function awaitRelease(ctx: OrderContext): Promise<void> {
   }
   let delay = ctx.policy.releaseRefresh.initialMs;
   while (s.metaState === 'FB_PROCESSING' && s.phase === 'AWAITING_RELEASE') {
-    flagIfOverdue(ctx);
+    await flagIfOverdue(ctx);
     await condition(() => ctx.metaChangeNoticed || s.phase !== 'AWAITING_RELEASE' || ctx.historyIsLong(), delay);
     if (s.phase !== 'AWAITING_RELEASE') return; // a seller cancel of an overdue order ended it
     if (ctx.historyIsLong() && !ctx.metaChangeNoticed) return; // continue-as-new, then come back here
@@ -173,13 +173,13 @@ async function awaitRelease(ctx: OrderContext): Promise<void> {
   ctx.setPhase('ACKNOWLEDGING');
 }
 
-function flagIfOverdue(ctx: OrderContext): void {
+async function flagIfOverdue(ctx: OrderContext): Promise<void> {
   const s = ctx.state;
   if (s.processingOverdue || !s.createdAt) return;
   if (Date.now() - Date.parse(s.createdAt) > ctx.policy.processingOverdueAfterMs) {
     s.processingOverdue = true;
     ctx.publish();
-    void ctx.oms.notifyOps({ metaOrderId: s.orderId, severity: 'warning', reason: `order ${s.orderId} has been in FB_PROCESSING for over 24 hours; a seller cancel is now allowed` });
+    await ctx.oms.notifyOps({ metaOrderId: s.orderId, severity: 'warning', reason: `order ${s.orderId} has been in FB_PROCESSING for over 24 hours; a seller cancel is now allowed` });
   }
 }
 

@@ -7,7 +7,7 @@ export interface PollerStatus {
   cmsId: string;
   highWaterMark: number;
   rounds: number;
-  lastRound?: { at: string; ordersSeen: number; workflowsSignalled: number; pages: number } | undefined;
+  lastRound?: { at: string; ordersSeen: number; workflowsSignalled: number; unchangedSkipped: number; pages: number } | undefined;
 }
 
 export const pollerStatusQuery = defineQuery<PollerStatus>('pollerStatus');

@@ -79,6 +79,9 @@ describe('poller and bulk acknowledgement', () => {
       return s.rounds >= 3 ? s : undefined;
     }, 'three poll rounds');
     expect(status.lastRound?.ordersSeen).toBeGreaterThan(0);
+    // Re-read through the overlap but unchanged since this worker signalled them: not signalled again.
+    expect(status.lastRound?.unchangedSkipped).toBeGreaterThanOrEqual(50);
+    expect(status.lastRound!.workflowsSignalled + status.lastRound!.unchangedSkipped).toBe(status.lastRound!.ordersSeen);
     expect(await countOrderWorkflows(ids)).toBe(300);
   }, 300_000);
 });

@@ -300,3 +300,45 @@ describe('external changes and long histories', () => {
     expect(effectsOf(await world.admin.getLedger(), orderId, 'shipment')).toHaveLength(3);
   });
 });
+
+// Last in the file: it moves the sandbox's clock, which the other scenarios must not see.
+describe('stuck in FB_PROCESSING', () => {
+  test('past 24 hours (shortened) the order is flagged and ops told; a whole-order seller cancel ends it', async () => {
+    await world.oms.seedProducts(TWO_ITEMS.map((i) => ({ retailerId: i.retailerId, name: i.productName, onHand: 100 })));
+    const [order] = await world.admin.createOrders({ count: 1, items: TWO_ITEMS, holdForReview: true });
+    const orderId = order!.id;
+    const handle = world.harness.client.workflow.getHandle(orderWorkflowId(orderId));
+    await world.startOrder(orderId, { policy: { ...FAST_POLICY, processingOverdueAfterMs: 1_500 } });
+
+    const flagged = await eventually(async () => {
+      const s = await stateOf(orderId);
+      return s.processingOverdue ? s : undefined;
+    }, 'the overdue flag');
+    expect(flagged.phase).toBe('AWAITING_RELEASE');
+    expect(flagged.reservation.status).toBe('reserved');
+    await eventually(async () => ((await handle.describe()).typedSearchAttributes.get(FB_NEEDS_ATTENTION) === true ? true : undefined), 'FbNeedsAttention');
+    const told = await eventually(async () => {
+      const events = await world.oms.events(orderId);
+      return events.find((e) => e.kind === 'ops.notification' && /FB_PROCESSING for over 24 hours/.test(e.detail));
+    }, 'the ops notification');
+    expect(told.severity).toBe('warning');
+
+    // Meta lets a seller cancel an order stuck in FB_PROCESSING only whole.
+    await expect(
+      world.orders.cancel(orderId, { requestId: 'stuck-part', reasonCode: 'OUT_OF_STOCK', items: [{ retailerId: 'SKU-MUG', quantity: 1 }] }),
+    ).rejects.toThrow(/only be cancelled whole/);
+    await world.admin.advanceClock(25 * 3_600_000); // Meta's own 24-hour rule, on the sandbox's clock
+    try {
+      const cancelled = await world.orders.cancel(orderId, { requestId: 'stuck-cancel', reasonCode: 'OUT_OF_STOCK', restock: true });
+      expect(cancelled.metaState).toBe('COMPLETED'); // Meta has no CANCELLED state: every unit cancelled is COMPLETED
+      const result = await handle.result();
+      expect(result.phase).toBe('CANCELLED');
+      expect(result.reservation.status).toBe('released');
+      const ledger = await world.admin.getLedger();
+      expect(effectsOf(ledger, orderId, 'cancellation')).toHaveLength(1);
+      expect(effectsOf(ledger, orderId, 'acknowledge')).toHaveLength(0);
+    } finally {
+      await world.admin.setClockOffset(0);
+    }
+  });
+});

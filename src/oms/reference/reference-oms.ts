@@ -172,6 +172,12 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
     return this.db.transaction((tx) => readReservation(tx, metaOrderId));
   }
 
+  /** How many of these orders have asked for a reservation: one query, for dashboards and benchmarks. */
+  async reservationCount(metaOrderIds: string[]): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reservation_requests WHERE meta_order_id = ANY($1::text[])', [metaOrderIds]);
+    return rows[0]!.n;
+  }
+
   events(metaOrderId?: string): Promise<OmsEvent[]> {
     return readEvents(this.db, metaOrderId);
   }

@@ -40,6 +40,16 @@ describe('seedProducts and inventory', () => {
 });
 
 describe('reserveInventory', () => {
+  it('reservationCount counts the given orders that asked for a reservation, once each', async () => {
+    const sku = await stock(10);
+    const [a, b, never] = [newOrderId(), newOrderId(), newOrderId()];
+    await oms.reserveInventory(a, [{ retailerId: sku, quantity: 1 }]);
+    await oms.reserveInventory(a, [{ retailerId: sku, quantity: 1 }]); // a repeat, not a second one
+    await oms.reserveInventory(b, [{ retailerId: sku, quantity: 20 }]); // short, still asked
+    expect(await oms.reservationCount([a, b, never])).toBe(2);
+    expect(await oms.reservationCount([])).toBe(0);
+  });
+
   it('holds the units when stock suffices', async () => {
     const [a, b] = [await stock(5), await stock(2)];
     const orderId = newOrderId();
