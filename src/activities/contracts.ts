@@ -62,7 +62,12 @@ export interface GraphActivities {
    * creates the pending OMS orders, then acknowledges them all in one call. An order it could not
    * take comes back `acknowledged: false` and goes the single way.
    */
-  createPendingAndAcknowledgeBatch(input: { cmsId: string; orders: BulkAckOrder[] }): Promise<BulkAckOutcome[]>;
+  /**
+   * Acknowledges up to `maxOrders` of the candidate orders in one acknowledge_orders call: those
+   * that the CREATED listing shows first. Returns outcomes only for the orders it decided: the ones
+   * it sent, and, when it read the whole listing, the ones not in it. The rest stay candidates.
+   */
+  createPendingAndAcknowledgeBatch(input: { cmsId: string; orders: BulkAckOrder[]; maxOrders: number }): Promise<BulkAckOutcome[]>;
   shipItems(input: ShipItemsInput): Promise<void>;
   updateTracking(input: UpdateTrackingInput): Promise<void>;
   cancelItems(input: CancelItemsInput): Promise<void>;

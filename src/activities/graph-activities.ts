@@ -5,6 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { GraphError } from '../graph/errors.js';
+import { MAX_BULK_ACK_ORDERS } from '../graph/requests.js';
 import { batchIdempotencyKey, idempotencyKey } from '../graph/idempotency.js';
 import type { GraphClient } from '../graph/client.js';
 import type { GraphOrderItem, GraphOrderWith } from '../graph/schemas.js';
@@ -29,9 +30,9 @@ export interface GraphActivityDeps {
 export const SNAPSHOT_FIELDS = ['orderStatus', 'created', 'lastUpdated', 'channel', 'merchantOrderId', 'items', 'estimatedPaymentDetails'] as const;
 const BUYER_FIELDS = ['orderStatus', 'channel', 'buyerDetails', 'shippingAddress', 'selectedShippingOption', 'estimatedPaymentDetails', 'items'] as const;
 /**
- * How far one batch reads the CREATED listing looking for its orders (100 per page). Acknowledged
- * orders leave CREATED, so the backlog a batch scans shrinks as batches go; an order not found
- * within this many pages falls back to its own read and acknowledgement.
+ * How far one batch reads the CREATED listing looking for candidates (100 per page). A batch takes
+ * the first candidates the listing shows, so in a backlog it usually needs one page; acknowledged
+ * orders leave CREATED, which brings the next ones forward.
  */
 const MAX_BATCH_LISTING_PAGES = 30;
 
@@ -94,35 +95,45 @@ export function createGraphActivities(deps: GraphActivityDeps): GraphActivities 
       });
     },
 
-    async createPendingAndAcknowledgeBatch({ cmsId, orders }) {
-      const wanted = new Map(orders.map((o) => [o.orderId, o]));
-      // One listing page carries the buyers of up to 100 CREATED orders: far fewer reads than one per order.
+    async createPendingAndAcknowledgeBatch({ cmsId, orders, maxOrders }) {
+      const candidates = new Map(orders.map((o) => [o.orderId, o]));
+      const limit = Math.min(maxOrders, MAX_BULK_ACK_ORDERS);
+      // One listing page carries the buyers of up to 100 CREATED orders: far fewer reads than one per
+      // order. The batch is whichever candidates the listing shows first, not a fixed set that might
+      // sit deep in a long backlog.
       const found = new Map<string, GraphOrderWith<(typeof BUYER_FIELDS)[number]>>();
       const pages = graph.listOrders(cmsId, { states: ['CREATED'], fields: BUYER_FIELDS, itemFields: ['productName'], limit: 100 });
-      for (let page = 0; page < MAX_BATCH_LISTING_PAGES && found.size < wanted.size; page++) {
+      let listingExhausted = false;
+      for (let page = 0; page < MAX_BATCH_LISTING_PAGES && found.size < limit; page++) {
         const next = await paced(() => pages.next());
-        if (next.done) break;
-        for (const order of next.value.orders) if (wanted.has(order.id)) found.set(order.id, order);
+        if (next.done) {
+          listingExhausted = true;
+          break;
+        }
+        for (const order of next.value.orders) if (found.size < limit && candidates.has(order.id)) found.set(order.id, order);
         Context.current().heartbeat();
       }
       const references = new Map<string, string>();
       for (const [orderId, order] of found) {
         const items = await allItems(orderId, order.items);
-        const { merchantOrderReference } = await oms.createPendingOrder(toPendingOrderInput(order, items, wanted.get(orderId)!.channel));
+        const { merchantOrderReference } = await oms.createPendingOrder(toPendingOrderInput(order, items, candidates.get(orderId)!.channel));
         references.set(orderId, merchantOrderReference);
       }
       const batch = [...references].map(([id, merchantOrderReference]) => ({ id, merchantOrderReference }));
       const results = batch.length ? await paced(() => graph.acknowledgeOrders(cmsId, { idempotencyKey: batchIdempotencyKey(batch), orders: batch })) : [];
       const byId = new Map(results.map((r) => [r.id, r]));
-      return orders.map(({ orderId }): BulkAckOutcome => {
+      const sent = batch.map(({ id: orderId, merchantOrderReference }): BulkAckOutcome => {
         const result = byId.get(orderId);
-        const reference = references.get(orderId);
-        if (result?.acknowledged && reference) return { orderId, acknowledged: true, state: 'IN_PROGRESS', merchantOrderReference: reference };
-        const reason = !found.has(orderId)
-          ? 'not among the CREATED orders Meta listed'
-          : (result?.error?.message ?? (result?.reported ? `Meta reports state ${result.state ?? 'unknown'}` : "not in Meta's answer"));
+        if (result?.acknowledged) return { orderId, acknowledged: true, state: 'IN_PROGRESS', merchantOrderReference };
+        const reason = result?.error?.message ?? (result?.reported ? `Meta reports state ${result.state ?? 'unknown'}` : "not in Meta's answer");
         return { orderId, acknowledged: false, reason };
       });
+      // Read to the end and not there: no longer CREATED (acknowledged before, cancelled). The order's
+      // own acknowledgement path finds out which.
+      const notListed = listingExhausted
+        ? orders.filter(({ orderId }) => !found.has(orderId)).map(({ orderId }): BulkAckOutcome => ({ orderId, acknowledged: false, reason: 'not among the CREATED orders Meta listed' }))
+        : [];
+      return [...sent, ...notListed];
     },
 
     async shipItems({ orderId, requestId, items, carrier, trackingNumber, shippingMethodName }) {

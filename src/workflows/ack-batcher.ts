@@ -21,6 +21,8 @@ import { DEFAULT_ORDER_POLICY } from './policy.js';
 
 /** Meta's limit for one acknowledge_orders call. */
 export const MAX_ACK_BATCH = 100;
+/** Waiting orders offered to one batch activity: bounds its input (and history) at about 50 KB. */
+const MAX_CANDIDATES = 1_000;
 
 export interface AckBatcherInput {
   cmsId: string;
@@ -63,15 +65,24 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
       const grew = await condition(() => pending.length >= maxBatch || pending.length > seen, flushAfterMs);
       if (!grew || pending.length >= maxBatch || Date.now() - oldestAt >= maxWaitMs) break;
     }
-    const batch = pending.splice(0, maxBatch);
+    // Every waiting order is a candidate (up to a bound on the activity's input); the activity takes
+    // the first `maxBatch` that Meta's CREATED listing shows, so a backlog costs one page per batch.
+    const candidates = pending.slice(0, MAX_CANDIDATES);
     let outcomes: BulkAckOutcome[];
     try {
-      outcomes = await createPendingAndAcknowledgeBatch({ cmsId: input.cmsId, orders: batch });
+      outcomes = await createPendingAndAcknowledgeBatch({ cmsId: input.cmsId, orders: candidates, maxOrders: maxBatch });
     } catch (err) {
-      // The bulk call failed for good: every order in it falls back to its own acknowledgement.
+      // The bulk call failed for good: the orders it was about fall back to their own acknowledgement.
       const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
-      outcomes = batch.map((o) => ({ orderId: o.orderId, acknowledged: false, reason }));
+      outcomes = candidates.slice(0, maxBatch).map((o) => ({ orderId: o.orderId, acknowledged: false, reason }));
     }
+    if (outcomes.length === 0) {
+      // None of them in the listing's first pages yet (Meta lists with a delay, or a huge backlog of
+      // other orders): rather than spin, the oldest fall back to their own acknowledgement.
+      outcomes = candidates.slice(0, maxBatch).map((o) => ({ orderId: o.orderId, acknowledged: false, reason: 'not found in the first pages of the CREATED listing' }));
+    }
+    const decided = new Set(outcomes.map((o) => o.orderId));
+    pending.splice(0, pending.length, ...pending.filter((p) => !decided.has(p.orderId)));
     await Promise.all(
       outcomes.map((outcome) =>
         getExternalWorkflowHandle(orderWorkflowId(outcome.orderId))
