@@ -33,11 +33,13 @@ const TOKEN = 'bench-token';
  * orders each). The floor workflow makes as many no-op calls after its signal.
  */
 const FLOOR_ACTIVITY_CALLS = 2;
-/** Orders wait for the poller's signal; no fast refresh timers competing with the pipeline. */
+/**
+ * Orders wait for the poller's signal; no fast refresh timers competing with the pipeline. The
+ * wait for the ack batcher is the production default (10 min), as a merchant would run it.
+ */
 const BENCH_POLICY: OrderPolicyOverrides = {
   releaseRefresh: { initialMs: 10 * 60_000, factor: 2, maxMs: 30 * 60_000 },
   refreshIntervalMs: 6 * 3_600_000,
-  ackBatchTimeoutMs: 60_000,
 };
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);

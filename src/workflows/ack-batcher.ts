@@ -50,6 +50,8 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   });
 
   const pending: AckRequest[] = [...(input.pending ?? [])];
+  /** Answers still being signalled to their orders. */
+  const deliveries = new Set<Promise<void>>();
   setHandler(ackRequestSignal, (request) => {
     // A repeated request (an order's retry) is harmless: one entry per order.
     if (!pending.some((p) => p.orderId === request.orderId)) pending.push(request);
@@ -83,15 +85,19 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     }
     const decided = new Set(outcomes.map((o) => o.orderId));
     pending.splice(0, pending.length, ...pending.filter((p) => !decided.has(p.orderId)));
-    await Promise.all(
+    // The answers go out while the next batch is read and sent: a busy server takes seconds to deliver
+    // 100 signals, and waiting for them stalled the batcher behind its own answers.
+    const delivery = Promise.all(
       outcomes.map((outcome) =>
         getExternalWorkflowHandle(orderWorkflowId(outcome.orderId))
           .signal(ackResultSignal, outcome)
           .catch(() => undefined), // the order workflow is gone (ended): nothing to tell
       ),
-    );
+    ).then(() => void deliveries.delete(delivery));
+    deliveries.add(delivery);
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > maxHistoryEvents) {
+      await Promise.all(deliveries); // every answer sent before this run ends
       await condition(allHandlersFinished);
       await continueAsNew<typeof ackBatcherWorkflow>({ ...input, pending });
     }
