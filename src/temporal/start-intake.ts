@@ -1,12 +1,15 @@
 /**
  * Starts the long-running intake workflows for one commerce account, idempotently: a poller and
  * (in bulk mode) an ack batcher. Starting twice finds them running and changes nothing.
+ * They run on the intake task queue; the order worker registers them too, so runs started on the
+ * order queue by an earlier version carry on.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ackBatcherWorkflowId } from '../workflows/ack-batcher-messages.js';
 import { orderPollerWorkflowId } from '../workflows/poller-messages.js';
 import type { AckBatcherInput } from '../workflows/ack-batcher.js';
 import type { OrderPollerInput } from '../workflows/order-poller.js';
+import { intakeTaskQueue } from './workers.js';
 
 export interface IntakeOptions {
   cmsId: string;
@@ -36,7 +39,7 @@ export async function startIntake(client: Client, options: IntakeOptions) {
       ? await startOnce(() =>
           client.workflow.start('ackBatcherWorkflow', {
             workflowId: ackBatcherWorkflowId(options.cmsId),
-            taskQueue: options.taskQueue,
+            taskQueue: intakeTaskQueue(options.taskQueue),
             args: [{ cmsId: options.cmsId, graphTaskQueue: options.graphTaskQueue, flushAfterMs: options.ackFlushAfterMs } satisfies AckBatcherInput],
             staticSummary: `Bulk acknowledgements for commerce account ${options.cmsId}`,
           }),
@@ -45,7 +48,7 @@ export async function startIntake(client: Client, options: IntakeOptions) {
   const poller = await startOnce(() =>
     client.workflow.start('orderPollerWorkflow', {
       workflowId: orderPollerWorkflowId(options.cmsId),
-      taskQueue: options.taskQueue,
+      taskQueue: intakeTaskQueue(options.taskQueue),
       args: [
         {
           cmsId: options.cmsId,

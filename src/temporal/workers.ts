@@ -1,8 +1,11 @@
 /**
- * Builds the two workers of one process:
- *   - TASK_QUEUE:       order, poller and ack-batcher workflows, and the OMS activities;
- *   - GRAPH_TASK_QUEUE: the Graph activities, under one task-queue-wide rate limit that the server
- *                       enforces across every worker (Meta's page budget is global, not per process).
+ * Builds the three workers of one process:
+ *   - TASK_QUEUE:          order workflows and the OMS activities;
+ *   - TASK_QUEUE-intake:   the poller and the ack batcher, on a queue of their own so that their
+ *                          workflow tasks never wait behind thousands of order tasks (a batcher
+ *                          stuck in that line holds every order's acknowledgement);
+ *   - GRAPH_TASK_QUEUE:    the Graph activities, under one task-queue-wide rate limit that the server
+ *                          enforces across every worker (Meta's page budget is global, not per process).
  */
 import { bundleWorkflowCode, Runtime, Worker, type LogLevel, type LogMetadata, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
@@ -43,7 +46,19 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
     activities: activities.graph,
     maxTaskQueueActivitiesPerSecond: options.graphMaxCallsPerSecond,
   });
-  return [orderWorker, graphWorker];
+  const intakeWorker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: intakeTaskQueue(options.taskQueue),
+    identity: `intake@${identity}`,
+    workflowBundle,
+  });
+  return [orderWorker, intakeWorker, graphWorker];
+}
+
+/** The poller's and the ack batcher's task queue, next to the order queue it serves. */
+export function intakeTaskQueue(orderTaskQueue: string): string {
+  return `${orderTaskQueue}-intake`;
 }
 
 /** Runs workers until every one has stopped; SIGINT/SIGTERM start a graceful shutdown (the SDK's default). */
