@@ -21,6 +21,8 @@ import { DEFAULT_ORDER_POLICY } from './policy.js';
 
 /** Meta's limit for one acknowledge_orders call. */
 export const MAX_ACK_BATCH = 100;
+/** Continue-as-new even mid-burst past this many events (Temporal's hard limit is 51,200). */
+const HISTORY_EVENTS_CEILING = 40_000;
 /** Waiting orders offered to one batch activity: bounds its input (and history) at about 50 KB. */
 const MAX_CANDIDATES = 1_000;
 
@@ -96,7 +98,11 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     ).then(() => void deliveries.delete(delivery));
     deliveries.add(delivery);
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > maxHistoryEvents) {
+    const due = info.continueAsNewSuggested || info.historyLength > maxHistoryEvents;
+    // Closing a run while requests stream in fails (the server refuses to close a run that has
+    // unhandled new signals) and every retry costs a workflow task: in the 2,000-order benchmark that
+    // stalled acknowledgements for a minute. So wait for a lull, unless history nears its hard limit.
+    if (due && (pending.length === 0 || info.historyLength > HISTORY_EVENTS_CEILING)) {
       await Promise.all(deliveries); // every answer sent before this run ends
       await condition(allHandlersFinished);
       await continueAsNew<typeof ackBatcherWorkflow>({ ...input, pending });
