@@ -34,8 +34,10 @@ export interface AckBatcherInput {
   /** ...or once its oldest request has waited this long. */
   maxWaitMs?: number;
   maxBatch?: number;
-  /** Continue-as-new past this many history events. */
+  /** Continue-as-new past this many history events, in a lull... */
   maxHistoryEvents?: number;
+  /** ...or past this many even while orders wait (they are carried over). */
+  historyEventsCeiling?: number;
   /** Carried over continue-as-new. */
   pending?: AckRequest[];
 }
@@ -45,6 +47,7 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   const maxWaitMs = input.maxWaitMs ?? 10 * flushAfterMs;
   const maxBatch = Math.min(input.maxBatch ?? MAX_ACK_BATCH, MAX_ACK_BATCH);
   const maxHistoryEvents = input.maxHistoryEvents ?? 20_000;
+  const historyEventsCeiling = input.historyEventsCeiling ?? HISTORY_EVENTS_CEILING;
   const { createPendingAndAcknowledgeBatch } = proxyActivities<GraphActivities>({
     taskQueue: input.graphTaskQueue,
     startToCloseTimeout: DEFAULT_ORDER_POLICY.graphAttemptTimeoutMs,
@@ -102,7 +105,7 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     // Closing a run while requests stream in fails (the server refuses to close a run that has
     // unhandled new signals) and every retry costs a workflow task: in the 2,000-order benchmark that
     // stalled acknowledgements for a minute. So wait for a lull, unless history nears its hard limit.
-    if (due && (pending.length === 0 || info.historyLength > HISTORY_EVENTS_CEILING)) {
+    if (due && (pending.length === 0 || info.historyLength > historyEventsCeiling)) {
       await Promise.all(deliveries); // every answer sent before this run ends
       await condition(allHandlersFinished);
       await continueAsNew<typeof ackBatcherWorkflow>({ ...input, pending });

@@ -1,0 +1,68 @@
+/**
+ * The ack batcher across continue-as-new: with a tiny history budget it starts new runs while orders
+ * wait, and every waiting order is still acknowledged exactly once, in bulk.
+ */
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { intakeTaskQueue } from '../../src/temporal/workers.js';
+import { ackBatcherWorkflowId } from '../../src/workflows/ack-batcher-messages.js';
+import type { AckBatcherInput } from '../../src/workflows/ack-batcher.js';
+import { orderWorkflowId, stateQuery } from '../../src/workflows/messages.js';
+import type { OrderPolicyOverrides } from '../../src/workflows/policy.js';
+import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
+
+/** Orders refresh themselves quickly (there is no poller here) and wait long for the batcher. */
+const BULK_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, ackBatchTimeoutMs: 120_000 };
+
+let world: OrderWorld;
+beforeAll(async () => {
+  world = await createOrderWorld();
+  await world.oms.seedProducts([{ retailerId: 'SKU-CAN', name: 'Batch item', onHand: 1_000 }]);
+});
+afterAll(async () => world?.close());
+
+test('waiting orders carried over continue-as-new are all acknowledged once, in bulk', async () => {
+  const batcherId = ackBatcherWorkflowId(world.cmsId);
+  await world.harness.client.workflow.start('ackBatcherWorkflow', {
+    workflowId: batcherId,
+    taskQueue: intakeTaskQueue(world.taskQueue),
+    // 10 orders per call and a new run past 60 events even while orders wait: several runs, with
+    // waiting orders carried from one to the next.
+    args: [{ cmsId: world.cmsId, graphTaskQueue: world.graphTaskQueue, flushAfterMs: 300, maxBatch: 10, maxHistoryEvents: 40, historyEventsCeiling: 60 } satisfies AckBatcherInput],
+  });
+  const created = await world.admin.createOrders({ count: 40, items: [{ retailerId: 'SKU-CAN', quantity: 1, pricePerUnit: '5.00' }] });
+  const ids = created.map((o) => o.id);
+  const before = await world.admin.getLedger();
+  await Promise.all(ids.map((id) => world.startOrder(id, { ackMode: 'bulk', policy: BULK_POLICY })));
+  await world.admin.release(ids);
+
+  await eventually(
+    async () => {
+      const states = await Promise.all(ids.map((id) => world.harness.client.workflow.getHandle(orderWorkflowId(id)).query(stateQuery)));
+      return states.every((s) => s.phase === 'IN_PROGRESS') ? true : undefined;
+    },
+    '40 orders acknowledged',
+    120_000,
+  );
+  const after = await world.admin.getLedger();
+  for (const id of ids) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'), id).toHaveLength(1);
+  const bulkCalls = (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0);
+  const singleCalls = (after.calls.byEndpoint['POST acknowledge_order'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_order'] ?? 0);
+  expect(singleCalls).toBe(0);
+  expect(bulkCalls).toBeGreaterThanOrEqual(4);
+  // Some run began with orders its predecessor had not sent yet.
+  const carried: number[] = [];
+  for await (const run of world.harness.client.workflow.list({ query: `WorkflowId = '${batcherId}'` })) {
+    const history = await world.harness.client.workflow.getHandle(batcherId, run.runId).fetchHistory();
+    const [input] = decodeStartInput<AckBatcherInput>(history);
+    carried.push(input?.pending?.length ?? 0);
+  }
+  expect(carried.length).toBeGreaterThanOrEqual(2);
+  expect(Math.max(...carried)).toBeGreaterThan(0);
+}, 180_000);
+
+function decodeStartInput<T>(history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): (T | undefined)[] {
+  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+  return payloads.map((p) => defaultPayloadConverter.fromPayload<T>(p as Payload));
+}
