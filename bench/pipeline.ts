@@ -215,10 +215,19 @@ async function runFloor(world: World) {
 }
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // No SDK signal handling: by default the Runtime turns SIGINT/SIGTERM into a worker shutdown, and
+  // the benchmark's wait loops then ran on forever. Interrupted, it stops its children and exits.
+  Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   log(`pipeline benchmark with ${ORDERS} orders per mode on ${cpus().length} cores`);
   const server = await startDevServer({ log });
   const sandbox = await startSandboxProcess();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      sandbox.child.kill('SIGTERM');
+      void server.stop().finally(() => process.exit(130));
+    });
+  }
   const admin = new SandboxAdminClient(sandbox.url);
   const oms = await ReferenceOms.open();
   await oms.seedProducts([{ retailerId: 'BENCH-SKU', name: 'Benchmark item', onHand: 10_000_000 }]);
