@@ -11,13 +11,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { GraphClient } from '../src/graph/client.js';
 import { ReferenceOms } from '../src/oms/reference/index.js';
 import { SandboxAdminClient } from '../src/sandbox/admin-client.js';
 import type { LedgerSnapshot } from '../src/sandbox/index.js';
+import { bundleWorkflows } from '../src/temporal/bundle.js';
 import { startDevServer } from '../src/temporal/dev-server.js';
-import { workflowsPath } from '../src/temporal/paths.js';
 import { startIntake } from '../src/temporal/start-intake.js';
 import { createWorkers } from '../src/temporal/workers.js';
 import { ackBatcherWorkflowId } from '../src/workflows/ack-batcher-messages.js';
@@ -234,7 +234,7 @@ async function main() {
   const graph = new GraphClient({ baseUrl: sandbox.url, apiVersion: 'v22.0', accessToken: TOKEN, timeoutMs: 15_000, connections: 32 });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
-  const { code: productBundle } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('ERROR') });
+  const { code: productBundle } = await bundleWorkflows(new DefaultLogger('ERROR'));
   const settings = await admin.getSettings();
   const world: World = { client: new Client({ connection, namespace: server.namespace }), nativeConnection, namespace: server.namespace, admin, graph, oms, cmsId: settings.cmsId, productBundle };
   try {

@@ -7,10 +7,10 @@
  *   - GRAPH_TASK_QUEUE:    the Graph activities, under one task-queue-wide rate limit that the server
  *                          enforces across every worker (Meta's page budget is global, not per process).
  */
-import { bundleWorkflowCode, Runtime, Worker, type LogLevel, type LogMetadata, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { observeGraphClient } from '../observability/index.js';
-import { workflowsPath } from './paths.js';
+import { bundleWorkflows } from './bundle.js';
 
 export interface CreateWorkersOptions {
   connection: NativeConnection;
@@ -28,7 +28,7 @@ export interface CreateWorkersOptions {
 export async function createWorkers(options: CreateWorkersOptions): Promise<Worker[]> {
   // The Graph client, observed: calls by endpoint and outcome, throttles, usage, in the worker's metrics.
   const activities = createActivities({ ...options.deps, graph: observeGraphClient(options.deps.graph) });
-  const workflowBundle = options.workflowBundle ?? (await bundleWorkflows());
+  const workflowBundle = options.workflowBundle ?? (await bundleForThisProcess());
   const identity = options.identity ?? `${process.pid}`;
   const orderWorker = await Worker.create({
     connection: options.connection,
@@ -66,28 +66,11 @@ export async function runUntilShutdown(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((w) => w.run()));
 }
 
-
-/**
- * Bundles the workflow code with webpack's statistics left out of the logs (the SDK logs them at
- * info level as one long multi-line message); warnings and errors still reach the runtime's logger.
- */
-async function bundleWorkflows(): Promise<WorkflowBundleOption> {
+/** Bundles the workflow code once for this process's workers, logging through the runtime's logger. */
+async function bundleForThisProcess(): Promise<WorkflowBundleOption> {
   const logger = Runtime.instance().logger;
   const startedAt = Date.now();
-  const forwardProblems = (level: LogLevel) => (message: string, meta?: LogMetadata) => {
-    if (level === 'WARN' || level === 'ERROR') logger.log(level, message, meta);
-  };
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: workflowsPath(),
-    logger: {
-      log: (level, message, meta) => forwardProblems(level)(message, meta),
-      trace: forwardProblems('TRACE'),
-      debug: forwardProblems('DEBUG'),
-      info: forwardProblems('INFO'),
-      warn: forwardProblems('WARN'),
-      error: forwardProblems('ERROR'),
-    },
-  });
-  logger.info(`workflow code bundled in ${Date.now() - startedAt} ms (${(code.length / 2 ** 20).toFixed(1)} MiB)`);
-  return { code };
+  const bundle = await bundleWorkflows(logger);
+  logger.info(`workflow code bundled in ${Date.now() - startedAt} ms (${(bundle.code.length / 2 ** 20).toFixed(1)} MiB)`);
+  return bundle;
 }

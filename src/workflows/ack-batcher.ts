@@ -54,27 +54,27 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     retry: DEFAULT_ORDER_POLICY.graphWriteRetry,
   });
 
-  const pending: AckRequest[] = [...(input.pending ?? [])];
+  /** Waiting orders by id, oldest first: a repeated request (an order's retry) keeps one entry. */
+  const pending = new Map<string, AckRequest>((input.pending ?? []).map((request) => [request.orderId, request]));
   /** Answers still being signalled to their orders. */
   const deliveries = new Set<Promise<void>>();
   setHandler(ackRequestSignal, (request) => {
-    // A repeated request (an order's retry) is harmless: one entry per order.
-    if (!pending.some((p) => p.orderId === request.orderId)) pending.push(request);
+    if (!pending.has(request.orderId)) pending.set(request.orderId, request);
   });
 
   for (;;) {
-    await condition(() => pending.length > 0);
+    await condition(() => pending.size > 0);
     // Fill the batch while requests keep coming: flush when it is full, when none arrived for
     // `flushAfterMs`, or when the oldest has waited `maxWaitMs`, whichever is first.
     const oldestAt = Date.now();
     for (;;) {
-      const seen = pending.length;
-      const grew = await condition(() => pending.length >= maxBatch || pending.length > seen, flushAfterMs);
-      if (!grew || pending.length >= maxBatch || Date.now() - oldestAt >= maxWaitMs) break;
+      const seen = pending.size;
+      const grew = await condition(() => pending.size >= maxBatch || pending.size > seen, flushAfterMs);
+      if (!grew || pending.size >= maxBatch || Date.now() - oldestAt >= maxWaitMs) break;
     }
     // Every waiting order is a candidate (up to a bound on the activity's input); the activity takes
     // the first `maxBatch` that Meta's CREATED listing shows, so a backlog costs one page per batch.
-    const candidates = pending.slice(0, MAX_CANDIDATES);
+    const candidates = [...pending.values()].slice(0, MAX_CANDIDATES);
     let outcomes: BulkAckOutcome[];
     try {
       outcomes = await createPendingAndAcknowledgeBatch({ cmsId: input.cmsId, orders: candidates, maxOrders: maxBatch });
@@ -88,8 +88,7 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
       // other orders): rather than spin, the oldest fall back to their own acknowledgement.
       outcomes = candidates.slice(0, maxBatch).map((o) => ({ orderId: o.orderId, acknowledged: false, reason: 'not found in the first pages of the CREATED listing' }));
     }
-    const decided = new Set(outcomes.map((o) => o.orderId));
-    pending.splice(0, pending.length, ...pending.filter((p) => !decided.has(p.orderId)));
+    for (const outcome of outcomes) pending.delete(outcome.orderId);
     // The answers go out while the next batch is read and sent: a busy server takes seconds to deliver
     // 100 signals, and waiting for them stalled the batcher behind its own answers.
     const delivery = Promise.all(
@@ -105,10 +104,10 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     // Closing a run while requests stream in fails (the server refuses to close a run that has
     // unhandled new signals) and every retry costs a workflow task: in the 2,000-order benchmark that
     // stalled acknowledgements for a minute. So wait for a lull, unless history nears its hard limit.
-    if (due && (pending.length === 0 || info.historyLength > historyEventsCeiling)) {
+    if (due && (pending.size === 0 || info.historyLength > historyEventsCeiling)) {
       await Promise.all(deliveries); // every answer sent before this run ends
       await condition(allHandlersFinished);
-      await continueAsNew<typeof ackBatcherWorkflow>({ ...input, pending });
+      await continueAsNew<typeof ackBatcherWorkflow>({ ...input, pending: [...pending.values()] });
     }
   }
 }

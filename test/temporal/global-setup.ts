@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
-import { workflowsPath } from '../../src/temporal/paths.js';
+import { bundleWorkflows } from '../../src/temporal/bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,7 +26,7 @@ export async function setup(project: TestProject) {
   server = await startDevServer();
   console.log(`[global-setup] Temporal dev server at ${server.address}, using ${server.cliDescription}`);
   const started = Date.now();
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger });
+  const { code } = await bundleWorkflows(new DefaultLogger('WARN'));
   bundleDir = mkdtempSync(join(tmpdir(), 'fb-orders-bundle-'));
   const workflowBundlePath = join(bundleDir, 'workflows.js');
   writeFileSync(workflowBundlePath, code);
@@ -40,12 +40,3 @@ export async function teardown() {
   await server?.stop();
   if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

@@ -24,9 +24,9 @@ const TWO_ITEMS = [
   { retailerId: 'SKU-MUG', quantity: 1, pricePerUnit: '12.50', productName: 'Mug' },
 ];
 
-async function newOrder(items = TWO_ITEMS): Promise<string> {
+async function newOrder(items = TWO_ITEMS, options: { holdForReview?: boolean } = {}): Promise<string> {
   await world.oms.seedProducts(items.map((i) => ({ retailerId: i.retailerId, name: i.productName, onHand: 100 })));
-  const [order] = await world.admin.createOrders({ count: 1, items, buyer: { name: 'Zoë Ångström' }, channel: 'instagram' });
+  const [order] = await world.admin.createOrders({ count: 1, items, buyer: { name: 'Zoë Ångström' }, channel: 'instagram', ...options });
   return order!.id;
 }
 
@@ -304,9 +304,7 @@ describe('external changes and long histories', () => {
 // Last in the file: it moves the sandbox's clock, which the other scenarios must not see.
 describe('stuck in FB_PROCESSING', () => {
   test('past 24 hours (shortened) the order is flagged and ops told; a whole-order seller cancel ends it', async () => {
-    await world.oms.seedProducts(TWO_ITEMS.map((i) => ({ retailerId: i.retailerId, name: i.productName, onHand: 100 })));
-    const [order] = await world.admin.createOrders({ count: 1, items: TWO_ITEMS, holdForReview: true });
-    const orderId = order!.id;
+    const orderId = await newOrder(TWO_ITEMS, { holdForReview: true }); // Meta never releases it
     const handle = world.harness.client.workflow.getHandle(orderWorkflowId(orderId));
     await world.startOrder(orderId, { policy: { ...FAST_POLICY, processingOverdueAfterMs: 1_500 } });
 
