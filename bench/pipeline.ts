@@ -7,13 +7,14 @@
  * reference OMS. Prints one JSON summary and writes it to bench/results/. A script, not a test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { GraphClient } from '../src/graph/client.js';
 import { ReferenceOms } from '../src/oms/reference/index.js';
+import { mapConcurrently } from '../src/runtime/concurrency.js';
 import { SandboxAdminClient } from '../src/sandbox/admin-client.js';
 import type { LedgerSnapshot } from '../src/sandbox/index.js';
 import { bundleWorkflows } from '../src/temporal/bundle.js';
@@ -21,11 +22,13 @@ import { startDevServer } from '../src/temporal/dev-server.js';
 import { startIntake } from '../src/temporal/start-intake.js';
 import { createWorkers } from '../src/temporal/workers.js';
 import { ackBatcherWorkflowId } from '../src/workflows/ack-batcher-messages.js';
-import { orderPollerWorkflowId } from '../src/workflows/poller-messages.js';
+import { orderPollerWorkflowId, pollerStatusQuery } from '../src/workflows/poller-messages.js';
 import type { OrderPolicyOverrides } from '../src/workflows/policy.js';
 import { goSignal } from './floor-workflow.js';
 
 const ORDERS = Number(process.argv[2] ?? process.env.BENCH_ORDERS ?? 2_000);
+/** Which parts to run (all three by default; the ratios need all three). */
+const MODES = new Set((process.env.BENCH_MODES ?? 'bulk,single,floor').split(',').map((m) => m.trim()));
 const TOKEN = 'bench-token';
 /**
  * Activities per order in bulk mode up to its acknowledgement: reserve inventory and mark the OMS
@@ -50,30 +53,60 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** Peak RSS of this process (the worker, its Graph client and the reference OMS) while `work` runs. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakRssMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is none. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
   try {
-    const result = await work();
-    return { result, peakRssMb: Math.round(peak / 2 ** 20) };
-  } finally {
-    clearInterval(timer);
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
   }
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
+/** The dev server's pid: the Temporal CLI process among this process's children. */
+function devServerPid(): number | undefined {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.split(') ')[1]!.split(' ')[1]);
+      if (ppid === process.pid && stat.includes('(temporal')) return Number(entry);
+    }
+  } catch {
+    // not Linux: no CPU split
+  }
+  return undefined;
+}
+
+interface Processes {
+  devServer: number | undefined;
+  sandbox: number | undefined;
+}
+
+/**
+ * While `work` runs: the peak RSS of this process (the worker, its Graph client and the reference
+ * OMS), and the CPU seconds spent by it, the dev server and the sandbox: where the time goes.
+ */
+async function measured<T>(processes: Processes, work: () => Promise<T>): Promise<{ result: T; peakRssMb: number; cpuSeconds: Record<string, number | undefined> }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+  const cpuBefore = { worker: process.cpuUsage(), devServer: cpuSecondsOf(processes.devServer), sandbox: cpuSecondsOf(processes.sandbox) };
+  const round = (n: number | undefined) => (n === undefined ? undefined : Number(n.toFixed(1)));
+  const since = (pid: number | undefined, before: number | undefined) => round(before === undefined ? undefined : cpuSecondsOf(pid)! - before);
+  try {
+    const result = await work();
+    const worker = process.cpuUsage(cpuBefore.worker);
+    const cpuSeconds = {
+      worker: round((worker.user + worker.system) / 1e6),
+      devServer: since(processes.devServer, cpuBefore.devServer),
+      sandbox: since(processes.sandbox, cpuBefore.sandbox),
+    };
+    return { result, peakRssMb: Math.round(peak / 2 ** 20), cpuSeconds };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 async function startSandboxProcess(): Promise<{ url: string; child: ChildProcess }> {
@@ -110,6 +143,7 @@ interface World {
   oms: ReferenceOms;
   cmsId: string;
   productBundle: string;
+  processes: Processes;
 }
 
 async function runPipeline(world: World, mode: 'bulk' | 'single') {
@@ -126,7 +160,7 @@ async function runPipeline(world: World, mode: 'bulk' | 'single') {
   });
   const running = Promise.all(workers.map((w) => w.run()));
   try {
-    return await withPeakRss(async () => {
+    return await measured(world.processes, async () => {
       await sleep(1_100); // the poller's mark (whole seconds) must pass the previous mode's orders
       const before = await world.admin.getLedger();
       await startIntake(world.client, {
@@ -168,7 +202,9 @@ async function runPipeline(world: World, mode: 'bulk' | 'single') {
       const delta = (pick: (l: LedgerSnapshot) => number) => pick(after) - pick(before);
       const ackCounts = countEffects(after, ids, 'acknowledge');
       const ackCalls = delta((l) => (l.calls.byEndpoint['POST acknowledge_order'] ?? 0) + (l.calls.byEndpoint['POST acknowledge_orders'] ?? 0));
-      await world.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).terminate('benchmark mode done');
+      const poller = world.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId));
+      const pollerTotals = (await poller.query(pollerStatusQuery)).totals;
+      await poller.terminate('benchmark mode done');
       if (mode === 'bulk') await world.client.workflow.getHandle(ackBatcherWorkflowId(world.cmsId)).terminate('benchmark mode done');
       return {
         ordersPerSecond: Number((ORDERS / ((doneAt - releasedAt) / 1000)).toFixed(1)),
@@ -176,6 +212,7 @@ async function runPipeline(world: World, mode: 'bulk' | 'single') {
         graphCallsPerOrder: Number((delta((l) => l.calls.total) / ORDERS).toFixed(3)),
         acknowledgeCalls: ackCalls,
         throttledCalls: delta((l) => l.throttled.total),
+        ordersHandedToAckBatcherByPoller: pollerTotals?.handedToAckBatcher ?? 0,
         duplicateAcknowledgements: [...ackCounts.values()].filter((n) => n > 1).length,
         duplicateEffectsAnyKind: delta((l) => l.rejectedDuplicates.total),
         elapsedMs: doneAt - releasedAt,
@@ -198,13 +235,13 @@ async function runFloor(world: World) {
   });
   const running = worker.run();
   try {
-    return await withPeakRss(async () => {
+    return await measured(world.processes, async () => {
       const ids = Array.from({ length: ORDERS }, (_, i) => `bench-floor-${Date.now()}-${i}`);
-      await mapLimit(ids, 50, (workflowId) => world.client.workflow.start('benchFloorWorkflow', { taskQueue, workflowId, args: [FLOOR_ACTIVITY_CALLS] }));
+      await mapConcurrently(ids, 50, (workflowId) => world.client.workflow.start('benchFloorWorkflow', { taskQueue, workflowId, args: [FLOOR_ACTIVITY_CALLS] }));
       await sleep(2_000);
       const startedAt = Date.now();
-      await mapLimit(ids, 100, (id) => world.client.workflow.getHandle(id).signal(goSignal));
-      await mapLimit(ids, 100, (id) => world.client.workflow.getHandle(id).result());
+      await mapConcurrently(ids, 100, (id) => world.client.workflow.getHandle(id).signal(goSignal));
+      await mapConcurrently(ids, 100, (id) => world.client.workflow.getHandle(id).result());
       const elapsed = Date.now() - startedAt;
       return { ordersPerSecond: Number((ORDERS / (elapsed / 1000)).toFixed(1)), activityCallsPerWorkflow: FLOOR_ACTIVITY_CALLS, elapsedMs: elapsed };
     });
@@ -236,30 +273,34 @@ async function main() {
   const connection = await Connection.connect({ address: server.address });
   const { code: productBundle } = await bundleWorkflows(new DefaultLogger('ERROR'));
   const settings = await admin.getSettings();
-  const world: World = { client: new Client({ connection, namespace: server.namespace }), nativeConnection, namespace: server.namespace, admin, graph, oms, cmsId: settings.cmsId, productBundle };
+  const world: World = { client: new Client({ connection, namespace: server.namespace }), nativeConnection, namespace: server.namespace, admin, graph, oms, cmsId: settings.cmsId, productBundle, processes: { devServer: devServerPid(), sandbox: sandbox.child.pid } };
   try {
-    const bulk = await runPipeline(world, 'bulk');
-    log(`bulk: ${JSON.stringify(bulk)}`);
-    const single = await runPipeline(world, 'single');
-    log(`single: ${JSON.stringify(single)}`);
-    const floor = await runFloor(world);
-    log(`floor: ${JSON.stringify(floor)}`);
+    const bulk = MODES.has('bulk') ? await runPipeline(world, 'bulk') : undefined;
+    if (bulk) log(`bulk: ${JSON.stringify(bulk)}`);
+    const single = MODES.has('single') ? await runPipeline(world, 'single') : undefined;
+    if (single) log(`single: ${JSON.stringify(single)}`);
+    const floor = MODES.has('floor') ? await runFloor(world) : undefined;
+    if (floor) log(`floor: ${JSON.stringify(floor)}`);
+    const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : Number((a / b).toFixed(2)));
+    const part = <T extends object>(m: { result: T; peakRssMb: number; cpuSeconds: object } | undefined) => m && { ...m.result, workerPeakRssMb: m.peakRssMb, cpuSeconds: m.cpuSeconds };
     const summary = {
       benchmark: 'order pipeline: release -> acknowledged',
       at: new Date().toISOString(),
       orders: ORDERS,
       machine: { cores: cpus().length, node: process.version },
-      bulk: { ...bulk.result, workerPeakRssMb: bulk.peakRssMb },
-      single: { ...single.result, workerPeakRssMb: single.peakRssMb },
-      floor: { ...floor.result, workerPeakRssMb: floor.peakRssMb },
+      bulk: part(bulk),
+      single: part(single),
+      floor: part(floor),
       ratios: {
-        singleOverBulkGraphCallsPerOrder: Number((single.result.graphCallsPerOrder / bulk.result.graphCallsPerOrder).toFixed(2)),
-        bulkThroughputOverFloor: Number((bulk.result.ordersPerSecond / floor.result.ordersPerSecond).toFixed(2)),
-        singleThroughputOverFloor: Number((single.result.ordersPerSecond / floor.result.ordersPerSecond).toFixed(2)),
+        singleOverBulkGraphCallsPerOrder: ratio(single?.result.graphCallsPerOrder, bulk?.result.graphCallsPerOrder),
+        bulkThroughputOverFloor: ratio(bulk?.result.ordersPerSecond, floor?.result.ordersPerSecond),
+        singleThroughputOverFloor: ratio(single?.result.ordersPerSecond, floor?.result.ordersPerSecond),
       },
       notes: [
         'ordersPerSecond: orders / time from the release of all orders to the last acknowledgement in the sandbox ledger; the floor: workflows / time from their signal to their completion.',
         'graphCallsPerOrder counts every Graph call the sandbox received in the mode (polls, reads, acknowledgements) divided by the orders.',
+        'cpuSeconds: CPU time used during the mode by this process (worker, Graph client, reference OMS), the dev server and the sandbox (Linux /proc; the machine has the cores listed above).',
+        'BENCH_MODES=bulk,floor (say) runs only those parts; ratios need the parts they compare.',
         'workerPeakRssMb is this process: worker, Graph client and the in-memory reference OMS (PGlite, about 0.5-0.8 GB by itself); the sandbox and the dev server run in their own processes.',
       ],
     };

@@ -48,9 +48,13 @@ export interface BulkAckOrder {
   channel: Channel;
 }
 
-export type BulkAckOutcome =
+export type BulkAckOutcome = (
   | { orderId: string; acknowledged: true; state: MetaOrderState; merchantOrderReference: string }
-  | { orderId: string; acknowledged: false; reason: string };
+  | { orderId: string; acknowledged: false; reason: string }
+) & {
+  /** Already signalled to the order's workflow by the activity; the batcher signals the rest. */
+  delivered?: boolean;
+};
 
 export interface GraphActivities {
   fetchOrderSnapshot(orderId: string): Promise<OrderSnapshot>;
@@ -58,14 +62,12 @@ export interface GraphActivities {
   createPendingOmsOrder(input: { orderId: string; channel: Channel }): Promise<{ merchantOrderReference: string }>;
   acknowledgeOrder(input: { orderId: string; merchantOrderReference: string }): Promise<{ state: MetaOrderState }>;
   /**
-   * Bulk mode, for up to 100 orders: reads their buyers from one paged listing of CREATED orders,
-   * creates the pending OMS orders, then acknowledges them all in one call. An order it could not
-   * take comes back `acknowledged: false` and goes the single way.
-   */
-  /**
-   * Acknowledges up to `maxOrders` of the candidate orders in one acknowledge_orders call: those
-   * that the CREATED listing shows first. Returns outcomes only for the orders it decided: the ones
-   * it sent, and, when it read the whole listing, the ones not in it. The rest stay candidates.
+   * Bulk mode: acknowledges up to `maxOrders` of the candidate orders in one acknowledge_orders call,
+   * those that the CREATED listing shows first. It reads their buyers from that listing and creates
+   * the pending OMS orders (buyer data never enters workflow history), then signals each decided
+   * order its outcome with the order as listed (no buyer data). Returns outcomes only for the orders
+   * it decided: the ones it sent and, when it read the whole listing, the ones not in it (they go
+   * the single way); the rest stay candidates. `delivered: false` marks an answer still to be sent.
    */
   createPendingAndAcknowledgeBatch(input: { cmsId: string; orders: BulkAckOrder[]; maxOrders: number }): Promise<BulkAckOutcome[]>;
   shipItems(input: ShipItemsInput): Promise<void>;
@@ -101,6 +103,8 @@ export interface PollOrdersResult {
   maxLastUpdated: number;
   ordersSeen: number;
   workflowsSignalled: number;
+  /** Bulk mode: released orders handed to the ack batcher, whose answer tells their workflows. */
+  handedToAckBatcher: number;
   /** Seen again with the `last_updated` this worker already signalled (the overlap re-reads them). */
   unchangedSkipped: number;
   pages: number;

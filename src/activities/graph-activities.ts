@@ -4,12 +4,15 @@
  * every retry and every replay sends the same key and Meta applies the request once.
  */
 import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { GraphError } from '../graph/errors.js';
 import { MAX_BULK_ACK_ORDERS } from '../graph/requests.js';
 import { batchIdempotencyKey, idempotencyKey } from '../graph/idempotency.js';
 import type { GraphClient } from '../graph/client.js';
 import type { GraphOrderItem, GraphOrderWith } from '../graph/schemas.js';
 import type { OmsPort } from '../oms/port.js';
+import { mapConcurrently } from '../runtime/concurrency.js';
+import { ackResultSignal, orderWorkflowId } from '../workflows/messages.js';
 import type { OrderSnapshot } from '../workflows/order-state.js';
 import type { BulkAckOutcome, GraphActivities } from './contracts.js';
 import { callGraph } from './failures.js';
@@ -29,6 +32,10 @@ export interface GraphActivityDeps {
 /** The order fields the workflow keeps: no buyer data. */
 export const SNAPSHOT_FIELDS = ['orderStatus', 'created', 'lastUpdated', 'channel', 'merchantOrderId', 'items', 'estimatedPaymentDetails'] as const;
 const BUYER_FIELDS = ['orderStatus', 'channel', 'buyerDetails', 'shippingAddress', 'selectedShippingOption', 'estimatedPaymentDetails', 'items'] as const;
+/** A batch's listing: the buyers for the OMS, and the snapshot each order's answer carries. */
+const BATCH_LISTING_FIELDS = [...new Set([...BUYER_FIELDS, ...SNAPSHOT_FIELDS])];
+/** Answers signalled at once by one batch activity. */
+const DELIVERY_CONCURRENCY = 50;
 /**
  * How far one batch reads the CREATED listing looking for candidates (100 per page). A batch takes
  * the first candidates the listing shows, so in a backlog it usually needs one page; acknowledged
@@ -39,6 +46,27 @@ const MAX_BATCH_LISTING_PAGES = 30;
 /** Meta's external_shipment_id allows [A-Za-z0-9_]: the ship key without hyphens is unique and stable. */
 export function externalShipmentId(orderId: string, shipRequestId: string): string {
   return idempotencyKey(orderId, 'ship', shipRequestId).replaceAll('-', '');
+}
+
+type BatchListedOrder = GraphOrderWith<(typeof BATCH_LISTING_FIELDS)[number]>;
+
+/**
+ * Signals each outcome (with the order as listed) to its order workflow straight from the activity:
+ * a client signal costs the server far less than a signal-external command in the batcher's history,
+ * and the snapshot stays out of that history. Best effort: an answer that could not be sent here is
+ * marked `delivered: false`, and the batcher sends it durably. A workflow that has ended needs none.
+ */
+async function deliverOutcomes(outcomes: BulkAckOutcome[], snapshots: Map<string, OrderSnapshot>): Promise<BulkAckOutcome[]> {
+  const { client } = Context.current();
+  const delivered = await mapConcurrently(outcomes, DELIVERY_CONCURRENCY, async (outcome) => {
+    try {
+      await client.workflow.getHandle(orderWorkflowId(outcome.orderId)).signal(ackResultSignal, { ...outcome, snapshot: snapshots.get(outcome.orderId) });
+      return true;
+    } catch (err) {
+      return err instanceof WorkflowNotFoundError;
+    }
+  });
+  return outcomes.map((outcome, index) => ({ ...outcome, delivered: delivered[index]! }));
 }
 
 export function createGraphActivities(deps: GraphActivityDeps): GraphActivities {
@@ -101,8 +129,8 @@ export function createGraphActivities(deps: GraphActivityDeps): GraphActivities 
       // One listing page carries the buyers of up to 100 CREATED orders: far fewer reads than one per
       // order. The batch is whichever candidates the listing shows first, not a fixed set that might
       // sit deep in a long backlog.
-      const found = new Map<string, GraphOrderWith<(typeof BUYER_FIELDS)[number]>>();
-      const pages = graph.listOrders(cmsId, { states: ['CREATED'], fields: BUYER_FIELDS, itemFields: ['productName'], limit: 100 });
+      const found = new Map<string, BatchListedOrder>();
+      const pages = graph.listOrders(cmsId, { states: ['CREATED'], fields: BATCH_LISTING_FIELDS, itemFields: ['productName', 'status'], limit: 100 });
       let listingExhausted = false;
       for (let page = 0; page < MAX_BATCH_LISTING_PAGES && found.size < limit; page++) {
         const next = await paced(() => pages.next());
@@ -114,10 +142,12 @@ export function createGraphActivities(deps: GraphActivityDeps): GraphActivities 
         Context.current().heartbeat();
       }
       const references = new Map<string, string>();
+      const snapshots = new Map<string, OrderSnapshot>();
       for (const [orderId, order] of found) {
         const items = await allItems(orderId, order.items);
         const { merchantOrderReference } = await oms.createPendingOrder(toPendingOrderInput(order, items, candidates.get(orderId)!.channel));
         references.set(orderId, merchantOrderReference);
+        snapshots.set(orderId, toOrderSnapshot(order, items));
       }
       const batch = [...references].map(([id, merchantOrderReference]) => ({ id, merchantOrderReference }));
       const results = batch.length ? await paced(() => graph.acknowledgeOrders(cmsId, { idempotencyKey: batchIdempotencyKey(batch), orders: batch })) : [];
@@ -133,7 +163,7 @@ export function createGraphActivities(deps: GraphActivityDeps): GraphActivities 
       const notListed = listingExhausted
         ? orders.filter(({ orderId }) => !found.has(orderId)).map(({ orderId }): BulkAckOutcome => ({ orderId, acknowledged: false, reason: 'not among the CREATED orders Meta listed' }))
         : [];
-      return [...sent, ...notListed];
+      return deliverOutcomes([...sent, ...notListed], snapshots);
     },
 
     async shipItems({ orderId, requestId, items, carrier, trackingNumber, shippingMethodName }) {

@@ -10,7 +10,7 @@ function iso(value: unknown): string {
   return value instanceof Date ? value.toISOString() : String(value);
 }
 
-function channelOf(value: unknown): Channel | undefined {
+export function channelOf(value: unknown): Channel | undefined {
   const lower = typeof value === 'string' ? value.toLowerCase() : undefined;
   return lower === 'facebook' || lower === 'instagram' ? lower : undefined;
 }

@@ -12,15 +12,16 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import type { GraphClient } from '../graph/client.js';
 import type { GraphOrderWith } from '../graph/schemas.js';
+import { ackBatcherWorkflowId, ackRequestsSignal, type AckRequest } from '../workflows/ack-batcher-messages.js';
 import { orderUpdatedSignal, orderWorkflowId, type OrderUpdatedNotice } from '../workflows/messages.js';
 import type { OrderWorkflowInput } from '../workflows/order.js';
 import type { PollActivities, PollOrdersResult } from './contracts.js';
 import { callGraph } from './failures.js';
 import { SNAPSHOT_FIELDS } from './graph-activities.js';
-import { toOrderSnapshot } from './order-mapping.js';
+import { channelOf, toOrderSnapshot } from './order-mapping.js';
 
 /** The states an integration must watch (Meta's default listing is CREATED only). */
 const WATCHED_STATES = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'] as const;
@@ -37,20 +38,30 @@ interface PollProgress {
 /** Orders remembered per worker: about 100 bytes each, so 50,000 stay under 5 MB. */
 const SIGNALLED_MEMORY = 50_000;
 
-/** orderId -> the `last_updated` last signalled to its workflow, oldest first. */
+/** What the poller last told an order's workflow. */
+export interface LastDelivery {
+  lastUpdated: string;
+  state: string;
+}
+
+/** orderId -> the `last_updated` and state last delivered to its workflow, oldest first. */
 export class SignalledOrders {
-  private readonly lastUpdatedByOrder = new Map<string, string>();
+  private readonly byOrder = new Map<string, LastDelivery>();
   constructor(private readonly capacity: number) {}
 
   alreadySignalled(orderId: string, lastUpdated: string): boolean {
-    return this.lastUpdatedByOrder.get(orderId) === lastUpdated;
+    return this.byOrder.get(orderId)?.lastUpdated === lastUpdated;
   }
 
-  remember(orderId: string, lastUpdated: string): void {
-    this.lastUpdatedByOrder.delete(orderId); // re-inserted as the newest
-    this.lastUpdatedByOrder.set(orderId, lastUpdated);
-    if (this.lastUpdatedByOrder.size > this.capacity) {
-      this.lastUpdatedByOrder.delete(this.lastUpdatedByOrder.keys().next().value!);
+  lastDelivery(orderId: string): LastDelivery | undefined {
+    return this.byOrder.get(orderId);
+  }
+
+  remember(orderId: string, lastUpdated: string, state: string): void {
+    this.byOrder.delete(orderId); // re-inserted as the newest
+    this.byOrder.set(orderId, { lastUpdated, state });
+    if (this.byOrder.size > this.capacity) {
+      this.byOrder.delete(this.byOrder.keys().next().value!);
     }
   }
 }
@@ -61,7 +72,7 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
     async pollOrders(input): Promise<PollOrdersResult> {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as PollProgress | undefined;
-      const result: PollOrdersResult = { maxLastUpdated: input.updatedAfter, ordersSeen: 0, workflowsSignalled: 0, unchangedSkipped: 0, pages: 0, ...resumed?.result };
+      const result: PollOrdersResult = { maxLastUpdated: input.updatedAfter, ordersSeen: 0, workflowsSignalled: 0, handedToAckBatcher: 0, unchangedSkipped: 0, pages: 0, ...resumed?.result };
       const pages = deps.graph.listOrders(input.cmsId, {
         states: WATCHED_STATES,
         updatedAfter: new Date(input.updatedAfter * 1000),
@@ -71,18 +82,44 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
         limit: deps.pageSize ?? 100,
         after: resumed?.after,
       });
-      /** What became of one listed order. */
-      async function deliver(order: GraphOrderWith<(typeof SNAPSHOT_FIELDS)[number]>): Promise<'signalled' | 'unchanged' | 'ended'> {
-        const lastUpdated = toDate(order.lastUpdated).toISOString();
-        const key = `${input.cmsId}:${order.id}`;
-        if (signalled.alreadySignalled(key, lastUpdated)) return 'unchanged';
-        const delivered = await signalOrder(order, lastUpdated);
-        if (delivered) signalled.remember(key, lastUpdated);
-        return delivered ? 'signalled' : 'ended';
+      type ListedOrder = GraphOrderWith<(typeof SNAPSHOT_FIELDS)[number]>;
+      type Delivery = 'signalled' | 'handed' | 'unchanged' | 'ended';
+
+      /** What became of each order of one page. */
+      async function deliverPage(orders: ListedOrder[]): Promise<Delivery[]> {
+        const keyOf = (order: ListedOrder) => `${input.cmsId}:${order.id}`;
+        const lastUpdatedOf = (order: ListedOrder) => toDate(order.lastUpdated).toISOString();
+        const changed = orders.filter((order) => !signalled.alreadySignalled(keyOf(order), lastUpdatedOf(order)));
+        // Bulk mode: an order that this worker last delivered in FB_PROCESSING and that is now CREATED
+        // has a workflow waiting for its release. The ack batcher takes the page's such orders in one
+        // signal and its answer tells each workflow, sparing every order a signal of its own.
+        const released = input.ackMode === 'bulk' ? changed.filter((order) => order.orderStatus.state === 'CREATED' && signalled.lastDelivery(keyOf(order))?.state === 'FB_PROCESSING') : [];
+        const handed = new Set(released.length && (await handToAckBatcher(released)) ? released : []);
+        const outcomes = new Map<ListedOrder, Delivery>();
+        await Promise.all(
+          changed.map(async (order) => {
+            const delivered = handed.has(order) || (await signalOrder(order, lastUpdatedOf(order)));
+            if (delivered) signalled.remember(keyOf(order), lastUpdatedOf(order), order.orderStatus.state);
+            outcomes.set(order, handed.has(order) ? 'handed' : delivered ? 'signalled' : 'ended');
+          }),
+        );
+        return orders.map((order) => outcomes.get(order) ?? 'unchanged');
+      }
+
+      /** False when there is no ack batcher for this account (its orders then get their own signal). */
+      async function handToAckBatcher(orders: ListedOrder[]): Promise<boolean> {
+        const requests: AckRequest[] = orders.map((order) => ({ orderId: order.id, channel: channelOf(order.channel) ?? 'facebook' }));
+        try {
+          await ctx.client.workflow.getHandle(ackBatcherWorkflowId(input.cmsId)).signal(ackRequestsSignal, requests);
+          return true;
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) return false;
+          throw err;
+        }
       }
 
       /** True when the order's workflow was started or signalled; false when it already ended. */
-      async function signalOrder(order: GraphOrderWith<(typeof SNAPSHOT_FIELDS)[number]>, lastUpdated: string): Promise<boolean> {
+      async function signalOrder(order: ListedOrder, lastUpdated: string): Promise<boolean> {
         // A nested item list with more pages is incomplete: then the workflow reads the order itself.
         const snapshot = order.items && !order.items.paging?.next ? toOrderSnapshot(order, order.items.data) : undefined;
         const workflowInput: OrderWorkflowInput = {
@@ -115,9 +152,10 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
         if (next.done) break;
         const page = next.value;
         // One page at a time, its orders in parallel: signal-with-start is a round trip each.
-        const outcomes = await Promise.all(page.orders.map((order) => deliver(order)));
+        const outcomes = await deliverPage(page.orders);
         for (const [index, order] of page.orders.entries()) {
           if (outcomes[index] === 'signalled') result.workflowsSignalled += 1;
+          if (outcomes[index] === 'handed') result.handedToAckBatcher += 1;
           if (outcomes[index] === 'unchanged') result.unchangedSkipped += 1;
           result.ordersSeen += 1;
           result.maxLastUpdated = Math.max(result.maxLastUpdated, Math.floor(toDate(order.lastUpdated).getTime() / 1000));

@@ -1,8 +1,9 @@
 /**
- * ackBatcherWorkflow (id `fb-ack-batcher-<cmsId>`): order workflows hand it their acknowledgement;
- * it sends up to 100 per `acknowledge_orders` call (at once when 100 are waiting, else after a short
- * quiet period), with an idempotency key derived from the batch's contents, and signals each order its
- * outcome. An order the batch did not acknowledge falls back to a single acknowledgement.
+ * ackBatcherWorkflow (id `fb-ack-batcher-<cmsId>`): order workflows hand it their acknowledgement
+ * (and in bulk mode the poller hands it whole pages of orders it saw turn CREATED); it sends up to
+ * 100 per `acknowledge_orders` call (at once when 100 are waiting, else after a short quiet period),
+ * with an idempotency key derived from the batch's contents, and each order gets its outcome. An
+ * order the batch did not acknowledge falls back to a single acknowledgement.
  */
 import {
   ActivityFailure,
@@ -15,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BulkAckOutcome, GraphActivities } from '../activities/contracts.js';
-import { ackRequestSignal, type AckRequest } from './ack-batcher-messages.js';
+import { ackRequestSignal, ackRequestsSignal, type AckRequest } from './ack-batcher-messages.js';
 import { ackResultSignal, orderWorkflowId } from './messages.js';
 import { DEFAULT_ORDER_POLICY } from './policy.js';
 
@@ -58,9 +59,11 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   const pending = new Map<string, AckRequest>((input.pending ?? []).map((request) => [request.orderId, request]));
   /** Answers still being signalled to their orders. */
   const deliveries = new Set<Promise<void>>();
-  setHandler(ackRequestSignal, (request) => {
+  const enqueue = (request: AckRequest) => {
     if (!pending.has(request.orderId)) pending.set(request.orderId, request);
-  });
+  };
+  setHandler(ackRequestSignal, enqueue);
+  setHandler(ackRequestsSignal, (requests) => requests.forEach(enqueue));
 
   for (;;) {
     await condition(() => pending.size > 0);
@@ -89,10 +92,11 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
       outcomes = candidates.slice(0, maxBatch).map((o) => ({ orderId: o.orderId, acknowledged: false, reason: 'not found in the first pages of the CREATED listing' }));
     }
     for (const outcome of outcomes) pending.delete(outcome.orderId);
-    // The answers go out while the next batch is read and sent: a busy server takes seconds to deliver
-    // 100 signals, and waiting for them stalled the batcher behind its own answers.
+    // The activity signals its answers itself; those it could not (and the fallbacks above) go from
+    // here, while the next batch is read and sent: a busy server takes seconds to deliver 100 signals.
+    const undelivered = outcomes.filter((outcome) => outcome.delivered !== true);
     const delivery = Promise.all(
-      outcomes.map((outcome) =>
+      undelivered.map(({ delivered: _, ...outcome }) =>
         getExternalWorkflowHandle(orderWorkflowId(outcome.orderId))
           .signal(ackResultSignal, outcome)
           .catch(() => undefined), // the order workflow is gone (ended): nothing to tell

@@ -35,9 +35,16 @@ export interface OrderUpdatedNotice {
   snapshot?: OrderSnapshot | undefined;
 }
 
-export type AckResult =
+export type AckResult = (
   | { orderId: string; acknowledged: true; state: OrderSnapshot['state']; merchantOrderReference: string }
-  | { orderId: string; acknowledged: false; reason: string };
+  | { orderId: string; acknowledged: false; reason: string }
+) & {
+  /**
+   * The order as the batch read it from Meta's CREATED listing (no buyer data). An order the poller
+   * handed to the batcher learns of its release from this answer, so it saves the workflow a read.
+   */
+  snapshot?: OrderSnapshot | undefined;
+};
 
 /**
  * Update ids derive from the caller's requestId and the command's content: Temporal itself answers

@@ -6,6 +6,8 @@
  *   single: createPendingOmsOrder (reads the buyer), then acknowledge_order - two Graph calls.
  *   bulk:   the ack batcher does both for up to 100 orders at once - one listing page and one
  *           acknowledge_orders call per batch. An order the batch did not take goes the single way.
+ *           The poller may have handed the order to the batcher already (its answer then arrived
+ *           in AWAITING_RELEASE and brought the order here): the order does not ask again.
  */
 import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
 import { ackBatcherWorkflowId, ackRequestSignal } from './ack-batcher-messages.js';
@@ -48,16 +50,19 @@ async function acknowledgeAlone(ctx: OrderContext): Promise<void> {
   await ctx.withAttention('acknowledge', () => ctx.activities.graphWrite.acknowledgeOrder({ orderId: s.orderId, merchantOrderReference: reference }));
 }
 
-/** Hands the order to the ack batcher and waits for its answer; false means "do it alone". */
+/** Hands the order to the ack batcher (unless the poller already did) and waits for its answer; false means "do it alone". */
 async function acknowledgeInBatch(ctx: OrderContext, results: AckResult[]): Promise<boolean> {
   const s = ctx.state;
-  try {
-    await getExternalWorkflowHandle(ackBatcherWorkflowId(s.cmsId)).signal(ackRequestSignal, { orderId: s.orderId, channel: s.channel ?? 'facebook' });
-  } catch {
-    return false; // no batcher running for this account: acknowledge alone
+  const answer = () => results.find((r) => r.orderId === s.orderId);
+  if (!answer()) {
+    try {
+      await getExternalWorkflowHandle(ackBatcherWorkflowId(s.cmsId)).signal(ackRequestSignal, { orderId: s.orderId, channel: s.channel ?? 'facebook' });
+    } catch {
+      return false; // no batcher running for this account: acknowledge alone
+    }
+    await condition(() => answer() !== undefined, ctx.policy.ackBatchTimeoutMs);
   }
-  const answered = await condition(() => results.some((r) => r.orderId === s.orderId), ctx.policy.ackBatchTimeoutMs);
-  const result = answered ? results.find((r) => r.orderId === s.orderId) : undefined;
+  const result = answer();
   if (result?.acknowledged !== true) return false;
   s.merchantOrderReference = result.merchantOrderReference;
   ctx.publish();

@@ -1,7 +1,8 @@
 /**
  * orderPollerWorkflow (id `fb-order-poller-<cmsId>`): Meta documents no webhook for orders, so we
  * poll. Every interval (or at once on `pollNow`) one activity pages through commerce_orders updated
- * since the high-water mark minus an overlap, and signal-with-starts each order's workflow. Seeing
+ * since the high-water mark minus an overlap, and signal-with-starts each order's workflow (in bulk
+ * mode, orders it saw turn CREATED go to the ack batcher instead, one signal per page). Seeing
  * an order twice is harmless (one workflow per order id; the signal only says "refresh"). The
  * overlap covers orders whose update raced the previous poll. The mark lives here, in history.
  */
@@ -59,7 +60,11 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
     });
     status.highWaterMark = Math.max(status.highWaterMark, result.maxLastUpdated);
     status.rounds += 1;
-    status.lastRound = { at: new Date().toISOString(), ordersSeen: result.ordersSeen, workflowsSignalled: result.workflowsSignalled, unchangedSkipped: result.unchangedSkipped, pages: result.pages };
+    status.lastRound = { at: new Date().toISOString(), ordersSeen: result.ordersSeen, workflowsSignalled: result.workflowsSignalled, handedToAckBatcher: result.handedToAckBatcher, unchangedSkipped: result.unchangedSkipped, pages: result.pages };
+    status.totals = {
+      workflowsSignalled: (status.totals?.workflowsSignalled ?? 0) + result.workflowsSignalled,
+      handedToAckBatcher: (status.totals?.handedToAckBatcher ?? 0) + result.handedToAckBatcher,
+    };
     await condition(() => pollNow, input.intervalMs);
   }
   await continueAsNew<typeof orderPollerWorkflow>({ ...input, status });

@@ -68,7 +68,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     ctx.metaChangeNoticed = true;
     if (notice.snapshot) ctx.noticedSnapshot = notice.snapshot;
   });
-  setHandler(ackResultSignal, (result) => void ackResults.push(result));
+  setHandler(ackResultSignal, (result) => {
+    ackResults.push(result);
+    // In bulk mode the poller may hand a released order straight to the ack batcher: then this answer
+    // is how the order learns that Meta released it (with the order as listed, when the batch read it).
+    if (state.phase !== 'AWAITING_RELEASE') return;
+    ctx.metaChangeNoticed = true;
+    if (result.snapshot && (!state.metaLastUpdated || result.snapshot.lastUpdated > state.metaLastUpdated)) ctx.noticedSnapshot = result.snapshot;
+  });
   registerCommandHandlers(ctx);
   ctx.publish();
 

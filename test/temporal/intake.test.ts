@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startIntake } from '../../src/temporal/start-intake.js';
+import { orderWorkflowId, stateQuery } from '../../src/workflows/messages.js';
 import { orderPollerWorkflowId, pollerStatusQuery, pollNowSignal } from '../../src/workflows/poller-messages.js';
 import type { OrderPolicyOverrides } from '../../src/workflows/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
@@ -81,7 +82,44 @@ describe('poller and bulk acknowledgement', () => {
     expect(status.lastRound?.ordersSeen).toBeGreaterThan(0);
     // Re-read through the overlap but unchanged since this worker signalled them: not signalled again.
     expect(status.lastRound?.unchangedSkipped).toBeGreaterThanOrEqual(50);
-    expect(status.lastRound!.workflowsSignalled + status.lastRound!.unchangedSkipped).toBe(status.lastRound!.ordersSeen);
+    const { workflowsSignalled, handedToAckBatcher, unchangedSkipped, ordersSeen } = status.lastRound!;
+    expect(workflowsSignalled + handedToAckBatcher + unchangedSkipped).toBe(ordersSeen);
     expect(await countOrderWorkflows(ids)).toBe(300);
+  }, 300_000);
+
+  test('released orders the poller saw in FB_PROCESSING go to the batcher in one signal per page; their workflows neither read nor ask', async () => {
+    const poller = world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId));
+    const created = await world.admin.createOrders({ count: 120, items: [{ retailerId: 'SKU-BULK', quantity: 2, pricePerUnit: '4.00' }] });
+    const ids = created.map((o) => o.id);
+    // Every workflow started by the poller in FB_PROCESSING and holding its stock.
+    await eventually(async () => ((await world.oms.reservationCount(ids)) === ids.length ? true : undefined), '120 reservations', 120_000);
+    const handedBefore = (await poller.query(pollerStatusQuery)).totals?.handedToAckBatcher ?? 0;
+    const before = await world.admin.getLedger();
+    await world.admin.release(ids);
+    await poller.signal(pollNowSignal);
+    await allInPhase(ids, 'IN_PROGRESS', 180_000);
+
+    const after = await world.admin.getLedger();
+    for (const id of ids) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'), id).toHaveLength(1);
+    const calls = (endpoint: string) => (after.calls.byEndpoint[endpoint] ?? 0) - (before.calls.byEndpoint[endpoint] ?? 0);
+    expect(calls('POST acknowledge_order')).toBe(0);
+    expect(calls('POST acknowledge_orders')).toBeGreaterThanOrEqual(2);
+    expect(calls('POST acknowledge_orders')).toBeLessThanOrEqual(3);
+    const status = await poller.query(pollerStatusQuery);
+    expect(status.totals!.handedToAckBatcher - handedBefore).toBe(120);
+    // Each workflow learned of its release from the batcher's answer: no read of its own, no request
+    // to the batcher; and it knows its OMS reference and its items as Meta listed them.
+    for (const id of ids) {
+      const handle = world.harness.client.workflow.getHandle(orderWorkflowId(id));
+      const events = (await handle.fetchHistory()).events ?? [];
+      const scheduled = events.flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+      expect(scheduled, id).not.toContain('fetchOrderSnapshot');
+      expect(scheduled, id).not.toContain('createPendingOmsOrder');
+      expect(events.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes), id).toHaveLength(0);
+    }
+    const state = await world.harness.client.workflow.getHandle(orderWorkflowId(ids[0]!)).query(stateQuery);
+    expect(state.metaState).toBe('IN_PROGRESS');
+    expect(state.merchantOrderReference).toMatch(/\S/);
+    expect(state.ledger?.items.map((i) => [i.retailerId, i.ordered])).toEqual([['SKU-BULK', 2]]);
   }, 300_000);
 });
