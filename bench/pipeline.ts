@@ -85,25 +85,29 @@ interface Processes {
   sandbox: number | undefined;
 }
 
-/**
- * While `work` runs: the peak RSS of this process (the worker, its Graph client and the reference
- * OMS), and the CPU seconds spent by it, the dev server and the sandbox: where the time goes.
- */
-async function measured<T>(processes: Processes, work: () => Promise<T>): Promise<{ result: T; peakRssMb: number; cpuSeconds: Record<string, number | undefined> }> {
+/** CPU seconds spent from now until `read()` by this process, the dev server and the sandbox: where the time goes. */
+function cpuMeter(processes: Processes): { read(): Record<'worker' | 'devServer' | 'sandbox', number | undefined> } {
+  const before = { worker: process.cpuUsage(), devServer: cpuSecondsOf(processes.devServer), sandbox: cpuSecondsOf(processes.sandbox) };
+  const round = (n: number | undefined) => (n === undefined ? undefined : Number(n.toFixed(1)));
+  const since = (pid: number | undefined, start: number | undefined) => {
+    const now = cpuSecondsOf(pid);
+    return round(start === undefined || now === undefined ? undefined : now - start);
+  };
+  return {
+    read() {
+      const worker = process.cpuUsage(before.worker);
+      return { worker: round((worker.user + worker.system) / 1e6), devServer: since(processes.devServer, before.devServer), sandbox: since(processes.sandbox, before.sandbox) };
+    },
+  };
+}
+
+/** Peak RSS of this process (the worker, its Graph client and the reference OMS) while `work` runs. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakRssMb: number }> {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
-  const cpuBefore = { worker: process.cpuUsage(), devServer: cpuSecondsOf(processes.devServer), sandbox: cpuSecondsOf(processes.sandbox) };
-  const round = (n: number | undefined) => (n === undefined ? undefined : Number(n.toFixed(1)));
-  const since = (pid: number | undefined, before: number | undefined) => round(before === undefined ? undefined : cpuSecondsOf(pid)! - before);
   try {
     const result = await work();
-    const worker = process.cpuUsage(cpuBefore.worker);
-    const cpuSeconds = {
-      worker: round((worker.user + worker.system) / 1e6),
-      devServer: since(processes.devServer, cpuBefore.devServer),
-      sandbox: since(processes.sandbox, cpuBefore.sandbox),
-    };
-    return { result, peakRssMb: Math.round(peak / 2 ** 20), cpuSeconds };
+    return { result, peakRssMb: Math.round(peak / 2 ** 20) };
   } finally {
     clearInterval(timer);
   }
@@ -160,7 +164,7 @@ async function runPipeline(world: World, mode: 'bulk' | 'single') {
   });
   const running = Promise.all(workers.map((w) => w.run()));
   try {
-    return await measured(world.processes, async () => {
+    return await withPeakRss(async () => {
       await sleep(1_100); // the poller's mark (whole seconds) must pass the previous mode's orders
       const before = await world.admin.getLedger();
       await startIntake(world.client, {
@@ -178,19 +182,23 @@ async function runPipeline(world: World, mode: 'bulk' | 'single') {
       const ids = new Set(created.map((o) => o.id));
       log(`${mode}: ${ORDERS} orders created; waiting until every workflow has read its order and reserved stock`);
       while ((await world.oms.reservationCount([...ids])) < ids.size) await sleep(1_000);
+      const cpu = cpuMeter(world.processes);
       const releasedAt = Date.now();
       await world.admin.release([...ids]);
       await world.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).signal('pollNow');
       log(`${mode}: released; waiting for every acknowledgement`);
-      let after: LedgerSnapshot;
+      // A light check (the sandbox's IN_PROGRESS list); times come from the ledger and the OMS after.
       for (;;) {
-        after = await world.admin.getLedger();
-        const acked = countEffects(after, ids, 'acknowledge').size;
+        const acked = (await world.admin.listOrders('IN_PROGRESS')).filter((o) => ids.has(o.id)).length;
         if (acked >= ORDERS) break;
         if (Date.now() - releasedAt > 30 * 60_000) throw new Error(`${mode}: only ${acked}/${ORDERS} acknowledged after 30 minutes`);
-        await sleep(250);
+        await sleep(500);
       }
-      const doneAt = Date.now();
+      // The end of this stretch for the order: the OMS order marked processing after Meta's answer.
+      let oms: Awaited<ReturnType<ReferenceOms['processingProgress']>>;
+      while ((oms = await world.oms.processingProgress([...ids])).processing < ORDERS) await sleep(500);
+      const cpuSeconds = cpu.read();
+      const after = await world.admin.getLedger();
       const releaseAt = new Map<string, number>();
       const ackAt = new Map<string, number>();
       for (const e of after.effects) {
@@ -199,6 +207,8 @@ async function runPipeline(world: World, mode: 'bulk' | 'single') {
         if (e.kind === 'acknowledge' && !ackAt.has(e.orderId)) ackAt.set(e.orderId, Date.parse(e.at));
       }
       const latencies = [...ackAt].map(([id, at]) => at - (releaseAt.get(id) ?? releasedAt)).sort((a, b) => a - b);
+      const doneAt = Math.max(...ackAt.values());
+      const omsDoneAt = oms.lastProcessingAt!.getTime();
       const delta = (pick: (l: LedgerSnapshot) => number) => pick(after) - pick(before);
       const ackCounts = countEffects(after, ids, 'acknowledge');
       const ackCalls = delta((l) => (l.calls.byEndpoint['POST acknowledge_order'] ?? 0) + (l.calls.byEndpoint['POST acknowledge_orders'] ?? 0));
@@ -216,6 +226,8 @@ async function runPipeline(world: World, mode: 'bulk' | 'single') {
         duplicateAcknowledgements: [...ackCounts.values()].filter((n) => n > 1).length,
         duplicateEffectsAnyKind: delta((l) => l.rejectedDuplicates.total),
         elapsedMs: doneAt - releasedAt,
+        omsProcessing: { ordersPerSecond: Number((ORDERS / ((omsDoneAt - releasedAt) / 1000)).toFixed(1)), elapsedMs: omsDoneAt - releasedAt },
+        cpuSeconds,
       };
     });
   } finally {
@@ -235,15 +247,16 @@ async function runFloor(world: World) {
   });
   const running = worker.run();
   try {
-    return await measured(world.processes, async () => {
+    return await withPeakRss(async () => {
       const ids = Array.from({ length: ORDERS }, (_, i) => `bench-floor-${Date.now()}-${i}`);
       await mapConcurrently(ids, 50, (workflowId) => world.client.workflow.start('benchFloorWorkflow', { taskQueue, workflowId, args: [FLOOR_ACTIVITY_CALLS] }));
       await sleep(2_000);
+      const cpu = cpuMeter(world.processes);
       const startedAt = Date.now();
       await mapConcurrently(ids, 100, (id) => world.client.workflow.getHandle(id).signal(goSignal));
       await mapConcurrently(ids, 100, (id) => world.client.workflow.getHandle(id).result());
       const elapsed = Date.now() - startedAt;
-      return { ordersPerSecond: Number((ORDERS / (elapsed / 1000)).toFixed(1)), activityCallsPerWorkflow: FLOOR_ACTIVITY_CALLS, elapsedMs: elapsed };
+      return { ordersPerSecond: Number((ORDERS / (elapsed / 1000)).toFixed(1)), activityCallsPerWorkflow: FLOOR_ACTIVITY_CALLS, elapsedMs: elapsed, cpuSeconds: cpu.read() };
     });
   } finally {
     worker.shutdown();
@@ -282,7 +295,7 @@ async function main() {
     const floor = MODES.has('floor') ? await runFloor(world) : undefined;
     if (floor) log(`floor: ${JSON.stringify(floor)}`);
     const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : Number((a / b).toFixed(2)));
-    const part = <T extends object>(m: { result: T; peakRssMb: number; cpuSeconds: object } | undefined) => m && { ...m.result, workerPeakRssMb: m.peakRssMb, cpuSeconds: m.cpuSeconds };
+    const part = <T extends object>(m: { result: T; peakRssMb: number } | undefined) => m && { ...m.result, workerPeakRssMb: m.peakRssMb };
     const summary = {
       benchmark: 'order pipeline: release -> acknowledged',
       at: new Date().toISOString(),
@@ -294,12 +307,14 @@ async function main() {
       ratios: {
         singleOverBulkGraphCallsPerOrder: ratio(single?.result.graphCallsPerOrder, bulk?.result.graphCallsPerOrder),
         bulkThroughputOverFloor: ratio(bulk?.result.ordersPerSecond, floor?.result.ordersPerSecond),
+        bulkToOmsProcessingOverFloor: ratio(bulk?.result.omsProcessing.ordersPerSecond, floor?.result.ordersPerSecond),
         singleThroughputOverFloor: ratio(single?.result.ordersPerSecond, floor?.result.ordersPerSecond),
       },
       notes: [
         'ordersPerSecond: orders / time from the release of all orders to the last acknowledgement in the sandbox ledger; the floor: workflows / time from their signal to their completion.',
         'graphCallsPerOrder counts every Graph call the sandbox received in the mode (polls, reads, acknowledgements) divided by the orders.',
-        'cpuSeconds: CPU time used during the mode by this process (worker, Graph client, reference OMS), the dev server and the sandbox (Linux /proc; the machine has the cores listed above).',
+        'omsProcessing: the same, up to the last OMS order marked processing (the order workflow\'s last step of this stretch).',
+        'cpuSeconds: CPU time used in the measured stretch (release to the last OMS order processing; for the floor, signal to completion) by this process (worker, Graph client, reference OMS), the dev server and the sandbox (Linux /proc).',
         'BENCH_MODES=bulk,floor (say) runs only those parts; ratios need the parts they compare.',
         'workerPeakRssMb is this process: worker, Graph client and the in-memory reference OMS (PGlite, about 0.5-0.8 GB by itself); the sandbox and the dev server run in their own processes.',
       ],

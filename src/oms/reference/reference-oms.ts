@@ -178,6 +178,15 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
     return rows[0]!.n;
   }
 
+  /** How many of these orders are processing, and when the last of them got there: one query. */
+  async processingProgress(metaOrderIds: string[]): Promise<{ processing: number; lastProcessingAt: Date | undefined }> {
+    const { rows } = await this.db.query<{ n: number; last: Date | null }>(
+      "SELECT count(*)::int AS n, max(processing_at) AS last FROM orders WHERE meta_order_id = ANY($1::text[]) AND status = 'processing'",
+      [metaOrderIds],
+    );
+    return { processing: rows[0]!.n, lastProcessingAt: rows[0]!.last ?? undefined };
+  }
+
   events(metaOrderId?: string): Promise<OmsEvent[]> {
     return readEvents(this.db, metaOrderId);
   }

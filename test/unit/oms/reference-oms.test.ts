@@ -181,6 +181,19 @@ describe('releaseInventory', () => {
 });
 
 describe('createPendingOrder', () => {
+  it('processingProgress counts the given orders marked processing and says when the last got there', async () => {
+    const sku = await stock(3);
+    const [a, b, pending] = [newOrderId(), newOrderId(), newOrderId()];
+    for (const id of [a, b, pending]) await oms.createPendingOrder(pendingOrder(id, [line('i1', sku, 1)]));
+    expect(await oms.processingProgress([a, b, pending])).toEqual({ processing: 0, lastProcessingAt: undefined });
+    await oms.markProcessing(a);
+    await oms.markProcessing(b);
+    const progress = await oms.processingProgress([a, b, pending]);
+    expect(progress.processing).toBe(2);
+    expect(progress.lastProcessingAt).toBeInstanceOf(Date);
+    expect((await oms.getOrder(b))?.status).toBe('processing');
+  });
+
   it('stores the order as pending, prepaid, with e-mails suppressed and the buyer as written', async () => {
     const sku = await stock(3);
     const orderId = newOrderId();
