@@ -194,11 +194,12 @@ async function runPipeline(world: World, mode: 'bulk' | 'single') {
         if (Date.now() - releasedAt > 30 * 60_000) throw new Error(`${mode}: only ${acked}/${ORDERS} acknowledged after 30 minutes`);
         await sleep(500);
       }
+      // Graph calls are counted up to here: the poller's 2-second rounds would otherwise keep adding.
+      const after = await world.admin.getLedger();
       // The end of this stretch for the order: the OMS order marked processing after Meta's answer.
       let oms: Awaited<ReturnType<ReferenceOms['processingProgress']>>;
       while ((oms = await world.oms.processingProgress([...ids])).processing < ORDERS) await sleep(500);
       const cpuSeconds = cpu.read();
-      const after = await world.admin.getLedger();
       const releaseAt = new Map<string, number>();
       const ackAt = new Map<string, number>();
       for (const e of after.effects) {

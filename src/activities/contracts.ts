@@ -49,7 +49,7 @@ export interface BulkAckOrder {
 }
 
 export type BulkAckOutcome = (
-  | { orderId: string; acknowledged: true; state: MetaOrderState; merchantOrderReference: string }
+  | { orderId: string; acknowledged: true; state: MetaOrderState; merchantOrderReference: string; omsProcessing?: boolean | undefined }
   | { orderId: string; acknowledged: false; reason: string }
 ) & {
   /** Already signalled to the order's workflow by the activity; the batcher signals the rest. */
@@ -64,7 +64,8 @@ export interface GraphActivities {
   /**
    * Bulk mode: acknowledges up to `maxOrders` of the candidate orders in one acknowledge_orders call,
    * those that the CREATED listing shows first. It reads their buyers from that listing and creates
-   * the pending OMS orders (buyer data never enters workflow history), then signals each decided
+   * the pending OMS orders (buyer data never enters workflow history), marks the ones Meta
+   * acknowledged processing in the OMS (`omsProcessing`; best effort), then signals each decided
    * order its outcome with the order as listed (no buyer data). Returns outcomes only for the orders
    * it decided: the ones it sent and, when it read the whole listing, the ones not in it (they go
    * the single way); the rest stay candidates. `delivered: false` marks an answer still to be sent.
@@ -107,6 +108,8 @@ export interface PollOrdersResult {
   handedToAckBatcher: number;
   /** Seen again with the `last_updated` this worker already signalled (the overlap re-reads them). */
   unchangedSkipped: number;
+  /** Turned IN_PROGRESS by their own workflow's acknowledgement and nothing else: not signalled. */
+  ownAcknowledgementsSkipped: number;
   pages: number;
 }
 

@@ -93,6 +93,21 @@ export function createGraphActivities(deps: GraphActivityDeps): GraphActivities 
     return paced(() => graph.listItems(orderId, { includeStatus: true, extraFields: ['productName'] }));
   }
 
+  /**
+   * Meta has confirmed the acknowledgement: the OMS order moves to processing here, in the batch,
+   * saving each order workflow an activity. Best effort: if the OMS refuses now, the order workflow
+   * marks it itself, with its retries and NEEDS_ATTENTION, and the batch's answer stands.
+   */
+  async function markProcessing(orderId: string): Promise<boolean> {
+    try {
+      await oms.markProcessing(orderId);
+      return true;
+    } catch (err) {
+      Context.current().log.warn('the batch could not mark the OMS order processing; the order workflow will', { orderId, error: err instanceof Error ? err.message : String(err) });
+      return false;
+    }
+  }
+
   return {
     async fetchOrderSnapshot(orderId): Promise<OrderSnapshot> {
       const order = await paced(() => graph.getOrder(orderId, SNAPSHOT_FIELDS, { itemFields: ['status', 'productName'] }));
@@ -152,12 +167,16 @@ export function createGraphActivities(deps: GraphActivityDeps): GraphActivities 
       const batch = [...references].map(([id, merchantOrderReference]) => ({ id, merchantOrderReference }));
       const results = batch.length ? await paced(() => graph.acknowledgeOrders(cmsId, { idempotencyKey: batchIdempotencyKey(batch), orders: batch })) : [];
       const byId = new Map(results.map((r) => [r.id, r]));
-      const sent = batch.map(({ id: orderId, merchantOrderReference }): BulkAckOutcome => {
+      const sent: BulkAckOutcome[] = [];
+      for (const { id: orderId, merchantOrderReference } of batch) {
         const result = byId.get(orderId);
-        if (result?.acknowledged) return { orderId, acknowledged: true, state: 'IN_PROGRESS', merchantOrderReference };
+        if (result?.acknowledged) {
+          sent.push({ orderId, acknowledged: true, state: 'IN_PROGRESS', merchantOrderReference, omsProcessing: await markProcessing(orderId) });
+          continue;
+        }
         const reason = result?.error?.message ?? (result?.reported ? `Meta reports state ${result.state ?? 'unknown'}` : "not in Meta's answer");
-        return { orderId, acknowledged: false, reason };
-      });
+        sent.push({ orderId, acknowledged: false, reason });
+      }
       // Read to the end and not there: no longer CREATED (acknowledged before, cancelled). The order's
       // own acknowledgement path finds out which.
       const notListed = listingExhausted

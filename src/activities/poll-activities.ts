@@ -72,7 +72,7 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
     async pollOrders(input): Promise<PollOrdersResult> {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as PollProgress | undefined;
-      const result: PollOrdersResult = { maxLastUpdated: input.updatedAfter, ordersSeen: 0, workflowsSignalled: 0, handedToAckBatcher: 0, unchangedSkipped: 0, pages: 0, ...resumed?.result };
+      const result: PollOrdersResult = { maxLastUpdated: input.updatedAfter, ordersSeen: 0, workflowsSignalled: 0, handedToAckBatcher: 0, unchangedSkipped: 0, ownAcknowledgementsSkipped: 0, pages: 0, ...resumed?.result };
       const pages = deps.graph.listOrders(input.cmsId, {
         states: WATCHED_STATES,
         updatedAfter: new Date(input.updatedAfter * 1000),
@@ -83,19 +83,41 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
         after: resumed?.after,
       });
       type ListedOrder = GraphOrderWith<(typeof SNAPSHOT_FIELDS)[number]>;
-      type Delivery = 'signalled' | 'handed' | 'unchanged' | 'ended';
+      type Delivery = 'signalled' | 'handed' | 'unchanged' | 'acknowledged' | 'ended';
+      const keyOf = (order: ListedOrder) => `${input.cmsId}:${order.id}`;
+      const lastUpdatedOf = (order: ListedOrder) => toDate(order.lastUpdated).toISOString();
+
+      /**
+       * CREATED (as last delivered) to IN_PROGRESS with nothing shipped or cancelled: the change is the
+       * acknowledgement that the order's workflow made itself (through the batcher or alone), which it
+       * already knows. Signalling it would cost the workflow a task to learn nothing.
+       */
+      function isOwnAcknowledgement(order: ListedOrder): boolean {
+        const items = order.items;
+        return (
+          order.orderStatus.state === 'IN_PROGRESS' &&
+          signalled.lastDelivery(keyOf(order))?.state === 'CREATED' &&
+          items !== undefined &&
+          !items.paging?.next &&
+          items.data.every((item) => item.status !== undefined && item.status.fulfilled === 0 && item.status.cancelled === 0)
+        );
+      }
 
       /** What became of each order of one page. */
       async function deliverPage(orders: ListedOrder[]): Promise<Delivery[]> {
-        const keyOf = (order: ListedOrder) => `${input.cmsId}:${order.id}`;
-        const lastUpdatedOf = (order: ListedOrder) => toDate(order.lastUpdated).toISOString();
-        const changed = orders.filter((order) => !signalled.alreadySignalled(keyOf(order), lastUpdatedOf(order)));
+        const outcomes = new Map<ListedOrder, Delivery>();
+        const changed = orders.filter((order) => {
+          if (signalled.alreadySignalled(keyOf(order), lastUpdatedOf(order))) return false;
+          if (!isOwnAcknowledgement(order)) return true;
+          signalled.remember(keyOf(order), lastUpdatedOf(order), order.orderStatus.state);
+          outcomes.set(order, 'acknowledged');
+          return false;
+        });
         // Bulk mode: an order that this worker last delivered in FB_PROCESSING and that is now CREATED
         // has a workflow waiting for its release. The ack batcher takes the page's such orders in one
         // signal and its answer tells each workflow, sparing every order a signal of its own.
         const released = input.ackMode === 'bulk' ? changed.filter((order) => order.orderStatus.state === 'CREATED' && signalled.lastDelivery(keyOf(order))?.state === 'FB_PROCESSING') : [];
         const handed = new Set(released.length && (await handToAckBatcher(released)) ? released : []);
-        const outcomes = new Map<ListedOrder, Delivery>();
         await Promise.all(
           changed.map(async (order) => {
             const delivered = handed.has(order) || (await signalOrder(order, lastUpdatedOf(order)));
@@ -157,6 +179,7 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
           if (outcomes[index] === 'signalled') result.workflowsSignalled += 1;
           if (outcomes[index] === 'handed') result.handedToAckBatcher += 1;
           if (outcomes[index] === 'unchanged') result.unchangedSkipped += 1;
+          if (outcomes[index] === 'acknowledged') result.ownAcknowledgementsSkipped += 1;
           result.ordersSeen += 1;
           result.maxLastUpdated = Math.max(result.maxLastUpdated, Math.floor(toDate(order.lastUpdated).getTime() / 1000));
         }

@@ -36,7 +36,14 @@ export interface OrderUpdatedNotice {
 }
 
 export type AckResult = (
-  | { orderId: string; acknowledged: true; state: OrderSnapshot['state']; merchantOrderReference: string }
+  | {
+      orderId: string;
+      acknowledged: true;
+      state: OrderSnapshot['state'];
+      merchantOrderReference: string;
+      /** The batch has marked the OMS order processing too (after Meta's answer). */
+      omsProcessing?: boolean | undefined;
+    }
   | { orderId: string; acknowledged: false; reason: string }
 ) & {
   /**

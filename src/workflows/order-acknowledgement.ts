@@ -7,7 +7,8 @@
  *   bulk:   the ack batcher does both for up to 100 orders at once - one listing page and one
  *           acknowledge_orders call per batch. An order the batch did not take goes the single way.
  *           The poller may have handed the order to the batcher already (its answer then arrived
- *           in AWAITING_RELEASE and brought the order here): the order does not ask again.
+ *           in AWAITING_RELEASE and brought the order here): the order does not ask again. The
+ *           batch also marks the OMS orders Meta acknowledged processing, so the order need not.
  */
 import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
 import { ackBatcherWorkflowId, ackRequestSignal } from './ack-batcher-messages.js';
@@ -19,10 +20,12 @@ export type AckMode = 'single' | 'bulk';
 export async function acknowledge(ctx: OrderContext, options: { mode: AckMode; results: AckResult[] }): Promise<void> {
   const s = ctx.state;
   // An order already IN_PROGRESS was acknowledged before (a lost response, or another tool): no call.
+  let omsMarkedByBatch = false;
   if (s.metaState === 'CREATED') {
     await ctx.exclusive(async () => {
-      const viaBatch = options.mode === 'bulk' && !s.merchantOrderReference && (await acknowledgeInBatch(ctx, options.results));
-      if (!viaBatch) await acknowledgeAlone(ctx);
+      const batched = options.mode === 'bulk' && !s.merchantOrderReference ? await acknowledgeInBatch(ctx, options.results) : undefined;
+      if (!batched) await acknowledgeAlone(ctx);
+      omsMarkedByBatch = batched?.omsProcessing === true;
       s.metaState = 'IN_PROGRESS';
     });
   } else if (!s.merchantOrderReference) {
@@ -30,7 +33,8 @@ export async function acknowledge(ctx: OrderContext, options: { mode: AckMode; r
   }
   s.acknowledgedAt = ctx.now();
   s.reservation = { ...s.reservation, status: s.reservation.status === 'reserved' ? 'consumed' : s.reservation.status };
-  await ctx.oms.markProcessing(s.orderId);
+  // The batch marks its acknowledged orders processing right after Meta's answer; if it could not, the order does.
+  if (!omsMarkedByBatch) await ctx.oms.markProcessing(s.orderId);
   ctx.setPhase('IN_PROGRESS');
 }
 
@@ -50,21 +54,21 @@ async function acknowledgeAlone(ctx: OrderContext): Promise<void> {
   await ctx.withAttention('acknowledge', () => ctx.activities.graphWrite.acknowledgeOrder({ orderId: s.orderId, merchantOrderReference: reference }));
 }
 
-/** Hands the order to the ack batcher (unless the poller already did) and waits for its answer; false means "do it alone". */
-async function acknowledgeInBatch(ctx: OrderContext, results: AckResult[]): Promise<boolean> {
+/** Hands the order to the ack batcher (unless the poller already did) and waits for its answer; undefined means "do it alone". */
+async function acknowledgeInBatch(ctx: OrderContext, results: AckResult[]): Promise<Extract<AckResult, { acknowledged: true }> | undefined> {
   const s = ctx.state;
   const answer = () => results.find((r) => r.orderId === s.orderId);
   if (!answer()) {
     try {
       await getExternalWorkflowHandle(ackBatcherWorkflowId(s.cmsId)).signal(ackRequestSignal, { orderId: s.orderId, channel: s.channel ?? 'facebook' });
     } catch {
-      return false; // no batcher running for this account: acknowledge alone
+      return undefined; // no batcher running for this account: acknowledge alone
     }
     await condition(() => answer() !== undefined, ctx.policy.ackBatchTimeoutMs);
   }
   const result = answer();
-  if (result?.acknowledged !== true) return false;
+  if (result?.acknowledged !== true) return undefined;
   s.merchantOrderReference = result.merchantOrderReference;
   ctx.publish();
-  return true;
+  return result;
 }

@@ -149,15 +149,17 @@ export const HISTORIES_DIR = new URL('../histories/', import.meta.url);
 
 /** Writes the history of every workflow a world started, for the replay test. */
 export async function recordHistories(world: OrderWorld, prefix: string): Promise<void> {
+  for (const [index, workflowId] of world.started.entries()) await recordHistory(world, workflowId, `${prefix}-${String(index + 1).padStart(2, '0')}`);
+}
+
+/** Writes one workflow's history (so far: a running workflow replays up to its last event) as `<name>.json`. */
+export async function recordHistory(world: OrderWorld, workflowId: string, name: string): Promise<void> {
   mkdirSync(HISTORIES_DIR, { recursive: true });
-  for (const [index, workflowId] of world.started.entries()) {
-    const history = await world.harness.client.workflow.getHandle(workflowId).fetchHistory();
-    const name = `${prefix}-${String(index + 1).padStart(2, '0')}.json`;
-    // protobufjs's object form (enums as names, int64 and bytes as strings): readable in review and
-    // read back exactly by History.fromObject in the replay test.
-    const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), HISTORY_JSON_OPTIONS);
-    writeFileSync(new URL(name, HISTORIES_DIR), `${JSON.stringify(json, null, 1)}\n`);
-  }
+  const history = await world.harness.client.workflow.getHandle(workflowId).fetchHistory();
+  // protobufjs's object form (enums as names, int64 and bytes as strings): readable in review and
+  // read back exactly by History.fromObject in the replay test.
+  const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), HISTORY_JSON_OPTIONS);
+  writeFileSync(new URL(`${name}.json`, HISTORIES_DIR), `${JSON.stringify(json, null, 1)}\n`);
 }
 
 export const HISTORY_JSON_OPTIONS = { enums: String, longs: String, bytes: String, defaults: false } as const;
