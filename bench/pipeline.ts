@@ -31,9 +31,11 @@ const ORDERS = Number(process.argv[2] ?? process.env.BENCH_ORDERS ?? 2_000);
 const MODES = new Set((process.env.BENCH_MODES ?? 'bulk,single,floor').split(',').map((m) => m.trim()));
 const TOKEN = 'bench-token';
 /**
- * Activities per order in bulk mode up to its acknowledgement: reserve inventory and mark the OMS
- * order processing (the poll and the batch's read-and-acknowledge activity are shared by 100
- * orders each). The floor workflow makes as many no-op calls after its signal.
+ * An order's own OMS steps from release to processing, one activity each in the per-order design:
+ * reserve inventory and mark the OMS order processing. (In bulk mode the batch now marks processing
+ * for up to 100 orders at once and reserving happens before release; the floor keeps both, so it
+ * stands for what one order costs Temporal without batching.) The floor workflow makes as many
+ * no-op calls after its signal.
  */
 const FLOOR_ACTIVITY_CALLS = 2;
 /**
