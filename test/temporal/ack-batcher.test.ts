@@ -1,6 +1,7 @@
 /**
  * The ack batcher across continue-as-new: with a tiny history budget it starts new runs while orders
- * wait, and every waiting order is still acknowledged exactly once, in bulk.
+ * wait, and every waiting order is still acknowledged exactly once, in bulk. And the batch's
+ * best-effort OMS step: an order it could not mark processing marks itself.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -66,3 +67,43 @@ function decodeStartInput<T>(history: Awaited<ReturnType<WorkflowHandle['fetchHi
   const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
   return payloads.map((p) => defaultPayloadConverter.fromPayload<T>(p as Payload));
 }
+
+test('an OMS order the batch could not mark processing is marked by its own workflow', async () => {
+  const created = await world.admin.createOrders({ count: 3, items: [{ retailerId: 'SKU-CAN', quantity: 1, pricePerUnit: '5.00' }] });
+  const ids = created.map((o) => o.id);
+  const [refused] = ids as [string];
+  // The OMS refuses the first attempt to mark `refused` processing (the batch's), then recovers.
+  const markProcessing = world.oms.markProcessing.bind(world.oms);
+  let refusals = 0;
+  world.oms.markProcessing = async (id: string) => {
+    if (id === refused && refusals === 0) {
+      refusals += 1;
+      throw new Error('OMS unavailable for a moment');
+    }
+    return markProcessing(id);
+  };
+  try {
+    await Promise.all(ids.map((id) => world.startOrder(id, { ackMode: 'bulk', policy: BULK_POLICY })));
+    await world.admin.release(ids);
+    await eventually(
+      async () => {
+        const states = await Promise.all(ids.map((id) => world.harness.client.workflow.getHandle(orderWorkflowId(id)).query(stateQuery)));
+        return states.every((s) => s.phase === 'IN_PROGRESS') ? true : undefined;
+      },
+      '3 orders acknowledged',
+      120_000,
+    );
+  } finally {
+    world.oms.markProcessing = markProcessing;
+  }
+  expect(refusals).toBe(1);
+  expect((await world.oms.processingProgress(ids)).processing).toBe(3);
+  const markedByWorkflow = await Promise.all(
+    ids.map(async (id) => {
+      const { events } = await world.harness.client.workflow.getHandle(orderWorkflowId(id)).fetchHistory();
+      return (events ?? []).some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'markProcessing');
+    }),
+  );
+  // Only the refused one ran its own markProcessing activity; the batch marked the other two.
+  expect(markedByWorkflow).toEqual([true, false, false]);
+}, 180_000);
