@@ -9,6 +9,10 @@
  * second would otherwise wake every one of their workflows on every round. The memory is this
  * worker's own and bounded; when it is lost (restart, another worker) an order is signalled once
  * more, which its workflow ignores.
+ *
+ * The same memory saves work in bulk mode: released orders whose waiting workflows it knows go to
+ * the ack batcher in one signal per page (the batch's answer tells each workflow), and an order whose
+ * only change is its own acknowledgement is not signalled at all.
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
