@@ -82,6 +82,7 @@ export interface OmsActivities {
   releaseInventory: OmsPort['releaseInventory'];
   markProcessing: OmsPort['markProcessing'];
   recordShipment: OmsPort['recordShipment'];
+  recordTrackingUpdate: OmsPort['recordTrackingUpdate'];
   recordCancellation: OmsPort['recordCancellation'];
   recordRefund: OmsPort['recordRefund'];
   markCompleted: OmsPort['markCompleted'];

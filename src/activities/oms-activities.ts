@@ -21,6 +21,7 @@ export function createOmsActivities(oms: OmsPort): OmsActivities {
     releaseInventory: (orderId) => callOms(() => oms.releaseInventory(orderId)),
     markProcessing: (orderId) => callOms(() => oms.markProcessing(orderId)),
     recordShipment: (shipment) => callOms(() => oms.recordShipment(shipment)),
+    recordTrackingUpdate: (update) => callOms(() => oms.recordTrackingUpdate(update)),
     recordCancellation: (cancellation) => callOms(() => oms.recordCancellation(cancellation)),
     recordRefund: (refund) => callOms(() => oms.recordRefund(refund)),
     markCompleted: (orderId) => callOms(() => oms.markCompleted(orderId)),

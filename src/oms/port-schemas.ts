@@ -11,6 +11,7 @@ import type {
   RefundRecord,
   ReservationLine,
   ShipmentRecord,
+  TrackingUpdateRecord,
 } from './port.js';
 
 /**
@@ -78,6 +79,14 @@ export const shipmentRecordSchema: z.ZodType<ShipmentRecord> = z.object({
   metaOrderId: metaOrderIdSchema,
   requestId: nonEmpty,
   items: itemQuantities,
+  carrier: nonEmpty,
+  trackingNumber: nonEmpty,
+});
+
+export const trackingUpdateRecordSchema: z.ZodType<TrackingUpdateRecord> = z.object({
+  metaOrderId: metaOrderIdSchema,
+  requestId: nonEmpty,
+  shipmentRequestId: nonEmpty,
   carrier: nonEmpty,
   trackingNumber: nonEmpty,
 });

@@ -65,6 +65,17 @@ export interface ShipmentRecord {
   trackingNumber: string;
 }
 
+/** Our updateTracking command changed a shipment's carrier or tracking number on Meta. */
+export interface TrackingUpdateRecord {
+  metaOrderId: string;
+  /** The updateTracking command's requestId. */
+  requestId: string;
+  /** The requestId of the ship command whose shipment changed (the OMS's shipment key). */
+  shipmentRequestId: string;
+  carrier: string;
+  trackingNumber: string;
+}
+
 export interface CancellationRecord {
   metaOrderId: string;
   requestId: string;
@@ -109,6 +120,8 @@ export interface OmsPort {
   /** Called only after Meta confirmed the acknowledgement. */
   markProcessing(metaOrderId: string): Promise<void>;
   recordShipment(shipment: ShipmentRecord): Promise<void>;
+  /** Called after Meta accepted the new tracking. Idempotent: the same update twice changes nothing. */
+  recordTrackingUpdate(update: TrackingUpdateRecord): Promise<void>;
   recordCancellation(cancellation: CancellationRecord): Promise<void>;
   recordRefund(refund: RefundRecord): Promise<void>;
   markCompleted(metaOrderId: string): Promise<void>;

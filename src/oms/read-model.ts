@@ -107,7 +107,7 @@ export interface OmsReservation {
 export interface OmsEvent {
   id: number;
   metaOrderId: string | undefined;
-  /** `external.<kind>`, `ops.notification`, or an OMS-side finding such as `inventory.shortage`. */
+  /** `external.<kind>`, `ops.notification`, `order.tracking_updated`, or an OMS-side finding such as `inventory.shortage`. */
   kind: string;
   severity: 'info' | 'warning' | 'critical';
   detail: string;

@@ -6,7 +6,7 @@
  * The check runs twice: in the Update validator (so a bad command never enters history) and again
  * once the command holds the order's lock (an earlier command may have changed the ledger since).
  */
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import {
   commandFingerprint,
   parseCommand,
@@ -37,6 +37,9 @@ import {
 } from './messages.js';
 import type { OrderContext } from './order-context.js';
 import type { CommandOutcome } from './order-state.js';
+
+/** Patch id: updateTracking also tells the OMS (added while workflows that had run it without existed). */
+export const OMS_TRACKING_UPDATE_PATCH = 'oms-tracking-update';
 
 /** Failure types a command hands back to its caller instead of parking the order. */
 const REJECTED_BY_META = new Set(['GraphValidationError', 'GraphConflictError']);
@@ -173,6 +176,10 @@ async function execute(ctx: OrderContext, plan: Plan): Promise<string> {
       );
       const shipment = s.shipments[command.shipmentRequestId]!;
       s.shipments[command.shipmentRequestId] = { ...shipment, carrier: command.carrier, trackingNumber: command.trackingNumber };
+      // Runs that updated tracking before this call existed replay without it.
+      if (patched(OMS_TRACKING_UPDATE_PATCH)) {
+        await oms.recordTrackingUpdate({ metaOrderId: orderId, requestId, shipmentRequestId: command.shipmentRequestId, carrier: command.carrier, trackingNumber: command.trackingNumber });
+      }
       return `tracking of shipment ${command.shipmentRequestId} is now ${command.carrier} ${command.trackingNumber}`;
     }
     case 'retry': {

@@ -56,6 +56,7 @@ export class OrderContext {
       releaseInventory: guard('releaseInventory'),
       markProcessing: guard('markProcessing'),
       recordShipment: guard('recordShipment'),
+      recordTrackingUpdate: guard('recordTrackingUpdate'),
       recordCancellation: guard('recordCancellation'),
       recordRefund: guard('recordRefund'),
       markCompleted: guard('markCompleted'),

@@ -139,6 +139,10 @@ describe('fb-orders against a real dev server and the sandbox', () => {
     expect(result.stdout).toContain(`updateTracking ${orderId}:`);
     const state = await world.orders.getState(orderId);
     expect(state.commands[id!]?.kind).toBe('updateTracking');
+    // The OMS's shipment follows, with the change in its event log.
+    const omsOrder = await world.oms.getOrder(orderId);
+    expect(omsOrder?.shipments.find((s) => s.requestId === 'cli-ship-1')).toMatchObject({ carrier: 'FEDEX', trackingNumber: '7712345' });
+    expect((await world.oms.events(orderId)).filter((e) => e.kind === 'order.tracking_updated')).toHaveLength(1);
   });
 
   test('failures: rejected -> exit 1 with the reason; unknown order, unreachable Temporal, unconfirmed disconnect', async () => {

@@ -60,7 +60,7 @@ async function eventTypes(orderId: string): Promise<string[]> {
 }
 
 describe('happy path', () => {
-  test('reserved -> released -> pending in OMS -> acknowledged once -> two partial shipments -> refund -> closed', async () => {
+  test('reserved -> released -> pending in OMS -> acknowledged once -> two partial shipments (one re-tracked) -> refund -> closed', async () => {
     const orderId = await newOrder();
     await world.startOrder(orderId);
     const waiting = await eventually(async () => {
@@ -81,6 +81,10 @@ describe('happy path', () => {
 
     const first = await world.orders.ship(orderId, { requestId: 'ship-1', items: [{ retailerId: 'SKU-TEE-M', quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z0001' });
     expect(first.summary).toContain('1 × SKU-TEE-M');
+    // A tracking correction reaches Meta and the OMS's shipment.
+    const retracked = await world.orders.updateTracking(orderId, { requestId: 'track-1', shipmentRequestId: 'ship-1', carrier: 'DHL', trackingNumber: 'JD014600003' });
+    expect(retracked.summary).toContain('DHL JD014600003');
+    expect((await world.oms.getOrder(orderId))?.shipments[0]).toMatchObject({ requestId: 'ship-1', carrier: 'DHL', trackingNumber: 'JD014600003' });
     const second = await world.orders.ship(orderId, { requestId: 'ship-2', carrier: 'FEDEX', trackingNumber: '7777' });
     expect(second.metaState).toBe('COMPLETED');
     await waitForPhase(orderId, 'RETURN_WINDOW');

@@ -9,6 +9,7 @@ export const OMS_EVENT_TYPES = [
   'order.create_pending',
   'order.mark_processing',
   'order.record_shipment',
+  'order.record_tracking_update',
   'order.record_cancellation',
   'order.record_refund',
   'order.mark_completed',
@@ -40,7 +41,7 @@ const EVENT_ID_NAMESPACE = '6781785c-d20e-4eeb-88d5-f71f81e10fb9';
 
 /**
  * A UUID (v5) derived from the event type and the call's idempotency identity: the order id for
- * per-order calls, order id + request id for shipments, cancellations and refunds, the whole
+ * per-order calls, order id + request id for shipments, tracking updates, cancellations and refunds, the whole
  * payload for notifications. A retried activity therefore sends the same id.
  */
 export function omsEventId(type: OmsEventType, identity: unknown): string {

@@ -10,6 +10,7 @@ import {
   refundRecordSchema,
   reservationLinesSchema,
   shipmentRecordSchema,
+  trackingUpdateRecordSchema,
 } from '../port-schemas.js';
 import type {
   CancellationRecord,
@@ -20,6 +21,7 @@ import type {
   RefundRecord,
   ReservationLine,
   ShipmentRecord,
+  TrackingUpdateRecord,
 } from '../port.js';
 import { omsEventId, type OmsEventEnvelope, type OmsEventType } from './events.js';
 import { OmsHttpError, isRetryableStatus, type OmsHttpFailure } from './http-error.js';
@@ -93,6 +95,11 @@ export class HttpOms implements OmsPort {
   async recordShipment(shipment: ShipmentRecord): Promise<void> {
     const parsed = parsePortInput(shipmentRecordSchema, shipment, 'shipment');
     await this.send('order.record_shipment', [parsed.metaOrderId, parsed.requestId], parsed);
+  }
+
+  async recordTrackingUpdate(update: TrackingUpdateRecord): Promise<void> {
+    const parsed = parsePortInput(trackingUpdateRecordSchema, update, 'tracking update');
+    await this.send('order.record_tracking_update', [parsed.metaOrderId, parsed.requestId], parsed);
   }
 
   async recordCancellation(cancellation: CancellationRecord): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Transaction } from '@electric-sql/pglite';
 import { canonicalHash } from '../canonical-json.js';
 import { OmsIdempotencyConflictError, OmsInvalidInputError, OmsNotFoundError } from '../errors.js';
-import type { CancellationRecord, PendingOrderInput, RefundRecord, ReservationLine, ShipmentRecord } from '../port.js';
+import type { CancellationRecord, PendingOrderInput, RefundRecord, ReservationLine, ShipmentRecord, TrackingUpdateRecord } from '../port.js';
 import type { OmsOrderStatus } from '../read-model.js';
 import { recordEvent } from './event-log.js';
 import { aggregateBySku, cancelUnits, outstandingHolds, shipUnits } from './inventory-ledger.js';
@@ -184,6 +184,32 @@ export async function insertShipment(tx: Transaction, shipment: ShipmentRecord):
     [metaOrderId, requestId, canonicalHash(shipment), JSON.stringify(items), shipment.carrier, shipment.trackingNumber],
   );
   await shipUnits(tx, metaOrderId, requestId, items);
+  await tx.query('UPDATE orders SET updated_at = now() WHERE meta_order_id = $1', [metaOrderId]);
+}
+
+/**
+ * Points a recorded shipment at its new carrier and tracking number and notes the change in the
+ * event log (once per update request). Commands run one at a time per order, so a retried update
+ * can never overwrite a newer one.
+ */
+export async function updateShipmentTracking(tx: Transaction, update: TrackingUpdateRecord): Promise<void> {
+  const { metaOrderId, requestId, shipmentRequestId, carrier, trackingNumber } = update;
+  await requireOrder(tx, metaOrderId);
+  const before = await tx.query<{ carrier: string; tracking_number: string }>('SELECT carrier, tracking_number FROM shipments WHERE meta_order_id = $1 AND request_id = $2', [metaOrderId, shipmentRequestId]);
+  const previous = before.rows[0];
+  if (previous === undefined) throw new OmsInvalidInputError(`OMS has no shipment ${shipmentRequestId} on order ${metaOrderId}`);
+  await tx.query('UPDATE shipments SET carrier = $3, tracking_number = $4 WHERE meta_order_id = $1 AND request_id = $2', [metaOrderId, shipmentRequestId, carrier, trackingNumber]);
+  await recordEvent(
+    tx,
+    {
+      metaOrderId,
+      kind: 'order.tracking_updated',
+      severity: 'info',
+      detail: `shipment ${shipmentRequestId}: tracking ${previous.carrier} ${previous.tracking_number} -> ${carrier} ${trackingNumber}`,
+      data: { requestId, shipmentRequestId, carrier, trackingNumber },
+    },
+    `order.tracking_updated:${metaOrderId}:${requestId}`,
+  );
   await tx.query('UPDATE orders SET updated_at = now() WHERE meta_order_id = $1', [metaOrderId]);
 }
 

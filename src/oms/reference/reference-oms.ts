@@ -11,6 +11,7 @@ import {
   refundRecordSchema,
   reservationLinesSchema,
   shipmentRecordSchema,
+  trackingUpdateRecordSchema,
 } from '../port-schemas.js';
 import type {
   CancellationRecord,
@@ -21,13 +22,14 @@ import type {
   RefundRecord,
   ReservationLine,
   ShipmentRecord,
+  TrackingUpdateRecord,
 } from '../port.js';
 import type { OmsEvent, OmsInventoryLevel, OmsOrderDetail, OmsOrderStatus, OmsOrderSummary, OmsReadModel, OmsReservation } from '../read-model.js';
 import { recordEvent } from './event-log.js';
 import { releaseAll, reserve } from './inventory-ledger.js';
 import { openDatabase } from './database.js';
 import { readEvents, readInventory, readOrder, readOrders, readReservation } from './order-reader.js';
-import { advanceStatus, insertCancellation, insertPendingOrder, insertRefund, insertShipment, type TextTransform } from './order-writes.js';
+import { advanceStatus, insertCancellation, insertPendingOrder, insertRefund, insertShipment, updateShipmentTracking, type TextTransform } from './order-writes.js';
 import { transliterateToAscii } from './transliterate.js';
 
 export interface ReferenceOmsOptions {
@@ -95,6 +97,11 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
   async recordShipment(shipment: ShipmentRecord): Promise<void> {
     const parsed = parsePortInput(shipmentRecordSchema, shipment, 'shipment');
     await this.forOrder(parsed.metaOrderId, (tx) => insertShipment(tx, parsed));
+  }
+
+  async recordTrackingUpdate(update: TrackingUpdateRecord): Promise<void> {
+    const parsed = parsePortInput(trackingUpdateRecordSchema, update, 'tracking update');
+    await this.forOrder(parsed.metaOrderId, (tx) => updateShipmentTracking(tx, parsed));
   }
 
   async recordCancellation(cancellation: CancellationRecord): Promise<void> {

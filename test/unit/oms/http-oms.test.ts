@@ -79,6 +79,7 @@ describe('HttpOms requests', () => {
     expect(await oms.createPendingOrder(order)).toEqual({ merchantOrderReference: 'SO-42' });
     await oms.markProcessing(orderId);
     await oms.recordShipment({ metaOrderId: orderId, requestId: 's1', items: [{ retailerId: 'MUG', quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z' });
+    await oms.recordTrackingUpdate({ metaOrderId: orderId, requestId: 't1', shipmentRequestId: 's1', carrier: 'DHL', trackingNumber: 'JD0123' });
     await oms.recordCancellation({ metaOrderId: orderId, requestId: 'c1', items: [{ retailerId: 'MUG', quantity: 1 }], reasonCode: 'OUT_OF_STOCK', restock: true, origin: 'merchant' });
     await oms.recordRefund({ metaOrderId: orderId, requestId: 'r1', items: [{ retailerId: 'MUG', quantity: 1 }], reasonCode: 'DAMAGED_GOODS', origin: 'merchant' });
     await oms.markCompleted(orderId);
@@ -91,6 +92,7 @@ describe('HttpOms requests', () => {
       'order.create_pending',
       'order.mark_processing',
       'order.record_shipment',
+      'order.record_tracking_update',
       'order.record_cancellation',
       'order.record_refund',
       'order.mark_completed',

@@ -303,6 +303,38 @@ describe('markProcessing and markCompleted', () => {
   });
 });
 
+describe('recordTrackingUpdate', () => {
+  it("moves the shipment to its new carrier and tracking, logs it once, and keeps the shipment's own idempotency", async () => {
+    const sku = await stock(5);
+    const orderId = newOrderId();
+    await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 2)]));
+    const shipment = { metaOrderId: orderId, requestId: 'ship-t', items: [{ retailerId: sku, quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z111' };
+    await oms.recordShipment(shipment);
+    const update = { metaOrderId: orderId, requestId: 'track-1', shipmentRequestId: 'ship-t', carrier: 'FEDEX', trackingNumber: '7712345' };
+    await oms.recordTrackingUpdate(update);
+    await oms.recordTrackingUpdate(update); // a retried activity
+    const order = await oms.getOrder(orderId);
+    expect(order?.shipments).toEqual([{ requestId: 'ship-t', items: [{ retailerId: sku, quantity: 1 }], carrier: 'FEDEX', trackingNumber: '7712345', createdAt: expect.any(String) }]);
+    const logged = (await oms.events(orderId)).filter((e) => e.kind === 'order.tracking_updated');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.detail).toBe('shipment ship-t: tracking UPS 1Z111 -> FEDEX 7712345');
+    // A retried recordShipment of the original shipment is still the same request, not a conflict.
+    await oms.recordShipment(shipment);
+    expect(await level(sku)).toEqual({ onHand: 4, reserved: 0, available: 4 });
+  });
+
+  it('refuses an unknown shipment or order', async () => {
+    const sku = await stock(1);
+    const orderId = newOrderId();
+    await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 1)]));
+    const update = { metaOrderId: orderId, requestId: 'track-x', shipmentRequestId: 'never-shipped', carrier: 'DHL', trackingNumber: 'JD1' };
+    await expect(oms.recordTrackingUpdate(update)).rejects.toThrow(`OMS has no shipment never-shipped on order ${orderId}`);
+    await expect(oms.recordTrackingUpdate(update)).rejects.toBeInstanceOf(OmsInvalidInputError);
+    await expect(oms.recordTrackingUpdate({ ...update, metaOrderId: 'no-such-order' })).rejects.toBeInstanceOf(OmsNotFoundError);
+    await expect(oms.recordTrackingUpdate({ ...update, carrier: '' })).rejects.toBeInstanceOf(OmsInvalidInputError);
+  });
+});
+
 describe('recordShipment', () => {
   it('consumes the reservation and on_hand, once per request id', async () => {
     const sku = await stock(10);
