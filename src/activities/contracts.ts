@@ -105,7 +105,10 @@ export interface PollOrdersResult {
   maxLastUpdated: number;
   ordersSeen: number;
   workflowsSignalled: number;
-  /** Bulk mode: released orders handed to the ack batcher, whose answer tells their workflows. */
+  /**
+   * Bulk mode: released (CREATED) orders handed to the ack batcher, one signal per page, whose answer
+   * tells their workflows. Those first seen as CREATED are also started by a signal of their own.
+   */
   handedToAckBatcher: number;
   /** Seen again with the `last_updated` this worker already signalled (the overlap re-reads them). */
   unchangedSkipped: number;

@@ -10,9 +10,9 @@
  * worker's own and bounded; when it is lost (restart, another worker) an order is signalled once
  * more, which its workflow ignores.
  *
- * The same memory saves work in bulk mode: released orders whose waiting workflows it knows go to
- * the ack batcher in one signal per page (the batch's answer tells each workflow), and an order whose
- * only change is its own acknowledgement is not signalled at all.
+ * The same memory saves work in bulk mode: released orders go to the ack batcher in one signal per
+ * page (the batch's answer tells each workflow; an order it had not seen before is started with a
+ * signal that says so), and an order whose only change is its own acknowledgement is not signalled.
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -117,18 +117,40 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
           outcomes.set(order, 'acknowledged');
           return false;
         });
+        const bulk = input.ackMode === 'bulk';
+        const created = (order: ListedOrder) => order.orderStatus.state === 'CREATED';
         // Bulk mode: an order that this worker last delivered in FB_PROCESSING and that is now CREATED
         // has a workflow waiting for its release. The ack batcher takes the page's such orders in one
         // signal and its answer tells each workflow, sparing every order a signal of its own.
-        const released = input.ackMode === 'bulk' ? changed.filter((order) => order.orderStatus.state === 'CREATED' && signalled.lastDelivery(keyOf(order))?.state === 'FB_PROCESSING') : [];
-        const handed = new Set(released.length && (await handToAckBatcher(released)) ? released : []);
+        const released = bulk ? changed.filter((order) => created(order) && signalled.lastDelivery(keyOf(order))?.state === 'FB_PROCESSING') : [];
+        // One first seen as CREATED gets the signal that starts its workflow, saying it is handed over
+        // too; it goes to the batcher after that signal, so the answer cannot arrive before the workflow.
+        const fresh = bulk ? changed.filter((order) => created(order) && signalled.lastDelivery(keyOf(order)) === undefined) : [];
+        const handedOnStart = new Set(fresh);
+        const directly = changed.filter((order) => !released.includes(order));
+        const started = new Set<ListedOrder>();
         await Promise.all(
-          changed.map(async (order) => {
-            const delivered = handed.has(order) || (await signalOrder(order, lastUpdatedOf(order)));
-            if (delivered) signalled.remember(keyOf(order), lastUpdatedOf(order), order.orderStatus.state);
-            outcomes.set(order, handed.has(order) ? 'handed' : delivered ? 'signalled' : 'ended');
+          directly.map(async (order) => {
+            const delivered = await signalOrder(order, lastUpdatedOf(order), handedOnStart.has(order));
+            if (delivered) started.add(order);
+            outcomes.set(order, delivered ? 'signalled' : 'ended');
           }),
         );
+        const toBatcher = [...released, ...fresh.filter((order) => started.has(order))];
+        if (toBatcher.length && (await handToAckBatcher(toBatcher))) {
+          for (const order of toBatcher) outcomes.set(order, 'handed');
+        } else {
+          // No batcher: released orders get their own signal. Fresh ones were told they were handed
+          // over; after a grace period they ask the batcher themselves, find none, and go alone.
+          await Promise.all(
+            released.map(async (order) => {
+              const delivered = await signalOrder(order, lastUpdatedOf(order), false);
+              if (delivered) started.add(order);
+              outcomes.set(order, delivered ? 'signalled' : 'ended');
+            }),
+          );
+        }
+        for (const order of changed) if (started.has(order) || outcomes.get(order) === 'handed') signalled.remember(keyOf(order), lastUpdatedOf(order), order.orderStatus.state);
         return orders.map((order) => outcomes.get(order) ?? 'unchanged');
       }
 
@@ -145,7 +167,7 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
       }
 
       /** True when the order's workflow was started or signalled; false when it already ended. */
-      async function signalOrder(order: ListedOrder, lastUpdated: string): Promise<boolean> {
+      async function signalOrder(order: ListedOrder, lastUpdated: string, handedToAckBatcher: boolean): Promise<boolean> {
         // A nested item list with more pages is incomplete: then the workflow reads the order itself.
         const snapshot = order.items && !order.items.paging?.next ? toOrderSnapshot(order, order.items.data) : undefined;
         const workflowInput: OrderWorkflowInput = {
@@ -161,7 +183,7 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
             taskQueue: input.orderTaskQueue,
             args: [workflowInput],
             signal: orderUpdatedSignal,
-            signalArgs: [{ state: order.orderStatus.state as OrderUpdatedNotice['state'], lastUpdated, snapshot }],
+            signalArgs: [{ state: order.orderStatus.state as OrderUpdatedNotice['state'], lastUpdated, snapshot, ...(handedToAckBatcher ? { handedToAckBatcher } : {}) }],
             // An order whose workflow already ended (return window over) is not started again.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             staticSummary: `Meta order ${order.id}`,

@@ -33,6 +33,8 @@ export interface OrderUpdatedNotice {
   lastUpdated: string;
   /** The order as the poller just read it (no buyer data): saves the workflow its own read. */
   snapshot?: OrderSnapshot | undefined;
+  /** Bulk mode: the poller has also handed this (CREATED) order to the ack batcher; wait for its answer. */
+  handedToAckBatcher?: boolean | undefined;
 }
 
 export type AckResult = (

@@ -7,7 +7,8 @@
  *   bulk:   the ack batcher does both for up to 100 orders at once - one listing page and one
  *           acknowledge_orders call per batch. An order the batch did not take goes the single way.
  *           The poller may have handed the order to the batcher already (its answer then arrived
- *           in AWAITING_RELEASE and brought the order here): the order does not ask again. The
+ *           in AWAITING_RELEASE and brought the order here, or the poller started the workflow
+ *           of an order first seen CREATED and said so): the order does not ask again. The
  *           batch also marks the OMS orders Meta acknowledged processing, so the order need not.
  */
 import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
@@ -58,6 +59,9 @@ async function acknowledgeAlone(ctx: OrderContext): Promise<void> {
 async function acknowledgeInBatch(ctx: OrderContext, results: AckResult[]): Promise<Extract<AckResult, { acknowledged: true }> | undefined> {
   const s = ctx.state;
   const answer = () => results.find((r) => r.orderId === s.orderId);
+  // Handed over by the poller along with the signal that started this workflow: the answer usually
+  // follows within seconds. Ask the batcher itself only if it does not (a lost request, no batcher).
+  if (!answer() && ctx.handedToAckBatcher) await condition(() => answer() !== undefined, ctx.policy.ackHandOverGraceMs);
   if (!answer()) {
     try {
       await getExternalWorkflowHandle(ackBatcherWorkflowId(s.cmsId)).signal(ackRequestSignal, { orderId: s.orderId, channel: s.channel ?? 'facebook' });

@@ -31,6 +31,8 @@ export class OrderContext {
   metaChangeNoticed = false;
   /** The newest snapshot a signal brought, used by the next refresh instead of a Graph read. */
   noticedSnapshot: OrderSnapshot | undefined;
+  /** The poller handed this order to the ack batcher when it started it: the answer is on its way. */
+  handedToAckBatcher = false;
   private retriesRequested = 0;
   private busy = false;
   private lastSearchAttributes = '';

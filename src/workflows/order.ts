@@ -64,6 +64,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
 
   setHandler(stateQuery, () => state);
   setHandler(orderUpdatedSignal, (notice) => {
+    if (notice.handedToAckBatcher) ctx.handedToAckBatcher = true;
     if (state.metaLastUpdated && notice.lastUpdated <= state.metaLastUpdated && notice.state === state.metaState) return;
     ctx.metaChangeNoticed = true;
     if (notice.snapshot) ctx.noticedSnapshot = notice.snapshot;

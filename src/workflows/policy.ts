@@ -16,6 +16,11 @@ export interface OrderPolicy {
   returnWindowMs: number;
   /** Bulk mode: how long to wait for the ack batcher before acknowledging this order alone. */
   ackBatchTimeoutMs: number;
+  /**
+   * Bulk mode, an order the poller handed to the ack batcher when it started the workflow: how long
+   * to wait for the batcher's answer before asking it again itself (and then `ackBatchTimeoutMs`).
+   */
+  ackHandOverGraceMs: number;
   /** Continue-as-new past this many history events (or when the server suggests it). */
   maxHistoryEvents: number;
   /** Reads from Meta: retried until they succeed or a non-retryable error (auth, permission) stops them. */
@@ -49,6 +54,7 @@ export const DEFAULT_ORDER_POLICY: OrderPolicy = {
   refreshIntervalMs: 6 * HOUR,
   returnWindowMs: 30 * DAY,
   ackBatchTimeoutMs: 10 * MINUTE,
+  ackHandOverGraceMs: MINUTE,
   maxHistoryEvents: 5_000,
   graphReadRetry: {
     initialInterval: '1 second',

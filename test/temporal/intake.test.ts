@@ -3,6 +3,7 @@
  * ack batcher acknowledges hundreds of orders in a handful of calls; throttling slows the pipeline
  * without errors; a poll interrupted mid-page resumes from its heartbeat cursor.
  */
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startIntake } from '../../src/temporal/start-intake.js';
 import { ackBatcherWorkflowId } from '../../src/workflows/ack-batcher-messages.js';
@@ -20,6 +21,35 @@ beforeAll(async () => {
   await world.oms.seedProducts([{ retailerId: 'SKU-BULK', name: 'Bulk item', onHand: 100_000 }]);
 });
 afterAll(async () => world?.close());
+
+/** The poller (every 2 s) and the ack batcher, in bulk mode; idempotent. */
+function startBulkIntake() {
+  return startIntake(world.harness.client, {
+    cmsId: world.cmsId,
+    taskQueue: world.taskQueue,
+    graphTaskQueue: world.graphTaskQueue,
+    ackMode: 'bulk',
+    pollIntervalMs: 2_000,
+    ackFlushAfterMs: 5_000,
+    orderPolicy: INTAKE_POLICY as Record<string, unknown>,
+    initialLookbackSeconds: 3_600,
+  });
+}
+
+/** Activity types an order workflow scheduled, and the signals it received with their first argument. */
+async function historyOf(orderId: string) {
+  const events = (await world.harness.client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory()).events ?? [];
+  return {
+    activities: events.flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : [])),
+    signals: events.flatMap((e) => {
+      const signal = e.workflowExecutionSignaledEventAttributes;
+      if (!signal?.signalName) return [];
+      const payload = signal.input?.payloads?.[0];
+      return [{ name: signal.signalName, arg: payload ? defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload as Payload) : undefined }];
+    }),
+    signalsSent: events.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes).length,
+  };
+}
 
 async function countOrderWorkflows(ids: string[]): Promise<number> {
   const wanted = new Set(ids.map((id) => `fb-order-${id}`));
@@ -49,16 +79,7 @@ describe('poller and bulk acknowledgement', () => {
     // Slow pages so that the releases below land while the poll is paging.
     await world.admin.addFaultRule({ endpoint: 'commerce_orders', fault: 'latency', latencyMs: 60, times: 1_000 });
     const before = await world.admin.getLedger();
-    await startIntake(world.harness.client, {
-      cmsId: world.cmsId,
-      taskQueue: world.taskQueue,
-      graphTaskQueue: world.graphTaskQueue,
-      ackMode: 'bulk',
-      pollIntervalMs: 2_000,
-      ackFlushAfterMs: 5_000,
-      orderPolicy: INTAKE_POLICY as Record<string, unknown>,
-      initialLookbackSeconds: 3_600,
-    });
+    await startBulkIntake();
     const duringPoll = ids.slice(0, 250);
     await world.admin.release(duringPoll);
     const t0 = Date.now();
@@ -120,15 +141,10 @@ describe('poller and bulk acknowledgement', () => {
     // to the batcher, no OMS call to mark it processing, and only the one signal (the answer) since
     // the poller's first; it knows its OMS reference and its items as Meta listed them.
     for (const id of ids) {
-      const handle = world.harness.client.workflow.getHandle(orderWorkflowId(id));
-      const events = (await handle.fetchHistory()).events ?? [];
-      const scheduled = events.flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
-      expect(scheduled, id).not.toContain('fetchOrderSnapshot');
-      expect(scheduled, id).not.toContain('createPendingOmsOrder');
-      expect(scheduled, id).not.toContain('markProcessing');
-      expect(events.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes), id).toHaveLength(0);
-      const signals = events.flatMap((e) => (e.workflowExecutionSignaledEventAttributes?.signalName ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
-      expect(signals, id).toEqual(['orderUpdated', 'ackResult']);
+      const { activities, signals, signalsSent } = await historyOf(id);
+      expect(activities, id).toEqual(['reserveInventory']);
+      expect(signalsSent, id).toBe(0);
+      expect(signals.map((signal) => signal.name), id).toEqual(['orderUpdated', 'ackResult']);
     }
     const state = await world.harness.client.workflow.getHandle(orderWorkflowId(ids[0]!)).query(stateQuery);
     expect(state.metaState).toBe('IN_PROGRESS');
@@ -140,5 +156,33 @@ describe('poller and bulk acknowledgement', () => {
       await recordHistory(world, ackBatcherWorkflowId(world.cmsId), 'intake-ack-batcher');
       await recordHistory(world, orderWorkflowId(ids[0]!), 'intake-handed-over-order');
     }
+  }, 300_000);
+
+  test('orders first seen as CREATED are started saying they are handed over, and acknowledged in bulk without asking', async () => {
+    // No poll sees these orders before their release: the poller is stopped, then started afresh.
+    await world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).terminate('test: orders released before any poll sees them');
+    const created = await world.admin.createOrders({ count: 60, items: [{ retailerId: 'SKU-BULK', quantity: 1, pricePerUnit: '6.00' }] });
+    const ids = created.map((o) => o.id);
+    await world.admin.release(ids);
+    const before = await world.admin.getLedger();
+    await startBulkIntake();
+    await allInPhase(ids, 'IN_PROGRESS', 180_000);
+
+    const after = await world.admin.getLedger();
+    for (const id of ids) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'), id).toHaveLength(1);
+    expect((after.calls.byEndpoint['POST acknowledge_order'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_order'] ?? 0)).toBe(0);
+    expect((await world.oms.processingProgress(ids)).processing).toBe(60);
+    const status = await world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).query(pollerStatusQuery);
+    expect(status.totals?.handedToAckBatcher).toBe(60);
+    for (const id of ids) {
+      const { activities, signals, signalsSent } = await historyOf(id);
+      // Started by the poller's signal, which said the batcher has the order; then the answer.
+      expect(signals.map((signal) => signal.name), id).toEqual(['orderUpdated', 'ackResult']);
+      expect(signals[0]?.arg).toMatchObject({ state: 'CREATED', handedToAckBatcher: true });
+      expect(signalsSent, id).toBe(0);
+      // Never in FB_PROCESSING for this integration: nothing reserved, nothing read, nothing marked.
+      expect(activities, id).toEqual([]);
+    }
+    if (process.env.RECORD_HISTORIES) await recordHistory(world, orderWorkflowId(ids[0]!), 'intake-first-seen-created-order');
   }, 300_000);
 });
