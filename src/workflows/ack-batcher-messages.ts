@@ -1,5 +1,5 @@
 /** Messages of the ack batcher workflow, shared with the order workflows that use it. */
-import { defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 export interface AckRequest {
   orderId: string;
@@ -19,3 +19,14 @@ export const ackRequestsSignal = defineSignal<[AckRequest[]]>('requestAcks');
 export function ackBatcherWorkflowId(cmsId: string): string {
   return `fb-ack-batcher-${cmsId}`;
 }
+
+/** What the batcher is doing: for operators (`fb-orders intake`) and dashboards. */
+export interface AckBatcherStatus {
+  cmsId: string;
+  /** Orders waiting for a batch. */
+  waiting: number;
+  /** Since this run began (a run continues as new every few thousand events). */
+  thisRun: { batches: number; acknowledged: number; leftToAcknowledgeAlone: number; lastBatchAt?: string | undefined };
+}
+
+export const ackBatcherStatusQuery = defineQuery<AckBatcherStatus>('ackBatcherStatus');

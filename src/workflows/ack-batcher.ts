@@ -16,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BulkAckOutcome, GraphActivities } from '../activities/contracts.js';
-import { ackRequestSignal, ackRequestsSignal, type AckRequest } from './ack-batcher-messages.js';
+import { ackBatcherStatusQuery, ackRequestSignal, ackRequestsSignal, type AckBatcherStatus, type AckRequest } from './ack-batcher-messages.js';
 import { ackResultSignal, orderWorkflowId } from './messages.js';
 import { DEFAULT_ORDER_POLICY } from './policy.js';
 
@@ -64,6 +64,8 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   };
   setHandler(ackRequestSignal, enqueue);
   setHandler(ackRequestsSignal, (requests) => requests.forEach(enqueue));
+  const thisRun: AckBatcherStatus['thisRun'] = { batches: 0, acknowledged: 0, leftToAcknowledgeAlone: 0 };
+  setHandler(ackBatcherStatusQuery, () => ({ cmsId: input.cmsId, waiting: pending.size, thisRun }));
 
   for (;;) {
     await condition(() => pending.size > 0);
@@ -92,6 +94,12 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
       outcomes = candidates.slice(0, maxBatch).map((o) => ({ orderId: o.orderId, acknowledged: false, reason: 'not found in the first pages of the CREATED listing' }));
     }
     for (const outcome of outcomes) pending.delete(outcome.orderId);
+    thisRun.batches += 1;
+    thisRun.lastBatchAt = new Date().toISOString();
+    for (const outcome of outcomes) {
+      if (outcome.acknowledged) thisRun.acknowledged += 1;
+      else thisRun.leftToAcknowledgeAlone += 1;
+    }
     // The activity signals its answers itself; those it could not (and the fallbacks above) go from
     // here, while the next batch is read and sent: a busy server takes seconds to deliver 100 signals.
     const undelivered = outcomes.filter((outcome) => outcome.delivered !== true);

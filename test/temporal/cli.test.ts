@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startIntake } from '../../src/temporal/start-intake.js';
+import { intakeTaskQueue } from '../../src/temporal/workers.js';
+import { ackBatcherWorkflowId, type AckBatcherStatus } from '../../src/workflows/ack-batcher-messages.js';
 import type { OrderWorkflowState } from '../../src/workflows/order-state.js';
-import { orderPollerWorkflowId, pollerStatusQuery } from '../../src/workflows/poller-messages.js';
+import { orderPollerWorkflowId, pollerStatusQuery, type PollerStatus } from '../../src/workflows/poller-messages.js';
 import { parseCsv } from '../unit/cli/fixtures.js';
 import { createOrderWorld, eventually, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
 
@@ -213,6 +215,22 @@ describe('fb-orders against a real dev server and the sandbox', () => {
     expect(after.code).toBe(0);
     expect(after.stdout).toContain(`poll requested: ${orderPollerWorkflowId(CMS_ID)}`);
     await eventually(async () => ((await poller.query(pollerStatusQuery)).rounds >= 2 ? true : undefined), 'the requested poll round', 60_000);
+  });
+
+  test('intake: the poller\'s rounds and counts; the ack batcher, once one runs', async () => {
+    const single = await cli(['intake']);
+    expect(single.code).toBe(0);
+    expect(single.stdout).toMatch(new RegExp(`^order poller  ${orderPollerWorkflowId(CMS_ID)}: \\d+ rounds this run; high-water mark \\d{4}-`, 'm'));
+    expect(single.stdout).toMatch(/^  last round   \S+: \d+ orders seen on \d+ pages; \d+ signalled, \d+ handed to the ack batcher/m);
+    expect(single.stdout).toContain(`ack batcher   ${ackBatcherWorkflowId(CMS_ID)}: not running`);
+
+    await world.harness.client.workflow.start('ackBatcherWorkflow', { workflowId: ackBatcherWorkflowId(CMS_ID), taskQueue: intakeTaskQueue(world.taskQueue), args: [{ cmsId: CMS_ID, graphTaskQueue: world.graphTaskQueue }] });
+    const json = await cli(['intake', '--json']);
+    expect(json.code).toBe(0);
+    const status = JSON.parse(json.stdout) as { poller: PollerStatus; ackBatcher: AckBatcherStatus };
+    expect(status.poller.rounds).toBeGreaterThanOrEqual(2);
+    expect(status.ackBatcher).toEqual({ cmsId: CMS_ID, waiting: 0, thisRun: { batches: 0, acknowledged: 0, leftToAcknowledgeAlone: 0 } });
+    await world.harness.client.workflow.getHandle(ackBatcherWorkflowId(CMS_ID)).terminate('test done');
   });
 
   test('disconnect --yes disconnects the account; connect --yes reconnects it with a fresh key', async () => {

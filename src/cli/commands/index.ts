@@ -4,6 +4,7 @@ import { cancelCommand } from './cancel.js';
 import { connectCommand } from './connect.js';
 import { disconnectCommand } from './disconnect.js';
 import { exportCommand } from './export.js';
+import { intakeCommand } from './intake.js';
 import { listCommand } from './list.js';
 import { pollNowCommand } from './poll-now.js';
 import { refundCommand } from './refund.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   listCommand,
   exportCommand,
   pollNowCommand,
+  intakeCommand,
   connectCommand,
   disconnectCommand,
 ];

@@ -140,7 +140,7 @@ describe('runCli usage errors: one line naming the problem, then the usage, exit
     const { code, err } = await run(['shipp', '1']);
     expect(code).toBe(2);
     expect(err.split('\n')[0]).toBe('fb-orders: unknown command "shipp"');
-    expect(err).toContain('commands: ship, cancel, refund, update-tracking, retry, show, list, export, poll-now, connect, disconnect');
+    expect(err).toContain('commands: ship, cancel, refund, update-tracking, retry, show, list, export, poll-now, intake, connect, disconnect');
   });
 
   test.each([
