@@ -221,7 +221,7 @@ describe('fb-orders against a real dev server and the sandbox', () => {
     const single = await cli(['intake']);
     expect(single.code).toBe(0);
     expect(single.stdout).toMatch(new RegExp(`^order poller  ${orderPollerWorkflowId(CMS_ID)}: \\d+ rounds this run; high-water mark \\d{4}-`, 'm'));
-    expect(single.stdout).toMatch(/^  last round   \S+: \d+ orders seen on \d+ pages; \d+ signalled, \d+ handed to the ack batcher/m);
+    expect(single.stdout).toMatch(/^ {2}last round {3}\S+: \d+ orders seen on \d+ pages; \d+ signalled, \d+ handed to the ack batcher/m);
     expect(single.stdout).toContain(`ack batcher   ${ackBatcherWorkflowId(CMS_ID)}: not running`);
 
     await world.harness.client.workflow.start('ackBatcherWorkflow', { workflowId: ackBatcherWorkflowId(CMS_ID), taskQueue: intakeTaskQueue(world.taskQueue), args: [{ cmsId: CMS_ID, graphTaskQueue: world.graphTaskQueue }] });
