@@ -34,6 +34,9 @@ test('waiting orders carried over continue-as-new are all acknowledged once, in 
   });
   const created = await world.admin.createOrders({ count: 40, items: [{ retailerId: 'SKU-CAN', quantity: 1, pricePerUnit: '5.00' }] });
   const ids = created.map((o) => o.id);
+  // Slow bulk calls: requests pile up while a batch runs, so runs end with orders still waiting
+  // (with fast calls the batcher keeps up, and every run may end in a lull).
+  await world.admin.addFaultRule({ endpoint: 'acknowledge_orders', fault: 'latency', latencyMs: 700, times: 10 });
   const before = await world.admin.getLedger();
   await Promise.all(ids.map((id) => world.startOrder(id, { ackMode: 'bulk', policy: BULK_POLICY })));
   await world.admin.release(ids);
