@@ -6,6 +6,7 @@
 import type { RefundPlan, UnitLine } from '../domain/ledger.js';
 import type { Money } from '../domain/money.js';
 import type { Channel, ExternalChange, OmsPort, OpsNotification } from '../oms/port.js';
+import type { AckOutcome } from '../workflows/messages.js';
 import type { MetaOrderState, OrderSnapshot } from '../workflows/order-state.js';
 
 export interface ShipItemsInput {
@@ -48,10 +49,8 @@ export interface BulkAckOrder {
   channel: Channel;
 }
 
-export type BulkAckOutcome = (
-  | { orderId: string; acknowledged: true; state: MetaOrderState; merchantOrderReference: string; omsProcessing?: boolean | undefined }
-  | { orderId: string; acknowledged: false; reason: string }
-) & {
+/** An order's answer from the batch activity (the snapshot goes only in the signal to the order). */
+export type BulkAckOutcome = AckOutcome & {
   /** Already signalled to the order's workflow by the activity; the batcher signals the rest. */
   delivered?: boolean;
 };

@@ -127,28 +127,24 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
         // too; it goes to the batcher after that signal, so the answer cannot arrive before the workflow.
         const fresh = bulk ? changed.filter((order) => created(order) && signalled.lastDelivery(keyOf(order)) === undefined) : [];
         const handedOnStart = new Set(fresh);
-        const directly = changed.filter((order) => !released.includes(order));
+        const releasedSet = new Set(released);
         const started = new Set<ListedOrder>();
-        await Promise.all(
-          directly.map(async (order) => {
-            const delivered = await signalOrder(order, lastUpdatedOf(order), handedOnStart.has(order));
-            if (delivered) started.add(order);
-            outcomes.set(order, delivered ? 'signalled' : 'ended');
-          }),
-        );
+        const signalEach = (toSignal: ListedOrder[]) =>
+          Promise.all(
+            toSignal.map(async (order) => {
+              const delivered = await signalOrder(order, lastUpdatedOf(order), handedOnStart.has(order));
+              if (delivered) started.add(order);
+              outcomes.set(order, delivered ? 'signalled' : 'ended');
+            }),
+          );
+        await signalEach(changed.filter((order) => !releasedSet.has(order)));
         const toBatcher = [...released, ...fresh.filter((order) => started.has(order))];
         if (toBatcher.length && (await handToAckBatcher(toBatcher))) {
           for (const order of toBatcher) outcomes.set(order, 'handed');
         } else {
           // No batcher: released orders get their own signal. Fresh ones were told they were handed
           // over; after a grace period they ask the batcher themselves, find none, and go alone.
-          await Promise.all(
-            released.map(async (order) => {
-              const delivered = await signalOrder(order, lastUpdatedOf(order), false);
-              if (delivered) started.add(order);
-              outcomes.set(order, delivered ? 'signalled' : 'ended');
-            }),
-          );
+          await signalEach(released);
         }
         for (const order of changed) if (started.has(order) || outcomes.get(order) === 'handed') signalled.remember(keyOf(order), lastUpdatedOf(order), order.orderStatus.state);
         return orders.map((order) => outcomes.get(order) ?? 'unchanged');

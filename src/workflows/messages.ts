@@ -37,7 +37,8 @@ export interface OrderUpdatedNotice {
   handedToAckBatcher?: boolean | undefined;
 }
 
-export type AckResult = (
+/** What the ack batcher decided for one order. */
+export type AckOutcome =
   | {
       orderId: string;
       acknowledged: true;
@@ -46,8 +47,9 @@ export type AckResult = (
       /** The batch has marked the OMS order processing too (after Meta's answer). */
       omsProcessing?: boolean | undefined;
     }
-  | { orderId: string; acknowledged: false; reason: string }
-) & {
+  | { orderId: string; acknowledged: false; reason: string };
+
+export type AckResult = AckOutcome & {
   /**
    * The order as the batch read it from Meta's CREATED listing (no buyer data). An order the poller
    * handed to the batcher learns of its release from this answer, so it saves the workflow a read.

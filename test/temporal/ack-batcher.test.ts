@@ -23,6 +23,20 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
+/** Starts the orders in bulk mode, releases them, and waits until every one is IN_PROGRESS. */
+async function startReleaseAndAwaitAcknowledgement(ids: string[]): Promise<void> {
+  await Promise.all(ids.map((id) => world.startOrder(id, { ackMode: 'bulk', policy: BULK_POLICY })));
+  await world.admin.release(ids);
+  await eventually(
+    async () => {
+      const states = await Promise.all(ids.map((id) => world.harness.client.workflow.getHandle(orderWorkflowId(id)).query(stateQuery)));
+      return states.every((s) => s.phase === 'IN_PROGRESS') ? true : undefined;
+    },
+    `${ids.length} orders acknowledged`,
+    120_000,
+  );
+}
+
 test('waiting orders carried over continue-as-new are all acknowledged once, in bulk', async () => {
   const batcherId = ackBatcherWorkflowId(world.cmsId);
   await world.harness.client.workflow.start('ackBatcherWorkflow', {
@@ -38,17 +52,7 @@ test('waiting orders carried over continue-as-new are all acknowledged once, in 
   // (with fast calls the batcher keeps up, and every run may end in a lull).
   await world.admin.addFaultRule({ endpoint: 'acknowledge_orders', fault: 'latency', latencyMs: 700, times: 10 });
   const before = await world.admin.getLedger();
-  await Promise.all(ids.map((id) => world.startOrder(id, { ackMode: 'bulk', policy: BULK_POLICY })));
-  await world.admin.release(ids);
-
-  await eventually(
-    async () => {
-      const states = await Promise.all(ids.map((id) => world.harness.client.workflow.getHandle(orderWorkflowId(id)).query(stateQuery)));
-      return states.every((s) => s.phase === 'IN_PROGRESS') ? true : undefined;
-    },
-    '40 orders acknowledged',
-    120_000,
-  );
+  await startReleaseAndAwaitAcknowledgement(ids);
   const after = await world.admin.getLedger();
   for (const id of ids) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'), id).toHaveLength(1);
   const bulkCalls = (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0);
@@ -86,16 +90,7 @@ test('an OMS order the batch could not mark processing is marked by its own work
     return markProcessing(id);
   };
   try {
-    await Promise.all(ids.map((id) => world.startOrder(id, { ackMode: 'bulk', policy: BULK_POLICY })));
-    await world.admin.release(ids);
-    await eventually(
-      async () => {
-        const states = await Promise.all(ids.map((id) => world.harness.client.workflow.getHandle(orderWorkflowId(id)).query(stateQuery)));
-        return states.every((s) => s.phase === 'IN_PROGRESS') ? true : undefined;
-      },
-      '3 orders acknowledged',
-      120_000,
-    );
+    await startReleaseAndAwaitAcknowledgement(ids);
   } finally {
     world.oms.markProcessing = markProcessing;
   }
