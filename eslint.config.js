@@ -16,14 +16,18 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox: only @temporalio/workflow,
     // pure modules and type imports are allowed there.
-    files: ['src/workflows/**/*.ts'],
+    files: ['src/workflows/**/*.ts', 'src/order/**/*.ts', 'src/intake/*-workflow.ts', 'src/api/**/*.ts', 'src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'undici', 'node:*'], message: 'Workflow code must stay deterministic.' },
-            { group: ['../activities/*', '../graph/*', '../oms/*', '../sandbox/*'], allowTypeImports: true, message: 'Import only types from non-workflow modules.' },
+            {
+              group: ['**/activities/*', '**/graph/*', '**/oms/**', '**/sandbox/**', '**/wiring/*', '**/intake/*-activities*', '**/intake/start-intake*', '**/client/*', '**/cli/**'],
+              allowTypeImports: true,
+              message: 'Import only types from non-workflow modules.',
+            },
           ],
         },
       ],

@@ -2,7 +2,7 @@
  * `npm run setup`: makes sure a Temporal CLI is available (building it from the Go module proxy if
  * needed). Idempotent: a second run prints where the CLI is and does nothing else.
  */
-import { describeCli, HOW_TO_INSTALL_CLI, resolveTemporalCli } from '../src/temporal/cli.js';
+import { describeCli, HOW_TO_INSTALL_CLI, resolveTemporalCli } from '../src/dev-tools/temporal-cli.js';
 
 const cli = await resolveTemporalCli();
 if (cli.source === 'sdk download') {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket } from 'undici';
-import { ALL_SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../src/api/search-attributes.js';
 
 const uiUrl = (process.env.WEB_UI_URL ?? 'http://localhost:8233').replace(/\/$/, '');
 const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';

@@ -10,14 +10,14 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from './config.js';
 import { installObservability } from './observability/index.js';
-import { createDependencies } from './runtime/dependencies.js';
-import { runMain } from './runtime/run-main.js';
+import { createDependencies } from './wiring/dependencies.js';
+import { runMain } from './wiring/run-main.js';
 import { DEMO_CATALOGUE } from './sandbox/demo-data.js';
 import { startSandbox } from './sandbox/index.js';
-import { startDevServer } from './temporal/dev-server.js';
-import { projectPath } from './temporal/cli.js';
-import { startIntake } from './temporal/start-intake.js';
-import { createWorkers } from './temporal/workers.js';
+import { startDevServer } from './dev-tools/dev-server.js';
+import { projectPath } from './dev-tools/temporal-cli.js';
+import { startIntake } from './intake/start-intake.js';
+import { createWorkers } from './wiring/workers.js';
 
 const DEMO_DEFAULTS = {
   TEMPORAL_PORT: 7233,

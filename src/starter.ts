@@ -4,8 +4,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, temporalConnectConfig } from './config.js';
-import { runMain } from './runtime/run-main.js';
-import { startIntake } from './temporal/start-intake.js';
+import { runMain } from './wiring/run-main.js';
+import { startIntake } from './intake/start-intake.js';
 
 runMain(async () => {
   const config = loadConfig();

@@ -6,9 +6,9 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, temporalConnectConfig } from './config.js';
 import { installObservability } from './observability/index.js';
-import { createDependencies } from './runtime/dependencies.js';
-import { runMain } from './runtime/run-main.js';
-import { createWorkers, runUntilShutdown } from './temporal/workers.js';
+import { createDependencies } from './wiring/dependencies.js';
+import { runMain } from './wiring/run-main.js';
+import { createWorkers, runUntilShutdown } from './wiring/workers.js';
 
 runMain(async () => {
   const config = loadConfig();

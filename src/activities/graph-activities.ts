@@ -10,11 +10,11 @@ import { MAX_BULK_ACK_ORDERS } from '../graph/requests.js';
 import { batchIdempotencyKey, idempotencyKey } from '../graph/idempotency.js';
 import type { GraphClient } from '../graph/client.js';
 import type { GraphOrderItem, GraphOrderWith } from '../graph/schemas.js';
-import type { OmsPort } from '../oms/port.js';
-import { mapConcurrently } from '../runtime/concurrency.js';
-import { ackResultSignal, orderWorkflowId } from '../workflows/messages.js';
-import type { OrderSnapshot } from '../workflows/order-state.js';
-import type { BulkAckOutcome, GraphActivities } from './contracts.js';
+import type { OmsPort } from '../api/oms-port.js';
+import { mapConcurrently } from '../util/concurrency.js';
+import { ackResultSignal, orderWorkflowId } from '../api/order-messages.js';
+import type { OrderSnapshot } from '../api/order-state.js';
+import type { BulkAckOutcome, GraphActivities } from '../api/activities.js';
 import { callGraph } from './failures.js';
 import { toOrderSnapshot, toPendingOrderInput } from './order-mapping.js';
 

@@ -3,10 +3,10 @@
  * URL or a fake OMS. `graph` activities belong on the Graph task queue, `orders` on the order queue.
  */
 import type { GraphClient } from '../graph/client.js';
-import type { OmsPort } from '../oms/port.js';
+import type { OmsPort } from '../api/oms-port.js';
 import { createGraphActivities } from './graph-activities.js';
 import { createOmsActivities } from './oms-activities.js';
-import { createPollActivities } from './poll-activities.js';
+import { createPollActivities } from '../intake/poll-activities.js';
 
 export interface ActivityDeps {
   graph: GraphClient;

@@ -1,8 +1,8 @@
 /** OMS activities: the OMS port's calls, with its refusals turned into non-retryable failures. */
 import { ApplicationFailure } from '@temporalio/common';
-import { OmsError } from '../oms/errors.js';
-import type { OmsPort } from '../oms/port.js';
-import type { OmsActivities } from './contracts.js';
+import { OmsError } from '../api/oms-errors.js';
+import type { OmsPort } from '../api/oms-port.js';
+import type { OmsActivities } from '../api/activities.js';
 
 async function callOms<T>(call: () => Promise<T>): Promise<T> {
   try {

@@ -1,7 +1,7 @@
 /** From Meta's order (Graph client types) to what the workflow keeps and what the OMS receives. */
 import type { GraphOrder, GraphOrderItem } from '../graph/schemas.js';
-import type { Channel, PendingOrderInput } from '../oms/port.js';
-import type { OrderSnapshot } from '../workflows/order-state.js';
+import type { Channel, PendingOrderInput } from '../api/oms-port.js';
+import type { OrderSnapshot } from '../api/order-state.js';
 
 type SnapshotSource = Pick<GraphOrder, 'id' | 'orderStatus' | 'created' | 'lastUpdated'> & Partial<Pick<GraphOrder, 'channel' | 'merchantOrderId' | 'estimatedPaymentDetails'>>;
 

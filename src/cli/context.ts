@@ -86,7 +86,7 @@ export function createCliContext(io: CliIo): CliContext {
     async graph() {
       if (!graph) {
         // Loaded on demand: the runtime module also pulls in the OMS adapters, which other commands never need.
-        const { createGraphClient } = await import('../runtime/dependencies.js');
+        const { createGraphClient } = await import('../wiring/dependencies.js');
         graph = createGraphClient(context.config());
       }
       return graph;

@@ -2,7 +2,7 @@
  * `fb-orders export`: one CSV row per order line, like Commerce Manager's order download, built
  * from the order workflow's state (ledger), never from buyer data (the state holds none).
  */
-import type { OrderWorkflowState } from '../workflows/order-state.js';
+import type { OrderWorkflowState } from '../api/order-state.js';
 import { csvRow, type CsvValue } from './csv.js';
 
 export const EXPORT_HEADER = [

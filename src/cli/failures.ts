@@ -7,7 +7,7 @@ import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 import { OrderCommandRejectedError, OrderNotFoundError } from '../client/errors.js';
 import { ConfigError } from '../config.js';
 import { GraphError, GraphInputError, GraphResponseError } from '../graph/errors.js';
-import { EXIT_CONFIG } from '../runtime/run-main.js';
+import { EXIT_CONFIG } from '../wiring/run-main.js';
 import { QUERY_TIMEOUT_MS, TemporalUnreachableError } from './context.js';
 
 export const EXIT_FAILURE = 1;

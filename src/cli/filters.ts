@@ -1,6 +1,6 @@
 /** The order filters `list` and `export` share: Meta state, workflow phase, attention. */
 import { ORDER_STATES } from '../domain/reason-codes.js';
-import type { MetaOrderState, OrderPhase } from '../workflows/order-state.js';
+import type { MetaOrderState, OrderPhase } from '../api/order-state.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import type { AccountOrdersFilter } from './account-orders.js';
 

@@ -5,8 +5,8 @@
  */
 import { OrderCommandRejectedError } from '../client/errors.js';
 import type { OrderClient } from '../client/order-client.js';
-import { parseCommand, type CommandKind } from '../domain/commands.js';
-import type { CommandOutcome } from '../workflows/order-state.js';
+import { parseCommand, type CommandKind } from '../order/commands/schemas.js';
+import type { CommandOutcome } from '../api/order-state.js';
 import type { CliContext } from './context.js';
 
 /** After this long the operator is told why nothing happened yet, and that interrupting is safe. */

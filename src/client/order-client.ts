@@ -11,7 +11,7 @@
  */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { commandFingerprint, parseCommand, type CancelCommand, type CommandKind, type RefundCommand, type RetryCommand, type ShipCommand, type UpdateTrackingCommand } from '../domain/commands.js';
+import { commandFingerprint, parseCommand, type CancelCommand, type CommandKind, type RefundCommand, type RetryCommand, type ShipCommand, type UpdateTrackingCommand } from '../order/commands/schemas.js';
 import {
   cancelSignal,
   cancelUpdate,
@@ -25,9 +25,9 @@ import {
   stateQuery,
   updateTrackingSignal,
   updateTrackingUpdate,
-} from '../workflows/messages.js';
-import type { CommandOutcome, MetaOrderState, OrderPhase, OrderWorkflowState } from '../workflows/order-state.js';
-import { FB_CHANNEL, FB_CMS_ID, FB_MERCHANT_ORDER_REF, FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../workflows/search-attributes.js';
+} from '../api/order-messages.js';
+import type { CommandOutcome, MetaOrderState, OrderPhase, OrderWorkflowState } from '../api/order-state.js';
+import { FB_CHANNEL, FB_CMS_ID, FB_MERCHANT_ORDER_REF, FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../api/search-attributes.js';
 import { OrderCommandRejectedError, OrderNotFoundError } from './errors.js';
 
 export interface OrderSummary {

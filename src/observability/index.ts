@@ -1,5 +1,5 @@
 /** Logs and metrics for the worker process: see runtime.ts for what is installed and why. */
-export { installObservability, observeGraphClient, observabilityRuntimeOptions, knownSecrets, type Observability, type ObservabilitySettings } from './runtime.js';
+export { installObservability, observeGraphClient, observabilityRuntimeOptions, knownSecrets, type Observability, type ObservabilitySettings } from './telemetry-runtime.js';
 export { classifyGraphOutcome, instrumentGraphClient, GraphMetrics, GRAPH_METHOD_ENDPOINTS, type GraphCallOutcome, type GraphCallRecorder } from './graph-instrumentation.js';
 export { OrderPhaseGauge, ORDER_PHASES, runningInPhaseQuery, NEEDS_ATTENTION_QUERY, countWith, type CountWorkflows } from './order-phase-gauge.js';
 export { createJsonLogger, formatLogEntry, withFields, type AppLogLevel } from './json-log.js';

@@ -12,8 +12,8 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Logger, MetricMeter } from '@temporalio/common';
-import type { OrderPhase } from '../workflows/order-state.js';
-import { FB_NEEDS_ATTENTION, FB_ORDER_PHASE } from '../workflows/search-attributes.js';
+import type { OrderPhase } from '../api/order-state.js';
+import { FB_NEEDS_ATTENTION, FB_ORDER_PHASE } from '../api/search-attributes.js';
 import { METRIC } from './metric-names.js';
 
 /** Every phase once; a phase added to OrderPhase fails type checking here until listed. */

@@ -1,4 +1,4 @@
-import type { Channel, Money, OrderLine, PostalAddress } from './port.js';
+import type { Channel, Money, OrderLine, PostalAddress } from '../api/oms-port.js';
 
 /**
  * Read access to an OMS's records, for tests, the CLI and the demo. Separate from OmsPort on purpose:

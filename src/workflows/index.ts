@@ -1,4 +1,4 @@
 // Every workflow the worker registers.
-export { orderWorkflow } from './order.js';
-export { orderPollerWorkflow } from './order-poller.js';
-export { ackBatcherWorkflow } from './ack-batcher.js';
+export { orderWorkflow } from '../order/workflow.js';
+export { orderPollerWorkflow } from '../intake/poller-workflow.js';
+export { ackBatcherWorkflow } from '../intake/ack-batcher-workflow.js';

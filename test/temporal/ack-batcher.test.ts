@@ -6,11 +6,11 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { intakeTaskQueue } from '../../src/temporal/workers.js';
-import { ackBatcherWorkflowId } from '../../src/workflows/ack-batcher-messages.js';
-import type { AckBatcherInput } from '../../src/workflows/ack-batcher.js';
-import { orderWorkflowId, stateQuery } from '../../src/workflows/messages.js';
-import type { OrderPolicyOverrides } from '../../src/workflows/policy.js';
+import { intakeTaskQueue } from '../../src/wiring/workers.js';
+import { ackBatcherWorkflowId } from '../../src/api/ack-batcher-messages.js';
+import type { AckBatcherInput } from '../../src/intake/ack-batcher-workflow.js';
+import { orderWorkflowId, stateQuery } from '../../src/api/order-messages.js';
+import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
 
 /** Orders refresh themselves quickly (there is no poller here) and wait long for the batcher. */

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { startIntake } from '../../src/temporal/start-intake.js';
-import { intakeTaskQueue } from '../../src/temporal/workers.js';
-import { ackBatcherWorkflowId, type AckBatcherStatus } from '../../src/workflows/ack-batcher-messages.js';
-import type { OrderWorkflowState } from '../../src/workflows/order-state.js';
-import { orderPollerWorkflowId, pollerStatusQuery, type PollerStatus } from '../../src/workflows/poller-messages.js';
+import { startIntake } from '../../src/intake/start-intake.js';
+import { intakeTaskQueue } from '../../src/wiring/workers.js';
+import { ackBatcherWorkflowId, type AckBatcherStatus } from '../../src/api/ack-batcher-messages.js';
+import type { OrderWorkflowState } from '../../src/api/order-state.js';
+import { orderPollerWorkflowId, pollerStatusQuery, type PollerStatus } from '../../src/api/poller-messages.js';
 import { parseCsv } from '../unit/cli/fixtures.js';
 import { createOrderWorld, eventually, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
 

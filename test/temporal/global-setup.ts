@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
-import { bundleWorkflows } from '../../src/temporal/bundle.js';
+import { startDevServer, type DevServer } from '../../src/dev-tools/dev-server.js';
+import { bundleWorkflows } from '../../src/wiring/bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

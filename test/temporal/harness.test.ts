@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { FB_CHANNEL, FB_ORDER_PHASE } from '../../src/workflows/search-attributes.js';
+import { FB_CHANNEL, FB_ORDER_PHASE } from '../../src/api/search-attributes.js';
 import { connectToTestServer, uniqueTaskQueue, type TemporalHarness } from './harness.js';
 
 let harness: TemporalHarness;

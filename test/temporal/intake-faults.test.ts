@@ -3,9 +3,9 @@
  * poll that fails mid-way resumes from the page cursor it heartbeated instead of starting over.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startIntake } from '../../src/temporal/start-intake.js';
-import { orderPollerWorkflowId, pollerStatusQuery, pollNowSignal } from '../../src/workflows/poller-messages.js';
-import type { OrderPolicyOverrides } from '../../src/workflows/policy.js';
+import { startIntake } from '../../src/intake/start-intake.js';
+import { orderPollerWorkflowId, pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
+import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
 
 const QUIET_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, releaseRefresh: { initialMs: 60_000, factor: 2, maxMs: 120_000 }, refreshIntervalMs: 60_000, ackBatchTimeoutMs: 60_000 };

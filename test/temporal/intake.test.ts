@@ -5,11 +5,11 @@
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startIntake } from '../../src/temporal/start-intake.js';
-import { ackBatcherWorkflowId } from '../../src/workflows/ack-batcher-messages.js';
-import { orderWorkflowId, stateQuery } from '../../src/workflows/messages.js';
-import { orderPollerWorkflowId, pollerStatusQuery, pollNowSignal } from '../../src/workflows/poller-messages.js';
-import type { OrderPolicyOverrides } from '../../src/workflows/policy.js';
+import { startIntake } from '../../src/intake/start-intake.js';
+import { ackBatcherWorkflowId } from '../../src/api/ack-batcher-messages.js';
+import { orderWorkflowId, stateQuery } from '../../src/api/order-messages.js';
+import { orderPollerWorkflowId, pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
+import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, recordHistory, type OrderWorld } from './order-fixture.js';
 
 /** Many orders at once: they wait for the poller's signal rather than refreshing on a fast timer. */

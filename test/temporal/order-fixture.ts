@@ -11,10 +11,10 @@ import { ReferenceOms } from '../../src/oms/reference/index.js';
 import { SandboxAdminClient } from '../../src/sandbox/admin-client.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import type { SandboxOptionsInput } from '../../src/sandbox/options.js';
-import { createWorkers } from '../../src/temporal/workers.js';
-import { orderWorkflowId } from '../../src/workflows/messages.js';
-import type { OrderWorkflowInput } from '../../src/workflows/order.js';
-import type { OrderPolicyOverrides } from '../../src/workflows/policy.js';
+import { createWorkers } from '../../src/wiring/workers.js';
+import { orderWorkflowId } from '../../src/api/order-messages.js';
+import type { OrderWorkflowInput } from '../../src/order/workflow.js';
+import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { connectToTestServer, uniqueTaskQueue, type TemporalHarness } from './harness.js';
 
 export const SANDBOX_TOKEN = 'test-token-abc123';

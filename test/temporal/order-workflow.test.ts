@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OrderCommandRejectedError } from '../../src/client/index.js';
-import { orderWorkflowId } from '../../src/workflows/messages.js';
-import type { OrderWorkflowState } from '../../src/workflows/order-state.js';
-import { FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../../src/workflows/search-attributes.js';
+import { orderWorkflowId } from '../../src/api/order-messages.js';
+import type { OrderWorkflowState } from '../../src/api/order-state.js';
+import { FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../../src/api/search-attributes.js';
 import { createOrderWorld, eventually, FAST_POLICY, recordHistories, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
 
 let world: OrderWorld;

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { orderWorkflowId } from '../../src/workflows/messages.js';
+import { orderWorkflowId } from '../../src/api/order-messages.js';
 import { createOrderWorld, eventually, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
 
 let world: OrderWorld;

@@ -1,5 +1,5 @@
 /** `fb-orders cancel`: cancel unshipped units (all of them unless --item says which). */
-import type { CancelCommand } from '../../domain/commands.js';
+import type { CancelCommand } from '../../order/commands/schemas.js';
 import { CANCEL_REASON_CODES } from '../../domain/reason-codes.js';
 import type { Command } from '../command.js';
 import { parseUnitItem } from '../items.js';

@@ -1,8 +1,8 @@
 /** `fb-orders intake`: what the order poller and the ack batcher of META_CMS_ID are doing. */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError, type QueryDefinition } from '@temporalio/common';
-import { ackBatcherStatusQuery, ackBatcherWorkflowId, type AckBatcherStatus } from '../../workflows/ack-batcher-messages.js';
-import { orderPollerWorkflowId, pollerStatusQuery, type PollerStatus } from '../../workflows/poller-messages.js';
+import { ackBatcherStatusQuery, ackBatcherWorkflowId, type AckBatcherStatus } from '../../api/ack-batcher-messages.js';
+import { orderPollerWorkflowId, pollerStatusQuery, type PollerStatus } from '../../api/poller-messages.js';
 import type { Command } from '../command.js';
 
 /** The query's answer, or undefined when no such workflow runs (a poller that ended, bulk mode off). */

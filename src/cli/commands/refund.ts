@@ -4,7 +4,7 @@
  * a currency that could differ from what the buyer paid in.
  */
 import { OrderCommandRejectedError } from '../../client/errors.js';
-import type { RefundCommand } from '../../domain/commands.js';
+import type { RefundCommand } from '../../order/commands/schemas.js';
 import { SELLER_REFUND_REASON_CODES } from '../../domain/reason-codes.js';
 import type { Command } from '../command.js';
 import type { CliContext } from '../context.js';

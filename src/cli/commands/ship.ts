@@ -1,5 +1,5 @@
 /** `fb-orders ship`: ship units (all unshipped ones unless --item says which) with tracking. */
-import type { ShipCommand } from '../../domain/commands.js';
+import type { ShipCommand } from '../../order/commands/schemas.js';
 import type { Command } from '../command.js';
 import { parseUnitItem } from '../items.js';
 import { sendOrderCommand } from '../order-command.js';

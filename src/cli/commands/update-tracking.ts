@@ -1,5 +1,5 @@
 /** `fb-orders update-tracking`: change the carrier / tracking number of an earlier shipment. */
-import type { UpdateTrackingCommand } from '../../domain/commands.js';
+import type { UpdateTrackingCommand } from '../../order/commands/schemas.js';
 import type { Command } from '../command.js';
 import { sendOrderCommand } from '../order-command.js';
 import { REQUEST_ID_OPTION, requestIdFor } from '../request-id.js';

@@ -1,4 +1,4 @@
-import { OmsError } from '../errors.js';
+import { OmsError } from '../../api/oms-errors.js';
 import type { OmsEventType } from './events.js';
 
 export type OmsHttpFailure = 'http_status' | 'network' | 'timeout' | 'malformed_response';

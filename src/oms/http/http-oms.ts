@@ -11,7 +11,7 @@ import {
   reservationLinesSchema,
   shipmentRecordSchema,
   trackingUpdateRecordSchema,
-} from '../port-schemas.js';
+} from '../../api/oms-port-schemas.js';
 import type {
   CancellationRecord,
   ExternalChange,
@@ -22,7 +22,7 @@ import type {
   ReservationLine,
   ShipmentRecord,
   TrackingUpdateRecord,
-} from '../port.js';
+} from '../../api/oms-port.js';
 import { omsEventId, type OmsEventEnvelope, type OmsEventType } from './events.js';
 import { OmsHttpError, isRetryableStatus, type OmsHttpFailure } from './http-error.js';
 import { OMS_EVENT_ID_HEADER, OMS_SIGNATURE_HEADER, signOmsBody } from './signature.js';

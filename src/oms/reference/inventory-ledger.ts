@@ -1,7 +1,7 @@
 import type { Transaction } from '@electric-sql/pglite';
 import { canonicalHash } from '../canonical-json.js';
-import { OmsIdempotencyConflictError } from '../errors.js';
-import type { ReservationLine } from '../port.js';
+import { OmsIdempotencyConflictError } from '../../api/oms-errors.js';
+import type { ReservationLine } from '../../api/oms-port.js';
 import { recordEvent } from './event-log.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Transaction } from '@electric-sql/pglite';
 import { z } from 'zod';
-import { moneySchema } from '../port-schemas.js';
-import type { OrderLine } from '../port.js';
+import { moneySchema } from '../../api/oms-port-schemas.js';
+import type { OrderLine } from '../../api/oms-port.js';
 import {
   OMS_ORDER_STATUSES,
   type OmsCancellation,

@@ -1,7 +1,7 @@
 import type { Transaction } from '@electric-sql/pglite';
 import { canonicalHash } from '../canonical-json.js';
-import { OmsIdempotencyConflictError, OmsInvalidInputError, OmsNotFoundError } from '../errors.js';
-import type { CancellationRecord, PendingOrderInput, RefundRecord, ReservationLine, ShipmentRecord, TrackingUpdateRecord } from '../port.js';
+import { OmsIdempotencyConflictError, OmsInvalidInputError, OmsNotFoundError } from '../../api/oms-errors.js';
+import type { CancellationRecord, PendingOrderInput, RefundRecord, ReservationLine, ShipmentRecord, TrackingUpdateRecord } from '../../api/oms-port.js';
 import type { OmsOrderStatus } from '../read-model.js';
 import { recordEvent } from './event-log.js';
 import { aggregateBySku, cancelUnits, outstandingHolds, shipUnits } from './inventory-ledger.js';

@@ -12,7 +12,7 @@ import {
   reservationLinesSchema,
   shipmentRecordSchema,
   trackingUpdateRecordSchema,
-} from '../port-schemas.js';
+} from '../../api/oms-port-schemas.js';
 import type {
   CancellationRecord,
   ExternalChange,
@@ -23,7 +23,7 @@ import type {
   ReservationLine,
   ShipmentRecord,
   TrackingUpdateRecord,
-} from '../port.js';
+} from '../../api/oms-port.js';
 import type { OmsEvent, OmsInventoryLevel, OmsOrderDetail, OmsOrderStatus, OmsOrderSummary, OmsReadModel, OmsReservation } from '../read-model.js';
 import { recordEvent } from './event-log.js';
 import { releaseAll, reserve } from './inventory-ledger.js';

@@ -8,12 +8,12 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { BulkAckOutcome } from '../../../src/activities/contracts.js';
+import type { BulkAckOutcome } from '../../../src/api/activities.js';
 import { createGraphActivities } from '../../../src/activities/graph-activities.js';
 import { GraphClient } from '../../../src/graph/index.js';
 import { ReferenceOms } from '../../../src/oms/reference/index.js';
 import { SandboxAdminClient, startSandbox, type RunningSandbox } from '../../../src/sandbox/index.js';
-import type { AckResult } from '../../../src/workflows/messages.js';
+import type { AckResult } from '../../../src/api/order-messages.js';
 
 const TOKEN = 'bulk-ack-test-token';
 const BUYER_EMAIL = 'ada.buyer@example.com';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SignalledOrders } from '../../../src/activities/poll-activities.js';
+import { SignalledOrders } from '../../../src/intake/poll-activities.js';
 
 describe('SignalledOrders (the poller skips orders it already delivered unchanged)', () => {
   test('an order is skipped only with the same last_updated', () => {

@@ -16,8 +16,8 @@ import { loadConfig } from '../../../src/config.js';
 import type { GraphClient } from '../../../src/graph/client.js';
 import { GraphError } from '../../../src/graph/errors.js';
 import { idempotencyKey } from '../../../src/graph/idempotency.js';
-import type { CommandOutcome, OrderWorkflowState } from '../../../src/workflows/order-state.js';
-import { FB_CHANNEL, FB_MERCHANT_ORDER_REF, FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../../../src/workflows/search-attributes.js';
+import type { CommandOutcome, OrderWorkflowState } from '../../../src/api/order-state.js';
+import { FB_CHANNEL, FB_MERCHANT_ORDER_REF, FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../../../src/api/search-attributes.js';
 import { captureIo, fixtureState, parseCsv, type CapturedIo } from './fixtures.js';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/;

@@ -1,7 +1,7 @@
 /** A realistic order state (as the `state` query returns it) and an in-process I/O for runCli. */
 import { PassThrough } from 'node:stream';
 import type { CliIo } from '../../../src/cli/io.js';
-import type { OrderWorkflowState } from '../../../src/workflows/order-state.js';
+import type { OrderWorkflowState } from '../../../src/api/order-state.js';
 
 export function fixtureState(overrides: Partial<OrderWorkflowState> = {}): OrderWorkflowState {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { formatOrderState, RECENT_COMMANDS } from '../../../src/cli/format-state.js';
-import type { CommandOutcome } from '../../../src/workflows/order-state.js';
+import type { CommandOutcome } from '../../../src/api/order-state.js';
 import { fixtureState } from './fixtures.js';
 
 /** The whitespace-separated cells of the line that starts with `first` (after indentation). */

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../../src/workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../../src/api/search-attributes.js';
 import {
   commandOf,
   COMPOSE_PATH,
@@ -165,7 +165,7 @@ describe('search attributes', () => {
   /** SearchAttributeType (KEYWORD, KEYWORD_LIST, ...) and the CLI's names (Keyword, KeywordList, ...) compared alike. */
   const normalise = (type: string) => type.replace(/_/g, '').toLowerCase();
 
-  it('registers exactly the attributes of src/workflows/search-attributes.ts, with their types', () => {
+  it('registers exactly the attributes of src/api/search-attributes.ts, with their types', () => {
     const job = service('temporal-search-attributes');
     const command = commandOf(job);
     const script = command.findIndex((part) => part.endsWith('/register-search-attributes.sh'));

@@ -19,7 +19,7 @@ import {
   type NewLedgerItem,
   type RefundLine,
   type UnitLine,
-} from '../../../src/domain/ledger.js';
+} from '../../../src/order/item-ledger.js';
 import type { Money } from '../../../src/domain/money.js';
 
 const usd = (amount: string): Money => ({ amount, currency: 'USD' });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphClient } from '../../../src/graph/client.js';
 import { METRIC } from '../../../src/observability/metric-names.js';
 import { OrderPhaseGauge, runningInPhaseQuery } from '../../../src/observability/order-phase-gauge.js';
-import { installObservability, observabilityRuntimeOptions, observeGraphClient, type Observability } from '../../../src/observability/runtime.js';
+import { installObservability, observabilityRuntimeOptions, observeGraphClient, type Observability } from '../../../src/observability/telemetry-runtime.js';
 
 const TOKEN = 'EAAmetricsTestToken0001';
 const ORIGIN = 'https://graph.example.test';

@@ -1,4 +1,4 @@
-import type { OrderLine, PendingOrderInput } from '../../../src/oms/port.js';
+import type { OrderLine, PendingOrderInput } from '../../../src/api/oms-port.js';
 
 let counter = 0;
 /** A Meta-like order id unique within the test run, so tests can share one database. */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OmsInvalidInputError } from '../../../src/oms/errors.js';
+import { OmsInvalidInputError } from '../../../src/api/oms-errors.js';
 import { HttpOms, OmsHttpError, omsEventEnvelopeSchema, verifyOmsSignature } from '../../../src/oms/http/index.js';
 import { line, newOrderId, pendingOrder } from './fixtures.js';
 

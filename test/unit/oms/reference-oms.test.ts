@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OmsIdempotencyConflictError, OmsInvalidInputError, OmsNotFoundError } from '../../../src/oms/errors.js';
+import { OmsIdempotencyConflictError, OmsInvalidInputError, OmsNotFoundError } from '../../../src/api/oms-errors.js';
 import { ReferenceOms } from '../../../src/oms/reference/index.js';
 import { line, newOrderId, newSku, pendingOrder } from './fixtures.js';
 

@@ -2,7 +2,7 @@
 import type { AppConfig } from '../config.js';
 import { GraphClient } from '../graph/client.js';
 import { HttpOms } from '../oms/http/index.js';
-import type { OmsPort } from '../oms/port.js';
+import type { OmsPort } from '../api/oms-port.js';
 import { ReferenceOms } from '../oms/reference/index.js';
 
 export interface Dependencies {

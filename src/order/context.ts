@@ -11,9 +11,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { OmsActivities } from '../activities/contracts.js';
-import type { OrderActivities } from './order-activities.js';
-import type { OrderPhase, OrderSnapshot, OrderWorkflowState } from './order-state.js';
+import type { OmsActivities } from '../api/activities.js';
+import type { OrderActivities } from './activity-proxies.js';
+import type { OrderPhase, OrderSnapshot, OrderWorkflowState } from '../api/order-state.js';
 import type { OrderPolicy } from './policy.js';
 import {
   FB_CHANNEL,
@@ -22,7 +22,7 @@ import {
   FB_NEEDS_ATTENTION,
   FB_ORDER_PHASE,
   FB_ORDER_STATE,
-} from './search-attributes.js';
+} from '../api/search-attributes.js';
 
 const STATE_ORDER: readonly OrderSnapshot['state'][] = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'];
 

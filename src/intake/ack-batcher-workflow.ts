@@ -15,10 +15,10 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { BulkAckOutcome, GraphActivities } from '../activities/contracts.js';
-import { ackBatcherStatusQuery, ackRequestSignal, ackRequestsSignal, type AckBatcherStatus, type AckRequest } from './ack-batcher-messages.js';
-import { ackResultSignal, orderWorkflowId } from './messages.js';
-import { DEFAULT_ORDER_POLICY } from './policy.js';
+import type { BulkAckOutcome, GraphActivities } from '../api/activities.js';
+import { ackBatcherStatusQuery, ackRequestSignal, ackRequestsSignal, type AckBatcherStatus, type AckRequest } from '../api/ack-batcher-messages.js';
+import { ackResultSignal, orderWorkflowId } from '../api/order-messages.js';
+import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
 
 /** Meta's limit for one acknowledge_orders call. */
 export const MAX_ACK_BATCH = 100;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OmsInvalidInputError } from './errors.js';
+import { OmsInvalidInputError } from './oms-errors.js';
 import type {
   CancellationRecord,
   ExternalChange,
@@ -12,7 +12,7 @@ import type {
   ReservationLine,
   ShipmentRecord,
   TrackingUpdateRecord,
-} from './port.js';
+} from './oms-port.js';
 
 /**
  * zod schemas for the arguments of every OmsPort method. The annotations tie each schema to the

@@ -19,13 +19,13 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import type { GraphClient } from '../graph/client.js';
 import type { GraphOrderWith } from '../graph/schemas.js';
-import { ackBatcherWorkflowId, ackRequestsSignal, type AckRequest } from '../workflows/ack-batcher-messages.js';
-import { orderUpdatedSignal, orderWorkflowId, type OrderUpdatedNotice } from '../workflows/messages.js';
-import type { OrderWorkflowInput } from '../workflows/order.js';
-import type { PollActivities, PollOrdersResult } from './contracts.js';
-import { callGraph } from './failures.js';
-import { SNAPSHOT_FIELDS } from './graph-activities.js';
-import { channelOf, toOrderSnapshot } from './order-mapping.js';
+import { ackBatcherWorkflowId, ackRequestsSignal, type AckRequest } from '../api/ack-batcher-messages.js';
+import { orderUpdatedSignal, orderWorkflowId, type OrderUpdatedNotice } from '../api/order-messages.js';
+import type { OrderWorkflowInput } from '../order/workflow.js';
+import type { PollActivities, PollOrdersResult } from '../api/activities.js';
+import { callGraph } from '../activities/failures.js';
+import { SNAPSHOT_FIELDS } from '../activities/graph-activities.js';
+import { channelOf, toOrderSnapshot } from '../activities/order-mapping.js';
 
 /** The states an integration must watch (Meta's default listing is CREATED only). */
 const WATCHED_STATES = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'] as const;

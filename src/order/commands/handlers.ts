@@ -12,7 +12,7 @@ import {
   parseCommand,
   type CommandKind,
   type ParsedCommand,
-} from '../domain/commands.js';
+} from './schemas.js';
 import {
   applyCancellation,
   applyRefund,
@@ -23,7 +23,7 @@ import {
   isFulfilled,
   type RefundPlan,
   type UnitLine,
-} from '../domain/ledger.js';
+} from '../item-ledger.js';
 import {
   cancelSignal,
   cancelUpdate,
@@ -34,9 +34,9 @@ import {
   shipUpdate,
   updateTrackingSignal,
   updateTrackingUpdate,
-} from './messages.js';
-import type { OrderContext } from './order-context.js';
-import type { CommandOutcome } from './order-state.js';
+} from '../../api/order-messages.js';
+import type { OrderContext } from '../context.js';
+import type { CommandOutcome } from '../../api/order-state.js';
 
 /** Patch id: updateTracking also tells the OMS (added while workflows that had run it without existed). */
 export const OMS_TRACKING_UPDATE_PATCH = 'oms-tracking-update';

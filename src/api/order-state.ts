@@ -3,10 +3,10 @@
  * Plain serialisable data, no secrets and no buyer personal data (names, addresses and e-mails go
  * straight from Meta to the OMS inside one activity and never enter workflow history).
  */
-import type { CommandKind } from '../domain/commands.js';
-import type { Ledger, UnitLine } from '../domain/ledger.js';
+import type { CommandKind } from '../order/commands/schemas.js';
+import type { Ledger, UnitLine } from '../order/item-ledger.js';
 import type { Money } from '../domain/money.js';
-import type { Channel } from '../oms/port.js';
+import type { Channel } from './oms-port.js';
 
 /** Meta's order states, plus what we saw when an order was cancelled before release. */
 export type MetaOrderState = 'FB_PROCESSING' | 'CREATED' | 'IN_PROGRESS' | 'COMPLETED';

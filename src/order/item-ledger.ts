@@ -4,7 +4,7 @@
  * into continue-as-new): every check here mirrors a rule Meta enforces, so an Update validator
  * can reject a command before it reaches history instead of letting Meta reject it later.
  */
-import { fromMinorUnits, toMinorUnits, type Money } from './money.js';
+import { fromMinorUnits, toMinorUnits, type Money } from '../domain/money.js';
 
 export interface LedgerItem {
   itemId: string;

@@ -7,9 +7,9 @@
  * overlap covers orders whose update raced the previous poll. The mark lives here, in history.
  */
 import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { PollActivities } from '../activities/contracts.js';
-import { pollNowSignal, pollerStatusQuery, type PollerStatus } from './poller-messages.js';
-import { DEFAULT_ORDER_POLICY } from './policy.js';
+import type { PollActivities } from '../api/activities.js';
+import { pollNowSignal, pollerStatusQuery, type PollerStatus } from '../api/poller-messages.js';
+import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
 
 export interface OrderPollerInput {
   cmsId: string;

@@ -3,7 +3,7 @@
  * client (src/client) and the poller / ack batcher workflows.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CancelCommand, CommandKind, RefundCommand, RetryCommand, ShipCommand, UpdateTrackingCommand } from '../domain/commands.js';
+import type { CancelCommand, CommandKind, RefundCommand, RetryCommand, ShipCommand, UpdateTrackingCommand } from '../order/commands/schemas.js';
 import type { CommandOutcome, OrderSnapshot, OrderWorkflowState } from './order-state.js';
 
 // --- Updates: OMS commands that wait for Meta's answer. Validators reject bad input before history.

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
-import { describeCli, HOW_TO_INSTALL_CLI, resolveTemporalCli, sdkExecutable } from './cli.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../api/search-attributes.js';
+import { describeCli, HOW_TO_INSTALL_CLI, resolveTemporalCli, sdkExecutable } from './temporal-cli.js';
 
 export interface DevServerOptions {
   /** SQLite file for persistence; in-memory when absent. */

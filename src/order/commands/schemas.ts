@@ -4,9 +4,9 @@
  * not use our client). Pure: safe in workflow code.
  */
 import { z } from 'zod';
-import { isKnownCarrier } from './carrier-codes.js';
-import { isValidAmount } from './money.js';
-import { CANCEL_REASON_CODES, SELLER_REFUND_REASON_CODES } from './reason-codes.js';
+import { isKnownCarrier } from '../../domain/carrier-codes.js';
+import { isValidAmount } from '../../domain/money.js';
+import { CANCEL_REASON_CODES, SELLER_REFUND_REASON_CODES } from '../../domain/reason-codes.js';
 
 /**
  * The caller's id for one command. The Update id and Meta's idempotency key both derive from it,

@@ -4,7 +4,7 @@
  * errors still reach `logger`.
  */
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
-import { workflowsPath } from './paths.js';
+import { workflowsPath } from './workflows-path.js';
 
 export async function bundleWorkflows(logger: Logger): Promise<{ code: string }> {
   const drop = () => undefined;

@@ -1,6 +1,6 @@
 /** Activity proxies for the order workflow, with timeouts and retry budgets from its policy. */
 import { proxyActivities } from '@temporalio/workflow';
-import type { GraphActivities, OmsActivities } from '../activities/contracts.js';
+import type { GraphActivities, OmsActivities } from '../api/activities.js';
 import type { OrderPolicy } from './policy.js';
 
 export interface OrderActivities {

@@ -16,13 +16,13 @@ import {
   continueAsNew,
   setHandler,
 } from '@temporalio/workflow';
-import { createLedger, isFulfilled, isFullyCancelled, reconcile } from '../domain/ledger.js';
-import { acknowledge, type AckMode } from './order-acknowledgement.js';
-import { orderActivities } from './order-activities.js';
-import { registerCommandHandlers } from './order-commands.js';
-import { OrderContext } from './order-context.js';
-import { orderUpdatedSignal, stateQuery, ackResultSignal, type AckResult } from './messages.js';
-import type { OrderSnapshot, OrderWorkflowState } from './order-state.js';
+import { createLedger, isFulfilled, isFullyCancelled, reconcile } from './item-ledger.js';
+import { acknowledge, type AckMode } from './acknowledgement.js';
+import { orderActivities } from './activity-proxies.js';
+import { registerCommandHandlers } from './commands/handlers.js';
+import { OrderContext } from './context.js';
+import { orderUpdatedSignal, stateQuery, ackResultSignal, type AckResult } from '../api/order-messages.js';
+import type { OrderSnapshot, OrderWorkflowState } from '../api/order-state.js';
 import { resolvePolicy, type OrderPolicyOverrides } from './policy.js';
 
 export interface OrderWorkflowInput {

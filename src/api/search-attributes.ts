@@ -1,6 +1,6 @@
 /**
  * Custom search attributes: what an operator filters on in the Web UI or with
- * `temporal workflow list --query`. Registered on the dev server at start-up (src/temporal/dev-server.ts);
+ * `temporal workflow list --query`. Registered on the dev server at start-up (src/dev-tools/dev-server.ts);
  * on a real cluster, register them once with `temporal operator search-attribute create`.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';

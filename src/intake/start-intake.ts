@@ -5,11 +5,11 @@
  * order queue by an earlier version carry on.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { ackBatcherWorkflowId } from '../workflows/ack-batcher-messages.js';
-import { orderPollerWorkflowId } from '../workflows/poller-messages.js';
-import type { AckBatcherInput } from '../workflows/ack-batcher.js';
-import type { OrderPollerInput } from '../workflows/order-poller.js';
-import { intakeTaskQueue } from './workers.js';
+import { ackBatcherWorkflowId } from '../api/ack-batcher-messages.js';
+import { orderPollerWorkflowId } from '../api/poller-messages.js';
+import type { AckBatcherInput } from './ack-batcher-workflow.js';
+import type { OrderPollerInput } from './poller-workflow.js';
+import { intakeTaskQueue } from '../wiring/workers.js';
 
 export interface IntakeOptions {
   cmsId: string;

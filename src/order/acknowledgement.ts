@@ -12,9 +12,9 @@
  *           batch also marks the OMS orders Meta acknowledged processing, so the order need not.
  */
 import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
-import { ackBatcherWorkflowId, ackRequestSignal } from './ack-batcher-messages.js';
-import type { AckResult } from './messages.js';
-import type { OrderContext } from './order-context.js';
+import { ackBatcherWorkflowId, ackRequestSignal } from '../api/ack-batcher-messages.js';
+import type { AckResult } from '../api/order-messages.js';
+import type { OrderContext } from './context.js';
 
 export type AckMode = 'single' | 'bulk';
 
