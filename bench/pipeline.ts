@@ -7,24 +7,39 @@
  * reference OMS. Prints one JSON summary and writes it to bench/results/. A script, not a test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+
 import { cpus } from 'node:os';
+
 import { fileURLToPath } from 'node:url';
+
 import { Client, Connection } from '@temporalio/client';
+
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+
 import { GraphClient } from '../src/graph/client.js';
+
 import { ReferenceOms } from '../src/oms/reference/index.js';
+
 import { mapConcurrently } from '../src/util/concurrency.js';
+
 import { SandboxAdminClient } from '../src/sandbox/admin-client.js';
+
 import type { LedgerSnapshot } from '../src/sandbox/index.js';
 import { bundleWorkflows } from '../src/wiring/bundle.js';
+
 import { startDevServer } from '../src/dev-tools/dev-server.js';
+
 import { startIntake } from '../src/intake/start-intake.js';
+
 import { createWorkers } from '../src/wiring/workers.js';
-import { ackBatcherWorkflowId } from '../src/api/ack-batcher-messages.js';
-import { orderPollerWorkflowId, pollerStatusQuery } from '../src/api/poller-messages.js';
+
+import { pollerStatusQuery } from '../src/api/poller-messages.js';
 import type { OrderPolicyOverrides } from '../src/order/policy.js';
 import { goSignal } from './floor-workflow.js';
+import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../src/api/ids.js';
+
 
 const ORDERS = Number(process.argv[2] ?? process.env.BENCH_ORDERS ?? 2_000);
 /** Which parts to run (all three by default; the ratios need all three). */

@@ -4,19 +4,28 @@
  * every retry and every replay sends the same key and Meta applies the request once.
  */
 import { Context } from '@temporalio/activity';
+
 import { WorkflowNotFoundError } from '@temporalio/common';
+
 import { GraphError } from '../graph/errors.js';
+
 import { MAX_BULK_ACK_ORDERS } from '../graph/requests.js';
+
 import { batchIdempotencyKey, idempotencyKey } from '../graph/idempotency.js';
+
 import type { GraphClient } from '../graph/client.js';
 import type { GraphOrderItem, GraphOrderWith } from '../graph/schemas.js';
 import type { OmsPort } from '../api/oms-port.js';
 import { mapConcurrently } from '../util/concurrency.js';
-import { ackResultSignal, orderWorkflowId } from '../api/order-messages.js';
+
+import { ackResultSignal } from '../api/order-messages.js';
 import type { OrderSnapshot } from '../api/order-state.js';
 import type { BulkAckOutcome, GraphActivities } from '../api/activities.js';
 import { callGraph } from './failures.js';
+
 import { toOrderSnapshot, toPendingOrderInput } from './order-mapping.js';
+import { orderWorkflowId } from '../api/ids.js';
+
 
 export interface GraphActivityDeps {
   graph: GraphClient;

@@ -16,10 +16,6 @@ export const ackRequestSignal = defineSignal<[AckRequest]>('requestAck');
  */
 export const ackRequestsSignal = defineSignal<[AckRequest[]]>('requestAcks');
 
-export function ackBatcherWorkflowId(cmsId: string): string {
-  return `fb-ack-batcher-${cmsId}`;
-}
-
 /** What the batcher is doing: for operators (`fb-orders intake`) and dashboards. */
 export interface AckBatcherStatus {
   cmsId: string;

@@ -3,7 +3,7 @@
  * Plain serialisable data, no secrets and no buyer personal data (names, addresses and e-mails go
  * straight from Meta to the OMS inside one activity and never enter workflow history).
  */
-import type { CommandKind } from '../order/commands/schemas.js';
+import type { CommandKind } from './command-kinds.js';
 import type { Ledger, UnitLine } from '../order/item-ledger.js';
 import type { Money } from '../domain/money.js';
 import type { Channel } from './oms-port.js';

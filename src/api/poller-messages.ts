@@ -13,7 +13,3 @@ export interface PollerStatus {
 }
 
 export const pollerStatusQuery = defineQuery<PollerStatus>('pollerStatus');
-
-export function orderPollerWorkflowId(cmsId: string): string {
-  return `fb-order-poller-${cmsId}`;
-}

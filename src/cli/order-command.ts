@@ -1,24 +1,49 @@
 /**
- * What ship, cancel, refund, update-tracking and retry share: check the command locally with the
- * workflow's own schema (a bad carrier code costs no connection), send it as an Update through the
- * typed client, and print Meta's confirmation.
+ * The CLI side of the command registry: each command kind has a CLI spec (its name, options and how
+ * its arguments become the command, in commands/<kind>.ts); the `<orderId>` positional, the
+ * `--request-id` option, the local check with the workflow's own schema (a bad carrier code costs no
+ * connection), sending through the typed client and printing Meta's confirmation are common to all.
  */
+import type { CommandKind } from '../api/command-kinds.js';
 import { OrderCommandRejectedError } from '../client/errors.js';
-import type { OrderClient } from '../client/order-client.js';
-import { parseCommand, type CommandKind } from '../order/commands/schemas.js';
-import type { CommandOutcome } from '../api/order-state.js';
+import { parseCommand, type CommandInput } from '../order/commands/index.js';
+import type { OptionSpec, ParsedArgs } from './args.js';
+import type { Command } from './command.js';
 import type { CliContext } from './context.js';
+import { REQUEST_ID_OPTION, requestIdFor } from './request-id.js';
 
 /** After this long the operator is told why nothing happened yet, and that interrupting is safe. */
 export const STILL_WAITING_MS = 15_000;
 
-export async function sendOrderCommand(
-  ctx: CliContext,
-  orderId: string,
-  kind: CommandKind,
-  command: { requestId: string },
-  send: (orders: OrderClient) => Promise<CommandOutcome>,
-): Promise<number> {
+export interface OrderCommandCli<K extends CommandKind> {
+  /** The CLI's name for it, e.g. `update-tracking`. */
+  name: string;
+  summary: string;
+  options: readonly OptionSpec[];
+  notes?: readonly string[];
+  /** The command from the arguments, without its requestId (added here, after everything else parsed). */
+  build(args: ParsedArgs, ctx: CliContext, orderId: string): Omit<CommandInput<K>, 'requestId'> | Promise<Omit<CommandInput<K>, 'requestId'>>;
+}
+
+/** A CLI command for one kind of the registry. */
+export function orderCommand<K extends CommandKind>(kind: K, cli: OrderCommandCli<K>): Command {
+  return {
+    spec: {
+      name: cli.name,
+      summary: cli.summary,
+      positionals: [{ name: 'orderId', description: "Meta's order id" }],
+      options: [...cli.options, REQUEST_ID_OPTION],
+      ...(cli.notes ? { notes: cli.notes } : {}),
+    },
+    async run(args, ctx) {
+      const orderId = args.positional('orderId');
+      const command = { ...(await cli.build(args, ctx, orderId)), requestId: requestIdFor(args, ctx.io) } as CommandInput<K>;
+      return sendOrderCommand(ctx, orderId, kind, command);
+    },
+  };
+}
+
+async function sendOrderCommand<K extends CommandKind>(ctx: CliContext, orderId: string, kind: K, command: CommandInput<K>): Promise<number> {
   const parsed = parseCommand(kind, command);
   if (!parsed.ok) throw new OrderCommandRejectedError(orderId, kind, parsed.reason, 'validation');
   const { orders } = await ctx.temporal();
@@ -29,7 +54,8 @@ export async function sendOrderCommand(
     );
   }, STILL_WAITING_MS);
   try {
-    const outcome = await send(orders);
+    const send = orders[kind] as (orderId: string, command: CommandInput<K>) => ReturnType<typeof orders.ship>;
+    const outcome = await send(orderId, command);
     ctx.io.stdout.write(`${kind} ${orderId}: ${outcome.summary} (Meta state: ${outcome.metaState}; applied ${outcome.appliedAt})\n`);
     return 0;
   } finally {

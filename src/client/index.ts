@@ -1,4 +1,4 @@
-export { OrderClient, type ListOrdersFilter, type OrderSummary } from './order-client.js';
+export { OrderClient, type ListOrdersFilter, type OrderCommandMethods, type OrderSummary } from './order-client.js';
 export { OrderCommandRejectedError, OrderNotFoundError } from './errors.js';
 export type { CommandOutcome, OrderWorkflowState } from '../api/order-state.js';
-export type { CancelCommand, RefundCommand, RetryCommand, ShipCommand, UpdateTrackingCommand } from '../order/commands/schemas.js';
+export type { CancelCommand, RefundCommand, RetryCommand, ShipCommand, UpdateTrackingCommand } from '../order/commands/index.js';

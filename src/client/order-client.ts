@@ -11,23 +11,12 @@
  */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { commandFingerprint, parseCommand, type CancelCommand, type CommandKind, type RefundCommand, type RetryCommand, type ShipCommand, type UpdateTrackingCommand } from '../order/commands/schemas.js';
-import {
-  cancelSignal,
-  cancelUpdate,
-  commandUpdateId,
-  orderWorkflowId,
-  refundSignal,
-  refundUpdate,
-  retryUpdate,
-  shipSignal,
-  shipUpdate,
-  stateQuery,
-  updateTrackingSignal,
-  updateTrackingUpdate,
-} from '../api/order-messages.js';
+import { COMMAND_KINDS, type CommandKind } from '../api/command-kinds.js';
+import { commandUpdateId, orderWorkflowId } from '../api/ids.js';
+import { stateQuery } from '../api/order-messages.js';
 import type { CommandOutcome, MetaOrderState, OrderPhase, OrderWorkflowState } from '../api/order-state.js';
 import { FB_CHANNEL, FB_CMS_ID, FB_MERCHANT_ORDER_REF, FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../api/search-attributes.js';
+import { commandFingerprint, commandSignals, commandUpdates, parseCommand, type CommandInput, type SignalCommandKind } from '../order/commands/index.js';
 import { OrderCommandRejectedError, OrderNotFoundError } from './errors.js';
 
 export interface OrderSummary {
@@ -66,40 +55,37 @@ export function ordersQuery(filter: ListOrdersFilter): string {
   return clauses.join(' AND ');
 }
 
-const UPDATES = { ship: shipUpdate, cancel: cancelUpdate, refund: refundUpdate, updateTracking: updateTrackingUpdate, retry: retryUpdate } as const;
+/** One method per command kind of the registry: `ship(orderId, command)`, `cancel(...)`, ... */
+export type OrderCommandMethods = { [K in CommandKind]: (orderId: string, command: CommandInput<K>) => Promise<CommandOutcome> };
 
+/**
+ * The order client. Its command methods (ship, cancel, refund, updateTracking, retry) are not
+ * written out: each kind of the command registry gets one (see the constructor), typed by
+ * OrderCommandMethods, so a new command kind is a client method without touching this file.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- the command methods are added per registry kind
+export interface OrderClient extends OrderCommandMethods {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class OrderClient {
-  constructor(private readonly client: Client) {}
-
-  ship(orderId: string, command: ShipCommand): Promise<CommandOutcome> {
-    return this.execute(orderId, 'ship', command);
-  }
-
-  cancel(orderId: string, command: CancelCommand): Promise<CommandOutcome> {
-    return this.execute(orderId, 'cancel', command);
-  }
-
-  refund(orderId: string, command: RefundCommand): Promise<CommandOutcome> {
-    return this.execute(orderId, 'refund', command);
-  }
-
-  updateTracking(orderId: string, command: UpdateTrackingCommand): Promise<CommandOutcome> {
-    return this.execute(orderId, 'updateTracking', command);
-  }
-
-  /** Resumes an order in NEEDS_ATTENTION once the cause (a token, a permission, the OMS) is fixed. */
-  retry(orderId: string, command: RetryCommand): Promise<CommandOutcome> {
-    return this.execute(orderId, 'retry', command);
+  constructor(private readonly client: Client) {
+    for (const kind of COMMAND_KINDS) {
+      Object.defineProperty(this, kind, {
+        value: (orderId: string, command: { requestId: string }) => this.execute(orderId, kind, command),
+        writable: true,
+        configurable: true,
+      });
+    }
   }
 
   /**
    * Fire-and-forget variants for code that cannot wait (a queue consumer): same checks, same keys.
    * The outcome, or the reason for a rejection, appears in `getState` and reaches the OMS as an event.
    */
-  async send(orderId: string, kind: Exclude<CommandKind, 'retry'>, command: ShipCommand | CancelCommand | RefundCommand | UpdateTrackingCommand): Promise<void> {
+  async send<K extends SignalCommandKind>(orderId: string, kind: K, command: CommandInput<K>): Promise<void> {
     this.check(orderId, kind, command);
-    const signal = { ship: shipSignal, cancel: cancelSignal, refund: refundSignal, updateTracking: updateTrackingSignal }[kind];
-    await this.handle(orderId).signal(signal as typeof shipSignal, command as ShipCommand).catch((err) => this.rethrow(orderId, kind, err));
+    await this.handle(orderId)
+      .signal(commandSignals[kind], command as never)
+      .catch((err) => this.rethrow(orderId, kind, err));
   }
 
   async getState(orderId: string): Promise<OrderWorkflowState> {
@@ -145,8 +131,8 @@ export class OrderClient {
   private async execute(orderId: string, kind: CommandKind, command: { requestId: string }): Promise<CommandOutcome> {
     const fingerprint = this.check(orderId, kind, command);
     try {
-      return await this.handle(orderId).executeUpdate(UPDATES[kind] as typeof shipUpdate, {
-        args: [command as ShipCommand],
+      return await this.handle(orderId).executeUpdate(commandUpdates[kind], {
+        args: [command as never],
         updateId: commandUpdateId(kind, command.requestId, fingerprint),
       });
     } catch (err) {

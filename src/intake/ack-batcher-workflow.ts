@@ -15,10 +15,14 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+
 import type { BulkAckOutcome, GraphActivities } from '../api/activities.js';
 import { ackBatcherStatusQuery, ackRequestSignal, ackRequestsSignal, type AckBatcherStatus, type AckRequest } from '../api/ack-batcher-messages.js';
-import { ackResultSignal, orderWorkflowId } from '../api/order-messages.js';
+
+import { ackResultSignal } from '../api/order-messages.js';
 import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
+import { orderWorkflowId } from '../api/ids.js';
+
 
 /** Meta's limit for one acknowledge_orders call. */
 export const MAX_ACK_BATCH = 100;

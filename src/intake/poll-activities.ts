@@ -15,17 +15,24 @@
  * signal that says so), and an order whose only change is its own acknowledgement is not signalled.
  */
 import { Context } from '@temporalio/activity';
+
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+
 import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
+
 import type { GraphClient } from '../graph/client.js';
 import type { GraphOrderWith } from '../graph/schemas.js';
-import { ackBatcherWorkflowId, ackRequestsSignal, type AckRequest } from '../api/ack-batcher-messages.js';
-import { orderUpdatedSignal, orderWorkflowId, type OrderUpdatedNotice } from '../api/order-messages.js';
+import { ackRequestsSignal, type AckRequest } from '../api/ack-batcher-messages.js';
+import { orderUpdatedSignal, type OrderUpdatedNotice } from '../api/order-messages.js';
 import type { OrderWorkflowInput } from '../order/workflow.js';
 import type { PollActivities, PollOrdersResult } from '../api/activities.js';
 import { callGraph } from '../activities/failures.js';
+
 import { SNAPSHOT_FIELDS } from '../activities/graph-activities.js';
+
 import { channelOf, toOrderSnapshot } from '../activities/order-mapping.js';
+import { ackBatcherWorkflowId, orderWorkflowId } from '../api/ids.js';
+
 
 /** The states an integration must watch (Meta's default listing is CREATED only). */
 const WATCHED_STATES = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'] as const;

@@ -5,11 +5,12 @@
  * order queue by an earlier version carry on.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { ackBatcherWorkflowId } from '../api/ack-batcher-messages.js';
-import { orderPollerWorkflowId } from '../api/poller-messages.js';
+
 import type { AckBatcherInput } from './ack-batcher-workflow.js';
 import type { OrderPollerInput } from './poller-workflow.js';
 import { intakeTaskQueue } from '../wiring/workers.js';
+import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../api/ids.js';
+
 
 export interface IntakeOptions {
   cmsId: string;

@@ -1,9 +1,9 @@
+import { orderWorkflowId } from '../api/ids.js';
 /**
  * Which Meta order a log line belongs to, read from the Temporal workflow id that the SDK attaches
  * to every workflow and activity log entry. The id scheme lives in src/api/ids.ts; the
  * prefix is taken from there so the two cannot drift apart.
  */
-import { orderWorkflowId } from '../api/order-messages.js';
 
 const ORDER_WORKFLOW_PREFIX = orderWorkflowId('');
 /** Graph ids are letters, digits and "_": this keeps `fb-order-poller-<cms>` and similar ids out. */

@@ -12,19 +12,21 @@
  *           batch also marks the OMS orders Meta acknowledged processing, so the order need not.
  */
 import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
-import { ackBatcherWorkflowId, ackRequestSignal } from '../api/ack-batcher-messages.js';
+
+import { ackRequestSignal } from '../api/ack-batcher-messages.js';
 import type { AckResult } from '../api/order-messages.js';
 import type { OrderContext } from './context.js';
+import { ackBatcherWorkflowId } from '../api/ids.js';
 
 export type AckMode = 'single' | 'bulk';
 
-export async function acknowledge(ctx: OrderContext, options: { mode: AckMode; results: AckResult[] }): Promise<void> {
+export async function acknowledge(ctx: OrderContext, mode: AckMode): Promise<void> {
   const s = ctx.state;
   // An order already IN_PROGRESS was acknowledged before (a lost response, or another tool): no call.
   let omsMarkedByBatch = false;
   if (s.metaState === 'CREATED') {
-    await ctx.exclusive(async () => {
-      const batched = options.mode === 'bulk' && !s.merchantOrderReference ? await acknowledgeInBatch(ctx, options.results) : undefined;
+    await ctx.lock.exclusive(async () => {
+      const batched = mode === 'bulk' && !s.merchantOrderReference ? await acknowledgeInBatch(ctx) : undefined;
       if (!batched) await acknowledgeAlone(ctx);
       omsMarkedByBatch = batched?.omsProcessing === true;
       s.metaState = 'IN_PROGRESS';
@@ -41,27 +43,27 @@ export async function acknowledge(ctx: OrderContext, options: { mode: AckMode; r
 
 async function createPendingOmsOrder(ctx: OrderContext): Promise<string> {
   const s = ctx.state;
-  const { merchantOrderReference } = await ctx.withAttention('create the pending OMS order', () =>
+  const { merchantOrderReference } = await ctx.attention.step('create the pending OMS order', () =>
     ctx.activities.graphWrite.createPendingOmsOrder({ orderId: s.orderId, channel: s.channel ?? 'facebook' }),
   );
   s.merchantOrderReference = merchantOrderReference;
-  ctx.publish();
+  ctx.visibility.publish();
   return merchantOrderReference;
 }
 
 async function acknowledgeAlone(ctx: OrderContext): Promise<void> {
   const s = ctx.state;
   const reference = s.merchantOrderReference ?? (await createPendingOmsOrder(ctx));
-  await ctx.withAttention('acknowledge', () => ctx.activities.graphWrite.acknowledgeOrder({ orderId: s.orderId, merchantOrderReference: reference }));
+  await ctx.attention.step('acknowledge', () => ctx.activities.graphWrite.acknowledgeOrder({ orderId: s.orderId, merchantOrderReference: reference }));
 }
 
 /** Hands the order to the ack batcher (unless the poller already did) and waits for its answer; undefined means "do it alone". */
-async function acknowledgeInBatch(ctx: OrderContext, results: AckResult[]): Promise<Extract<AckResult, { acknowledged: true }> | undefined> {
+async function acknowledgeInBatch(ctx: OrderContext): Promise<Extract<AckResult, { acknowledged: true }> | undefined> {
   const s = ctx.state;
-  const answer = () => results.find((r) => r.orderId === s.orderId);
+  const answer = () => ctx.inbox.ackResultFor(s.orderId);
   // Handed over by the poller along with the signal that started this workflow: the answer usually
   // follows within seconds. Ask the batcher itself only if it does not (a lost request, no batcher).
-  if (!answer() && ctx.handedToAckBatcher) await condition(() => answer() !== undefined, ctx.policy.ackHandOverGraceMs);
+  if (!answer() && ctx.inbox.handedToAckBatcher) await condition(() => answer() !== undefined, ctx.policy.ackHandOverGraceMs);
   if (!answer()) {
     try {
       await getExternalWorkflowHandle(ackBatcherWorkflowId(s.cmsId)).signal(ackRequestSignal, { orderId: s.orderId, channel: s.channel ?? 'facebook' });
@@ -73,6 +75,6 @@ async function acknowledgeInBatch(ctx: OrderContext, results: AckResult[]): Prom
   const result = answer();
   if (result?.acknowledged !== true) return undefined;
   s.merchantOrderReference = result.merchantOrderReference;
-  ctx.publish();
+  ctx.visibility.publish();
   return result;
 }

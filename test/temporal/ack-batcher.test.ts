@@ -4,14 +4,18 @@
  * best-effort OMS step: an order it could not mark processing marks itself.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+
 import { intakeTaskQueue } from '../../src/wiring/workers.js';
-import { ackBatcherWorkflowId } from '../../src/api/ack-batcher-messages.js';
+
 import type { AckBatcherInput } from '../../src/intake/ack-batcher-workflow.js';
-import { orderWorkflowId, stateQuery } from '../../src/api/order-messages.js';
+import { stateQuery } from '../../src/api/order-messages.js';
 import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
+import { ackBatcherWorkflowId, orderWorkflowId } from '../../src/api/ids.js';
+
 
 /** Orders refresh themselves quickly (there is no poller here) and wait long for the batcher. */
 const BULK_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, ackBatchTimeoutMs: 120_000 };

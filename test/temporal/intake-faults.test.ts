@@ -3,10 +3,14 @@
  * poll that fails mid-way resumes from the page cursor it heartbeated instead of starting over.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
+
 import { startIntake } from '../../src/intake/start-intake.js';
-import { orderPollerWorkflowId, pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
+
+import { pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
 import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
+import { orderPollerWorkflowId } from '../../src/api/ids.js';
+
 
 const QUIET_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, releaseRefresh: { initialMs: 60_000, factor: 2, maxMs: 120_000 }, refreshIntervalMs: 60_000, ackBatchTimeoutMs: 60_000 };
 

@@ -4,13 +4,17 @@
  * without errors; a poll interrupted mid-page resumes from its heartbeat cursor.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
 import { startIntake } from '../../src/intake/start-intake.js';
-import { ackBatcherWorkflowId } from '../../src/api/ack-batcher-messages.js';
-import { orderWorkflowId, stateQuery } from '../../src/api/order-messages.js';
-import { orderPollerWorkflowId, pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
+
+import { stateQuery } from '../../src/api/order-messages.js';
+import { pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
 import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, recordHistory, type OrderWorld } from './order-fixture.js';
+import { ackBatcherWorkflowId, orderPollerWorkflowId, orderWorkflowId } from '../../src/api/ids.js';
+
 
 /** Many orders at once: they wait for the poller's signal rather than refreshing on a fast timer. */
 const INTAKE_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, releaseRefresh: { initialMs: 60_000, factor: 2, maxMs: 120_000 }, refreshIntervalMs: 300_000, ackBatchTimeoutMs: 60_000 };

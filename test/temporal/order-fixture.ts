@@ -3,19 +3,28 @@
  * and real workers on unique task queues of the run's shared dev server.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+
 import { temporal } from '@temporalio/proto';
+
 import type { Worker } from '@temporalio/worker';
 import { OrderClient } from '../../src/client/index.js';
+
 import { GraphClient } from '../../src/graph/client.js';
+
 import { ReferenceOms } from '../../src/oms/reference/index.js';
+
 import { SandboxAdminClient } from '../../src/sandbox/admin-client.js';
+
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
+
 import type { SandboxOptionsInput } from '../../src/sandbox/options.js';
 import { createWorkers } from '../../src/wiring/workers.js';
-import { orderWorkflowId } from '../../src/api/order-messages.js';
+
 import type { OrderWorkflowInput } from '../../src/order/workflow.js';
 import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { connectToTestServer, uniqueTaskQueue, type TemporalHarness } from './harness.js';
+import { orderWorkflowId } from '../../src/api/ids.js';
+
 
 export const SANDBOX_TOKEN = 'test-token-abc123';
 

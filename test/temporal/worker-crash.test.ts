@@ -4,12 +4,18 @@
  * (`src/worker.ts`), configured only through the environment, as an operator would run them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+
 import { mkdtempSync, rmSync } from 'node:fs';
+
 import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
+
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { orderWorkflowId } from '../../src/api/order-messages.js';
+
 import { createOrderWorld, eventually, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
+import { orderWorkflowId } from '../../src/api/ids.js';
+
 
 let world: OrderWorld;
 let omsDir: string;

@@ -1,9 +1,11 @@
 /** `fb-orders intake`: what the order poller and the ack batcher of META_CMS_ID are doing. */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError, type QueryDefinition } from '@temporalio/common';
-import { ackBatcherStatusQuery, ackBatcherWorkflowId, type AckBatcherStatus } from '../../api/ack-batcher-messages.js';
-import { orderPollerWorkflowId, pollerStatusQuery, type PollerStatus } from '../../api/poller-messages.js';
+
+import { ackBatcherStatusQuery, type AckBatcherStatus } from '../../api/ack-batcher-messages.js';
+import { pollerStatusQuery, type PollerStatus } from '../../api/poller-messages.js';
 import type { Command } from '../command.js';
+import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../../api/ids.js';
 
 /** The query's answer, or undefined when no such workflow runs (a poller that ended, bulk mode off). */
 async function queryIfRunning<T>(client: Client, workflowId: string, query: QueryDefinition<T>): Promise<T | undefined> {

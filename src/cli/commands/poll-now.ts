@@ -1,8 +1,11 @@
 /** `fb-orders poll-now`: make the order poller read Meta's order list now instead of at its next interval. */
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { orderPollerWorkflowId, pollNowSignal } from '../../api/poller-messages.js';
+
+import { pollNowSignal } from '../../api/poller-messages.js';
 import type { Command } from '../command.js';
 import { EXIT_FAILURE } from '../failures.js';
+import { orderPollerWorkflowId } from '../../api/ids.js';
+
 
 export const pollNowCommand: Command = {
   spec: {

@@ -4,30 +4,23 @@
  * a currency that could differ from what the buyer paid in.
  */
 import { OrderCommandRejectedError } from '../../client/errors.js';
-import type { RefundCommand } from '../../order/commands/schemas.js';
 import { SELLER_REFUND_REASON_CODES } from '../../domain/reason-codes.js';
-import type { Command } from '../command.js';
+import type { RefundCommand } from '../../order/commands/index.js';
 import type { CliContext } from '../context.js';
 import { parseAmount, parseRefundItem, type ItemArg } from '../items.js';
-import { sendOrderCommand } from '../order-command.js';
-import { REQUEST_ID_OPTION, requestIdFor } from '../request-id.js';
+import type { OrderCommandCli } from '../order-command.js';
 
-export const refundCommand: Command = {
-  spec: {
-    name: 'refund',
-    summary: 'Refund shipped units by quantity or amount, and/or shipping (everything shipped and not yet refunded unless --item or --shipping is given).',
-    positionals: [{ name: 'orderId', description: "Meta's order id" }],
-    options: [
-      { name: 'reason', value: 'CODE', required: true, choices: SELLER_REFUND_REASON_CODES, description: 'refund reason' },
-      { name: 'item', value: 'SKU:QTY|SKU=AMOUNT', repeatable: true, description: 'units of one retailer id, or an amount of it in the order currency' },
-      { name: 'shipping', value: 'AMOUNT', description: 'shipping to refund, in the order currency' },
-      { name: 'text', value: 'TEXT', description: 'free-text reason (up to 500 characters)' },
-      REQUEST_ID_OPTION,
-    ],
-    notes: ['example: fb-orders refund 1234567890 --reason DAMAGED_GOODS --item SKU-MUG:1 --item SKU-TEE-M=5.00 --shipping 4.99'],
-  },
-  async run(args, ctx) {
-    const orderId = args.positional('orderId');
+export const refundCli: OrderCommandCli<'refund'> = {
+  name: 'refund',
+  summary: 'Refund shipped units by quantity or amount, and/or shipping (everything shipped and not yet refunded unless --item or --shipping is given).',
+  options: [
+    { name: 'reason', value: 'CODE', required: true, choices: SELLER_REFUND_REASON_CODES, description: 'refund reason' },
+    { name: 'item', value: 'SKU:QTY|SKU=AMOUNT', repeatable: true, description: 'units of one retailer id, or an amount of it in the order currency' },
+    { name: 'shipping', value: 'AMOUNT', description: 'shipping to refund, in the order currency' },
+    { name: 'text', value: 'TEXT', description: 'free-text reason (up to 500 characters)' },
+  ],
+  notes: ['example: fb-orders refund 1234567890 --reason DAMAGED_GOODS --item SKU-MUG:1 --item SKU-TEE-M=5.00 --shipping 4.99'],
+  async build(args, ctx, orderId) {
     // Parse everything before connecting: a malformed --item is a usage error, not a network round trip.
     const items = args.values('item').map(parseRefundItem);
     const shippingText = args.value('shipping');
@@ -35,14 +28,12 @@ export const refundCommand: Command = {
     const text = args.value('text');
     const needsCurrency = shipping !== undefined || items.some((item) => 'amount' in item);
     const currency = needsCurrency ? await orderCurrency(ctx, orderId) : undefined;
-    const command: RefundCommand = {
-      requestId: requestIdFor(args, ctx.io),
+    return {
       reasonCode: args.value('reason') as RefundCommand['reasonCode'],
       ...(items.length ? { items: items.map((item) => refundLine(item, currency)) } : {}),
       ...(shipping !== undefined ? { shippingRefund: { amount: shipping, currency: currency! } } : {}),
       ...(text !== undefined ? { reasonText: text } : {}),
     };
-    return sendOrderCommand(ctx, orderId, 'refund', command, (orders) => orders.refund(orderId, command));
   },
 };
 

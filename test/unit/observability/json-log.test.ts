@@ -3,13 +3,15 @@
  * secret in any form (known value, URL parameter, header, field name, error text or stack).
  */
 import { describe, expect, it } from 'vitest';
+
 import type { LogEntry } from '@temporalio/worker';
 import { createJsonLogger, formatLogEntry, withFields } from '../../../src/observability/json-log.js';
+
 import { LogRedactor, REDACTED } from '../../../src/observability/log-redaction.js';
+
 import { orderIdFromWorkflowId } from '../../../src/observability/order-id.js';
-import { orderWorkflowId } from '../../../src/api/order-messages.js';
-import { orderPollerWorkflowId } from '../../../src/api/poller-messages.js';
-import { ackBatcherWorkflowId } from '../../../src/api/ack-batcher-messages.js';
+import { ackBatcherWorkflowId, orderPollerWorkflowId, orderWorkflowId } from '../../../src/api/ids.js';
+
 
 const TOKEN = 'EAAGm0PX4ZCpsBAKnownToken123';
 const APP_SECRET = 'app-secret-value-456';

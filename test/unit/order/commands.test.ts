@@ -7,7 +7,7 @@ import {
   RefundCommandSchema,
   ShipCommandSchema,
   type CommandKind,
-} from '../../../src/order/commands/schemas.js';
+} from '../../../src/order/commands/index.js';
 import { CANCEL_REASON_CODES, PLATFORM_REFUND_REASON_CODES, SELLER_REFUND_REASON_CODES } from '../../../src/domain/reason-codes.js';
 
 const VALID = {

@@ -1,0 +1,62 @@
+/**
+ * `cancel`: a seller cancel of units not yet shipped (all of them unless `items` says which). Meta
+ * also lets a seller cancel, whole, an order stuck in FB_PROCESSING for over 24 hours.
+ */
+import { z } from 'zod';
+import { CANCEL_REASON_CODES } from '../../domain/reason-codes.js';
+import { applyCancellation, checkCancellation, isFulfilled } from '../item-ledger.js';
+import { defineCommand, describeLines, reject, rejectedByMeta } from './command.js';
+import { requestId, unitLines } from './fields.js';
+
+export const CancelCommandSchema = z
+  .object({
+    requestId,
+    reasonCode: z.enum(CANCEL_REASON_CODES, { message: `reasonCode must be one of ${CANCEL_REASON_CODES.join(', ')}` }),
+    reasonDescription: z.string().max(500).optional(),
+    /** Put the cancelled units back into sellable stock. */
+    restock: z.boolean().default(false),
+    /** Omitted: every unit not yet shipped (a partial cancel names its items). */
+    items: unitLines.optional(),
+  })
+  .strict();
+
+export type CancelCommand = z.input<typeof CancelCommandSchema>;
+
+export const cancel = defineCommand({
+  kind: 'cancel',
+  schema: CancelCommandSchema,
+  signal: true,
+  exclusive: true,
+  check(s, command) {
+    const overdue = s.phase === 'AWAITING_RELEASE' && s.processingOverdue;
+    if ((s.phase !== 'IN_PROGRESS' && !overdue) || !s.ledger) {
+      reject(`cannot cancel: the order is ${s.phase} (Meta ${s.metaState}); a seller cancel needs an acknowledged order, or one stuck in FB_PROCESSING for over 24 hours`);
+    }
+    if (overdue && command.items) reject('an order still in FB_PROCESSING can only be cancelled whole (omit items)');
+    const lines = checkCancellation(s.ledger, command.items);
+    if (!lines.ok) reject(lines.reason);
+    return { lines: lines.value, wholeOrder: !command.items };
+  },
+  async execute(ctx, command, { lines, wholeOrder }) {
+    const s = ctx.state;
+    const { orderId } = s;
+    const { requestId } = command;
+    await ctx.attention.step(
+      `cancel ${requestId}`,
+      () =>
+        ctx.activities.graphWrite.cancelItems({
+          orderId,
+          requestId,
+          reasonCode: command.reasonCode,
+          reasonDescription: command.reasonDescription,
+          restock: command.restock,
+          items: wholeOrder ? undefined : lines,
+        }),
+      rejectedByMeta,
+    );
+    s.ledger = applyCancellation(s.ledger!, lines);
+    if (isFulfilled(s.ledger)) s.metaState = 'COMPLETED';
+    await ctx.oms.recordCancellation({ metaOrderId: orderId, requestId, items: lines, reasonCode: command.reasonCode, restock: command.restock, origin: 'merchant' });
+    return `cancelled ${describeLines(lines)} (${command.reasonCode}${command.restock ? ', restocked' : ''})`;
+  },
+});

@@ -1,0 +1,56 @@
+/**
+ * What a command kind is made of, so that each kind lives in one module (ship.ts, cancel.ts, ...):
+ * its zod schema (the typed client parses with it before sending; the workflow's Update validator
+ * parses again, since a caller need not use our client), its check against the order (everything
+ * Meta would refuse, decided before anything enters history), and how it is carried out.
+ * The registry (registry.ts) derives the Updates, signals, client methods and CLI list from these.
+ */
+import type { ApplicationFailure } from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { CommandKind } from '../../api/command-kinds.js';
+import type { OrderWorkflowState } from '../../api/order-state.js';
+import type { OrderContext } from '../context.js';
+import type { UnitLine } from '../item-ledger.js';
+
+export interface CommandDefinition<K extends CommandKind, S extends z.ZodType, Plan, Signal extends boolean> {
+  kind: K;
+  schema: S;
+  /** Also accepted as a fire-and-forget signal named `<kind>Signal`: same checks, same keys. */
+  signal: Signal;
+  /** Accepted while the order waits in NEEDS_ATTENTION (only `retry`; every other command is refused then). */
+  allowedWhileParked?: boolean;
+  /**
+   * Waits for the order's lock: one Graph write at a time. `retry` must not, since the step
+   * holding the lock is the one waiting for the retry.
+   */
+  exclusive: boolean;
+  /** Everything Meta would refuse, from the workflow's own state: returns what will be done, or calls `reject`. */
+  check(state: OrderWorkflowState, command: z.output<S>): Plan;
+  /** Carries the checked command out against Meta, then the ledger and the OMS; returns a one-line summary. */
+  execute(ctx: OrderContext, command: z.output<S>, plan: Plan): Promise<string>;
+}
+
+/** Types a command module's definition (the literal kind and signal flag are kept for the registry). */
+export function defineCommand<K extends CommandKind, S extends z.ZodType, Plan, Signal extends boolean>(
+  definition: CommandDefinition<K, S, Plan, Signal>,
+): CommandDefinition<K, S, Plan, Signal> {
+  return definition;
+}
+
+/** A command the order cannot take: the reason goes back to the caller (or, for a signal, to the OMS). */
+export class CommandRejected extends Error {}
+
+export function reject(reason: string): never {
+  throw new CommandRejected(reason);
+}
+
+/** Failure types that mean Meta refused the command's content: handed back to the caller, not parked. */
+const REJECTED_BY_META = new Set(['GraphValidationError', 'GraphConflictError']);
+
+export function rejectedByMeta(failure: ApplicationFailure): boolean {
+  return REJECTED_BY_META.has(failure.type ?? '');
+}
+
+export function describeLines(lines: UnitLine[]): string {
+  return lines.map((l) => `${l.quantity} × ${l.retailerId}`).join(', ');
+}

@@ -1,0 +1,54 @@
+/** `ship`: units (all that are left unless `items` says which) with a carrier and tracking number. */
+import { z } from 'zod';
+import { applyShipment, checkShipment, isFulfilled } from '../item-ledger.js';
+import { defineCommand, describeLines, reject, rejectedByMeta } from './command.js';
+import { carrier, requestId, trackingNumber, unitLines } from './fields.js';
+
+export const ShipCommandSchema = z
+  .object({
+    requestId,
+    /** Omitted: every unit not yet shipped or cancelled. */
+    items: unitLines.optional(),
+    carrier,
+    trackingNumber,
+    shippingMethodName: z.string().max(100).optional(),
+    /** If given, must equal the reference the order was acknowledged with (Meta rejects another). */
+    merchantOrderReference: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+
+export type ShipCommand = z.input<typeof ShipCommandSchema>;
+
+export const ship = defineCommand({
+  kind: 'ship',
+  schema: ShipCommandSchema,
+  signal: true,
+  exclusive: true,
+  check(s, command) {
+    if (s.phase !== 'IN_PROGRESS' || !s.ledger) {
+      reject(`cannot ship: the order is ${s.phase} (Meta ${s.metaState}); shipping needs an acknowledged order with units left`);
+    }
+    if (command.merchantOrderReference && command.merchantOrderReference !== s.merchantOrderReference) {
+      reject(`merchantOrderReference ${command.merchantOrderReference} differs from ${s.merchantOrderReference ?? '(none)'}, the one acknowledged to Meta`);
+    }
+    const lines = checkShipment(s.ledger, command.items);
+    if (!lines.ok) reject(lines.reason);
+    return lines.value;
+  },
+  async execute(ctx, command, lines) {
+    const s = ctx.state;
+    const { orderId } = s;
+    const { requestId } = command;
+    await ctx.attention.step(
+      `ship ${requestId}`,
+      () =>
+        ctx.activities.graphWrite.shipItems({ orderId, requestId, items: lines, carrier: command.carrier, trackingNumber: command.trackingNumber, shippingMethodName: command.shippingMethodName }),
+      rejectedByMeta,
+    );
+    s.ledger = applyShipment(s.ledger!, lines);
+    s.shipments[requestId] = { carrier: command.carrier, trackingNumber: command.trackingNumber, lines };
+    if (isFulfilled(s.ledger)) s.metaState = 'COMPLETED';
+    await ctx.oms.recordShipment({ metaOrderId: orderId, requestId, items: lines, carrier: command.carrier, trackingNumber: command.trackingNumber });
+    return `shipped ${describeLines(lines)} with ${command.carrier} ${command.trackingNumber}`;
+  },
+});

@@ -1,0 +1,42 @@
+/**
+ * IN_PROGRESS and RETURN_WINDOW: commands run in their own handlers (src/order/commands); this loop
+ * refreshes from Meta, notices when every unit is shipped or cancelled, and closes the return window.
+ * Workflow code.
+ */
+import { condition } from '@temporalio/workflow';
+import type { OrderContext } from './context.js';
+import { historyIsLong } from './continue-as-new.js';
+import { isFulfilled, isFullyCancelled } from './item-ledger.js';
+import { refresh } from './refresh.js';
+
+/** IN_PROGRESS and RETURN_WINDOW: commands run in their handlers; this loop refreshes and moves phases. */
+export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
+  const s = ctx.state;
+  const { oms } = ctx;
+  if (s.phase === 'IN_PROGRESS') {
+    const fulfilled = () => s.ledger !== undefined && isFulfilled(s.ledger);
+    await condition(() => fulfilled() || ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy), ctx.policy.refreshIntervalMs);
+    if (!fulfilled()) {
+      if (!historyIsLong(ctx.policy) || ctx.inbox.metaChangeNoticed) await refresh(ctx);
+      if (!fulfilled()) return;
+    }
+    await condition(() => !ctx.lock.isBusy);
+    s.fulfilledAt = ctx.now();
+    await oms.markCompleted(s.orderId);
+    if (isFullyCancelled(s.ledger!)) {
+      ctx.setPhase('CANCELLED');
+      return;
+    }
+    ctx.setPhase('RETURN_WINDOW');
+    return;
+  }
+  const closesAt = Date.parse(s.fulfilledAt!) + ctx.policy.returnWindowMs;
+  const remaining = closesAt - Date.now();
+  if (remaining <= 0) {
+    await condition(() => !ctx.lock.isBusy);
+    ctx.setPhase('CLOSED');
+    return;
+  }
+  await condition(() => ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy), Math.min(remaining, ctx.policy.refreshIntervalMs));
+  if (ctx.inbox.metaChangeNoticed) await refresh(ctx);
+}
