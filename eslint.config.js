@@ -2,6 +2,11 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Product code (src/) does not import the sandbox, not even its types: the product must work
+// against Meta as documented, not against what the fake happens to do. src/main.ts, the demo
+// entry point, is the one exception (it starts the sandbox).
+const NO_SANDBOX = { group: ['../sandbox', '../sandbox/*', '../../sandbox', '../../sandbox/*', '../../../sandbox', '../../../sandbox/*'], message: 'Product code does not import the sandbox (only src/main.ts, the demo, starts it).' };
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'test/histories/'] },
   eslint.configs.recommended,
@@ -23,7 +28,32 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'undici', 'node:*'], message: 'Workflow code must stay deterministic.' },
-            { group: ['../activities/*', '../graph/*', '../oms/*', '../sandbox/*'], allowTypeImports: true, message: 'Import only types from non-workflow modules.' },
+            { group: ['../activities/*', '../graph/*', '../oms/*'], allowTypeImports: true, message: 'Import only types from non-workflow modules.' },
+            NO_SANDBOX,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    // The workflow block above carries the same ban with its own rules (a later block's options
+    // would replace them there, not add to them).
+    ignores: ['src/main.ts', 'src/workflows/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_SANDBOX] }] },
+  },
+  {
+    // The sandbox is the fake Meta the product is tested against. It is written from Meta's
+    // documentation and shares no code with the product: a list imported from src/ would make the
+    // fake accept exactly what the product sends, so a wrong list could never fail a test.
+    // (test/unit/structure/sandbox-independence.test.ts checks the same, dynamic imports included.)
+    files: ['sandbox/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../src', '../src/*', '../../src', '../../src/*', '../../../src', '../../../src/*'], message: 'The sandbox shares no code with the product (src/): write its own copy from Meta\'s documentation.' },
           ],
         },
       ],
