@@ -1,4 +1,4 @@
-# The worker image (also runs the starter and the sandbox: same code, another npm script).
+# The worker image (also runs the starter and the sandbox, sandbox/: same image, another npm script).
 #   docker build -t meta-shops-temporal .
 #   docker run --env-file worker.env meta-shops-temporal            # npm run worker
 #   docker run --env-file worker.env meta-shops-temporal npm run starter
@@ -16,6 +16,7 @@ COPY --chown=node:node package.json package-lock.json ./
 # lockfile would then be missing, and `npm ci` refuses that; `npm install` still follows the lockfile.
 RUN npm install --no-audit --no-fund && npm cache clean --force
 
+# Everything .dockerignore lets through: src/ and sandbox/ (npm run sandbox) among it.
 COPY --chown=node:node . .
 # The reference OMS keeps its PGlite database here (OMS_ADAPTER=reference only).
 RUN mkdir -p .data/oms

@@ -21,20 +21,13 @@ import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/wo
 import { GraphClient } from '../src/graph/client.js';
 
 import { ReferenceOms } from '../src/oms/reference/index.js';
-
 import { mapConcurrently } from '../src/util/concurrency.js';
-
-import { SandboxAdminClient } from '../src/sandbox/admin-client.js';
-
-import type { LedgerSnapshot } from '../src/sandbox/index.js';
+import { SandboxAdminClient } from '../sandbox/admin-client.js';
+import type { LedgerSnapshot } from '../sandbox/index.js';
 import { bundleWorkflows } from '../src/wiring/bundle.js';
-
 import { startDevServer } from '../src/dev-tools/dev-server.js';
-
 import { startIntake } from '../src/intake/start-intake.js';
-
 import { createWorkers } from '../src/wiring/workers.js';
-
 import { pollerStatusQuery } from '../src/api/poller-messages.js';
 import type { OrderPolicyOverrides } from '../src/order/policy.js';
 import { goSignal } from './floor-workflow.js';
@@ -131,7 +124,7 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak
 }
 
 async function startSandboxProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/sandbox/main.ts', import.meta.url))], {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../sandbox/main.ts', import.meta.url))], {
     env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_ACCESS_TOKEN: TOKEN, SANDBOX_RELEASE_DELAY_MS: String(24 * 3_600_000), SANDBOX_RATE_LIMIT_CALLS: '10000000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

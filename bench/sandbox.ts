@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Pool } from 'undici';
-import { SandboxAdminClient } from '../src/sandbox/admin-client.js';
+import { SandboxAdminClient } from '../sandbox/admin-client.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -62,7 +62,7 @@ async function phase(worker: () => Promise<boolean | 'done'>): Promise<PhaseResu
 }
 
 async function startChild(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
     env: {
       ...process.env,
       SANDBOX_PORT: '0',

@@ -29,7 +29,7 @@ const TRANSIENT_CODES = new Set([1, 2, 2361081]);
 const MISSING_OBJECT_SUBCODE = 33;
 /**
  * Meta documents no subcode for "idempotency key reused with a different request"; 2388049 is the
- * one the sandbox sends (src/sandbox/errors.ts). The message is matched as well, for Meta.
+ * one the sandbox sends (sandbox/errors.ts). The message is matched as well, for Meta.
  */
 export const IDEMPOTENCY_CONFLICT_SUBCODES: ReadonlySet<number> = new Set([2388049]);
 

@@ -12,14 +12,10 @@ import { OrderClient } from '../../src/client/index.js';
 import { GraphClient } from '../../src/graph/client.js';
 
 import { ReferenceOms } from '../../src/oms/reference/index.js';
-
-import { SandboxAdminClient } from '../../src/sandbox/admin-client.js';
-
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
-
-import type { SandboxOptionsInput } from '../../src/sandbox/options.js';
+import { SandboxAdminClient } from '../../sandbox/admin-client.js';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.js';
+import type { SandboxOptionsInput } from '../../sandbox/options.js';
 import { createWorkers } from '../../src/wiring/workers.js';
-
 import type { OrderWorkflowInput } from '../../src/order/workflow.js';
 import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { connectToTestServer, uniqueTaskQueue, type TemporalHarness } from './harness.js';

@@ -12,7 +12,7 @@ import type { BulkAckOutcome } from '../../../src/api/activities.js';
 import { createGraphActivities } from '../../../src/activities/graph-activities.js';
 import { GraphClient } from '../../../src/graph/index.js';
 import { ReferenceOms } from '../../../src/oms/reference/index.js';
-import { SandboxAdminClient, startSandbox, type RunningSandbox } from '../../../src/sandbox/index.js';
+import { SandboxAdminClient, startSandbox, type RunningSandbox } from '../../../sandbox/index.js';
 import type { AckResult } from '../../../src/api/order-messages.js';
 
 const TOKEN = 'bulk-ack-test-token';

@@ -298,7 +298,8 @@ describe('Dockerfile', () => {
   it('keeps local state and secrets out of the build context', () => {
     const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
     for (const entry of ['node_modules', '.git', '.data', '.tools', '.env']) expect(ignored).toContain(entry);
-    for (const needed of ['src', 'package.json', 'package-lock.json', 'tsconfig.json']) expect(ignored).not.toContain(needed);
+    // sandbox/ too: the compose file's sandbox service runs `npm run sandbox` from this image.
+    for (const needed of ['src', 'sandbox', 'package.json', 'package-lock.json', 'tsconfig.json']) expect(ignored).not.toContain(needed);
   });
 });
 

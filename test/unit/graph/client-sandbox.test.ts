@@ -1,5 +1,5 @@
 /**
- * GraphClient over real HTTP against the local sandbox (src/sandbox): every method, every error
+ * GraphClient over real HTTP against the local sandbox (sandbox/): every method, every error
  * class, usage headers, paging, and that no credential ever shows in an error.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import {
   idempotencyKey,
   type GraphClientOptions,
 } from '../../../src/graph/index.js';
-import { SandboxAdminClient, startSandbox, type RunningSandbox } from '../../../src/sandbox/index.js';
+import { SandboxAdminClient, startSandbox, type RunningSandbox } from '../../../sandbox/index.js';
 
 const TOKEN = 'EAAsandbox-token-must-not-leak-7f3a';
 const SECRET = 'app-secret-must-not-leak-91c2';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SandboxAdminClient, startSandbox } from '../../../src/sandbox/index.js';
+import { SandboxAdminClient, startSandbox } from '../../../sandbox/index.js';
 import { newKey, startTestSandbox, type Json, type TestSandbox } from './helpers.js';
 
 let t: TestSandbox | undefined;
@@ -114,9 +114,9 @@ describe('demo trickle', () => {
   });
 });
 
-describe('npm run sandbox (src/sandbox/main.ts)', () => {
+describe('npm run sandbox (sandbox/main.ts)', () => {
   it('starts from env vars, prints the URL without secrets, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
       env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_ACCESS_TOKEN: 'very-secret-token', SANDBOX_APP_SECRET: 'very-secret-app', SANDBOX_RELEASE_DELAY_MS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SandboxGraphError } from '../../../src/sandbox/errors.js';
-import { parseFields } from '../../../src/sandbox/fields.js';
-import { serializeFields } from '../../../src/sandbox/views.js';
+import { SandboxGraphError } from '../../../sandbox/errors.js';
+import { parseFields } from '../../../sandbox/fields.js';
+import { serializeFields } from '../../../sandbox/views.js';
 
 describe('fields parameter', () => {
   it('parses a flat list, nested braces and modifiers', () => {

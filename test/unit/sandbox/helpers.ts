@@ -4,7 +4,7 @@
  */
 import { request } from 'undici';
 import { expect } from 'vitest';
-import { SandboxAdminClient, startSandbox, type RunningSandbox, type SandboxOptionsInput } from '../../../src/sandbox/index.js';
+import { SandboxAdminClient, startSandbox, type RunningSandbox, type SandboxOptionsInput } from '../../../sandbox/index.js';
 
 export const VERSION = 'v22.0';
 

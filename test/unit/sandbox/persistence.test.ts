@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectGraphError, newKey, startTestSandbox, TRACKING, type Json, type TestSandbox } from './helpers.js';
-import type { SandboxOptionsInput } from '../../../src/sandbox/index.js';
+import type { SandboxOptionsInput } from '../../../sandbox/index.js';
 
 // Every file the sandbox opens for writing or renames into place, to prove "no stateFile -> nothing written".
 const written = vi.hoisted(() => ({ paths: [] as string[] }));

@@ -4,8 +4,8 @@
  * structs accept sub-selections (`buyer_details{name}`), edges nest (`items{id,quantity}`) with
  * their own paging. Selections are validated once per request, before any object is rendered.
  */
-import { CARRIER_LABELS } from '../domain/carrier-codes.js';
-import { fromMinorUnits } from '../domain/money.js';
+import { carrierLabel } from './meta-codes/carrier-codes.js';
+import { formatAmount } from './money.js';
 import { metaTimestamp } from './clock.js';
 import { invalidParameter } from './errors.js';
 import type { FieldNode } from './fields.js';
@@ -49,7 +49,7 @@ export interface NodeType<T> {
 const MONEY: Shape = { amount: null, currency: null };
 
 function money(minor: bigint, currency: string): { amount: string; currency: string } {
-  return { amount: fromMinorUnits(minor), currency };
+  return { amount: formatAmount(minor), currency };
 }
 
 // ---- selection: validation and projection ----------------------------------------------
@@ -235,7 +235,7 @@ export const SHIPMENT_TYPE: NodeType<StoredShipment> = {
       get: (s) => ({
         tracking_number: s.tracking.trackingNumber,
         carrier: s.tracking.carrier,
-        carrier_name: CARRIER_LABELS[s.tracking.carrier],
+        carrier_name: carrierLabel(s.tracking.carrier),
         shipping_method_name: s.tracking.shippingMethodName,
       }),
       shape: TRACKING_SHAPE,

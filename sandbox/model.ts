@@ -2,7 +2,7 @@
  * The sandbox's stored state of an order. Money is held in integer minor units (bigint) and
  * turned into Meta's `{ amount: "5.50", currency }` only when serialised.
  */
-import type { OrderState } from '../domain/reason-codes.js';
+import type { OrderState } from './meta-codes/order-states.js';
 
 export type Channel = 'facebook' | 'instagram';
 

@@ -44,7 +44,7 @@ export function requireIdempotencyKey(params: Record<string, unknown>): string {
     });
   }
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-    throw invalidParameter('Param idempotency_key must be 1 to 100 characters from [A-Za-z0-9_-]');
+    throw invalidParameter('Param idempotency_key must be 1 to 100 letters, digits or hyphens (a UUID, say)');
   }
   return key;
 }

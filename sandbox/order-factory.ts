@@ -3,7 +3,7 @@
  * caller left out with realistic demo content.
  */
 import type { z } from 'zod';
-import { toMinorUnits } from '../domain/money.js';
+import { parseAmount } from './money.js';
 import type { CreateOrdersRequestSchema } from './admin-schemas.js';
 import { DEMO_CATALOGUE, demoBuyer, demoChannel } from './demo-data.js';
 import type { StoredOrder } from './model.js';
@@ -15,7 +15,7 @@ export type CreateOrdersInput = z.output<typeof CreateOrdersRequestSchema>;
 function demoItems(seed: number, lines: number): NewItemSpec[] {
   return Array.from({ length: lines }, (_, i) => {
     const entry = DEMO_CATALOGUE[(seed * 3 + i) % DEMO_CATALOGUE.length]!;
-    return { retailerId: entry.retailerId, quantity: 1 + ((seed + i) % 3), unitPriceMinor: toMinorUnits(entry.price), productName: entry.name };
+    return { retailerId: entry.retailerId, quantity: 1 + ((seed + i) % 3), unitPriceMinor: parseAmount(entry.price), productName: entry.name };
   });
 }
 
@@ -30,7 +30,7 @@ export function createOrders(state: SandboxState, input: CreateOrdersInput): Sto
       ? input.items.map((line) => ({
           retailerId: line.retailerId,
           quantity: line.quantity,
-          unitPriceMinor: toMinorUnits(line.pricePerUnit),
+          unitPriceMinor: parseAmount(line.pricePerUnit),
           productName: line.productName ?? `Product ${line.retailerId}`,
           customization: line.customization,
         }))
@@ -50,7 +50,7 @@ export function createOrders(state: SandboxState, input: CreateOrdersInput): Sto
         : { ...demo.address, name: buyerName },
       shipping: {
         name: input.shipping?.name ?? 'Standard',
-        priceMinor: toMinorUnits(input.shipping?.price ?? '5.00'),
+        priceMinor: parseAmount(input.shipping?.price ?? '5.00'),
         minDays: input.shipping?.minDays ?? 3,
         maxDays: input.shipping?.maxDays ?? 7,
       },

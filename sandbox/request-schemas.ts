@@ -5,14 +5,18 @@
  * has the same idempotency fingerprint. Objects are strict: an unknown field is an error.
  */
 import { z } from 'zod';
-import { fromMinorUnits, isValidAmount, toMinorUnits } from '../domain/money.js';
-import { CANCEL_REASON_CODES } from '../domain/reason-codes.js';
+import { formatAmount, isAmount, parseAmount } from './money.js';
+import { CANCEL_REASONS } from './meta-codes/reason-codes.js';
 import { invalidParameter } from './errors.js';
 
 /** Parameters Graph accepts on every call; removed before the endpoint's own schema runs. */
 export const GLOBAL_PARAMS = ['access_token', 'appsecret_proof', 'appsecret_time', 'pretty', 'suppress_http_code', 'format', 'locale'] as const;
 
-export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,100}$/;
+/**
+ * Meta: "any alphanumeric string up to 100 characters", a UUID recommended. A UUID has hyphens, so
+ * they are allowed too; anything else (`_`, `.`, spaces) is refused.
+ */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9-]{1,100}$/;
 
 function parseJsonText(value: unknown): unknown {
   if (typeof value !== 'string') return value;
@@ -48,8 +52,8 @@ export const MoneySchema = z.strictObject({
   amount: z
     .union([z.string(), z.number()])
     .transform((value) => String(value))
-    .refine(isValidAmount, 'must be a non-negative decimal with at most two places, e.g. "5.50"')
-    .transform((value) => fromMinorUnits(toMinorUnits(value))),
+    .refine(isAmount, 'must be a non-negative decimal with at most two places, e.g. "5.50"')
+    .transform((value) => formatAmount(parseAmount(value))),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code such as USD'),
 });
 export type MoneyParam = z.output<typeof MoneySchema>;
@@ -103,7 +107,7 @@ export const UpdateShipmentRequest = z
 export const CancellationRequest = z.strictObject({
   cancel_reason: jsonParam(
     z.strictObject({
-      reason_code: z.enum(CANCEL_REASON_CODES),
+      reason_code: z.enum(CANCEL_REASONS),
       reason_description: z.string().max(1000).optional(),
     }),
   ).optional(),

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { fromMinorUnits } from '../domain/money.js';
+import { formatAmount } from './money.js';
 import {
   ClockRequestSchema,
   CreateOrdersRequestSchema,
@@ -70,7 +70,7 @@ function created(order: StoredOrder): CreatedOrder {
 }
 
 export function orderSnapshot(order: StoredOrder): OrderSnapshot {
-  const money = (minor: bigint) => ({ amount: fromMinorUnits(minor), currency: order.currency });
+  const money = (minor: bigint) => ({ amount: formatAmount(minor), currency: order.currency });
   return {
     id: order.id,
     state: order.state,

@@ -72,7 +72,7 @@ export function newTraceId(): string {
   return id;
 }
 
-/** Meta's commerce error subcodes (commerce-api-notes.md), sent with code 100. */
+/** Meta's commerce error subcodes (Meta's error-code page), sent with code 100. */
 export const CommerceSubcode = {
   cannotShipCancelledOrder: 1818111,
   cannotRefundCancelledOrder: 1818105,
@@ -86,8 +86,8 @@ export const CommerceSubcode = {
 } as const;
 
 /**
- * Meta documents no subcode for "idempotency key reused with a different request"; the project's
- * Graph client (src/graph/classify.ts) recognises this one, and the message says it in words too.
+ * Meta documents no subcode for "idempotency key reused with a different request": this one is the
+ * sandbox's pick. The message says it in words too, which is all a client can rely on at Meta.
  */
 export const IDEMPOTENCY_CONFLICT_SUBCODE = 2388049;
 

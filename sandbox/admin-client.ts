@@ -29,7 +29,7 @@ import {
 } from './admin-schemas.js';
 import type { FaultConfigInput, FaultPatch, FaultRuleInput, FaultState } from './fault-schemas.js';
 import type { LedgerSnapshot } from './ledger-schemas.js';
-import type { OrderState } from '../domain/reason-codes.js';
+import type { OrderState } from './meta-codes/order-states.js';
 
 export class SandboxAdminError extends Error {
   override readonly name = 'SandboxAdminError';

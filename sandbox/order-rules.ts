@@ -1,11 +1,11 @@
 /**
  * Meta's order rules, applied to the stored order. Each action validates everything first and
  * only then mutates, so a refused request leaves the order untouched. Every change bumps
- * `last_updated`. Errors use the commerce subcodes from commerce-api-notes.md under code 100.
+ * `last_updated`. Errors use the commerce subcodes of Meta's error-code page under code 100.
  */
-import { isKnownCarrier } from '../domain/carrier-codes.js';
-import { fromMinorUnits, toMinorUnits } from '../domain/money.js';
-import { PLATFORM_REFUND_REASON_CODES, SELLER_REFUND_REASON_CODES } from '../domain/reason-codes.js';
+import { isCarrierCode } from './meta-codes/carrier-codes.js';
+import { formatAmount, parseAmount } from './money.js';
+import { PLATFORM_REFUND_REASONS, SELLER_REFUND_REASONS } from './meta-codes/reason-codes.js';
 import { CommerceSubcode, commerceError, invalidParameter, notConnected } from './errors.js';
 import type { IdGenerator } from './ids.js';
 import type { EffectKind } from './ledger-schemas.js';
@@ -64,7 +64,7 @@ function requireReleased(order: StoredOrder, verb: string): void {
 }
 
 function requireKnownCarrier(carrier: string): void {
-  if (!isKnownCarrier(carrier)) {
+  if (!isCarrierCode(carrier)) {
     throw invalidParameter(`Invalid carrier code '${carrier}' in tracking_info.carrier`, { userTitle: 'Invalid carrier' });
   }
 }
@@ -323,7 +323,7 @@ function minorIn(order: StoredOrder, money: MoneyInput, field: string): bigint {
   if (money.currency !== order.currency) {
     throw invalidParameter(`${field} is in ${money.currency} but order ${order.id} is in ${order.currency}`);
   }
-  return toMinorUnits(money.amount);
+  return parseAmount(money.amount);
 }
 
 function paidTotal(order: StoredOrder): bigint {
@@ -338,11 +338,11 @@ function refundableMinor(item: StoredItem): bigint {
 }
 
 function requireRefundReason(code: string): void {
-  if ((SELLER_REFUND_REASON_CODES as readonly string[]).includes(code)) return;
-  if ((PLATFORM_REFUND_REASON_CODES as readonly string[]).includes(code)) {
+  if ((SELLER_REFUND_REASONS as readonly string[]).includes(code)) return;
+  if ((PLATFORM_REFUND_REASONS as readonly string[]).includes(code)) {
     throw invalidParameter(`reason_code ${code} is reserved for refunds issued by Meta`);
   }
-  throw invalidParameter(`Invalid reason_code '${code}'; expected one of ${SELLER_REFUND_REASON_CODES.join(', ')}`);
+  throw invalidParameter(`Invalid reason_code '${code}'; expected one of ${SELLER_REFUND_REASONS.join(', ')}`);
 }
 
 export function refund(ctx: RuleContext, order: StoredOrder, command: RefundCommand): AppliedEffect {
@@ -396,7 +396,7 @@ export function refund(ctx: RuleContext, order: StoredOrder, command: RefundComm
       }
       if (minor > leftMinor) {
         throw invalidParameter(
-          `Refund of ${fromMinorUnits(minor)} ${order.currency} for '${item.retailerId}' exceeds the ${fromMinorUnits(leftMinor)} ${order.currency} still refundable for its shipped units`,
+          `Refund of ${formatAmount(minor)} ${order.currency} for '${item.retailerId}' exceeds the ${formatAmount(leftMinor)} ${order.currency} still refundable for its shipped units`,
         );
       }
       pending.set(item, { quantity: sofar.quantity + (line.quantity ?? 0), minor: sofar.minor + minor });
@@ -409,7 +409,7 @@ export function refund(ctx: RuleContext, order: StoredOrder, command: RefundComm
   if (command.shipping !== undefined) {
     shippingMinor = minorIn(order, command.shipping, 'shipping.shipping_refund');
     if (shippingMinor > shippingLeft) {
-      throw invalidParameter(`Shipping refund of ${fromMinorUnits(shippingMinor)} exceeds the ${fromMinorUnits(shippingLeft)} ${order.currency} of shipping not refunded yet`);
+      throw invalidParameter(`Shipping refund of ${formatAmount(shippingMinor)} exceeds the ${formatAmount(shippingLeft)} ${order.currency} of shipping not refunded yet`);
     }
   } else if (fullRefund && order.state === 'COMPLETED') {
     shippingMinor = shippingLeft;
@@ -427,7 +427,7 @@ export function refund(ctx: RuleContext, order: StoredOrder, command: RefundComm
   const total = gross - deducted;
   const refundedBefore = order.refunds.reduce((sum, r) => sum + r.totalMinor, 0n);
   if (refundedBefore + total > paidTotal(order)) {
-    throw invalidParameter(`Refunds on order ${order.id} would exceed the ${fromMinorUnits(paidTotal(order))} ${order.currency} the buyer paid`);
+    throw invalidParameter(`Refunds on order ${order.id} would exceed the ${formatAmount(paidTotal(order))} ${order.currency} the buyer paid`);
   }
 
   for (const [item, { quantity, minor }] of pending) {

@@ -1,5 +1,5 @@
 /** The Graph GET endpoints: the order listing, one order, one product, and an order's edges. */
-import { ORDER_STATES, type OrderState } from '../domain/reason-codes.js';
+import { isOrderState, ORDER_STATES, type OrderState } from './meta-codes/order-states.js';
 import { invalidParameter } from './errors.js';
 import { parseFields, type FieldNode } from './fields.js';
 import { ok, type GraphAnswer, type GraphCall } from './graph-call.js';
@@ -41,10 +41,10 @@ function parseStates(raw: string | undefined): Set<OrderState> {
   const states = new Set<OrderState>();
   for (const part of commaList(raw)) {
     const upper = part.toUpperCase();
-    if (!(ORDER_STATES as readonly string[]).includes(upper)) {
+    if (!isOrderState(upper)) {
       throw invalidParameter(`Param state must be a comma list of ${ORDER_STATES.join(', ')}; got '${part}'`);
     }
-    states.add(upper as OrderState);
+    states.add(upper);
   }
   if (states.size === 0) throw invalidParameter('Param state must not be empty');
   return states;

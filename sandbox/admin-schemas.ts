@@ -3,13 +3,14 @@
  * SandboxAdminClient. camelCase: this API is ours, for tests, benchmarks and the demo.
  */
 import { z } from 'zod';
-import { isValidAmount } from '../domain/money.js';
-import { CANCEL_REASON_CODES, ORDER_STATES } from '../domain/reason-codes.js';
+import { isAmount } from './money.js';
+import { ORDER_STATES } from './meta-codes/order-states.js';
+import { CANCEL_REASONS } from './meta-codes/reason-codes.js';
 import { FaultConfigSchema, FaultPatchSchema, FaultStateSchema } from './fault-schemas.js';
 import { LedgerSnapshotSchema } from './ledger-schemas.js';
 import { RateLimitSchema } from './options.js';
 
-const amount = z.string().refine(isValidAmount, 'must be a decimal string with at most two places, e.g. "19.99"');
+const amount = z.string().refine(isAmount, 'must be a decimal string with at most two places, e.g. "19.99"');
 
 export const NewOrderItemSchema = z.strictObject({
   retailerId: z.string().min(1).max(100),
@@ -98,7 +99,7 @@ export type ExternalShipRequest = z.input<typeof ExternalShipRequestSchema>;
 /** Cancelling as if done in Commerce Manager. */
 export const ExternalCancelRequestSchema = z.strictObject({
   items: z.array(UnitLineSchema).min(1).optional(),
-  reasonCode: z.enum(CANCEL_REASON_CODES).default('CUSTOMER_REQUESTED'),
+  reasonCode: z.enum(CANCEL_REASONS).default('CUSTOMER_REQUESTED'),
   restock: z.boolean().default(false),
 });
 export type ExternalCancelRequest = z.input<typeof ExternalCancelRequestSchema>;

@@ -6,7 +6,7 @@
  * not in it: they describe one run, not the account.
  */
 import { z } from 'zod';
-import { ORDER_STATES } from '../domain/reason-codes.js';
+import { ORDER_STATES } from './meta-codes/order-states.js';
 import { LedgerEffectSchema } from './ledger-schemas.js';
 import { LEDGER_COUNTERS, type LedgerCounterName } from './ledger.js';
 import { IDEMPOTENCY_KEY } from './request-schemas.js';
