@@ -7,19 +7,12 @@
  * reference OMS. Prints one JSON summary and writes it to bench/results/. A script, not a test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-
 import { cpus } from 'node:os';
-
 import { fileURLToPath } from 'node:url';
-
 import { Client, Connection } from '@temporalio/client';
-
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
-
 import { GraphClient } from '../src/graph/client.js';
-
 import { ReferenceOms } from '../src/oms/reference/index.js';
 import { mapConcurrently } from '../src/util/concurrency.js';
 import { SandboxAdminClient } from '../sandbox/admin-client.js';

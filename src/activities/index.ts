@@ -1,12 +1,15 @@
 /**
  * createActivities(deps): every activity, built from its dependencies so tests inject the sandbox
- * URL or a fake OMS. `graph` activities belong on the Graph task queue, `orders` on the order queue.
+ * URL or a fake OMS. `graph` activities (the order's and the intake's) belong on the Graph task
+ * queue, `orders` (the OMS calls) on the order queue.
  */
-import type { GraphClient } from '../graph/client.js';
 import type { OmsPort } from '../api/oms-port.js';
-import { createGraphActivities } from './graph-activities.js';
-import { createOmsActivities } from './oms-activities.js';
+import type { GraphClient } from '../graph/client.js';
+import { createBatchAcknowledgeActivity } from '../intake/batch-activity.js';
 import { createPollActivities } from '../intake/poll-activities.js';
+import { createGraphActivities } from './graph-activities.js';
+import { createGraphCalls } from './graph-calls.js';
+import { createOmsActivities } from './oms-activities.js';
 
 export interface ActivityDeps {
   graph: GraphClient;
@@ -17,11 +20,14 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const { graph, oms } = deps;
+  const calls = createGraphCalls(graph, { throttleFloorMs: deps.throttleFloorMs, maxPaceMs: deps.maxPaceMs });
   return {
     graph: {
-      ...createGraphActivities({ graph: deps.graph, oms: deps.oms, throttleFloorMs: deps.throttleFloorMs, maxPaceMs: deps.maxPaceMs }),
-      ...createPollActivities({ graph: deps.graph, pageSize: deps.pollPageSize }),
+      ...createGraphActivities({ graph, oms, calls }),
+      ...createBatchAcknowledgeActivity({ graph, oms, calls }),
+      ...createPollActivities({ graph, pageSize: deps.pollPageSize }),
     },
-    orders: createOmsActivities(deps.oms),
+    orders: createOmsActivities(oms),
   };
 }

@@ -3,6 +3,11 @@ import type { GraphOrder, GraphOrderItem } from '../graph/schemas.js';
 import type { Channel, PendingOrderInput } from '../api/oms-port.js';
 import type { OrderSnapshot } from '../api/order-state.js';
 
+/** The order fields the workflow keeps: no buyer data. */
+export const SNAPSHOT_FIELDS = ['orderStatus', 'created', 'lastUpdated', 'channel', 'merchantOrderId', 'items', 'estimatedPaymentDetails'] as const;
+/** What the OMS needs to create the pending order (buyer, address, lines, totals). */
+export const BUYER_FIELDS = ['orderStatus', 'channel', 'buyerDetails', 'shippingAddress', 'selectedShippingOption', 'estimatedPaymentDetails', 'items'] as const;
+
 type SnapshotSource = Pick<GraphOrder, 'id' | 'orderStatus' | 'created' | 'lastUpdated'> & Partial<Pick<GraphOrder, 'channel' | 'merchantOrderId' | 'estimatedPaymentDetails'>>;
 
 /** Meta's timestamps as ISO strings (the client may hand back Date objects or strings). */

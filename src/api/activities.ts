@@ -55,21 +55,12 @@ export type BulkAckOutcome = AckOutcome & {
   delivered?: boolean;
 };
 
+/** The order workflow's Graph activities (src/activities/graph-activities.ts). */
 export interface GraphActivities {
   fetchOrderSnapshot(orderId: string): Promise<OrderSnapshot>;
   /** Reads the buyer and address from Meta and creates the pending OMS order in one step, so buyer data never enters workflow history. */
   createPendingOmsOrder(input: { orderId: string; channel: Channel }): Promise<{ merchantOrderReference: string }>;
   acknowledgeOrder(input: { orderId: string; merchantOrderReference: string }): Promise<{ state: MetaOrderState }>;
-  /**
-   * Bulk mode: acknowledges up to `maxOrders` of the candidate orders in one acknowledge_orders call,
-   * those that the CREATED listing shows first. It reads their buyers from that listing and creates
-   * the pending OMS orders (buyer data never enters workflow history), marks the ones Meta
-   * acknowledged processing in the OMS (`omsProcessing`; best effort), then signals each decided
-   * order its outcome with the order as listed (no buyer data). Returns outcomes only for the orders
-   * it decided: the ones it sent and, when it read the whole listing, the ones not in it (they go
-   * the single way); the rest stay candidates. `delivered: false` marks an answer still to be sent.
-   */
-  createPendingAndAcknowledgeBatch(input: { cmsId: string; orders: BulkAckOrder[]; maxOrders: number }): Promise<BulkAckOutcome[]>;
   shipItems(input: ShipItemsInput): Promise<void>;
   updateTracking(input: UpdateTrackingInput): Promise<void>;
   cancelItems(input: CancelItemsInput): Promise<void>;
@@ -116,8 +107,19 @@ export interface PollOrdersResult {
   pages: number;
 }
 
-export interface PollActivities {
+/** The poller's and the ack batcher's activities (src/intake), on the Graph task queue. */
+export interface IntakeActivities {
   pollOrders(input: PollOrdersInput): Promise<PollOrdersResult>;
+  /**
+   * Bulk mode: acknowledges up to `maxOrders` of the candidate orders in one acknowledge_orders call,
+   * those that the CREATED listing shows first. It reads their buyers from that listing and creates
+   * the pending OMS orders (buyer data never enters workflow history), marks the ones Meta
+   * acknowledged processing in the OMS (`omsProcessing`; best effort), then signals each decided
+   * order its outcome with the order as listed (no buyer data). Returns outcomes only for the orders
+   * it decided: the ones it sent and, when it read the whole listing, the ones not in it (they go
+   * the single way); the rest stay candidates. `delivered: false` marks an answer still to be sent.
+   */
+  createPendingAndAcknowledgeBatch(input: { cmsId: string; orders: BulkAckOrder[]; maxOrders: number }): Promise<BulkAckOutcome[]>;
 }
 
 export type { Money };

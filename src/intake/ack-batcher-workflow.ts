@@ -15,10 +15,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-
-import type { BulkAckOutcome, GraphActivities } from '../api/activities.js';
+import type { BulkAckOutcome, IntakeActivities } from '../api/activities.js';
 import { ackBatcherStatusQuery, ackRequestSignal, ackRequestsSignal, type AckBatcherStatus, type AckRequest } from '../api/ack-batcher-messages.js';
-
 import { ackResultSignal } from '../api/order-messages.js';
 import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
 import { orderWorkflowId } from '../api/ids.js';
@@ -53,7 +51,7 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   const maxBatch = Math.min(input.maxBatch ?? MAX_ACK_BATCH, MAX_ACK_BATCH);
   const maxHistoryEvents = input.maxHistoryEvents ?? 20_000;
   const historyEventsCeiling = input.historyEventsCeiling ?? HISTORY_EVENTS_CEILING;
-  const { createPendingAndAcknowledgeBatch } = proxyActivities<GraphActivities>({
+  const { createPendingAndAcknowledgeBatch } = proxyActivities<IntakeActivities>({
     taskQueue: input.graphTaskQueue,
     startToCloseTimeout: DEFAULT_ORDER_POLICY.graphAttemptTimeoutMs,
     retry: DEFAULT_ORDER_POLICY.graphWriteRetry,

@@ -15,22 +15,16 @@
  * signal that says so), and an order whose only change is its own acknowledgement is not signalled.
  */
 import { Context } from '@temporalio/activity';
-
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-
 import { WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
-
 import type { GraphClient } from '../graph/client.js';
 import type { GraphOrderWith } from '../graph/schemas.js';
 import { ackRequestsSignal, type AckRequest } from '../api/ack-batcher-messages.js';
 import { orderUpdatedSignal, type OrderUpdatedNotice } from '../api/order-messages.js';
 import type { OrderWorkflowInput } from '../order/workflow.js';
-import type { PollActivities, PollOrdersResult } from '../api/activities.js';
+import type { IntakeActivities, PollOrdersResult } from '../api/activities.js';
 import { callGraph } from '../activities/failures.js';
-
-import { SNAPSHOT_FIELDS } from '../activities/graph-activities.js';
-
-import { channelOf, toOrderSnapshot } from '../activities/order-mapping.js';
+import { channelOf, SNAPSHOT_FIELDS, toOrderSnapshot } from '../activities/order-mapping.js';
 import { ackBatcherWorkflowId, orderWorkflowId } from '../api/ids.js';
 
 
@@ -77,7 +71,7 @@ export class SignalledOrders {
   }
 }
 
-export function createPollActivities(deps: { graph: GraphClient; pageSize?: number; signalledMemory?: number }): PollActivities {
+export function createPollActivities(deps: { graph: GraphClient; pageSize?: number; signalledMemory?: number }): Pick<IntakeActivities, 'pollOrders'> {
   const signalled = new SignalledOrders(deps.signalledMemory ?? SIGNALLED_MEMORY);
   return {
     async pollOrders(input): Promise<PollOrdersResult> {

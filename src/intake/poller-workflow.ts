@@ -7,7 +7,7 @@
  * overlap covers orders whose update raced the previous poll. The mark lives here, in history.
  */
 import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { PollActivities } from '../api/activities.js';
+import type { IntakeActivities } from '../api/activities.js';
 import { pollNowSignal, pollerStatusQuery, type PollerStatus } from '../api/poller-messages.js';
 import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
 
@@ -31,7 +31,7 @@ export interface OrderPollerInput {
 }
 
 export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void> {
-  const { pollOrders } = proxyActivities<PollActivities>({
+  const { pollOrders } = proxyActivities<IntakeActivities>({
     taskQueue: input.graphTaskQueue,
     startToCloseTimeout: '10 minutes',
     // The activity heartbeats its page cursor: a retry resumes where the last attempt stopped.

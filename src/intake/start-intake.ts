@@ -5,7 +5,6 @@
  * order queue by an earlier version carry on.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-
 import type { AckBatcherInput } from './ack-batcher-workflow.js';
 import type { OrderPollerInput } from './poller-workflow.js';
 import { intakeTaskQueue } from '../wiring/workers.js';

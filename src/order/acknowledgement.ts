@@ -12,7 +12,6 @@
  *           batch also marks the OMS orders Meta acknowledged processing, so the order need not.
  */
 import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
-
 import { ackRequestSignal } from '../api/ack-batcher-messages.js';
 import type { AckResult } from '../api/order-messages.js';
 import type { OrderContext } from './context.js';

@@ -4,12 +4,9 @@
  * best-effort OMS step: an order it could not mark processing marks itself.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-
 import { intakeTaskQueue } from '../../src/wiring/workers.js';
-
 import type { AckBatcherInput } from '../../src/intake/ack-batcher-workflow.js';
 import { stateQuery } from '../../src/api/order-messages.js';
 import type { OrderPolicyOverrides } from '../../src/order/policy.js';

@@ -5,26 +5,17 @@
  * this file, so `list` and `export` (scoped to META_CMS_ID) see only this file's orders.
  */
 import { spawn } from 'node:child_process';
-
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-
 import { tmpdir } from 'node:os';
-
 import { join } from 'node:path';
-
 import { fileURLToPath } from 'node:url';
-
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-
 import { startIntake } from '../../src/intake/start-intake.js';
-
 import { intakeTaskQueue } from '../../src/wiring/workers.js';
-
 import { type AckBatcherStatus } from '../../src/api/ack-batcher-messages.js';
 import type { OrderWorkflowState } from '../../src/api/order-state.js';
 import { pollerStatusQuery, type PollerStatus } from '../../src/api/poller-messages.js';
 import { parseCsv } from '../unit/cli/fixtures.js';
-
 import { createOrderWorld, eventually, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../../src/api/ids.js';
 

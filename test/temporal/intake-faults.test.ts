@@ -3,9 +3,7 @@
  * poll that fails mid-way resumes from the page cursor it heartbeated instead of starting over.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-
 import { startIntake } from '../../src/intake/start-intake.js';
-
 import { pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
 import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';

@@ -4,11 +4,8 @@
  * without errors; a poll interrupted mid-page resumes from its heartbeat cursor.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-
 import { startIntake } from '../../src/intake/start-intake.js';
-
 import { stateQuery } from '../../src/api/order-messages.js';
 import { pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
 import type { OrderPolicyOverrides } from '../../src/order/policy.js';

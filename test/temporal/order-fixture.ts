@@ -3,14 +3,10 @@
  * and real workers on unique task queues of the run's shared dev server.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-
 import { temporal } from '@temporalio/proto';
-
 import type { Worker } from '@temporalio/worker';
 import { OrderClient } from '../../src/client/index.js';
-
 import { GraphClient } from '../../src/graph/client.js';
-
 import { ReferenceOms } from '../../src/oms/reference/index.js';
 import { SandboxAdminClient } from '../../sandbox/admin-client.js';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.js';

@@ -3,12 +3,9 @@
  * reference OMS on PGlite. Exactly-once is asserted on the sandbox's ledger of applied effects.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-
 import { OrderCommandRejectedError } from '../../src/client/index.js';
-
 import type { OrderWorkflowState } from '../../src/api/order-state.js';
 import { FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../../src/api/search-attributes.js';
-
 import { createOrderWorld, eventually, FAST_POLICY, recordHistories, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
 import { orderWorkflowId } from '../../src/api/ids.js';
 

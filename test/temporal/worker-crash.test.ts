@@ -4,15 +4,10 @@
  * (`src/worker.ts`), configured only through the environment, as an operator would run them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-
 import { mkdtempSync, rmSync } from 'node:fs';
-
 import { tmpdir } from 'node:os';
-
 import { join } from 'node:path';
-
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-
 import { createOrderWorld, eventually, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
 import { orderWorkflowId } from '../../src/api/ids.js';
 

@@ -1,7 +1,6 @@
 /** `fb-orders intake`: what the order poller and the ack batcher of META_CMS_ID are doing. */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError, type QueryDefinition } from '@temporalio/common';
-
 import { ackBatcherStatusQuery, type AckBatcherStatus } from '../../api/ack-batcher-messages.js';
 import { pollerStatusQuery, type PollerStatus } from '../../api/poller-messages.js';
 import type { Command } from '../command.js';

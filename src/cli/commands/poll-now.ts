@@ -1,6 +1,5 @@
 /** `fb-orders poll-now`: make the order poller read Meta's order list now instead of at its next interval. */
 import { WorkflowNotFoundError } from '@temporalio/common';
-
 import { pollNowSignal } from '../../api/poller-messages.js';
 import type { Command } from '../command.js';
 import { EXIT_FAILURE } from '../failures.js';

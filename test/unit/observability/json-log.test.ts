@@ -3,12 +3,9 @@
  * secret in any form (known value, URL parameter, header, field name, error text or stack).
  */
 import { describe, expect, it } from 'vitest';
-
 import type { LogEntry } from '@temporalio/worker';
 import { createJsonLogger, formatLogEntry, withFields } from '../../../src/observability/json-log.js';
-
 import { LogRedactor, REDACTED } from '../../../src/observability/log-redaction.js';
-
 import { orderIdFromWorkflowId } from '../../../src/observability/order-id.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId, orderWorkflowId } from '../../../src/api/ids.js';
 

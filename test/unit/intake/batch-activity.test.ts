@@ -9,7 +9,8 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { BulkAckOutcome } from '../../../src/api/activities.js';
-import { createGraphActivities } from '../../../src/activities/graph-activities.js';
+import { createGraphCalls } from '../../../src/activities/graph-calls.js';
+import { createBatchAcknowledgeActivity } from '../../../src/intake/batch-activity.js';
 import { GraphClient } from '../../../src/graph/index.js';
 import { ReferenceOms } from '../../../src/oms/reference/index.js';
 import { SandboxAdminClient, startSandbox, type RunningSandbox } from '../../../sandbox/index.js';
@@ -62,7 +63,7 @@ test('acknowledges in one call, marks processing, answers each order with its li
     if (id === omsRefuses) throw new Error('OMS unavailable');
     return oms.markProcessing(id);
   };
-  const activities = createGraphActivities({ graph, oms: flakyOms });
+  const activities = createBatchAcknowledgeActivity({ graph, oms: flakyOms, calls: createGraphCalls(graph) });
   const { client, received } = fakeClient({ ended, unreachable });
   const before = await admin.getLedger();
 
