@@ -3,7 +3,7 @@
  * `import type` from here). Graph activities run on the Graph task queue; OMS activities on the
  * order task queue.
  */
-import type { RefundPlan, UnitLine } from '../order/item-ledger.js';
+import type { RefundPlan, UnitLine } from './ledger.js';
 import type { Money } from '../domain/money.js';
 import type { Channel, ExternalChange, OmsPort, OpsNotification } from './oms-port.js';
 import type { AckOutcome } from './order-messages.js';

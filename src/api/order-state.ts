@@ -4,7 +4,7 @@
  * straight from Meta to the OMS inside one activity and never enter workflow history).
  */
 import type { CommandKind } from './command-kinds.js';
-import type { Ledger, UnitLine } from '../order/item-ledger.js';
+import type { Ledger, UnitLine } from './ledger.js';
 import type { Money } from '../domain/money.js';
 import type { Channel } from './oms-port.js';
 

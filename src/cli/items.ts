@@ -3,7 +3,7 @@
  * The split is at the LAST ":" or "=", so retailer ids that themselves contain ":" or "="
  * (e.g. "TEE:RED:M:2") still work. Anything malformed is a usage error that quotes the value.
  */
-import type { UnitLine } from '../order/item-ledger.js';
+import type { UnitLine } from '../api/ledger.js';
 import { isValidAmount } from '../domain/money.js';
 import { UsageError } from './args.js';
 

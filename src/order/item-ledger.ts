@@ -5,26 +5,9 @@
  * can reject a command before it reaches history instead of letting Meta reject it later.
  */
 import { fromMinorUnits, toMinorUnits, type Money } from '../domain/money.js';
+import type { Ledger, LedgerItem, RefundPlan, UnitLine } from '../api/ledger.js';
 
-export interface LedgerItem {
-  itemId: string;
-  retailerId: string;
-  productName?: string | undefined;
-  ordered: number;
-  shipped: number;
-  cancelled: number;
-  refundedQuantity: number;
-  /** Decimal string in the order currency. */
-  refundedAmount: string;
-  pricePerUnit: Money;
-}
-
-export interface Ledger {
-  items: LedgerItem[];
-  currency: string;
-  /** Shipping refunded so far (decimal string). */
-  shippingRefunded: string;
-}
+export type { Ledger, LedgerItem, RefundPlan, UnitLine } from '../api/ledger.js';
 
 export interface NewLedgerItem {
   itemId: string;
@@ -32,11 +15,6 @@ export interface NewLedgerItem {
   productName?: string | undefined;
   quantity: number;
   pricePerUnit: Money;
-}
-
-export interface UnitLine {
-  retailerId: string;
-  quantity: number;
 }
 
 export interface RefundLine {
@@ -134,11 +112,6 @@ export const applyCancellation = (ledger: Ledger, lines: UnitLine[]) => addUnits
 export function refundableAmount(item: LedgerItem): string {
   const paid = toMinorUnits(item.pricePerUnit.amount) * BigInt(item.shipped);
   return fromMinorUnits(paid - toMinorUnits(item.refundedAmount));
-}
-
-export interface RefundPlan {
-  lines: { retailerId: string; quantity?: number | undefined; amount: Money }[];
-  shipping?: Money | undefined;
 }
 
 /**
