@@ -11,14 +11,18 @@ import type { Channel } from './oms-port.js';
 /** Meta's order states, plus what we saw when an order was cancelled before release. */
 export type MetaOrderState = 'FB_PROCESSING' | 'CREATED' | 'IN_PROGRESS' | 'COMPLETED';
 
-/** Where the workflow is in its own lifecycle. */
-export type OrderPhase =
-  | 'AWAITING_RELEASE' // FB_PROCESSING: inventory reserved, waiting for Meta to release the order
-  | 'ACKNOWLEDGING' // CREATED: pending order in the OMS, acknowledgement in flight
-  | 'IN_PROGRESS' // acknowledged: serving ship / cancel / refund commands
-  | 'RETURN_WINDOW' // every unit shipped or cancelled: open for refunds until the window closes
-  | 'CANCELLED' // cancelled before release, or every unit cancelled: ends
-  | 'CLOSED'; // return window over: ends
+/**
+ * Where the workflow is in its own lifecycle, in lifecycle order (the one list: the CLI's --phase
+ * choices and the per-phase gauges derive from it).
+ *   AWAITING_RELEASE  FB_PROCESSING: inventory reserved, waiting for Meta to release the order
+ *   ACKNOWLEDGING     CREATED: pending order in the OMS, acknowledgement in flight
+ *   IN_PROGRESS       acknowledged: serving ship / cancel / refund commands
+ *   RETURN_WINDOW     every unit shipped or cancelled: open for refunds until the window closes
+ *   CANCELLED         cancelled before release, or every unit cancelled: ends
+ *   CLOSED            return window over: ends
+ */
+export const ORDER_PHASES = ['AWAITING_RELEASE', 'ACKNOWLEDGING', 'IN_PROGRESS', 'RETURN_WINDOW', 'CANCELLED', 'CLOSED'] as const;
+export type OrderPhase = (typeof ORDER_PHASES)[number];
 
 /** The part of a Meta order the workflow keeps (no buyer fields). */
 export interface OrderSnapshot {

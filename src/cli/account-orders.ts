@@ -4,13 +4,11 @@
  * workers belong to another deployment.
  */
 import type { Client } from '@temporalio/client';
-import { OrderClient, ordersQuery, type ListOrdersFilter, type OrderSummary } from '../client/order-client.js';
+import { OrderClient, type ListOrdersFilter, type OrderSummary } from '../client/order-client.js';
 
 export interface AccountOrdersFilter extends ListOrdersFilter {
   cmsId: string;
 }
-
-export const accountOrdersQuery = (filter: AccountOrdersFilter): string => ordersQuery(filter);
 
 export function listAccountOrders(client: Client, filter: AccountOrdersFilter): Promise<OrderSummary[]> {
   return new OrderClient(client).list(filter);

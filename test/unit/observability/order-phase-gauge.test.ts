@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createJsonLogger } from '../../../src/observability/json-log.js';
 import { LogRedactor } from '../../../src/observability/log-redaction.js';
 import { METRIC } from '../../../src/observability/metric-names.js';
-import { NEEDS_ATTENTION_QUERY, ORDER_PHASES, OrderPhaseGauge, runningInPhaseQuery } from '../../../src/observability/order-phase-gauge.js';
+import { ORDER_PHASES } from '../../../src/api/order-state.js';
+import { NEEDS_ATTENTION_QUERY, OrderPhaseGauge, runningInPhaseQuery } from '../../../src/observability/order-phase-gauge.js';
 import { FB_NEEDS_ATTENTION, FB_ORDER_PHASE } from '../../../src/api/search-attributes.js';
 import { RecordingMeter } from './recording-meter.js';
 
