@@ -1,6 +1,7 @@
 /**
  * Carrier codes Meta accepts in `tracking_info.carrier` (code -> label).
- * Generated from shared/reference/carrier-codes.tsv; regenerate rather than edit by hand.
+ * Meta's published carrier list, code for code (docs/meta-api.md). Meta adds carriers now and then: update
+ * the list from Meta's page rather than accepting unknown codes.
  */
 export const CARRIER_LABELS: Readonly<Record<string, string>> = {
   AUSTRALIA_POST: "Australia Post",

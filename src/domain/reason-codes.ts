@@ -1,4 +1,4 @@
-/** Reason codes Meta accepts (shared/reference/commerce-api-notes.md). */
+/** Reason codes Meta accepts (docs/meta-api.md, "Money, reason codes, carriers"). */
 
 export const CANCEL_REASON_CODES = [
   'CUSTOMER_REQUESTED',

@@ -1,6 +1,6 @@
 /**
  * Turns what went wrong (Meta's error envelope, an HTTP status, a network failure) into a
- * GraphError kind. The table is commerce-api-notes.md "Errors"; order matters: throttling and
+ * GraphError kind. The table is in docs/meta-api.md, "Errors"; order matters: throttling and
  * idempotency conflicts are recognised before the generic code-100 "validation" bucket.
  */
 import { z } from 'zod';

@@ -18,7 +18,7 @@ export type GraphErrorKind =
   /** Meta's error matched no known class; not retried. */
   | 'unknown';
 
-/** Meta's commerce error codes (shared/reference/commerce-api-notes.md), by name. */
+/** Meta's commerce error codes (docs/meta-api.md, "Errors"), by name. */
 export const COMMERCE_ERROR_REASONS = {
   1818111: 'cannotShipCancelledOrder',
   1818105: 'cannotRefundCancelledOrder',

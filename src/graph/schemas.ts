@@ -1,6 +1,6 @@
 /**
  * zod schemas for every Graph response the client reads. Each schema validates Meta's wire format
- * (snake_case, as documented in shared/reference) and turns its keys to camelCase, one object level
+ * (snake_case, as Meta documents it; see docs/meta-api.md) and turns its keys to camelCase, one object level
  * at a time, so the types below are what callers see. Amounts stay decimal strings and ids stay
  * strings: nothing is coerced. Unknown extra fields are dropped, a missing or mistyped known field
  * fails with the field's path.
