@@ -29,5 +29,5 @@ export const PLATFORM_REFUND_REASON_CODES = [
   'REFUND_SFI_REAL',
 ] as const;
 
-export const ORDER_STATES = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'] as const;
-export type OrderState = (typeof ORDER_STATES)[number];
+/** Moved to order-states.ts; re-exported here only until the sandbox imports it from there. */
+export { ORDER_STATES, type OrderState } from './order-states.js';

@@ -26,9 +26,10 @@ import type { PollActivities, PollOrdersResult } from '../api/activities.js';
 import { callGraph } from '../activities/failures.js';
 import { SNAPSHOT_FIELDS } from '../activities/graph-activities.js';
 import { channelOf, toOrderSnapshot } from '../activities/order-mapping.js';
+import { ORDER_STATES } from '../domain/order-states.js';
 
-/** The states an integration must watch (Meta's default listing is CREATED only). */
-const WATCHED_STATES = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'] as const;
+/** An integration must watch every state: Meta's default listing is CREATED only. */
+const WATCHED_STATES = ORDER_STATES;
 
 function toDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));
