@@ -22,6 +22,7 @@ import { startDevServer } from '../src/dev-tools/dev-server.js';
 import { startIntake } from '../src/intake/start-intake.js';
 import { createWorkers } from '../src/wiring/workers.js';
 import { ackBatcherWorkflowId } from '../src/api/ack-batcher-messages.js';
+import type { AckMode } from '../src/api/ack-modes.js';
 import { orderPollerWorkflowId, pollerStatusQuery } from '../src/api/poller-messages.js';
 import type { OrderPolicyOverrides } from '../src/order/policy.js';
 import { goSignal } from './floor-workflow.js';
@@ -152,7 +153,7 @@ interface World {
   processes: Processes;
 }
 
-async function runPipeline(world: World, mode: 'bulk' | 'single') {
+async function runPipeline(world: World, mode: AckMode) {
   const taskQueue = `bench-orders-${mode}`;
   const graphTaskQueue = `bench-graph-${mode}`;
   const workers = await createWorkers({

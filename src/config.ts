@@ -6,6 +6,7 @@
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { ACK_MODES } from './api/ack-modes.js';
 
 const hostPort = z
   .string()
@@ -29,7 +30,7 @@ const ConfigSchema = z.object({
   META_CMS_ID: z.string().regex(/^\d+$/, 'expected the numeric commerce account id').default('1000000000000001'),
   META_TIMEOUT_MS: intFrom(100, 120_000).default(15_000),
 
-  ACK_MODE: z.enum(['bulk', 'single']).default('bulk'),
+  ACK_MODE: z.enum(ACK_MODES).default('bulk'),
   POLL_INTERVAL_MINUTES: intFrom(1, 15).default(5),
   RETURN_WINDOW_DAYS: intFrom(0, 365).default(30),
 

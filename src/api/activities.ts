@@ -5,6 +5,7 @@
  */
 import type { RefundPlan, UnitLine } from '../order/item-ledger.js';
 import type { Money } from '../domain/money.js';
+import type { AckMode } from './ack-modes.js';
 import type { Channel, ExternalChange, OmsPort, OpsNotification } from './oms-port.js';
 import type { AckOutcome } from './order-messages.js';
 import type { MetaOrderState, OrderSnapshot } from './order-state.js';
@@ -95,7 +96,7 @@ export interface PollOrdersInput {
   updatedAfter: number;
   orderTaskQueue: string;
   graphTaskQueue: string;
-  ackMode: 'single' | 'bulk';
+  ackMode: AckMode;
   orderPolicy?: Record<string, unknown> | undefined;
 }
 

@@ -6,6 +6,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { ackBatcherWorkflowId } from '../api/ack-batcher-messages.js';
+import type { AckMode } from '../api/ack-modes.js';
 import { orderPollerWorkflowId } from '../api/poller-messages.js';
 import type { AckBatcherInput } from './ack-batcher-workflow.js';
 import type { OrderPollerInput } from './poller-workflow.js';
@@ -15,7 +16,7 @@ export interface IntakeOptions {
   cmsId: string;
   taskQueue: string;
   graphTaskQueue: string;
-  ackMode: 'single' | 'bulk';
+  ackMode: AckMode;
   pollIntervalMs: number;
   ackFlushAfterMs?: number;
   orderPolicy?: Record<string, unknown>;
