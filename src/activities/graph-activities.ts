@@ -11,6 +11,7 @@ import { batchIdempotencyKey, idempotencyKey } from '../graph/idempotency.js';
 import type { GraphClient } from '../graph/client.js';
 import type { GraphOrderItem, GraphOrderWith } from '../graph/schemas.js';
 import type { OmsPort } from '../api/oms-port.js';
+import { validatedOmsPort } from '../oms/validated-oms.js';
 import { mapConcurrently } from '../util/concurrency.js';
 import { ackResultSignal, orderWorkflowId } from '../api/order-messages.js';
 import type { OrderSnapshot } from '../api/order-state.js';
@@ -70,7 +71,9 @@ async function deliverOutcomes(outcomes: BulkAckOutcome[], snapshots: Map<string
 }
 
 export function createGraphActivities(deps: GraphActivityDeps): GraphActivities {
-  const { graph, oms } = deps;
+  const { graph } = deps;
+  // The OMS calls made here (createPendingOrder, the batch's markProcessing) are validated as the OMS activities' are.
+  const oms = validatedOmsPort(deps.oms);
   const floor = deps.throttleFloorMs;
   const slowDownAbove = deps.slowDownAbovePercent ?? 80;
   const maxPaceMs = deps.maxPaceMs ?? 2_000;
