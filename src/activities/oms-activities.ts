@@ -4,7 +4,7 @@
  * argument and every other refusal of the OMS become a non-retryable OmsRejectedError failure.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { OmsError } from '../api/oms-errors.js';
+import { OMS_REJECTED_FAILURE_TYPE, OmsError } from '../api/oms-errors.js';
 import type { OmsPort } from '../api/oms-port.js';
 import { OMS_ACTIVITY_METHODS } from '../api/oms-port-methods.js';
 import type { OmsActivities } from '../api/activities.js';
@@ -15,7 +15,7 @@ async function callOms<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof OmsError && !err.retryable) {
-      throw ApplicationFailure.create({ message: err.message, type: 'OmsRejectedError', nonRetryable: true, details: [{ code: err.code }] });
+      throw ApplicationFailure.create({ message: err.message, type: OMS_REJECTED_FAILURE_TYPE, nonRetryable: true, details: [{ code: err.code }] });
     }
     throw err;
   }

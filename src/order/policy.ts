@@ -5,6 +5,7 @@
  */
 import type { RetryPolicy } from '@temporalio/common';
 import { NON_RETRYABLE_GRAPH_FAILURE_TYPES } from '../api/graph-failures.js';
+import { OMS_REJECTED_FAILURE_TYPE } from '../api/oms-errors.js';
 
 export interface OrderPolicy {
   /** FB_PROCESSING: first refresh after this, then backing off by `factor` up to `maxMs`. */
@@ -70,7 +71,7 @@ export const DEFAULT_ORDER_POLICY: OrderPolicy = {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '2 minutes',
-    nonRetryableErrorTypes: ['OmsRejectedError'],
+    nonRetryableErrorTypes: [OMS_REJECTED_FAILURE_TYPE],
   },
   graphAttemptTimeoutMs: 60_000,
   omsAttemptTimeoutMs: 60_000,
