@@ -21,6 +21,7 @@ import { bundleWorkflows } from '../src/wiring/bundle.js';
 import { startDevServer } from '../src/dev-tools/dev-server.js';
 import { startIntake } from '../src/intake/start-intake.js';
 import { createWorkers } from '../src/wiring/workers.js';
+import type { AckMode } from '../src/api/ack-modes.js';
 import { pollerStatusQuery } from '../src/api/poller-messages.js';
 import type { OrderPolicyOverrides } from '../src/order/policy.js';
 import { goSignal } from './floor-workflow.js';
@@ -153,7 +154,7 @@ interface World {
   processes: Processes;
 }
 
-async function runPipeline(world: World, mode: 'bulk' | 'single') {
+async function runPipeline(world: World, mode: AckMode) {
   const taskQueue = `bench-orders-${mode}`;
   const graphTaskQueue = `bench-graph-${mode}`;
   const workers = await createWorkers({

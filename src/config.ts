@@ -6,6 +6,7 @@
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
+import { ACK_MODES } from './api/ack-modes.js';
 
 const hostPort = z
   .string()
@@ -29,7 +30,7 @@ const ConfigSchema = z.object({
   META_CMS_ID: z.string().regex(/^\d+$/, 'expected the numeric commerce account id').default('1000000000000001'),
   META_TIMEOUT_MS: intFrom(100, 120_000).default(15_000),
 
-  ACK_MODE: z.enum(['bulk', 'single']).default('bulk'),
+  ACK_MODE: z.enum(ACK_MODES).default('bulk'),
   POLL_INTERVAL_MINUTES: intFrom(1, 15).default(5),
   RETURN_WINDOW_DAYS: intFrom(0, 365).default(30),
 
@@ -49,15 +50,30 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Names whose values must never be echoed back in an error. */
-const SECRET_VARIABLES = new Set(['META_ACCESS_TOKEN', 'META_APP_SECRET', 'OMS_WEBHOOK_SECRET', 'TEMPORAL_API_KEY']);
+/** The settings above whose values are secrets (the worker's logs redact them; see SECRET_VARIABLES). */
+export const CONFIG_SECRET_SETTINGS = ['META_ACCESS_TOKEN', 'META_APP_SECRET', 'OMS_WEBHOOK_SECRET'] as const satisfies readonly (keyof AppConfig)[];
+export type ConfigSecretSetting = (typeof CONFIG_SECRET_SETTINGS)[number];
+
+/**
+ * Every environment variable that holds a secret, the one list: its value is never echoed in a
+ * configuration error, never printed by the CLI, and redacted from the worker's logs. Ours first,
+ * then those read by others: Temporal's envconfig (API key, TLS client key) and the sandbox.
+ */
+export const SECRET_VARIABLES = [
+  ...CONFIG_SECRET_SETTINGS,
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+  'SANDBOX_ACCESS_TOKEN',
+  'SANDBOX_APP_SECRET',
+] as const;
+const isSecretVariable = (name: string): boolean => (SECRET_VARIABLES as readonly string[]).includes(name);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(env[name]);
+    const shown = isSecretVariable(name) ? '(hidden)' : JSON.stringify(env[name]);
     throw new ConfigError(`Invalid setting ${name}=${shown}: ${issue.message}`);
   }
   const config = parsed.data;

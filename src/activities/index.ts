@@ -10,6 +10,7 @@ import { createPollActivities } from '../intake/poll-activities.js';
 import { createGraphActivities } from './graph-activities.js';
 import { createGraphCalls } from './graph-calls.js';
 import { createOmsActivities } from './oms-activities.js';
+import { validatedOmsPort } from '../oms/validated-oms.js';
 
 export interface ActivityDeps {
   graph: GraphClient;
@@ -20,7 +21,10 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const { graph, oms } = deps;
+  const { graph } = deps;
+  // The OMS calls Graph activities make (createPendingOrder, the batch's markProcessing) are
+  // validated like the OMS activities' own (createOmsActivities validates inside).
+  const oms = validatedOmsPort(deps.oms);
   const calls = createGraphCalls(graph, { throttleFloorMs: deps.throttleFloorMs, maxPaceMs: deps.maxPaceMs });
   return {
     graph: {
@@ -28,6 +32,6 @@ export function createActivities(deps: ActivityDeps) {
       ...createBatchAcknowledgeActivity({ graph, oms, calls }),
       ...createPollActivities({ graph, pageSize: deps.pollPageSize }),
     },
-    orders: createOmsActivities(oms),
+    orders: createOmsActivities(deps.oms),
   };
 }

@@ -5,7 +5,9 @@
  */
 import type { RefundPlan, UnitLine } from './ledger.js';
 import type { Money } from '../domain/money.js';
-import type { Channel, ExternalChange, OmsPort, OpsNotification } from './oms-port.js';
+import type { AckMode } from './ack-modes.js';
+import type { Channel, OmsPort } from './oms-port.js';
+import type { OmsActivityMethod } from './oms-port-methods.js';
 import type { AckOutcome } from './order-messages.js';
 import type { MetaOrderState, OrderSnapshot } from './order-state.js';
 
@@ -67,18 +69,8 @@ export interface GraphActivities {
   refundItems(input: RefundItemsInput): Promise<void>;
 }
 
-export interface OmsActivities {
-  reserveInventory: OmsPort['reserveInventory'];
-  releaseInventory: OmsPort['releaseInventory'];
-  markProcessing: OmsPort['markProcessing'];
-  recordShipment: OmsPort['recordShipment'];
-  recordTrackingUpdate: OmsPort['recordTrackingUpdate'];
-  recordCancellation: OmsPort['recordCancellation'];
-  recordRefund: OmsPort['recordRefund'];
-  markCompleted: OmsPort['markCompleted'];
-  notifyExternalChange(change: ExternalChange): Promise<void>;
-  notifyOps(notification: OpsNotification): Promise<void>;
-}
+/** The port's methods except those called inside a Graph activity (OMS_ACTIVITY_METHODS), same signatures. */
+export type OmsActivities = Pick<OmsPort, OmsActivityMethod>;
 
 export interface PollOrdersInput {
   cmsId: string;
@@ -86,7 +78,7 @@ export interface PollOrdersInput {
   updatedAfter: number;
   orderTaskQueue: string;
   graphTaskQueue: string;
-  ackMode: 'single' | 'bulk';
+  ackMode: AckMode;
   orderPolicy?: Record<string, unknown> | undefined;
 }
 

@@ -13,6 +13,12 @@ export type OmsErrorCode =
   | 'timeout'
   | 'malformed_response';
 
+/**
+ * The Temporal failure type of a non-retryable OmsError, thrown by the OMS activities and named in
+ * the order's OMS retry policy. Recorded in workflow histories: never rename it.
+ */
+export const OMS_REJECTED_FAILURE_TYPE = 'OmsRejectedError';
+
 export abstract class OmsError extends Error {
   abstract readonly code: OmsErrorCode;
   abstract readonly retryable: boolean;

@@ -1,22 +1,11 @@
 import { z } from 'zod';
 import { OmsInvalidInputError } from './oms-errors.js';
-import type {
-  CancellationRecord,
-  ExternalChange,
-  Money,
-  OpsNotification,
-  OrderLine,
-  PendingOrderInput,
-  PostalAddress,
-  RefundRecord,
-  ReservationLine,
-  ShipmentRecord,
-  TrackingUpdateRecord,
-} from './oms-port.js';
 
 /**
- * zod schemas for the arguments of every OmsPort method. The annotations tie each schema to the
- * port's type, so a change in port.ts that these schemas do not follow fails the type check.
+ * zod schemas for the types the OmsPort methods take. OMS_PORT_ARGUMENTS (oms-port-methods.ts)
+ * checks that they parse exactly the port's types, so a change in oms-port.ts that these schemas
+ * do not follow fails the type check. Left unannotated for that reason: an annotation such as
+ * `z.ZodType<Money>` would hide a field the schema lacks (and would silently strip).
  */
 
 const nonEmpty = z.string().min(1);
@@ -24,16 +13,16 @@ const quantity = z.number().int().positive();
 
 export const metaOrderIdSchema = nonEmpty.max(100);
 
-export const moneySchema: z.ZodType<Money> = z.object({
+export const moneySchema = z.object({
   amount: z.string().regex(/^-?\d+(\.\d+)?$/, 'amount must be a decimal string such as "12.50"'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code'),
 });
 
-export const reservationLinesSchema: z.ZodType<ReservationLine[]> = z.array(
+export const reservationLinesSchema = z.array(
   z.object({ retailerId: nonEmpty, quantity }),
 );
 
-export const postalAddressSchema: z.ZodType<PostalAddress> = z.object({
+export const postalAddressSchema = z.object({
   name: z.string(),
   street1: z.string(),
   street2: z.string().optional(),
@@ -43,7 +32,7 @@ export const postalAddressSchema: z.ZodType<PostalAddress> = z.object({
   country: z.string(),
 });
 
-export const orderLineSchema: z.ZodType<OrderLine> = z.object({
+export const orderLineSchema = z.object({
   itemId: nonEmpty,
   retailerId: nonEmpty,
   productName: z.string().optional(),
@@ -51,7 +40,7 @@ export const orderLineSchema: z.ZodType<OrderLine> = z.object({
   pricePerUnit: moneySchema,
 });
 
-export const pendingOrderInputSchema: z.ZodType<PendingOrderInput> = z.object({
+export const pendingOrderInputSchema = z.object({
   metaOrderId: metaOrderIdSchema,
   channel: z.enum(['facebook', 'instagram']),
   paymentMethod: z.enum(['Paid on Facebook', 'Paid on Instagram']),
@@ -75,7 +64,7 @@ export const pendingOrderInputSchema: z.ZodType<PendingOrderInput> = z.object({
 
 const itemQuantities = z.array(z.object({ retailerId: nonEmpty, quantity }));
 
-export const shipmentRecordSchema: z.ZodType<ShipmentRecord> = z.object({
+export const shipmentRecordSchema = z.object({
   metaOrderId: metaOrderIdSchema,
   requestId: nonEmpty,
   items: itemQuantities,
@@ -83,7 +72,7 @@ export const shipmentRecordSchema: z.ZodType<ShipmentRecord> = z.object({
   trackingNumber: nonEmpty,
 });
 
-export const trackingUpdateRecordSchema: z.ZodType<TrackingUpdateRecord> = z.object({
+export const trackingUpdateRecordSchema = z.object({
   metaOrderId: metaOrderIdSchema,
   requestId: nonEmpty,
   shipmentRequestId: nonEmpty,
@@ -91,7 +80,7 @@ export const trackingUpdateRecordSchema: z.ZodType<TrackingUpdateRecord> = z.obj
   trackingNumber: nonEmpty,
 });
 
-export const cancellationRecordSchema: z.ZodType<CancellationRecord> = z.object({
+export const cancellationRecordSchema = z.object({
   metaOrderId: metaOrderIdSchema,
   requestId: nonEmpty,
   items: itemQuantities,
@@ -100,7 +89,7 @@ export const cancellationRecordSchema: z.ZodType<CancellationRecord> = z.object(
   origin: z.enum(['merchant', 'external']),
 });
 
-export const refundRecordSchema: z.ZodType<RefundRecord> = z.object({
+export const refundRecordSchema = z.object({
   metaOrderId: metaOrderIdSchema,
   requestId: nonEmpty,
   items: z.array(z.object({ retailerId: nonEmpty, quantity: quantity.optional(), amount: moneySchema.optional() })),
@@ -109,25 +98,26 @@ export const refundRecordSchema: z.ZodType<RefundRecord> = z.object({
   origin: z.enum(['merchant', 'external']),
 });
 
-export const externalChangeSchema: z.ZodType<ExternalChange> = z.object({
+export const externalChangeSchema = z.object({
   metaOrderId: metaOrderIdSchema,
   kind: z.enum(['cancelled_before_release', 'cancelled', 'shipped', 'refunded', 'state_changed']),
   detail: z.string(),
 });
 
-export const opsNotificationSchema: z.ZodType<OpsNotification> = z.object({
+export const opsNotificationSchema = z.object({
   metaOrderId: metaOrderIdSchema,
   severity: z.enum(['warning', 'critical']),
   reason: z.string(),
 });
 
-/**
- * Parses a port argument, throwing a non-retryable OmsInvalidInputError that names the offending
- * paths. Values are left out of the message: they may hold buyer data.
- */
+/** "path: message; ..." for an invalid-input error. Values are left out: they may hold buyer data. */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
+
+/** Parses a value, throwing a non-retryable OmsInvalidInputError that names the offending paths. */
 export function parsePortInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  throw new OmsInvalidInputError(`invalid ${what}: ${issues.join('; ')}`);
+  throw new OmsInvalidInputError(`invalid ${what}: ${describeIssues(result.error.issues)}`);
 }

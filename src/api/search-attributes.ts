@@ -5,7 +5,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-/** Meta's order state: FB_PROCESSING, CREATED, IN_PROGRESS or COMPLETED (Meta has no CANCELLED state: an order whose every unit is cancelled is COMPLETED; FbOrderPhase says CANCELLED). */
+/** Meta's order state, one of ORDER_STATES (src/domain/order-states.ts). Meta has no CANCELLED state: an order whose every unit is cancelled is COMPLETED; FbOrderPhase says CANCELLED. */
 export const FB_ORDER_STATE = defineSearchAttributeKey('FbOrderState', SearchAttributeType.KEYWORD);
 /** Where our workflow is in its own lifecycle (see OrderPhase). */
 export const FB_ORDER_PHASE = defineSearchAttributeKey('FbOrderPhase', SearchAttributeType.KEYWORD);

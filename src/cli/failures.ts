@@ -5,7 +5,7 @@
  */
 import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 import { OrderCommandRejectedError, OrderNotFoundError } from '../client/errors.js';
-import { ConfigError } from '../config.js';
+import { ConfigError, SECRET_VARIABLES } from '../config.js';
 import { GraphError, GraphInputError, GraphResponseError } from '../graph/errors.js';
 import { EXIT_CONFIG } from '../wiring/run-main.js';
 import { QUERY_TIMEOUT_MS, TemporalUnreachableError } from './context.js';
@@ -60,10 +60,7 @@ function hasGrpcCode(err: unknown, code: number): boolean {
   return false;
 }
 
-/** Settings whose values must never reach the terminal, whatever error text carries them. */
-const SECRET_VARIABLES = ['META_ACCESS_TOKEN', 'META_APP_SECRET', 'TEMPORAL_API_KEY', 'OMS_WEBHOOK_SECRET'];
-
-/** Last line of defence: the Graph client already redacts, but an unexpected error might not. */
+/** Last line of defence: the Graph client already redacts, but an unexpected error might not. Every SECRET_VARIABLES value goes. */
 export function redactSecrets(text: string, env: NodeJS.ProcessEnv): string {
   let out = text;
   for (const name of SECRET_VARIABLES) {

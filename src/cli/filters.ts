@@ -1,5 +1,5 @@
 /** The order filters `list` and `export` share: Meta state, workflow phase, attention. */
-import { ORDER_STATES } from '../domain/reason-codes.js';
+import { ORDER_STATES } from '../domain/order-states.js';
 import { ORDER_PHASES, type MetaOrderState, type OrderPhase } from '../api/order-state.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import type { AccountOrdersFilter } from './account-orders.js';

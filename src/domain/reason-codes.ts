@@ -28,6 +28,3 @@ export const PLATFORM_REFUND_REASON_CODES = [
   'REFUND_SFI_FAKE',
   'REFUND_SFI_REAL',
 ] as const;
-
-export const ORDER_STATES = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'] as const;
-export type OrderState = (typeof ORDER_STATES)[number];

@@ -4,7 +4,7 @@
  * arguments first and require the caller's idempotency key (see idempotency.ts for deriving one).
  */
 import type { z } from 'zod';
-import type { OrderState } from '../domain/reason-codes.js';
+import type { OrderState } from '../domain/order-states.js';
 import { GraphInputError, GraphResponseError } from './errors.js';
 import { itemFieldsParam, productFieldsParam, selectOrderFields, UnknownFieldError } from './fields.js';
 import {

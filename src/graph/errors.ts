@@ -5,18 +5,11 @@
  * - GraphResponseError: Meta answered 2xx but the body does not match the contract.
  * - GraphInputError: our caller passed arguments the client refuses to send; nothing was sent.
  * Every message is redacted before the Error is built, so neither message nor stack holds a secret.
+ * The kinds, and which are transient, come from the one table of Graph failures (api/graph-failures.ts).
  */
+import { GRAPH_ERROR_FAILURES, type GraphErrorKind } from '../api/graph-failures.js';
 
-export type GraphErrorKind =
-  | 'throttled'
-  | 'transient'
-  | 'auth'
-  | 'permission'
-  | 'validation'
-  | 'notFound'
-  | 'conflict'
-  /** Meta's error matched no known class; not retried. */
-  | 'unknown';
+export type { GraphErrorKind };
 
 /** Meta's commerce error codes (docs/meta-api.md, "Errors"), by name. */
 export const COMMERCE_ERROR_REASONS = {
@@ -53,8 +46,6 @@ export interface GraphErrorInit {
   networkCode?: string | undefined;
 }
 
-const TRANSIENT_KINDS: ReadonlySet<GraphErrorKind> = new Set(['throttled', 'transient']);
-
 export class GraphError extends Error {
   override readonly name = 'GraphError';
   readonly kind: GraphErrorKind;
@@ -79,7 +70,7 @@ export class GraphError extends Error {
   constructor(message: string, init: GraphErrorInit) {
     super(message);
     this.kind = init.kind;
-    this.isTransient = TRANSIENT_KINDS.has(init.kind);
+    this.isTransient = GRAPH_ERROR_FAILURES[init.kind].retryable;
     this.endpoint = init.endpoint;
     this.httpStatus = init.httpStatus;
     this.code = init.code;

@@ -6,7 +6,7 @@
  * fails with the field's path.
  */
 import { z } from 'zod';
-import { ORDER_STATES } from '../domain/reason-codes.js';
+import { ORDER_STATES } from '../domain/order-states.js';
 
 // ---------------------------------------------------------------------------------------------
 // snake_case -> camelCase, per object level (map-like objects with data keys are never touched).

@@ -26,10 +26,10 @@ import type { IntakeActivities, PollOrdersResult } from '../api/activities.js';
 import { callGraph } from '../activities/failures.js';
 import { channelOf, SNAPSHOT_FIELDS, toOrderSnapshot } from '../activities/order-mapping.js';
 import { ackBatcherWorkflowId, orderWorkflowId } from '../api/ids.js';
+import { ORDER_STATES } from '../domain/order-states.js';
 
-
-/** The states an integration must watch (Meta's default listing is CREATED only). */
-const WATCHED_STATES = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'] as const;
+/** An integration must watch every state: Meta's default listing is CREATED only. */
+const WATCHED_STATES = ORDER_STATES;
 
 function toDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(String(value));

@@ -7,6 +7,7 @@
  * overlap covers orders whose update raced the previous poll. The mark lives here, in history.
  */
 import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { AckMode } from '../api/ack-modes.js';
 import type { IntakeActivities } from '../api/activities.js';
 import { pollNowSignal, pollerStatusQuery, type PollerStatus } from '../api/poller-messages.js';
 import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
@@ -16,7 +17,7 @@ export interface OrderPollerInput {
   graphTaskQueue: string;
   /** Where order workflows run. */
   orderTaskQueue: string;
-  ackMode: 'single' | 'bulk';
+  ackMode: AckMode;
   intervalMs: number;
   /** Re-read this much before the mark, for updates that raced the previous poll. */
   overlapSeconds?: number;

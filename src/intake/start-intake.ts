@@ -5,6 +5,7 @@
  * order queue by an earlier version carry on.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { AckMode } from '../api/ack-modes.js';
 import type { AckBatcherInput } from './ack-batcher-workflow.js';
 import type { OrderPollerInput } from './poller-workflow.js';
 import { intakeTaskQueue } from '../wiring/workers.js';
@@ -15,7 +16,7 @@ export interface IntakeOptions {
   cmsId: string;
   taskQueue: string;
   graphTaskQueue: string;
-  ackMode: 'single' | 'bulk';
+  ackMode: AckMode;
   pollIntervalMs: number;
   ackFlushAfterMs?: number;
   orderPolicy?: Record<string, unknown>;

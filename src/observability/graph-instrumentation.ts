@@ -6,41 +6,22 @@
  */
 import type { MetricMeter } from '@temporalio/common';
 import type { GraphClient, GraphEndpoint } from '../graph/client.js';
-import { GraphError, GraphInputError, GraphResponseError, type GraphErrorKind } from '../graph/errors.js';
+import { GRAPH_ERROR_FAILURES, GRAPH_INPUT_FAILURE, GRAPH_RESPONSE_FAILURE } from '../api/graph-failures.js';
+import { GraphError, GraphInputError, GraphResponseError } from '../graph/errors.js';
 import { METRIC } from './metric-names.js';
 
+/** `ok`, each Graph failure's outcome (api/graph-failures.ts), or `error`: anything else thrown (a bug, not Meta). */
 export type GraphCallOutcome =
   | 'ok'
-  | 'throttled'
-  | 'transient'
-  | 'auth'
-  | 'permission'
-  | 'validation'
-  | 'not_found'
-  | 'conflict'
-  | 'unknown'
-  /** Meta answered 2xx with a body that breaks the contract (GraphResponseError). */
-  | 'invalid_response'
-  /** The client refused our arguments; nothing was sent (GraphInputError). */
-  | 'invalid_input'
-  /** Anything else thrown (a bug, not Meta). */
+  | (typeof GRAPH_ERROR_FAILURES)[keyof typeof GRAPH_ERROR_FAILURES]['outcome']
+  | typeof GRAPH_RESPONSE_FAILURE.outcome
+  | typeof GRAPH_INPUT_FAILURE.outcome
   | 'error';
 
-const KIND_OUTCOME: Record<GraphErrorKind, GraphCallOutcome> = {
-  throttled: 'throttled',
-  transient: 'transient',
-  auth: 'auth',
-  permission: 'permission',
-  validation: 'validation',
-  notFound: 'not_found',
-  conflict: 'conflict',
-  unknown: 'unknown',
-};
-
 export function classifyGraphOutcome(err: unknown): GraphCallOutcome {
-  if (err instanceof GraphError) return KIND_OUTCOME[err.kind];
-  if (err instanceof GraphResponseError) return 'invalid_response';
-  if (err instanceof GraphInputError) return 'invalid_input';
+  if (err instanceof GraphError) return GRAPH_ERROR_FAILURES[err.kind].outcome;
+  if (err instanceof GraphResponseError) return GRAPH_RESPONSE_FAILURE.outcome;
+  if (err instanceof GraphInputError) return GRAPH_INPUT_FAILURE.outcome;
   return 'error';
 }
 

@@ -11,7 +11,7 @@ import type { ConnectionLike } from '@temporalio/client';
 import { Client } from '@temporalio/client';
 import type { Logger, MetricMeter } from '@temporalio/common';
 import { Runtime, type LogLevel, type RuntimeOptions } from '@temporalio/worker';
-import type { AppConfig } from '../config.js';
+import { CONFIG_SECRET_SETTINGS, SECRET_VARIABLES, type AppConfig, type ConfigSecretSetting } from '../config.js';
 import type { GraphClient } from '../graph/client.js';
 import { GraphMetrics, instrumentGraphClient } from './graph-instrumentation.js';
 import { createJsonLogger, toSdkLogLevel, withFields } from './json-log.js';
@@ -19,7 +19,7 @@ import { LogRedactor } from './log-redaction.js';
 import { GRAPH_DURATION_BUCKETS, METRIC } from './metric-names.js';
 import { countWith, OrderPhaseGauge } from './order-phase-gauge.js';
 
-export type ObservabilitySettings = Pick<AppConfig, 'LOG_LEVEL' | 'METRICS_PORT' | 'META_ACCESS_TOKEN' | 'META_APP_SECRET' | 'OMS_WEBHOOK_SECRET'>;
+export type ObservabilitySettings = Pick<AppConfig, 'LOG_LEVEL' | 'METRICS_PORT' | ConfigSecretSetting>;
 
 export interface ObservabilityOptions {
   /** For secrets that are not in AppConfig (TEMPORAL_API_KEY, ...). Default: process.env. */
@@ -31,11 +31,11 @@ export interface ObservabilityOptions {
 }
 
 /** Secrets read from the environment by other parts of the system (Temporal client, sandbox). */
-const SECRET_ENV_VARIABLES = ['TEMPORAL_API_KEY', 'TEMPORAL_TLS_CLIENT_KEY_DATA', 'SANDBOX_ACCESS_TOKEN', 'SANDBOX_APP_SECRET'] as const;
+const ENV_SECRET_VARIABLES = SECRET_VARIABLES.filter((name) => !(CONFIG_SECRET_SETTINGS as readonly string[]).includes(name));
 
 /** Every secret value this process knows of, including the derived appsecret_proof. */
 export function knownSecrets(settings: ObservabilitySettings, env: NodeJS.ProcessEnv): string[] {
-  const secrets = [settings.META_ACCESS_TOKEN, settings.META_APP_SECRET, settings.OMS_WEBHOOK_SECRET, ...SECRET_ENV_VARIABLES.map((name) => env[name])];
+  const secrets = [...CONFIG_SECRET_SETTINGS.map((name) => settings[name]), ...ENV_SECRET_VARIABLES.map((name) => env[name])];
   if (settings.META_APP_SECRET) secrets.push(createHmac('sha256', settings.META_APP_SECRET).update(settings.META_ACCESS_TOKEN).digest('hex'));
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

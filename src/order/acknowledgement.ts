@@ -14,10 +14,9 @@
 import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
 import { ackRequestSignal } from '../api/ack-batcher-messages.js';
 import type { AckResult } from '../api/order-messages.js';
+import type { AckMode } from '../api/ack-modes.js';
 import type { OrderContext } from './context.js';
 import { ackBatcherWorkflowId } from '../api/ids.js';
-
-export type AckMode = 'single' | 'bulk';
 
 export async function acknowledge(ctx: OrderContext, mode: AckMode): Promise<void> {
   const s = ctx.state;

@@ -6,23 +6,9 @@
  */
 import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import type { OmsActivities } from '../api/activities.js';
+import { OMS_ACTIVITY_METHODS } from '../api/oms-port-methods.js';
 import type { OrderWorkflowState } from '../api/order-state.js';
 import type { OrderVisibility } from './visibility.js';
-
-/** Which OMS calls park the order when the OMS refuses them. Typed: every OMS activity must say. */
-const PARKS_ON_FAILURE: Record<keyof OmsActivities, boolean> = {
-  reserveInventory: true,
-  releaseInventory: true,
-  markProcessing: true,
-  recordShipment: true,
-  recordTrackingUpdate: true,
-  recordCancellation: true,
-  recordRefund: true,
-  markCompleted: true,
-  notifyExternalChange: true,
-  // Ops notifications are how attention is raised: never guarded, or a failing channel would loop.
-  notifyOps: false,
-};
 
 export class AttentionLoop {
   private retriesRequested = 0;
@@ -70,11 +56,13 @@ export class AttentionLoop {
   /** The OMS activities, each run as a step named after it (so an OMS refusal parks the order). */
   guard(oms: OmsActivities): OmsActivities {
     type AnyCall = (...args: unknown[]) => Promise<unknown>;
-    const guarded = {} as Record<keyof OmsActivities, AnyCall>;
-    for (const name of Object.keys(PARKS_ON_FAILURE) as (keyof OmsActivities)[]) {
-      const call = oms[name] as unknown as AnyCall;
-      guarded[name] = PARKS_ON_FAILURE[name] ? (...args) => this.step(`OMS ${name}`, () => call(...args)) : call;
-    }
-    return guarded as unknown as OmsActivities;
+    const guarded = Object.fromEntries(
+      OMS_ACTIVITY_METHODS.map((name) => {
+        const call = oms[name] as unknown as AnyCall;
+        return [name, (...args: unknown[]) => this.step(`OMS ${name}`, () => call(...args))];
+      }),
+    ) as unknown as OmsActivities;
+    // Ops notifications are how attention is raised: never guarded, or a failing channel would loop.
+    return { ...guarded, notifyOps: oms.notifyOps };
   }
 }

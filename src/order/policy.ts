@@ -4,6 +4,8 @@
  * paths stay the same, only the clock gets shorter. Pure: imported by workflow code.
  */
 import type { RetryPolicy } from '@temporalio/common';
+import { NON_RETRYABLE_GRAPH_FAILURE_TYPES } from '../api/graph-failures.js';
+import { OMS_REJECTED_FAILURE_TYPE } from '../api/oms-errors.js';
 
 export interface OrderPolicy {
   /** FB_PROCESSING: first refresh after this, then backing off by `factor` up to `maxMs`. */
@@ -38,15 +40,11 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** Failure types that retrying cannot fix: an operator or a corrected command must. */
-export const NON_RETRYABLE_GRAPH_ERRORS = [
-  'GraphValidationError',
-  'GraphAuthError',
-  'GraphPermissionError',
-  'GraphNotFoundError',
-  'GraphConflictError',
-  'GraphResponseError',
-];
+/**
+ * Failure types that retrying cannot fix: an operator or a corrected command must. The activities
+ * already mark these failures non-retryable; listing them in the policy too makes the policy say so.
+ */
+export const NON_RETRYABLE_GRAPH_ERRORS: string[] = [...NON_RETRYABLE_GRAPH_FAILURE_TYPES];
 
 export const DEFAULT_ORDER_POLICY: OrderPolicy = {
   releaseRefresh: { initialMs: 2 * MINUTE, factor: 2, maxMs: 30 * MINUTE },
@@ -73,7 +71,7 @@ export const DEFAULT_ORDER_POLICY: OrderPolicy = {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '2 minutes',
-    nonRetryableErrorTypes: ['OmsRejectedError'],
+    nonRetryableErrorTypes: [OMS_REJECTED_FAILURE_TYPE],
   },
   graphAttemptTimeoutMs: 60_000,
   omsAttemptTimeoutMs: 60_000,

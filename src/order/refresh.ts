@@ -3,6 +3,7 @@
  * and report changes made outside this integration to the OMS. Workflow code.
  */
 import type { OrderSnapshot } from '../api/order-state.js';
+import { orderStateRank } from '../domain/order-states.js';
 import type { OrderContext } from './context.js';
 import { createLedger, reconcile } from './item-ledger.js';
 
@@ -46,15 +47,12 @@ async function reconcileExternalChanges(ctx: OrderContext, snapshot: OrderSnapsh
   ctx.visibility.publish();
 }
 
-/** Meta's order states in lifecycle order: a state only ever moves forward along this list. */
-const STATE_ORDER: readonly OrderSnapshot['state'][] = ['FB_PROCESSING', 'CREATED', 'IN_PROGRESS', 'COMPLETED'];
-
 /** Takes in what Meta reports about the order (never buyer data). */
 export function absorbSnapshot(ctx: OrderContext, snapshot: OrderSnapshot): void {
   const s = ctx.state;
   // A snapshot read before our own last write can arrive after it: Meta's states only move
   // forward, so an older-looking state never replaces a newer one.
-  if (STATE_ORDER.indexOf(snapshot.state) >= STATE_ORDER.indexOf(s.metaState)) s.metaState = snapshot.state;
+  if (orderStateRank(snapshot.state) >= orderStateRank(s.metaState)) s.metaState = snapshot.state;
   if (!s.metaLastUpdated || snapshot.lastUpdated > s.metaLastUpdated) s.metaLastUpdated = snapshot.lastUpdated;
   s.createdAt = snapshot.created;
   s.channel = snapshot.channel ?? s.channel;

@@ -16,7 +16,8 @@ import {
   continueAsNew,
   setHandler,
 } from '@temporalio/workflow';
-import { acknowledge, type AckMode } from './acknowledgement.js';
+import type { AckMode } from '../api/ack-modes.js';
+import { acknowledge } from './acknowledgement.js';
 import { orderActivities } from './activity-proxies.js';
 import { registerCommandHandlers } from './commands/handlers.js';
 import { OrderContext } from './context.js';

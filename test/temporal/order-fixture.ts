@@ -13,7 +13,7 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/index.js';
 import type { SandboxOptionsInput } from '../../sandbox/options.js';
 import { createWorkers } from '../../src/wiring/workers.js';
 import type { OrderWorkflowInput } from '../../src/order/workflow.js';
-import type { OrderPolicyOverrides } from '../../src/order/policy.js';
+import { NON_RETRYABLE_GRAPH_ERRORS, type OrderPolicyOverrides } from '../../src/order/policy.js';
 import { connectToTestServer, uniqueTaskQueue, type TemporalHarness } from './harness.js';
 import { orderWorkflowId } from '../../src/api/ids.js';
 
@@ -26,8 +26,8 @@ export const FAST_POLICY: OrderPolicyOverrides = {
   refreshIntervalMs: 1_000,
   returnWindowMs: 3_000,
   ackBatchTimeoutMs: 3_000,
-  graphReadRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000, nonRetryableErrorTypes: ['GraphValidationError', 'GraphAuthError', 'GraphPermissionError', 'GraphNotFoundError', 'GraphConflictError', 'GraphResponseError'] },
-  graphWriteRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000, maximumAttempts: 5, nonRetryableErrorTypes: ['GraphValidationError', 'GraphAuthError', 'GraphPermissionError', 'GraphNotFoundError', 'GraphConflictError', 'GraphResponseError'] },
+  graphReadRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000, nonRetryableErrorTypes: NON_RETRYABLE_GRAPH_ERRORS },
+  graphWriteRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000, maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_GRAPH_ERRORS },
   omsRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000 },
   graphAttemptTimeoutMs: 10_000,
   omsAttemptTimeoutMs: 10_000,

@@ -1,17 +1,6 @@
 import { request } from 'undici';
 import { z } from 'zod';
-import {
-  cancellationRecordSchema,
-  externalChangeSchema,
-  metaOrderIdSchema,
-  opsNotificationSchema,
-  parsePortInput,
-  pendingOrderInputSchema,
-  refundRecordSchema,
-  reservationLinesSchema,
-  shipmentRecordSchema,
-  trackingUpdateRecordSchema,
-} from '../../api/oms-port-schemas.js';
+import { reservationLinesSchema } from '../../api/oms-port-schemas.js';
 import type {
   CancellationRecord,
   ExternalChange,
@@ -54,6 +43,7 @@ const RESPONSE_EXCERPT_CHARS = 200;
  * OmsPort over HTTP: each call becomes a signed JSON event POSTed to the merchant's endpoint. The
  * event id is derived from the call's idempotency identity, so the merchant can make every event
  * idempotent by remembering the ids it has applied (and answering a repeat as it did the first).
+ * Takes its arguments as valid: they are validated once, before any adapter (validatedOmsPort).
  */
 export class HttpOms implements OmsPort {
   private readonly options: HttpOmsOptions;
@@ -72,59 +62,47 @@ export class HttpOms implements OmsPort {
   }
 
   async reserveInventory(metaOrderId: string, lines: ReservationLine[]): Promise<{ reserved: boolean; shortages: ReservationLine[] }> {
-    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
-    const parsedLines = parsePortInput(reservationLinesSchema, lines, 'reservation lines');
-    return this.send('inventory.reserve', [id], { metaOrderId: id, lines: parsedLines }, reserveInventoryResponseSchema);
+    return this.send('inventory.reserve', [metaOrderId], { metaOrderId, lines }, reserveInventoryResponseSchema);
   }
 
   async releaseInventory(metaOrderId: string): Promise<void> {
-    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
-    await this.send('inventory.release', [id], { metaOrderId: id });
+    await this.send('inventory.release', [metaOrderId], { metaOrderId });
   }
 
   async createPendingOrder(input: PendingOrderInput): Promise<{ merchantOrderReference: string }> {
-    const parsed = parsePortInput(pendingOrderInputSchema, input, 'pending order');
-    return this.send('order.create_pending', [parsed.metaOrderId], parsed, createPendingOrderResponseSchema);
+    return this.send('order.create_pending', [input.metaOrderId], input, createPendingOrderResponseSchema);
   }
 
   async markProcessing(metaOrderId: string): Promise<void> {
-    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
-    await this.send('order.mark_processing', [id], { metaOrderId: id });
+    await this.send('order.mark_processing', [metaOrderId], { metaOrderId });
   }
 
   async recordShipment(shipment: ShipmentRecord): Promise<void> {
-    const parsed = parsePortInput(shipmentRecordSchema, shipment, 'shipment');
-    await this.send('order.record_shipment', [parsed.metaOrderId, parsed.requestId], parsed);
+    await this.send('order.record_shipment', [shipment.metaOrderId, shipment.requestId], shipment);
   }
 
   async recordTrackingUpdate(update: TrackingUpdateRecord): Promise<void> {
-    const parsed = parsePortInput(trackingUpdateRecordSchema, update, 'tracking update');
-    await this.send('order.record_tracking_update', [parsed.metaOrderId, parsed.requestId], parsed);
+    await this.send('order.record_tracking_update', [update.metaOrderId, update.requestId], update);
   }
 
   async recordCancellation(cancellation: CancellationRecord): Promise<void> {
-    const parsed = parsePortInput(cancellationRecordSchema, cancellation, 'cancellation');
-    await this.send('order.record_cancellation', [parsed.metaOrderId, parsed.requestId], parsed);
+    await this.send('order.record_cancellation', [cancellation.metaOrderId, cancellation.requestId], cancellation);
   }
 
   async recordRefund(refund: RefundRecord): Promise<void> {
-    const parsed = parsePortInput(refundRecordSchema, refund, 'refund');
-    await this.send('order.record_refund', [parsed.metaOrderId, parsed.requestId], parsed);
+    await this.send('order.record_refund', [refund.metaOrderId, refund.requestId], refund);
   }
 
   async markCompleted(metaOrderId: string): Promise<void> {
-    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
-    await this.send('order.mark_completed', [id], { metaOrderId: id });
+    await this.send('order.mark_completed', [metaOrderId], { metaOrderId });
   }
 
   async notifyExternalChange(change: ExternalChange): Promise<void> {
-    const parsed = parsePortInput(externalChangeSchema, change, 'external change');
-    await this.send('order.external_change', { change: parsed }, parsed);
+    await this.send('order.external_change', { change }, change);
   }
 
   async notifyOps(notification: OpsNotification): Promise<void> {
-    const parsed = parsePortInput(opsNotificationSchema, notification, 'ops notification');
-    await this.send('ops.notify', { notification: parsed }, parsed);
+    await this.send('ops.notify', { notification }, notification);
   }
 
   /** POSTs one event; with a schema, parses the 2xx answer with it, otherwise ignores the body. */

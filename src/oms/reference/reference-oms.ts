@@ -1,18 +1,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { z } from 'zod';
 import { canonicalHash } from '../canonical-json.js';
-import {
-  cancellationRecordSchema,
-  externalChangeSchema,
-  metaOrderIdSchema,
-  opsNotificationSchema,
-  parsePortInput,
-  pendingOrderInputSchema,
-  refundRecordSchema,
-  reservationLinesSchema,
-  shipmentRecordSchema,
-  trackingUpdateRecordSchema,
-} from '../../api/oms-port-schemas.js';
+import { parsePortInput } from '../../api/oms-port-schemas.js';
 import type {
   CancellationRecord,
   ExternalChange,
@@ -53,7 +42,9 @@ const seedProductsSchema = z.array(z.object({ retailerId: z.string().min(1), nam
 /**
  * A working order management system on an embedded Postgres (PGlite): what a merchant without an
  * OMS of their own can run, and what the tests and the demo use. Every port method is one
- * transaction under a per-order advisory lock, and idempotent as the port requires.
+ * transaction under a per-order advisory lock, and idempotent as the port requires. Takes its
+ * arguments as valid: they are validated once, before any adapter (validatedOmsPort); what only the
+ * OMS can judge (a SKU not on the order, more units than are open) it still refuses here.
  */
 export class ReferenceOms implements OmsPort, OmsReadModel {
   private constructor(
@@ -73,71 +64,59 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
   // --- OmsPort -------------------------------------------------------------------------------
 
   async reserveInventory(metaOrderId: string, lines: ReservationLine[]): Promise<{ reserved: boolean; shortages: ReservationLine[] }> {
-    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
-    const parsed = parsePortInput(reservationLinesSchema, lines, 'reservation lines');
-    return this.forOrder(id, (tx) => reserve(tx, id, parsed));
+    return this.forOrder(metaOrderId, (tx) => reserve(tx, metaOrderId, lines));
   }
 
   async releaseInventory(metaOrderId: string): Promise<void> {
-    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
-    await this.forOrder(id, (tx) => releaseAll(tx, id));
+    await this.forOrder(metaOrderId, (tx) => releaseAll(tx, metaOrderId));
   }
 
   async createPendingOrder(input: PendingOrderInput): Promise<{ merchantOrderReference: string }> {
-    const parsed = parsePortInput(pendingOrderInputSchema, input, 'pending order');
-    const merchantOrderReference = await this.forOrder(parsed.metaOrderId, (tx) => insertPendingOrder(tx, parsed, this.storeText));
+    const merchantOrderReference = await this.forOrder(input.metaOrderId, (tx) => insertPendingOrder(tx, input, this.storeText));
     return { merchantOrderReference };
   }
 
   async markProcessing(metaOrderId: string): Promise<void> {
-    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
-    await this.forOrder(id, (tx) => advanceStatus(tx, id, 'processing'));
+    await this.forOrder(metaOrderId, (tx) => advanceStatus(tx, metaOrderId, 'processing'));
   }
 
   async recordShipment(shipment: ShipmentRecord): Promise<void> {
-    const parsed = parsePortInput(shipmentRecordSchema, shipment, 'shipment');
-    await this.forOrder(parsed.metaOrderId, (tx) => insertShipment(tx, parsed));
+    await this.forOrder(shipment.metaOrderId, (tx) => insertShipment(tx, shipment));
   }
 
   async recordTrackingUpdate(update: TrackingUpdateRecord): Promise<void> {
-    const parsed = parsePortInput(trackingUpdateRecordSchema, update, 'tracking update');
-    await this.forOrder(parsed.metaOrderId, (tx) => updateShipmentTracking(tx, parsed));
+    await this.forOrder(update.metaOrderId, (tx) => updateShipmentTracking(tx, update));
   }
 
   async recordCancellation(cancellation: CancellationRecord): Promise<void> {
-    const parsed = parsePortInput(cancellationRecordSchema, cancellation, 'cancellation');
-    await this.forOrder(parsed.metaOrderId, (tx) => insertCancellation(tx, parsed));
+    await this.forOrder(cancellation.metaOrderId, (tx) => insertCancellation(tx, cancellation));
   }
 
   async recordRefund(refund: RefundRecord): Promise<void> {
-    const parsed = parsePortInput(refundRecordSchema, refund, 'refund');
-    await this.forOrder(parsed.metaOrderId, (tx) => insertRefund(tx, parsed));
+    await this.forOrder(refund.metaOrderId, (tx) => insertRefund(tx, refund));
   }
 
   async markCompleted(metaOrderId: string): Promise<void> {
-    const id = parsePortInput(metaOrderIdSchema, metaOrderId, 'metaOrderId');
-    await this.forOrder(id, (tx) => advanceStatus(tx, id, 'completed'));
+    await this.forOrder(metaOrderId, (tx) => advanceStatus(tx, metaOrderId, 'completed'));
   }
 
   /** Logged once per distinct change: the port gives no request id, so the change itself is the key. */
   async notifyExternalChange(change: ExternalChange): Promise<void> {
-    const parsed = parsePortInput(externalChangeSchema, change, 'external change');
-    await this.forOrder(parsed.metaOrderId, (tx) =>
+    await this.forOrder(change.metaOrderId, (tx) =>
       recordEvent(
         tx,
-        { metaOrderId: parsed.metaOrderId, kind: `external.${parsed.kind}`, severity: 'info', detail: parsed.detail },
-        `external:${canonicalHash(parsed)}`,
+        { metaOrderId: change.metaOrderId, kind: `external.${change.kind}`, severity: 'info', detail: change.detail },
+        `external:${canonicalHash(change)}`,
       ),
     );
   }
 
   async notifyOps(notification: OpsNotification): Promise<void> {
-    const parsed = parsePortInput(opsNotificationSchema, notification, 'ops notification');
-    await this.forOrder(parsed.metaOrderId, (tx) =>
+    await this.forOrder(notification.metaOrderId, (tx) =>
       recordEvent(
         tx,
-        { metaOrderId: parsed.metaOrderId, kind: 'ops.notification', severity: parsed.severity, detail: parsed.reason },
-        `ops:${canonicalHash(parsed)}`,
+        { metaOrderId: notification.metaOrderId, kind: 'ops.notification', severity: notification.severity, detail: notification.reason },
+        `ops:${canonicalHash(notification)}`,
       ),
     );
   }

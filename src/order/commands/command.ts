@@ -8,6 +8,7 @@
 import type { ApplicationFailure } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { CommandKind } from '../../api/command-kinds.js';
+import { COMMAND_REJECTING_FAILURE_TYPES } from '../../api/graph-failures.js';
 import type { OrderWorkflowState } from '../../api/order-state.js';
 import type { OrderContext } from '../context.js';
 import type { UnitLine } from '../item-ledger.js';
@@ -44,11 +45,9 @@ export function reject(reason: string): never {
   throw new CommandRejected(reason);
 }
 
-/** Failure types that mean Meta refused the command's content: handed back to the caller, not parked. */
-const REJECTED_BY_META = new Set(['GraphValidationError', 'GraphConflictError']);
-
+/** Meta refused the command's content (src/api/graph-failures.ts): handed back to the caller, not parked. */
 export function rejectedByMeta(failure: ApplicationFailure): boolean {
-  return REJECTED_BY_META.has(failure.type ?? '');
+  return COMMAND_REJECTING_FAILURE_TYPES.has(failure.type ?? '');
 }
 
 export function describeLines(lines: UnitLine[]): string {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OmsInvalidInputError } from '../../../src/api/oms-errors.js';
 import { HttpOms, OmsHttpError, omsEventEnvelopeSchema, verifyOmsSignature } from '../../../src/oms/http/index.js';
+import { validatedOmsPort } from '../../../src/oms/validated-oms.js';
 import { line, newOrderId, pendingOrder } from './fixtures.js';
 
 const SECRET = 'merchant-shared-secret-Xy9';
@@ -128,9 +129,16 @@ describe('HttpOms requests', () => {
     expect(ids[3]).not.toBe(ids[0]);
   });
 
-  it('checks its arguments before sending anything', async () => {
-    await expect(client().reserveInventory(newOrderId(), [{ retailerId: 'MUG', quantity: -1 }])).rejects.toBeInstanceOf(OmsInvalidInputError);
+  it('behind the port validation, sends nothing for invalid arguments', async () => {
+    await expect(validatedOmsPort(client()).reserveInventory(newOrderId(), [{ retailerId: 'MUG', quantity: -1 }])).rejects.toBeInstanceOf(OmsInvalidInputError);
     expect(received).toHaveLength(0);
+  });
+
+  it('behind the port validation, sends only the fields the port defines', async () => {
+    const orderId = newOrderId();
+    const ops = { metaOrderId: orderId, severity: 'warning', reason: 'check the stock', internalNote: 'not for the merchant' } as const;
+    await validatedOmsPort(client()).notifyOps(ops);
+    expect(received.map((entry) => entry.envelope.data)).toEqual([{ metaOrderId: orderId, severity: 'warning', reason: 'check the stock' }]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmsIdempotencyConflictError, OmsInvalidInputError, OmsNotFoundError } from '../../../src/api/oms-errors.js';
 import { ReferenceOms } from '../../../src/oms/reference/index.js';
+import { validatedOmsPort } from '../../../src/oms/validated-oms.js';
 import { line, newOrderId, newSku, pendingOrder } from './fixtures.js';
 
 // One in-memory database for the file (opening one costs seconds); every test uses its own order
@@ -133,10 +134,11 @@ describe('reserveInventory', () => {
     expect((await level(sku)).reserved).toBe(1);
   });
 
-  it('rejects a non-positive or fractional quantity before touching the database', async () => {
+  it('behind the port validation, rejects a non-positive or fractional quantity before touching the database', async () => {
     const sku = await stock(3);
-    await expect(oms.reserveInventory(newOrderId(), [{ retailerId: sku, quantity: 0 }])).rejects.toThrow(/quantity/);
-    await expect(oms.reserveInventory(newOrderId(), [{ retailerId: sku, quantity: 1.5 }])).rejects.toBeInstanceOf(OmsInvalidInputError);
+    const checked = validatedOmsPort(oms);
+    await expect(checked.reserveInventory(newOrderId(), [{ retailerId: sku, quantity: 0 }])).rejects.toThrow(/quantity/);
+    await expect(checked.reserveInventory(newOrderId(), [{ retailerId: sku, quantity: 1.5 }])).rejects.toBeInstanceOf(OmsInvalidInputError);
     expect((await level(sku)).reserved).toBe(0);
   });
 });
@@ -256,13 +258,14 @@ describe('createPendingOrder', () => {
     expect((await oms.events(orderId)).map((event) => event.kind)).toEqual(['order.create_pending_mismatch']);
   });
 
-  it('rejects input that breaks the port contract', async () => {
+  it('behind the port validation, rejects input that breaks the port contract', async () => {
     const sku = await stock(1);
     const orderId = newOrderId();
+    const checked = validatedOmsPort(oms);
     const notSuppressed = { ...pendingOrder(orderId, [line('i1', sku, 1)]), suppressCustomerEmails: false } as unknown as Parameters<ReferenceOms['createPendingOrder']>[0];
-    await expect(oms.createPendingOrder(notSuppressed)).rejects.toThrow(/suppressCustomerEmails/);
-    await expect(oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 1, '12,50')]))).rejects.toThrow(/amount/);
-    await expect(oms.createPendingOrder(pendingOrder(orderId, [line('same', sku, 1), line('same', sku, 1)]))).rejects.toThrow(/unique/);
+    await expect(checked.createPendingOrder(notSuppressed)).rejects.toThrow(/suppressCustomerEmails/);
+    await expect(checked.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 1, '12,50')]))).rejects.toThrow(/amount/);
+    await expect(checked.createPendingOrder(pendingOrder(orderId, [line('same', sku, 1), line('same', sku, 1)]))).rejects.toThrow(/unique/);
     expect(await oms.getOrder(orderId)).toBeUndefined();
   });
 });
@@ -331,7 +334,7 @@ describe('recordTrackingUpdate', () => {
     await expect(oms.recordTrackingUpdate(update)).rejects.toThrow(`OMS has no shipment never-shipped on order ${orderId}`);
     await expect(oms.recordTrackingUpdate(update)).rejects.toBeInstanceOf(OmsInvalidInputError);
     await expect(oms.recordTrackingUpdate({ ...update, metaOrderId: 'no-such-order' })).rejects.toBeInstanceOf(OmsNotFoundError);
-    await expect(oms.recordTrackingUpdate({ ...update, carrier: '' })).rejects.toBeInstanceOf(OmsInvalidInputError);
+    await expect(validatedOmsPort(oms).recordTrackingUpdate({ ...update, carrier: '' })).rejects.toThrow('invalid tracking update: carrier: ');
   });
 });
 
