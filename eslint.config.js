@@ -11,7 +11,13 @@ const NO_SANDBOX = {
 };
 
 // Workflow code and the pure modules it imports: what Temporal bundles into its deterministic sandbox.
-const WORKFLOW_CODE = ['src/workflows/**/*.ts', 'src/order/**/*.ts', 'src/intake/*-workflow.ts', 'src/api/**/*.ts', 'src/domain/**/*.ts'];
+const WORKFLOW_CODE = [
+  'src/workflows/**/*.ts',
+  'src/order/**/*.ts',
+  'src/intake/*-workflow.ts',
+  'src/api/**/*.ts',
+  'src/domain/**/*.ts',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'test/histories/'] },
@@ -38,7 +44,16 @@ export default tseslint.config(
               message: 'Workflow code must stay deterministic.',
             },
             {
-              group: ['**/activities/*', '**/graph/*', '**/oms/**', '**/wiring/*', '**/intake/*-activities*', '**/intake/start-intake*', '**/client/*', '**/cli/**'],
+              group: [
+                '**/activities/*',
+                '**/graph/*',
+                '**/oms/**',
+                '**/wiring/*',
+                '**/intake/*-activities*',
+                '**/intake/start-intake*',
+                '**/client/*',
+                '**/cli/**',
+              ],
               allowTypeImports: true,
               message: 'Import only types from non-workflow modules.',
             },
@@ -68,7 +83,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/src', '**/src/*'],
-              message: "The sandbox shares no code with the product (src/): write its own copy from Meta's documentation.",
+              message:
+                "The sandbox shares no code with the product (src/): write its own copy from Meta's documentation.",
             },
           ],
         },

@@ -27,7 +27,6 @@ import type { OrderPolicyOverrides } from '../src/order/policy.js';
 import { goSignal } from './floor-workflow.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../src/api/ids.js';
 
-
 const ORDERS = Number(process.argv[2] ?? process.env.BENCH_ORDERS ?? 2_000);
 /** Which parts to run (all three by default; the ratios need all three). */
 const MODES = new Set((process.env.BENCH_MODES ?? 'bulk,single,floor').split(',').map((m) => m.trim()));
@@ -91,7 +90,11 @@ interface Processes {
 
 /** CPU seconds spent from now until `read()` by this process, the dev server and the sandbox: where the time goes. */
 function cpuMeter(processes: Processes): { read(): Record<'worker' | 'devServer' | 'sandbox', number | undefined> } {
-  const before = { worker: process.cpuUsage(), devServer: cpuSecondsOf(processes.devServer), sandbox: cpuSecondsOf(processes.sandbox) };
+  const before = {
+    worker: process.cpuUsage(),
+    devServer: cpuSecondsOf(processes.devServer),
+    sandbox: cpuSecondsOf(processes.sandbox),
+  };
   const round = (n: number | undefined) => (n === undefined ? undefined : Number(n.toFixed(1)));
   const since = (pid: number | undefined, start: number | undefined) => {
     const now = cpuSecondsOf(pid);
@@ -100,7 +103,11 @@ function cpuMeter(processes: Processes): { read(): Record<'worker' | 'devServer'
   return {
     read() {
       const worker = process.cpuUsage(before.worker);
-      return { worker: round((worker.user + worker.system) / 1e6), devServer: since(processes.devServer, before.devServer), sandbox: since(processes.sandbox, before.sandbox) };
+      return {
+        worker: round((worker.user + worker.system) / 1e6),
+        devServer: since(processes.devServer, before.devServer),
+        sandbox: since(processes.sandbox, before.sandbox),
+      };
     },
   };
 }
@@ -118,10 +125,20 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak
 }
 
 async function startSandboxProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../sandbox/main.ts', import.meta.url))], {
-    env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_ACCESS_TOKEN: TOKEN, SANDBOX_RELEASE_DELAY_MS: String(24 * 3_600_000), SANDBOX_RATE_LIMIT_CALLS: '10000000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('../sandbox/main.ts', import.meta.url))],
+    {
+      env: {
+        ...process.env,
+        SANDBOX_PORT: '0',
+        SANDBOX_ACCESS_TOKEN: TOKEN,
+        SANDBOX_RELEASE_DELAY_MS: String(24 * 3_600_000),
+        SANDBOX_RATE_LIMIT_CALLS: '10000000',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -137,7 +154,8 @@ async function startSandboxProcess(): Promise<{ url: string; child: ChildProcess
 function countEffects(ledger: LedgerSnapshot, ids: Set<string>, kind: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const effect of ledger.effects) {
-    if (effect.kind === kind && effect.orderId && ids.has(effect.orderId)) counts.set(effect.orderId, (counts.get(effect.orderId) ?? 0) + 1);
+    if (effect.kind === kind && effect.orderId && ids.has(effect.orderId))
+      counts.set(effect.orderId, (counts.get(effect.orderId) ?? 0) + 1);
   }
   return counts;
 }
@@ -182,7 +200,10 @@ async function runPipeline(world: World, mode: AckMode) {
         initialLookbackSeconds: 0,
         overlapSeconds: 0,
       });
-      const created = await world.admin.createOrders({ count: ORDERS, items: [{ retailerId: 'BENCH-SKU', quantity: 1, pricePerUnit: '10.00' }] });
+      const created = await world.admin.createOrders({
+        count: ORDERS,
+        items: [{ retailerId: 'BENCH-SKU', quantity: 1, pricePerUnit: '10.00' }],
+      });
       const ids = new Set(created.map((o) => o.id));
       log(`${mode}: ${ORDERS} orders created; waiting until every workflow has read its order and reserved stock`);
       while ((await world.oms.reservationCount([...ids])) < ids.size) await sleep(1_000);
@@ -195,7 +216,8 @@ async function runPipeline(world: World, mode: AckMode) {
       for (;;) {
         const acked = (await world.admin.listOrders('IN_PROGRESS')).filter((o) => ids.has(o.id)).length;
         if (acked >= ORDERS) break;
-        if (Date.now() - releasedAt > 30 * 60_000) throw new Error(`${mode}: only ${acked}/${ORDERS} acknowledged after 30 minutes`);
+        if (Date.now() - releasedAt > 30 * 60_000)
+          throw new Error(`${mode}: only ${acked}/${ORDERS} acknowledged after 30 minutes`);
         await sleep(500);
       }
       // Graph calls are counted up to here: the poller's 2-second rounds would otherwise keep adding.
@@ -216,11 +238,15 @@ async function runPipeline(world: World, mode: AckMode) {
       const omsDoneAt = oms.lastProcessingAt!.getTime();
       const delta = (pick: (l: LedgerSnapshot) => number) => pick(after) - pick(before);
       const ackCounts = countEffects(after, ids, 'acknowledge');
-      const ackCalls = delta((l) => (l.calls.byEndpoint['POST acknowledge_order'] ?? 0) + (l.calls.byEndpoint['POST acknowledge_orders'] ?? 0));
+      const ackCalls = delta(
+        (l) =>
+          (l.calls.byEndpoint['POST acknowledge_order'] ?? 0) + (l.calls.byEndpoint['POST acknowledge_orders'] ?? 0),
+      );
       const poller = world.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId));
       const pollerTotals = (await poller.query(pollerStatusQuery)).totals;
       await poller.terminate('benchmark mode done');
-      if (mode === 'bulk') await world.client.workflow.getHandle(ackBatcherWorkflowId(world.cmsId)).terminate('benchmark mode done');
+      if (mode === 'bulk')
+        await world.client.workflow.getHandle(ackBatcherWorkflowId(world.cmsId)).terminate('benchmark mode done');
       return {
         ordersPerSecond: Number((ORDERS / ((doneAt - releasedAt) / 1000)).toFixed(1)),
         releaseToAckMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.at(-1) },
@@ -231,7 +257,10 @@ async function runPipeline(world: World, mode: AckMode) {
         duplicateAcknowledgements: [...ackCounts.values()].filter((n) => n > 1).length,
         duplicateEffectsAnyKind: delta((l) => l.rejectedDuplicates.total),
         elapsedMs: doneAt - releasedAt,
-        omsProcessing: { ordersPerSecond: Number((ORDERS / ((omsDoneAt - releasedAt) / 1000)).toFixed(1)), elapsedMs: omsDoneAt - releasedAt },
+        omsProcessing: {
+          ordersPerSecond: Number((ORDERS / ((omsDoneAt - releasedAt) / 1000)).toFixed(1)),
+          elapsedMs: omsDoneAt - releasedAt,
+        },
         cpuSeconds,
       };
     });
@@ -254,14 +283,21 @@ async function runFloor(world: World) {
   try {
     return await withPeakRss(async () => {
       const ids = Array.from({ length: ORDERS }, (_, i) => `bench-floor-${Date.now()}-${i}`);
-      await mapConcurrently(ids, 50, (workflowId) => world.client.workflow.start('benchFloorWorkflow', { taskQueue, workflowId, args: [FLOOR_ACTIVITY_CALLS] }));
+      await mapConcurrently(ids, 50, (workflowId) =>
+        world.client.workflow.start('benchFloorWorkflow', { taskQueue, workflowId, args: [FLOOR_ACTIVITY_CALLS] }),
+      );
       await sleep(2_000);
       const cpu = cpuMeter(world.processes);
       const startedAt = Date.now();
       await mapConcurrently(ids, 100, (id) => world.client.workflow.getHandle(id).signal(goSignal));
       await mapConcurrently(ids, 100, (id) => world.client.workflow.getHandle(id).result());
       const elapsed = Date.now() - startedAt;
-      return { ordersPerSecond: Number((ORDERS / (elapsed / 1000)).toFixed(1)), activityCallsPerWorkflow: FLOOR_ACTIVITY_CALLS, elapsedMs: elapsed, cpuSeconds: cpu.read() };
+      return {
+        ordersPerSecond: Number((ORDERS / (elapsed / 1000)).toFixed(1)),
+        activityCallsPerWorkflow: FLOOR_ACTIVITY_CALLS,
+        elapsedMs: elapsed,
+        cpuSeconds: cpu.read(),
+      };
     });
   } finally {
     worker.shutdown();
@@ -286,12 +322,28 @@ async function main() {
   const admin = new SandboxAdminClient(sandbox.url);
   const oms = await ReferenceOms.open();
   await oms.seedProducts([{ retailerId: 'BENCH-SKU', name: 'Benchmark item', onHand: 10_000_000 }]);
-  const graph = new GraphClient({ baseUrl: sandbox.url, apiVersion: 'v22.0', accessToken: TOKEN, timeoutMs: 15_000, connections: 32 });
+  const graph = new GraphClient({
+    baseUrl: sandbox.url,
+    apiVersion: 'v22.0',
+    accessToken: TOKEN,
+    timeoutMs: 15_000,
+    connections: 32,
+  });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
   const { code: productBundle } = await bundleWorkflows(new DefaultLogger('ERROR'));
   const settings = await admin.getSettings();
-  const world: World = { client: new Client({ connection, namespace: server.namespace }), nativeConnection, namespace: server.namespace, admin, graph, oms, cmsId: settings.cmsId, productBundle, processes: { devServer: devServerPid(), sandbox: sandbox.child.pid } };
+  const world: World = {
+    client: new Client({ connection, namespace: server.namespace }),
+    nativeConnection,
+    namespace: server.namespace,
+    admin,
+    graph,
+    oms,
+    cmsId: settings.cmsId,
+    productBundle,
+    processes: { devServer: devServerPid(), sandbox: sandbox.child.pid },
+  };
   try {
     const bulk = MODES.has('bulk') ? await runPipeline(world, 'bulk') : undefined;
     if (bulk) log(`bulk: ${JSON.stringify(bulk)}`);
@@ -299,8 +351,10 @@ async function main() {
     if (single) log(`single: ${JSON.stringify(single)}`);
     const floor = MODES.has('floor') ? await runFloor(world) : undefined;
     if (floor) log(`floor: ${JSON.stringify(floor)}`);
-    const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : Number((a / b).toFixed(2)));
-    const part = <T extends object>(m: { result: T; peakRssMb: number } | undefined) => m && { ...m.result, workerPeakRssMb: m.peakRssMb };
+    const ratio = (a: number | undefined, b: number | undefined) =>
+      a === undefined || b === undefined ? undefined : Number((a / b).toFixed(2));
+    const part = <T extends object>(m: { result: T; peakRssMb: number } | undefined) =>
+      m && { ...m.result, workerPeakRssMb: m.peakRssMb };
     const summary = {
       benchmark: 'order pipeline: release -> acknowledged',
       at: new Date().toISOString(),
@@ -318,7 +372,7 @@ async function main() {
       notes: [
         'ordersPerSecond: orders / time from the release of all orders to the last acknowledgement in the sandbox ledger; the floor: workflows / time from their signal to their completion.',
         'graphCallsPerOrder counts every Graph call the sandbox received in the mode (polls, reads, acknowledgements) divided by the orders.',
-        'omsProcessing: the same, up to the last OMS order marked processing (the order workflow\'s last step of this stretch).',
+        "omsProcessing: the same, up to the last OMS order marked processing (the order workflow's last step of this stretch).",
         'cpuSeconds: CPU time used in the measured stretch (release to the last OMS order processing; for the floor, signal to completion) by this process (worker, Graph client, reference OMS), the dev server and the sandbox (Linux /proc).',
         'BENCH_MODES=bulk,floor (say) runs only those parts; ratios need the parts they compare.',
         'workerPeakRssMb is this process: worker, Graph client and the in-memory reference OMS (PGlite, about 0.5-0.8 GB by itself); the sandbox and the dev server run in their own processes.',

@@ -57,7 +57,12 @@ async function phase(worker: () => Promise<boolean | 'done'>): Promise<PhaseResu
     errors,
     seconds: Math.round(seconds * 100) / 100,
     requestsPerSecond: Math.round(latencies.length / seconds),
-    latencyMs: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: percentile(latencies, 100) },
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p90: percentile(latencies, 90),
+      p99: percentile(latencies, 99),
+      max: percentile(latencies, 100),
+    },
   };
 }
 
@@ -156,7 +161,9 @@ async function main(): Promise<void> {
     });
 
     const ledger = await admin.getLedger();
-    const ackEffects = ledger.effects.filter((e) => e.kind === 'acknowledge' && e.endpoint === 'POST acknowledge_order').length;
+    const ackEffects = ledger.effects.filter(
+      (e) => e.kind === 'acknowledge' && e.endpoint === 'POST acknowledge_order',
+    ).length;
     console.log(
       JSON.stringify(
         {
@@ -166,7 +173,10 @@ async function main(): Promise<void> {
           listing,
           listingWithItems,
           acknowledgements,
-          bulkAcknowledgements: { ...bulkAcknowledgements, ordersPerSecond: bulkAcknowledgements.requestsPerSecond * 100 },
+          bulkAcknowledgements: {
+            ...bulkAcknowledgements,
+            ordersPerSecond: bulkAcknowledgements.requestsPerSecond * 100,
+          },
           check: { acknowledgedOk: acked, ackEffectsInLedger: ackEffects, exactlyOnce: acked === ackEffects },
         },
         null,

@@ -51,7 +51,12 @@ export class SandboxAdminClient {
     this.base = url.replace(/\/+$/, '');
   }
 
-  private async call<T extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, schema: T, body?: unknown): Promise<z.output<T>> {
+  private async call<T extends z.ZodType>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    schema: T,
+    body?: unknown,
+  ): Promise<z.output<T>> {
     const response = await request(`${this.base}/_admin${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -60,7 +65,10 @@ export class SandboxAdminClient {
     const payload: unknown = await response.body.json();
     if (response.statusCode >= 400) {
       const parsed = ErrorBody.safeParse(payload);
-      throw new SandboxAdminError(response.statusCode, parsed.success ? parsed.data.error.message : `admin call failed with HTTP ${response.statusCode}`);
+      throw new SandboxAdminError(
+        response.statusCode,
+        parsed.success ? parsed.data.error.message : `admin call failed with HTTP ${response.statusCode}`,
+      );
     }
     return schema.parse(payload);
   }

@@ -65,7 +65,12 @@ function created(order: StoredOrder): CreatedOrder {
     channel: order.channel,
     createdAt: iso(order.createdMs)!,
     releaseAt: iso(order.releaseAtMs),
-    items: order.items.map((item) => ({ id: item.id, retailerId: item.retailerId, productId: item.productId, quantity: item.quantity })),
+    items: order.items.map((item) => ({
+      id: item.id,
+      retailerId: item.retailerId,
+      productId: item.productId,
+      quantity: item.quantity,
+    })),
   };
 }
 
@@ -102,11 +107,22 @@ export function orderSnapshot(order: StoredOrder): OrderSnapshot {
 }
 
 /** Applies a Meta-side action and records it in the ledger with its origin. */
-function effect(state: SandboxState, orderId: string, origin: 'commerce_manager' | 'buyer', act: (order: StoredOrder, ctx: RuleContext) => AppliedEffect): unknown {
+function effect(
+  state: SandboxState,
+  orderId: string,
+  origin: 'commerce_manager' | 'buyer',
+  act: (order: StoredOrder, ctx: RuleContext) => AppliedEffect,
+): unknown {
   const order = orderOr404(state, orderId);
   const ctx = state.ruleContext();
   const applied = act(order, ctx);
-  state.ledger.recordEffect({ atMs: ctx.now, orderId: order.id, kind: applied.kind, origin, objectId: applied.objectId });
+  state.ledger.recordEffect({
+    atMs: ctx.now,
+    orderId: order.id,
+    kind: applied.kind,
+    origin,
+    objectId: applied.objectId,
+  });
   return { orderId: order.id, objectId: applied.objectId ?? null, state: order.state };
 }
 
@@ -143,7 +159,12 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
         const now = state.clock.now();
         state.store.releaseDue(now);
         state.store.setConnected(patch.connected, now);
-        state.ledger.recordEffect({ atMs: now, orderId: null, kind: patch.connected ? 'connect' : 'disconnect', origin: 'commerce_manager' });
+        state.ledger.recordEffect({
+          atMs: now,
+          orderId: null,
+          kind: patch.connected ? 'connect' : 'disconnect',
+          origin: 'commerce_manager',
+        });
       }
       return settingsView(state);
     },
@@ -151,7 +172,9 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
   {
     method: 'POST',
     pattern: /^\/_admin\/orders$/,
-    handler: ({ state, body }) => ({ orders: createOrders(state, parse(CreateOrdersRequestSchema, body)).map(created) }),
+    handler: ({ state, body }) => ({
+      orders: createOrders(state, parse(CreateOrdersRequestSchema, body)).map(created),
+    }),
   },
   {
     method: 'GET',
@@ -186,13 +209,18 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
       return { released };
     },
   },
-  { method: 'GET', pattern: /^\/_admin\/orders\/(\d+)$/, handler: ({ state, match }) => orderSnapshot(orderOr404(state, match[1]!)) },
+  {
+    method: 'GET',
+    pattern: /^\/_admin\/orders\/(\d+)$/,
+    handler: ({ state, match }) => orderSnapshot(orderOr404(state, match[1]!)),
+  },
   {
     method: 'POST',
     pattern: /^\/_admin\/orders\/(\d+)\/release$/,
     handler: ({ state, match }) => {
       const order = orderOr404(state, match[1]!);
-      if (order.state !== 'FB_PROCESSING' || order.cancellations.length > 0) throw adminError(400, `Order ${order.id} is ${order.state}, not waiting for release`);
+      if (order.state !== 'FB_PROCESSING' || order.cancellations.length > 0)
+        throw adminError(400, `Order ${order.id} is ${order.state}, not waiting for release`);
       state.store.release(order, state.clock.now(), 'platform');
       return { released: [order.id] };
     },
@@ -212,7 +240,13 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
         ship(
           ctx,
           order,
-          { items: request.items, tracking: { carrier: request.carrier, trackingNumber: request.trackingNumber ?? `CM${String(trackingCounter).padStart(10, '0')}` } },
+          {
+            items: request.items,
+            tracking: {
+              carrier: request.carrier,
+              trackingNumber: request.trackingNumber ?? `CM${String(trackingCounter).padStart(10, '0')}`,
+            },
+          },
           'commerce_manager',
         ),
       );
@@ -224,7 +258,12 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
     handler: ({ state, match, body }) => {
       const request = parse(ExternalCancelRequestSchema, body);
       return effect(state, match[1]!, 'commerce_manager', (order, ctx) =>
-        cancel(ctx, order, { items: request.items, reasonCode: request.reasonCode, restockItems: request.restock }, 'commerce_manager'),
+        cancel(
+          ctx,
+          order,
+          { items: request.items, reasonCode: request.reasonCode, restockItems: request.restock },
+          'commerce_manager',
+        ),
       );
     },
   },
@@ -299,11 +338,20 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
-export async function handleAdmin(state: SandboxState, req: IncomingMessage, res: ServerResponse, pathname: string, search: string): Promise<void> {
+export async function handleAdmin(
+  state: SandboxState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  search: string,
+): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   try {
     const candidates = ROUTES.filter((route) => route.pattern.test(pathname));

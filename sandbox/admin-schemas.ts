@@ -25,7 +25,10 @@ export const CreateOrdersRequestSchema = z.strictObject({
   count: z.number().int().min(1).max(5_000).default(1),
   /** Default: alternates facebook / instagram. */
   channel: z.enum(['facebook', 'instagram']).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('USD'),
   /** Default: one or more lines from the demo catalogue. */
   items: z.array(NewOrderItemSchema).min(1).max(50).optional(),
   /** Default: a buyer from the demo list (Unicode names). */
@@ -73,7 +76,9 @@ export const CreatedOrderSchema = z.object({
   createdAt: z.string(),
   /** null when held for review. */
   releaseAt: z.string().nullable(),
-  items: z.array(z.object({ id: z.string(), retailerId: z.string(), productId: z.string(), quantity: z.number().int() })),
+  items: z.array(
+    z.object({ id: z.string(), retailerId: z.string(), productId: z.string(), quantity: z.number().int() }),
+  ),
 });
 export type CreatedOrder = z.output<typeof CreatedOrderSchema>;
 export const CreateOrdersResponseSchema = z.object({ orders: z.array(CreatedOrderSchema) });
@@ -85,8 +90,15 @@ export const ReleaseRequestSchema = z.strictObject({
 export const ReleaseResponseSchema = z.object({ released: z.array(z.string()) });
 
 const UnitLineSchema = z
-  .strictObject({ retailerId: z.string().min(1).optional(), itemId: z.string().min(1).optional(), quantity: z.number().int().min(1) })
-  .refine((line) => (line.retailerId === undefined) !== (line.itemId === undefined), 'needs exactly one of retailerId or itemId');
+  .strictObject({
+    retailerId: z.string().min(1).optional(),
+    itemId: z.string().min(1).optional(),
+    quantity: z.number().int().min(1),
+  })
+  .refine(
+    (line) => (line.retailerId === undefined) !== (line.itemId === undefined),
+    'needs exactly one of retailerId or itemId',
+  );
 
 /** Shipping as if done in Commerce Manager. */
 export const ExternalShipRequestSchema = z.strictObject({
@@ -111,12 +123,19 @@ export const ReturnRequestSchema = z.strictObject({
 });
 export type ReturnRequest = z.input<typeof ReturnRequestSchema>;
 
-export const EffectResponseSchema = z.object({ orderId: z.string(), objectId: z.string().nullable(), state: z.enum(ORDER_STATES) });
+export const EffectResponseSchema = z.object({
+  orderId: z.string(),
+  objectId: z.string().nullable(),
+  state: z.enum(ORDER_STATES),
+});
 export type EffectResponse = z.output<typeof EffectResponseSchema>;
 
 export const ClockRequestSchema = z
   .strictObject({ offsetMs: z.number().int().optional(), advanceMs: z.number().int().min(0).optional() })
-  .refine((r) => (r.offsetMs === undefined) !== (r.advanceMs === undefined), 'needs exactly one of offsetMs or advanceMs');
+  .refine(
+    (r) => (r.offsetMs === undefined) !== (r.advanceMs === undefined),
+    'needs exactly one of offsetMs or advanceMs',
+  );
 export const ClockResponseSchema = z.object({ now: z.string(), nowMs: z.number(), offsetMs: z.number() });
 export type ClockResponse = z.output<typeof ClockResponseSchema>;
 
@@ -196,9 +215,4 @@ export const OrderListSchema = z.object({
   orders: z.array(z.object({ id: z.string(), state: z.enum(ORDER_STATES), lastUpdatedAt: z.string() })),
 });
 
-export {
-  FaultConfigSchema,
-  FaultPatchSchema,
-  FaultStateSchema,
-  LedgerSnapshotSchema,
-};
+export { FaultConfigSchema, FaultPatchSchema, FaultStateSchema, LedgerSnapshotSchema };

@@ -39,7 +39,11 @@ export function appSecretProof(appSecret: string, token: string): string {
   return createHmac('sha256', appSecret).update(token).digest('hex');
 }
 
-export function authenticate(headers: IncomingHttpHeaders, params: Record<string, unknown>, settings: RuntimeSettings): void {
+export function authenticate(
+  headers: IncomingHttpHeaders,
+  params: Record<string, unknown>,
+  settings: RuntimeSettings,
+): void {
   const header = headers.authorization;
   let token: string;
   let viaHeader = false;
@@ -64,10 +68,20 @@ export function authenticate(headers: IncomingHttpHeaders, params: Record<string
   if (settings.appSecret !== undefined) {
     const proof = params.appsecret_proof;
     if (typeof proof !== 'string' || proof === '') {
-      throw new SandboxGraphError(400, 'GraphMethodException', 100, 'API calls from the server require an appsecret_proof argument');
+      throw new SandboxGraphError(
+        400,
+        'GraphMethodException',
+        100,
+        'API calls from the server require an appsecret_proof argument',
+      );
     }
     if (!sameSecret(proof.toLowerCase(), appSecretProof(settings.appSecret, token))) {
-      throw new SandboxGraphError(400, 'GraphMethodException', 100, 'Invalid appsecret_proof provided in the API argument');
+      throw new SandboxGraphError(
+        400,
+        'GraphMethodException',
+        100,
+        'Invalid appsecret_proof provided in the API argument',
+      );
     }
   }
 }

@@ -9,7 +9,10 @@ import { CreateOrdersRequestSchema } from './admin-schemas.js';
 
 export function startDemoTrickle(state: SandboxState, options: DemoOptions): () => void {
   const timer = setInterval(() => {
-    createOrders(state, CreateOrdersRequestSchema.parse({ count: 1, itemsPerOrder: Math.min(options.itemsPerOrder, 8) }));
+    createOrders(
+      state,
+      CreateOrdersRequestSchema.parse({ count: 1, itemsPerOrder: Math.min(options.itemsPerOrder, 8) }),
+    );
     state.noteChange();
   }, options.intervalMs);
   timer.unref();

@@ -116,7 +116,12 @@ export function unsupportedRequest(method: string, id: string): SandboxGraphErro
 
 /** Graph's answer for a non-numeric id nobody owns. */
 export function unknownAlias(alias: string): SandboxGraphError {
-  return new SandboxGraphError(400, 'OAuthException', 803, `(#803) Some of the aliases you requested do not exist: ${alias}`);
+  return new SandboxGraphError(
+    400,
+    'OAuthException',
+    803,
+    `(#803) Some of the aliases you requested do not exist: ${alias}`,
+  );
 }
 
 export function unknownPath(components: string): SandboxGraphError {
@@ -124,9 +129,15 @@ export function unknownPath(components: string): SandboxGraphError {
 }
 
 export function transientServerError(httpStatus: 500 | 503): SandboxGraphError {
-  return new SandboxGraphError(httpStatus, 'OAuthException', 2, 'An unexpected error has occurred. Please retry your request later.', {
-    isTransient: true,
-  });
+  return new SandboxGraphError(
+    httpStatus,
+    'OAuthException',
+    2,
+    'An unexpected error has occurred. Please retry your request later.',
+    {
+      isTransient: true,
+    },
+  );
 }
 
 /** Page-level business-use-case throttling (code 80001). */

@@ -53,7 +53,9 @@ interface ActiveRule {
 function ruleMatches(rule: FaultRule, call: CallDescriptor): boolean {
   if (rule.endpoint !== '*' && rule.endpoint !== call.endpoint) return false;
   if (rule.objectId !== undefined && rule.objectId !== call.objectId) return false;
-  const method = rule.method ?? (rule.endpoint !== '*' && WRITE_ENDPOINTS.has(rule.endpoint) ? 'WRITE' : rule.endpoint === '*' ? 'ANY' : 'GET');
+  const method =
+    rule.method ??
+    (rule.endpoint !== '*' && WRITE_ENDPOINTS.has(rule.endpoint) ? 'WRITE' : rule.endpoint === '*' ? 'ANY' : 'GET');
   if (method === 'ANY') return true;
   if (method === 'WRITE') return call.method !== 'GET';
   return method === call.method;
@@ -127,7 +129,9 @@ export class FaultInjector {
   }
 
   decide(call: CallDescriptor): FaultPlan {
-    let latencyMs = this.config.latencyMs + (this.config.latencyJitterMs > 0 ? Math.floor(this.random() * (this.config.latencyJitterMs + 1)) : 0);
+    let latencyMs =
+      this.config.latencyMs +
+      (this.config.latencyJitterMs > 0 ? Math.floor(this.random() * (this.config.latencyJitterMs + 1)) : 0);
 
     if (this.throttleCalls > 0) {
       this.throttleCalls -= 1;
@@ -155,10 +159,16 @@ export class FaultInjector {
     if (serverErrorRate + timeoutRate + lostResponseRate > 0) {
       const roll = this.random();
       if (roll < serverErrorRate) {
-        return { decision: { kind: 'server_error', status: this.random() < 0.5 ? 500 : 503 }, latencyMs, source: 'random' };
+        return {
+          decision: { kind: 'server_error', status: this.random() < 0.5 ? 500 : 503 },
+          latencyMs,
+          source: 'random',
+        };
       }
-      if (roll < serverErrorRate + timeoutRate) return { decision: { kind: 'timeout', afterEffect: false }, latencyMs, source: 'random' };
-      if (roll < serverErrorRate + timeoutRate + lostResponseRate) return { decision: { kind: 'lost_response' }, latencyMs, source: 'random' };
+      if (roll < serverErrorRate + timeoutRate)
+        return { decision: { kind: 'timeout', afterEffect: false }, latencyMs, source: 'random' };
+      if (roll < serverErrorRate + timeoutRate + lostResponseRate)
+        return { decision: { kind: 'lost_response' }, latencyMs, source: 'random' };
     }
     return { decision: { kind: 'none' }, latencyMs, source: 'none' };
   }

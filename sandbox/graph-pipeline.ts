@@ -83,7 +83,12 @@ interface Answer extends GraphAnswer {
 
 function errorAnswer(error: SandboxGraphError): Answer {
   const body = error.toBody();
-  return { status: error.httpStatus, body: JSON.stringify(body), traceId: body.error.fbtrace_id!, headers: error.details.headers };
+  return {
+    status: error.httpStatus,
+    body: JSON.stringify(body),
+    traceId: body.error.fbtrace_id!,
+    headers: error.details.headers,
+  };
 }
 
 export async function handleGraph(
@@ -142,7 +147,8 @@ export async function handleGraph(
     // Lazy releases: due FB_PROCESSING orders move on before anything reads or writes them.
     state.store.releaseDue(state.clock.now());
     const handler = HANDLERS[`${method} ${route.objectKind}:${route.edge ?? ''}`];
-    if (!handler || route.endpoint === 'unknown') throw route.error ?? new SandboxGraphError(400, 'OAuthException', 2500, 'Unknown path components');
+    if (!handler || route.endpoint === 'unknown')
+      throw route.error ?? new SandboxGraphError(400, 'OAuthException', 2500, 'Unknown path components');
     const authQuery = query.filter(([name]) => AUTH_PARAMS.has(name));
     const result = handler({
       state,
@@ -188,4 +194,3 @@ function baseUrl(state: SandboxState, req: IncomingMessage): string {
   const host = req.headers.host;
   return host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? `http://${host}` : state.url;
 }
-

@@ -23,7 +23,14 @@ import {
   type NodeType,
 } from './views.js';
 
-const ORDER_FILTERS = ['no_shipments', 'has_cancellations', 'no_cancellations', 'has_refunds', 'no_refunds', 'has_fulfillments'] as const;
+const ORDER_FILTERS = [
+  'no_shipments',
+  'has_cancellations',
+  'no_cancellations',
+  'has_refunds',
+  'no_refunds',
+  'has_fulfillments',
+] as const;
 type OrderFilter = (typeof ORDER_FILTERS)[number];
 
 /** Comma lists may arrive quoted (Meta's curl samples send `state="CREATED"`). */
@@ -84,7 +91,10 @@ function selection(type: NodeType<never>, fields: string | undefined): FieldNode
   return nodes;
 }
 
-function pageWindow(scope: string, query: { limit?: number | undefined; after?: string | undefined; before?: string | undefined }): PageWindow {
+function pageWindow(
+  scope: string,
+  query: { limit?: number | undefined; after?: string | undefined; before?: string | undefined },
+): PageWindow {
   return {
     limit: query.limit ?? DEFAULT_PAGE_SIZE,
     afterPosition: query.after === undefined ? undefined : decodeCursor(scope, query.after),
@@ -121,7 +131,14 @@ export function listOrders(call: GraphCall): GraphAnswer {
     filters.every((filter) => matchesFilter(order, filter));
   const page = paginate(newestFirst(call.state.store.all()), window, include);
   const rows = page.items.map((order) => render(ORDER_TYPE, order, nodes, call.view));
-  return ok(pagedResponse(page, rows, (order) => encodeCursor('orders', -order.seq), (param, cursor) => neighbourLink(call, param, cursor)));
+  return ok(
+    pagedResponse(
+      page,
+      rows,
+      (order) => encodeCursor('orders', -order.seq),
+      (param, cursor) => neighbourLink(call, param, cursor),
+    ),
+  );
 }
 
 export function getOrder(call: GraphCall): GraphAnswer {
@@ -142,7 +159,14 @@ function edgeOf<T>(call: GraphCall, type: NodeType<T>, list: readonly T[]): Grap
   const scope = `${call.endpoint}.${call.objectId}`;
   const page = paginate(indexList(list.length), pageWindow(scope, query));
   const rows = page.items.map((i) => render(type, list[i]!, nodes, call.view));
-  return ok(pagedResponse(page, rows, (i) => encodeCursor(scope, i), (param, cursor) => neighbourLink(call, param, cursor)));
+  return ok(
+    pagedResponse(
+      page,
+      rows,
+      (i) => encodeCursor(scope, i),
+      (param, cursor) => neighbourLink(call, param, cursor),
+    ),
+  );
 }
 
 export function orderEdge(call: GraphCall): GraphAnswer {

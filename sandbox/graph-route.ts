@@ -70,9 +70,17 @@ export function resolveRoute(state: SandboxState, method: string, pathname: stri
   if (rest.length > 0) return { ...base, error: unknownPath(`/${rest.join('/')}`) };
 
   const objectKind = objectKindOf(state, objectId);
-  const known = (GRAPH_ENDPOINTS as readonly string[]).includes(endpointName) ? (endpointName as GraphEndpoint) : undefined;
+  const known = (GRAPH_ENDPOINTS as readonly string[]).includes(endpointName)
+    ? (endpointName as GraphEndpoint)
+    : undefined;
   const endpoint: GraphEndpoint | 'unknown' =
-    edge === undefined ? (objectKind === 'product' ? 'product' : objectKind === 'order' ? 'order' : 'unknown') : (known ?? 'unknown');
+    edge === undefined
+      ? objectKind === 'product'
+        ? 'product'
+        : objectKind === 'order'
+          ? 'order'
+          : 'unknown'
+      : (known ?? 'unknown');
   const route: GraphRoute = { ...base, objectKind, endpoint };
 
   if (objectKind === undefined) {

@@ -36,7 +36,11 @@ interface WriteOutcome {
   effects: AppliedEffect[];
 }
 
-function idempotentWrite<S extends z.ZodType>(call: GraphCall, schema: S, apply: (request: z.output<S>, ctx: RuleContext) => WriteOutcome): GraphAnswer {
+function idempotentWrite<S extends z.ZodType>(
+  call: GraphCall,
+  schema: S,
+  apply: (request: z.output<S>, ctx: RuleContext) => WriteOutcome,
+): GraphAnswer {
   const { state } = call;
   const key = requireIdempotencyKey(call.params);
   const { idempotency_key: _key, ...rest } = call.params;
@@ -54,7 +58,13 @@ function idempotentWrite<S extends z.ZodType>(call: GraphCall, schema: S, apply:
   const ctx = state.ruleContext();
   const { body, effects } = apply(request, ctx);
   const answer = ok(body);
-  state.idempotency.save(key, { endpoint: call.endpoint, objectId: call.objectId, fingerprint, httpStatus: answer.status, body: answer.body });
+  state.idempotency.save(key, {
+    endpoint: call.endpoint,
+    objectId: call.objectId,
+    fingerprint,
+    httpStatus: answer.status,
+    body: answer.body,
+  });
   const canonicalRequest: unknown = JSON.parse(fingerprint);
   for (const effect of effects) {
     state.ledger.recordEffect({
@@ -107,7 +117,14 @@ export function acknowledgeOrders(call: GraphCall): GraphAnswer {
     for (const entry of request.orders) {
       const order = ctx.store.order(entry.id);
       if (!order) {
-        results.push({ id: entry.id, error: { message: `Order ${entry.id} does not exist or is not visible to this account`, code: 100, error_subcode: 33 } });
+        results.push({
+          id: entry.id,
+          error: {
+            message: `Order ${entry.id} does not exist or is not visible to this account`,
+            code: 100,
+            error_subcode: 33,
+          },
+        });
         continue;
       }
       try {
@@ -210,6 +227,12 @@ export function disconnectApp(call: GraphCall): GraphAnswer {
   parseParams(EmptyWriteRequest, rest);
   const ctx = call.state.ruleContext();
   ctx.store.setConnected(false, ctx.now);
-  call.state.ledger.recordEffect({ atMs: ctx.now, orderId: null, kind: 'disconnect', origin: 'api', endpoint: call.endpointKey });
+  call.state.ledger.recordEffect({
+    atMs: ctx.now,
+    orderId: null,
+    kind: 'disconnect',
+    origin: 'api',
+    endpoint: call.endpointKey,
+  });
   return ok({ success: true });
 }

@@ -14,7 +14,9 @@ export async function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES):
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > maxBytes) {
-      throw new SandboxGraphError(413, 'OAuthException', 100, `(#100) Request body exceeds ${maxBytes} bytes`, { headers: { connection: 'close' } });
+      throw new SandboxGraphError(413, 'OAuthException', 100, `(#100) Request body exceeds ${maxBytes} bytes`, {
+        headers: { connection: 'close' },
+      });
     }
     chunks.push(chunk);
   }

@@ -21,9 +21,7 @@ export interface StoredAnswer {
 }
 
 export type IdempotencyOutcome =
-  | { kind: 'new' }
-  | { kind: 'replay'; answer: StoredAnswer }
-  | { kind: 'conflict'; answer: StoredAnswer };
+  { kind: 'new' } | { kind: 'replay'; answer: StoredAnswer } | { kind: 'conflict'; answer: StoredAnswer };
 
 /** JSON with object keys sorted at every depth. */
 export function canonicalJson(value: unknown): string {

@@ -28,7 +28,10 @@ export async function startSandbox(options: SandboxOptionsInput = {}): Promise<R
   const parsed = SandboxOptionsSchema.parse(options);
   const state = new SandboxState(parsed);
   // Loaded before listening: no request may see an account that is still being restored.
-  const persistence = parsed.stateFile === undefined ? undefined : await startPersistence(state, parsed.stateFile, parsed.stateSaveIntervalMs);
+  const persistence =
+    parsed.stateFile === undefined
+      ? undefined
+      : await startPersistence(state, parsed.stateFile, parsed.stateSaveIntervalMs);
   const { server, hung } = createSandboxServer(state);
   if (persistence) server.on('request', (_req, res) => res.once('close', () => state.noteChange()));
 
@@ -54,7 +57,9 @@ export async function startSandbox(options: SandboxOptionsInput = {}): Promise<R
       closing ??= (async () => {
         stopDemo();
         hung.releaseAll();
-        const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+        const closed = new Promise<void>((resolve, reject) =>
+          server.close((error) => (error ? reject(error) : resolve())),
+        );
         server.closeAllConnections();
         try {
           await closed;
@@ -74,7 +79,16 @@ export { StateFileError } from './state-file.js';
 export type { SandboxOptions, SandboxOptionsInput, RateLimit, DemoOptions } from './options.js';
 export { SandboxAdminClient, SandboxAdminError } from './admin-client.js';
 export { appSecretProof } from './auth.js';
-export type { FaultConfig, FaultConfigInput, FaultPatch, FaultRule, FaultRuleInput, FaultState, GraphEndpoint, FaultKind } from './fault-schemas.js';
+export type {
+  FaultConfig,
+  FaultConfigInput,
+  FaultPatch,
+  FaultRule,
+  FaultRuleInput,
+  FaultState,
+  GraphEndpoint,
+  FaultKind,
+} from './fault-schemas.js';
 export { GRAPH_ENDPOINTS, FAULT_KINDS } from './fault-schemas.js';
 export type { LedgerEffect, LedgerSnapshot, EffectKind } from './ledger-schemas.js';
 export type {

@@ -20,7 +20,15 @@ export interface EffectInput {
 }
 
 /** The ledger's counters by name, each as counts by key (the totals are their sums). */
-export const LEDGER_COUNTERS = ['calls', 'replays', 'rejectedDuplicates', 'throttled', 'faults', 'faultKinds', 'errors'] as const;
+export const LEDGER_COUNTERS = [
+  'calls',
+  'replays',
+  'rejectedDuplicates',
+  'throttled',
+  'faults',
+  'faultKinds',
+  'errors',
+] as const;
 export type LedgerCounterName = (typeof LEDGER_COUNTERS)[number];
 
 /** Everything the ledger holds, as plain data (saved to and restored from a state file). */

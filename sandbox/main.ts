@@ -46,9 +46,15 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptionsInput {
     connected: e.SANDBOX_CONNECTED === undefined ? undefined : e.SANDBOX_CONNECTED === 'true',
     rateLimit:
       e.SANDBOX_RATE_LIMIT_CALLS !== undefined || e.SANDBOX_RATE_LIMIT_WINDOW_MS !== undefined
-        ? { callsPerWindow: e.SANDBOX_RATE_LIMIT_CALLS ?? 20_000, windowMs: e.SANDBOX_RATE_LIMIT_WINDOW_MS ?? 3_600_000 }
+        ? {
+            callsPerWindow: e.SANDBOX_RATE_LIMIT_CALLS ?? 20_000,
+            windowMs: e.SANDBOX_RATE_LIMIT_WINDOW_MS ?? 3_600_000,
+          }
         : undefined,
-    demo: e.SANDBOX_DEMO_INTERVAL_MS !== undefined ? { intervalMs: e.SANDBOX_DEMO_INTERVAL_MS, itemsPerOrder: e.SANDBOX_DEMO_ITEMS_PER_ORDER } : undefined,
+    demo:
+      e.SANDBOX_DEMO_INTERVAL_MS !== undefined
+        ? { intervalMs: e.SANDBOX_DEMO_INTERVAL_MS, itemsPerOrder: e.SANDBOX_DEMO_ITEMS_PER_ORDER }
+        : undefined,
     stateFile: e.SANDBOX_STATE_FILE,
   };
 }
@@ -85,7 +91,9 @@ async function main(): Promise<void> {
     console.log(
       restored
         ? `  state: ${restored.orders} orders restored from ${kept.file} (saved ${restored.savedAt})` +
-            (restored.startOptionsWon.length > 0 ? `; start options override the saved ${restored.startOptionsWon.join(', ')}` : '')
+            (restored.startOptionsWon.length > 0
+              ? `; start options override the saved ${restored.startOptionsWon.join(', ')}`
+              : '')
         : `  state: kept in ${kept.file} (new)`,
     );
   }

@@ -15,7 +15,12 @@ export type CreateOrdersInput = z.output<typeof CreateOrdersRequestSchema>;
 function demoItems(seed: number, lines: number): NewItemSpec[] {
   return Array.from({ length: lines }, (_, i) => {
     const entry = DEMO_CATALOGUE[(seed * 3 + i) % DEMO_CATALOGUE.length]!;
-    return { retailerId: entry.retailerId, quantity: 1 + ((seed + i) % 3), unitPriceMinor: parseAmount(entry.price), productName: entry.name };
+    return {
+      retailerId: entry.retailerId,
+      quantity: 1 + ((seed + i) % 3),
+      unitPriceMinor: parseAmount(entry.price),
+      productName: entry.name,
+    };
   });
 }
 

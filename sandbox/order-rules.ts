@@ -54,23 +54,34 @@ const STUCK_PROCESSING_MS = 24 * 3_600_000;
 
 function requireReleased(order: StoredOrder, verb: string): void {
   if (order.state === 'FB_PROCESSING') {
-    throw invalidParameter(`Order ${order.id} is still being processed by Meta (FB_PROCESSING) and cannot be ${verb} yet`, {
-      userTitle: 'Order not released yet',
-    });
+    throw invalidParameter(
+      `Order ${order.id} is still being processed by Meta (FB_PROCESSING) and cannot be ${verb} yet`,
+      {
+        userTitle: 'Order not released yet',
+      },
+    );
   }
   if (order.state === 'CREATED') {
-    throw invalidParameter(`Order ${order.id} must be acknowledged before it can be ${verb}`, { userTitle: 'Order not acknowledged' });
+    throw invalidParameter(`Order ${order.id} must be acknowledged before it can be ${verb}`, {
+      userTitle: 'Order not acknowledged',
+    });
   }
 }
 
 function requireKnownCarrier(carrier: string): void {
   if (!isCarrierCode(carrier)) {
-    throw invalidParameter(`Invalid carrier code '${carrier}' in tracking_info.carrier`, { userTitle: 'Invalid carrier' });
+    throw invalidParameter(`Invalid carrier code '${carrier}' in tracking_info.carrier`, {
+      userTitle: 'Invalid carrier',
+    });
   }
 }
 
 function requireSameReference(order: StoredOrder, reference: string | undefined): void {
-  if (reference !== undefined && order.merchantOrderReference !== undefined && order.merchantOrderReference !== reference) {
+  if (
+    reference !== undefined &&
+    order.merchantOrderReference !== undefined &&
+    order.merchantOrderReference !== reference
+  ) {
     throw invalidParameter(
       `merchant_order_reference is immutable: order ${order.id} already has a different reference`,
       { userTitle: 'Merchant order reference already set' },
@@ -78,7 +89,11 @@ function requireSameReference(order: StoredOrder, reference: string | undefined)
   }
 }
 
-function resolveItem(order: StoredOrder, ref: { retailerId?: string | undefined; itemId?: string | undefined }, forRefund = false): StoredItem {
+function resolveItem(
+  order: StoredOrder,
+  ref: { retailerId?: string | undefined; itemId?: string | undefined },
+  forRefund = false,
+): StoredItem {
   if (ref.itemId !== undefined) {
     const item = order.items.find((candidate) => candidate.id === ref.itemId);
     if (!item) throw invalidParameter(`Order ${order.id} has no item with id ${ref.itemId}`);
@@ -87,7 +102,11 @@ function resolveItem(order: StoredOrder, ref: { retailerId?: string | undefined;
   const item = order.items.find((candidate) => candidate.retailerId === ref.retailerId);
   if (!item) {
     if (forRefund) {
-      throw commerceError(CommerceSubcode.invalidRetailerIdInRefund, `Invalid retailer_id '${ref.retailerId}' in refund for order ${order.id}`, 'Invalid item');
+      throw commerceError(
+        CommerceSubcode.invalidRetailerIdInRefund,
+        `Invalid retailer_id '${ref.retailerId}' in refund for order ${order.id}`,
+        'Invalid item',
+      );
     }
     throw invalidParameter(`Order ${order.id} has no item with retailer_id '${ref.retailerId}'`);
   }
@@ -114,7 +133,9 @@ function planUnits(
     const open = openUnits(item);
     if (open === 0) exhausted(item);
     if (quantity > open) {
-      throw invalidParameter(`Cannot ${verb} ${quantity} unit(s) of '${item.retailerId}' on order ${order.id}: only ${open} unit(s) are neither shipped nor cancelled`);
+      throw invalidParameter(
+        `Cannot ${verb} ${quantity} unit(s) of '${item.retailerId}' on order ${order.id}: only ${open} unit(s) are neither shipped nor cancelled`,
+      );
     }
   }
   return plan;
@@ -135,9 +156,12 @@ function touch(order: StoredOrder, now: number): void {
 export function checkAcknowledge(ctx: RuleContext, order: StoredOrder): void {
   if (!ctx.connected) throw notConnected();
   if (order.state === 'FB_PROCESSING') {
-    throw invalidParameter(`Order ${order.id} is still being processed by Meta (FB_PROCESSING) and cannot be acknowledged yet`, {
-      userTitle: 'Order not released yet',
-    });
+    throw invalidParameter(
+      `Order ${order.id} is still being processed by Meta (FB_PROCESSING) and cannot be acknowledged yet`,
+      {
+        userTitle: 'Order not released yet',
+      },
+    );
   }
   if (order.state !== 'CREATED') {
     throw invalidParameter(`Order ${order.id} cannot be acknowledged: it is ${order.state}, not CREATED`, {
@@ -146,7 +170,11 @@ export function checkAcknowledge(ctx: RuleContext, order: StoredOrder): void {
   }
 }
 
-export function acknowledge(ctx: RuleContext, order: StoredOrder, merchantOrderReference: string | undefined): AppliedEffect {
+export function acknowledge(
+  ctx: RuleContext,
+  order: StoredOrder,
+  merchantOrderReference: string | undefined,
+): AppliedEffect {
   checkAcknowledge(ctx, order);
   requireSameReference(order, merchantOrderReference);
   order.state = 'IN_PROGRESS';
@@ -168,7 +196,11 @@ export function ship(ctx: RuleContext, order: StoredOrder, command: ShipCommand,
   requireReleased(order, 'shipped');
   if (order.state === 'COMPLETED') {
     if (allUnitsCancelled(order)) {
-      throw commerceError(CommerceSubcode.cannotShipCancelledOrder, `Cannot ship order ${order.id}: it was cancelled`, 'Order cancelled');
+      throw commerceError(
+        CommerceSubcode.cannotShipCancelledOrder,
+        `Cannot ship order ${order.id}: it was cancelled`,
+        'Order cancelled',
+      );
     }
     throw commerceError(
       CommerceSubcode.orderAlreadyFulfilledCancelledOrRefunded,
@@ -178,8 +210,13 @@ export function ship(ctx: RuleContext, order: StoredOrder, command: ShipCommand,
   }
   requireKnownCarrier(command.tracking.carrier);
   requireSameReference(order, command.merchantOrderReference);
-  if (command.externalShipmentId !== undefined && order.shipments.some((s) => s.externalShipmentId === command.externalShipmentId)) {
-    throw invalidParameter(`external_shipment_id '${command.externalShipmentId}' is already used by another shipment of order ${order.id}`);
+  if (
+    command.externalShipmentId !== undefined &&
+    order.shipments.some((s) => s.externalShipmentId === command.externalShipmentId)
+  ) {
+    throw invalidParameter(
+      `external_shipment_id '${command.externalShipmentId}' is already used by another shipment of order ${order.id}`,
+    );
   }
   const plan = planUnits(order, command.items, 'ship', (item) => {
     throw commerceError(
@@ -212,7 +249,9 @@ export interface UpdateShipmentCommand {
 
 export function updateShipment(ctx: RuleContext, order: StoredOrder, command: UpdateShipmentCommand): AppliedEffect {
   const shipment = order.shipments.find((candidate) =>
-    command.shipmentId !== undefined ? candidate.id === command.shipmentId : candidate.externalShipmentId === command.externalShipmentId,
+    command.shipmentId !== undefined
+      ? candidate.id === command.shipmentId
+      : candidate.externalShipmentId === command.externalShipmentId,
   );
   if (!shipment) {
     throw invalidParameter(`Order ${order.id} has no shipment ${command.shipmentId ?? command.externalShipmentId}`);
@@ -233,7 +272,13 @@ export interface CancelCommand {
   restockItems: boolean;
 }
 
-function recordCancellation(ctx: RuleContext, order: StoredOrder, plan: Map<StoredItem, number>, command: CancelCommand, origin: Origin): AppliedEffect {
+function recordCancellation(
+  ctx: RuleContext,
+  order: StoredOrder,
+  plan: Map<StoredItem, number>,
+  command: CancelCommand,
+  origin: Origin,
+): AppliedEffect {
   for (const [item, quantity] of plan) {
     item.cancelled += quantity;
     if (command.restockItems) {
@@ -272,27 +317,52 @@ export function cancel(ctx: RuleContext, order: StoredOrder, command: CancelComm
         { userTitle: 'Order not released yet' },
       );
     }
-    if (command.items !== undefined) throw invalidParameter(`Order ${order.id} is in FB_PROCESSING: only the whole order can be cancelled`);
+    if (command.items !== undefined)
+      throw invalidParameter(`Order ${order.id} is in FB_PROCESSING: only the whole order can be cancelled`);
     return cancelUnreleased(ctx, order, command, origin);
   }
   requireReleased(order, 'cancelled');
   if (order.state === 'COMPLETED') {
     if (allUnitsCancelled(order)) {
-      throw commerceError(CommerceSubcode.orderAlreadyCancelled, `Order ${order.id} is already cancelled`, 'Order already cancelled');
+      throw commerceError(
+        CommerceSubcode.orderAlreadyCancelled,
+        `Order ${order.id} is already cancelled`,
+        'Order already cancelled',
+      );
     }
     if (order.items.every((item) => item.shipped === item.quantity)) {
-      throw commerceError(CommerceSubcode.alreadyShippedCannotCancel, `Order ${order.id} is already shipped and cannot be cancelled; refund it instead`, 'Order already shipped');
+      throw commerceError(
+        CommerceSubcode.alreadyShippedCannotCancel,
+        `Order ${order.id} is already shipped and cannot be cancelled; refund it instead`,
+        'Order already shipped',
+      );
     }
-    throw commerceError(CommerceSubcode.orderAlreadyFulfilledCancelledOrRefunded, `Order ${order.id} is already fulfilled, cancelled or refunded`, 'Nothing left to cancel');
+    throw commerceError(
+      CommerceSubcode.orderAlreadyFulfilledCancelledOrRefunded,
+      `Order ${order.id} is already fulfilled, cancelled or refunded`,
+      'Nothing left to cancel',
+    );
   }
   const plan = planUnits(order, command.items, 'cancel', (item) => {
     if (item.shipped === item.quantity) {
-      throw commerceError(CommerceSubcode.alreadyShippedCannotCancel, `Item '${item.retailerId}' of order ${order.id} is already shipped and cannot be cancelled`, 'Item already shipped');
+      throw commerceError(
+        CommerceSubcode.alreadyShippedCannotCancel,
+        `Item '${item.retailerId}' of order ${order.id} is already shipped and cannot be cancelled`,
+        'Item already shipped',
+      );
     }
     if (item.cancelled === item.quantity) {
-      throw commerceError(CommerceSubcode.itemsAlreadyCancelled, `Item '${item.retailerId}' of order ${order.id} is already cancelled`, 'Item already cancelled');
+      throw commerceError(
+        CommerceSubcode.itemsAlreadyCancelled,
+        `Item '${item.retailerId}' of order ${order.id} is already cancelled`,
+        'Item already cancelled',
+      );
     }
-    throw commerceError(CommerceSubcode.itemsAlreadyFulfilledCancelledOrRefunded, `Item '${item.retailerId}' of order ${order.id} is already fulfilled, cancelled or refunded`, 'Items already processed');
+    throw commerceError(
+      CommerceSubcode.itemsAlreadyFulfilledCancelledOrRefunded,
+      `Item '${item.retailerId}' of order ${order.id} is already fulfilled, cancelled or refunded`,
+      'Items already processed',
+    );
   });
   const effect = recordCancellation(ctx, order, plan, command, origin);
   touch(order, ctx.now);
@@ -304,7 +374,12 @@ export function buyerCancel(ctx: RuleContext, order: StoredOrder): AppliedEffect
   if (order.state !== 'FB_PROCESSING') {
     throw invalidParameter(`Order ${order.id} is ${order.state}: a buyer can only cancel during FB_PROCESSING`);
   }
-  return cancelUnreleased(ctx, order, { reasonCode: 'CUSTOMER_REQUESTED', reasonDescription: 'Cancelled by the buyer', restockItems: true }, 'buyer');
+  return cancelUnreleased(
+    ctx,
+    order,
+    { reasonCode: 'CUSTOMER_REQUESTED', reasonDescription: 'Cancelled by the buyer', restockItems: true },
+    'buyer',
+  );
 }
 
 // ---- refunds ------------------------------------------------------------------------------
@@ -312,7 +387,14 @@ export function buyerCancel(ctx: RuleContext, order: StoredOrder): AppliedEffect
 export interface RefundCommand {
   reasonCode: string;
   reasonText?: string | undefined;
-  items?: { retailerId?: string | undefined; itemId?: string | undefined; quantity?: number | undefined; amount?: MoneyInput | undefined }[] | undefined;
+  items?:
+    | {
+        retailerId?: string | undefined;
+        itemId?: string | undefined;
+        quantity?: number | undefined;
+        amount?: MoneyInput | undefined;
+      }[]
+    | undefined;
   shipping?: MoneyInput | undefined;
   deductions?: { type: string; amount: MoneyInput }[] | undefined;
   adjustment?: MoneyInput | undefined;
@@ -348,7 +430,11 @@ function requireRefundReason(code: string): void {
 export function refund(ctx: RuleContext, order: StoredOrder, command: RefundCommand): AppliedEffect {
   requireRefundReason(command.reasonCode);
   if (order.state !== 'FB_PROCESSING' && order.state !== 'CREATED' && allUnitsCancelled(order)) {
-    throw commerceError(CommerceSubcode.cannotRefundCancelledOrder, `Cannot refund order ${order.id}: it was cancelled`, 'Order cancelled');
+    throw commerceError(
+      CommerceSubcode.cannotRefundCancelledOrder,
+      `Cannot refund order ${order.id}: it was cancelled`,
+      'Order cancelled',
+    );
   }
   requireReleased(order, 'refunded');
   if (command.returnId !== undefined && !order.returns.some((r) => r.id === command.returnId)) {
@@ -373,13 +459,21 @@ export function refund(ctx: RuleContext, order: StoredOrder, command: RefundComm
       if (minor <= 0n) continue;
       const quantity = item.shipped - item.refundedQuantity;
       pending.set(item, { quantity, minor });
-      lines.push({ itemId: item.id, retailerId: item.retailerId, quantity: quantity > 0 ? quantity : undefined, amountMinor: minor });
+      lines.push({
+        itemId: item.id,
+        retailerId: item.retailerId,
+        quantity: quantity > 0 ? quantity : undefined,
+        amountMinor: minor,
+      });
     }
   } else {
     for (const line of command.items ?? []) {
       const item = resolveItem(order, line, true);
       const sofar = pending.get(item) ?? { quantity: 0, minor: 0n };
-      if (item.shipped === 0) throw invalidParameter(`Item '${item.retailerId}' of order ${order.id} has no shipped units; only shipped units can be refunded`);
+      if (item.shipped === 0)
+        throw invalidParameter(
+          `Item '${item.retailerId}' of order ${order.id} has no shipped units; only shipped units can be refunded`,
+        );
       const leftMinor = refundableMinor(item) - sofar.minor;
       if (leftMinor <= 0n) nothingLeft(item);
       let minor: bigint;
@@ -387,7 +481,9 @@ export function refund(ctx: RuleContext, order: StoredOrder, command: RefundComm
         const leftUnits = item.shipped - item.refundedQuantity - sofar.quantity;
         if (leftUnits <= 0) nothingLeft(item);
         if (line.quantity > leftUnits) {
-          throw invalidParameter(`Cannot refund ${line.quantity} unit(s) of '${item.retailerId}': only ${leftUnits} shipped unit(s) are not refunded yet`);
+          throw invalidParameter(
+            `Cannot refund ${line.quantity} unit(s) of '${item.retailerId}': only ${leftUnits} shipped unit(s) are not refunded yet`,
+          );
         }
         minor = item.unitPriceMinor * BigInt(line.quantity);
       } else {
@@ -409,13 +505,18 @@ export function refund(ctx: RuleContext, order: StoredOrder, command: RefundComm
   if (command.shipping !== undefined) {
     shippingMinor = minorIn(order, command.shipping, 'shipping.shipping_refund');
     if (shippingMinor > shippingLeft) {
-      throw invalidParameter(`Shipping refund of ${formatAmount(shippingMinor)} exceeds the ${formatAmount(shippingLeft)} ${order.currency} of shipping not refunded yet`);
+      throw invalidParameter(
+        `Shipping refund of ${formatAmount(shippingMinor)} exceeds the ${formatAmount(shippingLeft)} ${order.currency} of shipping not refunded yet`,
+      );
     }
   } else if (fullRefund && order.state === 'COMPLETED') {
     shippingMinor = shippingLeft;
   }
   const adjustmentMinor = command.adjustment ? minorIn(order, command.adjustment, 'adjustment_amount') : 0n;
-  const deductions = (command.deductions ?? []).map((d) => ({ type: d.type, amountMinor: minorIn(order, d.amount, 'deduction_amount') }));
+  const deductions = (command.deductions ?? []).map((d) => ({
+    type: d.type,
+    amountMinor: minorIn(order, d.amount, 'deduction_amount'),
+  }));
 
   const itemsMinor = lines.reduce((sum, line) => sum + line.amountMinor, 0n);
   const gross = itemsMinor + shippingMinor + adjustmentMinor;
@@ -427,7 +528,9 @@ export function refund(ctx: RuleContext, order: StoredOrder, command: RefundComm
   const total = gross - deducted;
   const refundedBefore = order.refunds.reduce((sum, r) => sum + r.totalMinor, 0n);
   if (refundedBefore + total > paidTotal(order)) {
-    throw invalidParameter(`Refunds on order ${order.id} would exceed the ${formatAmount(paidTotal(order))} ${order.currency} the buyer paid`);
+    throw invalidParameter(
+      `Refunds on order ${order.id} would exceed the ${formatAmount(paidTotal(order))} ${order.currency} the buyer paid`,
+    );
   }
 
   for (const [item, { quantity, minor }] of pending) {
@@ -454,16 +557,26 @@ export function refund(ctx: RuleContext, order: StoredOrder, command: RefundComm
 
 // ---- returns (buyer side, admin API) -------------------------------------------------------
 
-export function createReturn(ctx: RuleContext, order: StoredOrder, items: UnitRequest[], reason: string | undefined): AppliedEffect {
+export function createReturn(
+  ctx: RuleContext,
+  order: StoredOrder,
+  items: UnitRequest[],
+  reason: string | undefined,
+): AppliedEffect {
   const plan = new Map<StoredItem, number>();
   for (const request of items) {
     const item = resolveItem(order, request);
     plan.set(item, (plan.get(item) ?? 0) + request.quantity);
   }
   for (const [item, quantity] of plan) {
-    const returned = order.returns.flatMap((r) => r.items).filter((line) => line.itemId === item.id).reduce((sum, line) => sum + line.quantity, 0);
+    const returned = order.returns
+      .flatMap((r) => r.items)
+      .filter((line) => line.itemId === item.id)
+      .reduce((sum, line) => sum + line.quantity, 0);
     if (quantity > item.shipped - returned) {
-      throw invalidParameter(`Cannot return ${quantity} unit(s) of '${item.retailerId}': only ${item.shipped - returned} shipped unit(s) are not returned yet`);
+      throw invalidParameter(
+        `Cannot return ${quantity} unit(s) of '${item.retailerId}': only ${item.shipped - returned} shipped unit(s) are not returned yet`,
+      );
     }
   }
   const stored = { id: ctx.ids.nextId(), items: unitLines(plan), reason, createdMs: ctx.now };

@@ -75,7 +75,11 @@ function anyMatch<T>(list: OrderedList<T>, from: number, step: 1 | -1, include: 
   return false;
 }
 
-export function paginate<T>(list: OrderedList<T>, window: PageWindow, include: (item: T) => boolean = () => true): Page<T> {
+export function paginate<T>(
+  list: OrderedList<T>,
+  window: PageWindow,
+  include: (item: T) => boolean = () => true,
+): Page<T> {
   const { limit } = window;
   if (window.beforePosition !== undefined && window.afterPosition === undefined) {
     const indexes: number[] = [];

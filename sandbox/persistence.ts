@@ -25,11 +25,18 @@ export interface ActivePersistence extends SandboxPersistence {
   close(): Promise<void>;
 }
 
-export async function startPersistence(state: SandboxState, stateFile: string, saveIntervalMs: number): Promise<ActivePersistence> {
+export async function startPersistence(
+  state: SandboxState,
+  stateFile: string,
+  saveIntervalMs: number,
+): Promise<ActivePersistence> {
   const file = resolve(stateFile);
   const saved = await readStateFile(file);
   if (saved !== undefined && saved.cmsId !== state.options.cmsId) {
-    throw new StateFileError(file, `cmsId: it holds the orders of commerce account ${saved.cmsId}, but this sandbox serves ${state.options.cmsId}`);
+    throw new StateFileError(
+      file,
+      `cmsId: it holds the orders of commerce account ${saved.cmsId}, but this sandbox serves ${state.options.cmsId}`,
+    );
   }
   const restored = saved === undefined ? null : restoreState(state, saved);
   const saver = new StateSaver(file, () => captureState(state), saveIntervalMs);

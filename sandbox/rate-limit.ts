@@ -95,7 +95,13 @@ export function usageHeaders(businessId: string, usage: Usage): UsageHeaders {
   return (lastUsageHeaders = {
     'x-business-use-case-usage': JSON.stringify({
       [businessId]: [
-        { type: 'pages', call_count: pct, total_cputime: pct, total_time: pct, estimated_time_to_regain_access: regainMinutes(usage.regainMs) },
+        {
+          type: 'pages',
+          call_count: pct,
+          total_cputime: pct,
+          total_time: pct,
+          estimated_time_to_regain_access: regainMinutes(usage.regainMs),
+        },
       ],
     }),
     'x-app-usage': JSON.stringify({ call_count: pct, total_cputime: pct, total_time: pct }),

@@ -10,7 +10,15 @@ import { CANCEL_REASONS } from './meta-codes/reason-codes.js';
 import { invalidParameter } from './errors.js';
 
 /** Parameters Graph accepts on every call; removed before the endpoint's own schema runs. */
-export const GLOBAL_PARAMS = ['access_token', 'appsecret_proof', 'appsecret_time', 'pretty', 'suppress_http_code', 'format', 'locale'] as const;
+export const GLOBAL_PARAMS = [
+  'access_token',
+  'appsecret_proof',
+  'appsecret_time',
+  'pretty',
+  'suppress_http_code',
+  'format',
+  'locale',
+] as const;
 
 /**
  * Meta: "any alphanumeric string up to 100 characters", a UUID recommended. A UUID has hyphens, so
@@ -36,9 +44,9 @@ function jsonParam<T extends z.ZodType>(schema: T) {
 
 const graphId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id string');
 
-const positiveInt = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).pipe(
-  z.number().int('must be an integer').min(1, 'must be at least 1').max(1_000_000, 'is too large'),
-);
+const positiveInt = z
+  .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+  .pipe(z.number().int('must be an integer').min(1, 'must be at least 1').max(1_000_000, 'is too large'));
 
 const booleanParam = z.union([
   z.boolean(),
@@ -62,7 +70,10 @@ const merchantOrderReference = text(256);
 
 const UnitRefSchema = z
   .strictObject({ retailer_id: text(100).optional(), item_id: graphId.optional(), quantity: positiveInt })
-  .refine((item) => (item.retailer_id === undefined) !== (item.item_id === undefined), 'needs exactly one of retailer_id or item_id');
+  .refine(
+    (item) => (item.retailer_id === undefined) !== (item.item_id === undefined),
+    'needs exactly one of retailer_id or item_id',
+  );
 export type UnitRefParam = z.output<typeof UnitRefSchema>;
 
 const TrackingInfoSchema = z.strictObject({
@@ -88,7 +99,10 @@ export const AcknowledgeOrdersRequest = z.strictObject({
 export const ShipmentRequest = z.strictObject({
   items: jsonParam(z.array(UnitRefSchema).min(1).max(500)).optional(),
   tracking_info: jsonParam(TrackingInfoSchema),
-  external_shipment_id: z.string().regex(/^[A-Za-z0-9_]{1,100}$/, 'may contain only letters, digits and _').optional(),
+  external_shipment_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,100}$/, 'may contain only letters, digits and _')
+    .optional(),
   merchant_order_reference: merchantOrderReference.optional(),
 });
 
@@ -97,7 +111,10 @@ export const UpdateShipmentRequest = z
     tracking_info: jsonParam(TrackingInfoSchema),
     shipment_id: graphId.optional(),
     fulfillment_id: graphId.optional(),
-    external_shipment_id: z.string().regex(/^[A-Za-z0-9_]{1,100}$/).optional(),
+    external_shipment_id: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{1,100}$/)
+      .optional(),
   })
   .refine(
     (r) => [r.shipment_id, r.fulfillment_id, r.external_shipment_id].filter((v) => v !== undefined).length === 1,
@@ -122,7 +139,10 @@ const RefundItemSchema = z
     item_refund_quantity: positiveInt.optional(),
     item_refund_amount: jsonParam(MoneySchema).optional(),
   })
-  .refine((item) => (item.retailer_id === undefined) !== (item.item_id === undefined), 'needs exactly one of retailer_id or item_id')
+  .refine(
+    (item) => (item.retailer_id === undefined) !== (item.item_id === undefined),
+    'needs exactly one of retailer_id or item_id',
+  )
   .refine(
     (item) => (item.item_refund_quantity === undefined) !== (item.item_refund_amount === undefined),
     'needs exactly one of item_refund_quantity or item_refund_amount',
@@ -148,7 +168,13 @@ export const EmptyWriteRequest = z.strictObject({});
 // ---- reads -------------------------------------------------------------------------------
 
 const unixSeconds = z
-  .union([z.number(), z.string().regex(/^\d{1,12}(\.\d+)?$/, 'must be a unix timestamp in seconds').transform(Number)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\d{1,12}(\.\d+)?$/, 'must be a unix timestamp in seconds')
+      .transform(Number),
+  ])
   .pipe(z.number().nonnegative());
 
 /** Graph clamps an over-large limit rather than failing. */

@@ -18,7 +18,15 @@ function internalError(res: ServerResponse, error: unknown): void {
   const name = error instanceof Error ? error.name : 'unknown';
   console.error(`[sandbox] internal error (${name}); this is a sandbox bug`, error instanceof Error ? error.stack : '');
   if (res.headersSent || res.destroyed) return;
-  const body = JSON.stringify({ error: { message: 'An unknown error occurred', type: 'OAuthException', code: 1, is_transient: true, fbtrace_id: newTraceId() } });
+  const body = JSON.stringify({
+    error: {
+      message: 'An unknown error occurred',
+      type: 'OAuthException',
+      code: 1,
+      is_transient: true,
+      fbtrace_id: newTraceId(),
+    },
+  });
   res.writeHead(500, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

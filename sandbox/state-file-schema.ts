@@ -18,10 +18,14 @@ const graphId = z.string().regex(/^\d{1,20}$/, 'expected a numeric Graph id');
 const timeMs = z.number().int();
 const count = z.number().int().nonnegative();
 /** Money in minor units: a bigint in memory, a decimal string in the file (JSON has no bigint). */
-const minor = z.codec(z.string().regex(/^-?\d{1,30}$/, 'expected an integer amount in minor units, as a string'), z.bigint(), {
-  decode: (text) => BigInt(text),
-  encode: (value) => value.toString(),
-});
+const minor = z.codec(
+  z.string().regex(/^-?\d{1,30}$/, 'expected an integer amount in minor units, as a string'),
+  z.bigint(),
+  {
+    decode: (text) => BigInt(text),
+    encode: (value) => value.toString(),
+  },
+);
 const origin = z.enum(['api', 'commerce_manager', 'buyer', 'platform']);
 
 const UnitLineSchema = z.strictObject({ itemId: graphId, retailerId: z.string(), quantity: count });
@@ -45,7 +49,11 @@ const ShipmentSchema = z.strictObject({
   id: graphId,
   externalShipmentId: z.string().optional(),
   items: z.array(UnitLineSchema),
-  tracking: z.strictObject({ carrier: z.string(), trackingNumber: z.string(), shippingMethodName: z.string().optional() }),
+  tracking: z.strictObject({
+    carrier: z.string(),
+    trackingNumber: z.string(),
+    shippingMethodName: z.string().optional(),
+  }),
   createdMs: timeMs,
   updatedMs: timeMs,
   origin,
@@ -65,7 +73,9 @@ const RefundSchema = z.strictObject({
   id: graphId,
   reasonCode: z.string(),
   reasonText: z.string().optional(),
-  items: z.array(z.strictObject({ itemId: graphId, retailerId: z.string(), quantity: count.optional(), amountMinor: minor })),
+  items: z.array(
+    z.strictObject({ itemId: graphId, retailerId: z.string(), quantity: count.optional(), amountMinor: minor }),
+  ),
   shippingMinor: minor,
   deductions: z.array(z.strictObject({ type: z.string(), amountMinor: minor })),
   adjustmentMinor: minor,
@@ -74,7 +84,12 @@ const RefundSchema = z.strictObject({
   createdMs: timeMs,
 });
 
-const ReturnSchema = z.strictObject({ id: graphId, items: z.array(UnitLineSchema), reason: z.string().optional(), createdMs: timeMs });
+const ReturnSchema = z.strictObject({
+  id: graphId,
+  items: z.array(UnitLineSchema),
+  reason: z.string().optional(),
+  createdMs: timeMs,
+});
 
 export const PersistedOrderSchema = z.strictObject({
   id: graphId,
@@ -96,7 +111,13 @@ export const PersistedOrderSchema = z.strictObject({
     postalCode: z.string(),
     country: z.string(),
   }),
-  shippingOption: z.strictObject({ name: z.string(), priceMinor: minor, taxMinor: minor, minDays: count, maxDays: count }),
+  shippingOption: z.strictObject({
+    name: z.string(),
+    priceMinor: minor,
+    taxMinor: minor,
+    minDays: count,
+    maxDays: count,
+  }),
   shipByDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a Y-m-d date'),
   merchantOrderReference: z.string().optional(),
   items: z.array(ItemSchema).min(1),

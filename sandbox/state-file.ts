@@ -4,7 +4,13 @@
  * then renamed over the old one, so a crash mid-save leaves the previous file intact.
  */
 import { open, readFile, rename, rm } from 'node:fs/promises';
-import { StateFileHeaderSchema, StateFileSchema, STATE_FILE_FORMAT, STATE_FILE_VERSION, type StateFile } from './state-file-schema.js';
+import {
+  StateFileHeaderSchema,
+  StateFileSchema,
+  STATE_FILE_FORMAT,
+  STATE_FILE_VERSION,
+  type StateFile,
+} from './state-file-schema.js';
 import { stateFileProblems, type StateFileProblem } from './state-snapshot.js';
 
 export class StateFileError extends Error {
@@ -13,7 +19,9 @@ export class StateFileError extends Error {
     readonly file: string,
     problem: string,
   ) {
-    super(`Sandbox state file ${file} cannot be loaded: ${problem}. Fix it, or move it away to start with an empty sandbox.`);
+    super(
+      `Sandbox state file ${file} cannot be loaded: ${problem}. Fix it, or move it away to start with an empty sandbox.`,
+    );
   }
 }
 
@@ -28,13 +36,24 @@ function describe(problems: readonly StateFileProblem[]): string {
 /** Validates a parsed file; throws StateFileError naming the first fields that are wrong. */
 export function decodeStateFile(file: string, json: unknown): StateFile {
   const header = StateFileHeaderSchema.safeParse(json);
-  if (!header.success) throw new StateFileError(file, `not a sandbox state file (expected "format": "${STATE_FILE_FORMAT}")`);
+  if (!header.success)
+    throw new StateFileError(file, `not a sandbox state file (expected "format": "${STATE_FILE_FORMAT}")`);
   if (header.data.version !== STATE_FILE_VERSION) {
-    throw new StateFileError(file, `version ${header.data.version} is not supported (this sandbox reads version ${STATE_FILE_VERSION})`);
+    throw new StateFileError(
+      file,
+      `version ${header.data.version} is not supported (this sandbox reads version ${STATE_FILE_VERSION})`,
+    );
   }
   const parsed = StateFileSchema.safeParse(json);
   if (!parsed.success) {
-    throw new StateFileError(file, describe(parsed.error.issues.slice(0, 3).map((issue) => ({ path: issue.path as (string | number)[], message: issue.message }))));
+    throw new StateFileError(
+      file,
+      describe(
+        parsed.error.issues
+          .slice(0, 3)
+          .map((issue) => ({ path: issue.path as (string | number)[], message: issue.message })),
+      ),
+    );
   }
   const problems = stateFileProblems(parsed.data);
   if (problems.length > 0) throw new StateFileError(file, describe(problems));
@@ -48,7 +67,10 @@ export async function readStateFile(file: string): Promise<StateFile | undefined
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateFileError(file, `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new StateFileError(
+      file,
+      `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   let json: unknown;
   try {

@@ -72,7 +72,8 @@ export function stateFileProblems(file: StateFile): StateFileProblem[] {
   file.products.forEach((product, i) => {
     claim(product.id, ['products', i, 'id']);
     products.add(product.id);
-    if (retailerIds.has(product.retailerId)) add(['products', i, 'retailerId'], `retailer id ${product.retailerId} is used twice`);
+    if (retailerIds.has(product.retailerId))
+      add(['products', i, 'retailerId'], `retailer id ${product.retailerId} is used twice`);
     retailerIds.add(product.retailerId);
   });
 
@@ -82,11 +83,14 @@ export function stateFileProblems(file: StateFile): StateFileProblem[] {
     claim(order.id, [...at, 'id']);
     if (order.seq <= previousSeq) add([...at, 'seq'], 'orders must be saved oldest first, with increasing seq');
     previousSeq = order.seq;
-    if (order.releaseAtMs !== null && order.state !== 'FB_PROCESSING') add([...at, 'releaseAtMs'], `a ${order.state} order cannot wait for release`);
+    if (order.releaseAtMs !== null && order.state !== 'FB_PROCESSING')
+      add([...at, 'releaseAtMs'], `a ${order.state} order cannot wait for release`);
     order.items.forEach((item, j) => {
       claim(item.id, [...at, 'items', j, 'id']);
-      if (!products.has(item.productId)) add([...at, 'items', j, 'productId'], `no product ${item.productId} in products`);
-      if (item.shipped + item.cancelled > item.quantity) add([...at, 'items', j], 'more units shipped and cancelled than ordered');
+      if (!products.has(item.productId))
+        add([...at, 'items', j, 'productId'], `no product ${item.productId} in products`);
+      if (item.shipped + item.cancelled > item.quantity)
+        add([...at, 'items', j], 'more units shipped and cancelled than ordered');
     });
     for (const edge of ['shipments', 'cancellations', 'refunds', 'returns'] as const) {
       order[edge].forEach((entry, j) => claim(entry.id, [...at, edge, j, 'id']));
@@ -101,7 +105,8 @@ export function stateFileProblems(file: StateFile): StateFileProblem[] {
     keys.add(answer.key);
   });
   file.ledger.effects.forEach((effect, i) => {
-    if (effect.seq !== i + 1) add(['ledger', 'effects', i, 'seq'], `expected ${i + 1}: effects are numbered in order from 1`);
+    if (effect.seq !== i + 1)
+      add(['ledger', 'effects', i, 'seq'], `expected ${i + 1}: effects are numbered in order from 1`);
   });
   return problems;
 }
@@ -148,7 +153,12 @@ export function restoreState(state: SandboxState, file: StateFile): RestoreSumma
     const now = state.clock.now();
     state.store.releaseDue(now);
     state.store.setConnected(connected, now);
-    state.ledger.recordEffect({ atMs: now, orderId: null, kind: connected ? 'connect' : 'disconnect', origin: 'commerce_manager' });
+    state.ledger.recordEffect({
+      atMs: now,
+      orderId: null,
+      kind: connected ? 'connect' : 'disconnect',
+      origin: 'commerce_manager',
+    });
   }
 
   return {

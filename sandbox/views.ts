@@ -103,7 +103,12 @@ function project(value: unknown, nodes: FieldNode[]): unknown {
 }
 
 /** Renders a node with a validated selection (undefined = the type's defaults). */
-export function render<T>(type: NodeType<T>, subject: T, nodes: FieldNode[] | undefined, ctx: ViewContext): Record<string, unknown> {
+export function render<T>(
+  type: NodeType<T>,
+  subject: T,
+  nodes: FieldNode[] | undefined,
+  ctx: ViewContext,
+): Record<string, unknown> {
   const selection: FieldNode[] = nodes ?? type.defaults.map((name) => ({ name }));
   const out: Record<string, unknown> = {};
   const idSpec = type.fields.id;
@@ -121,7 +126,10 @@ export function render<T>(type: NodeType<T>, subject: T, nodes: FieldNode[] | un
 /** Back to text, for `next` links of nested edges. */
 export function serializeFields(nodes: FieldNode[]): string {
   return nodes
-    .map((node) => `${node.name}${node.limit !== undefined ? `.limit(${node.limit})` : ''}${node.children ? `{${serializeFields(node.children)}}` : ''}`)
+    .map(
+      (node) =>
+        `${node.name}${node.limit !== undefined ? `.limit(${node.limit})` : ''}${node.children ? `{${serializeFields(node.children)}}` : ''}`,
+    )
     .join(',');
 }
 
@@ -157,19 +165,33 @@ export function graphLink(ctx: ViewContext, path: string, params: [string, strin
 }
 
 /** A list edge nested in a node (`items{...}` in an order), first page only, with a link onwards. */
-function nestedEdge<T>(list: readonly T[], type: NodeType<T>, scope: string, path: string, node: FieldNode, ctx: ViewContext): PagedResponse {
+function nestedEdge<T>(
+  list: readonly T[],
+  type: NodeType<T>,
+  scope: string,
+  path: string,
+  node: FieldNode,
+  ctx: ViewContext,
+): PagedResponse {
   const limit = node.limit ?? DEFAULT_PAGE_SIZE;
   const page = paginate(indexList(list.length), { limit });
   const rows = page.items.map((i) => render(type, list[i]!, node.children, ctx));
   const params: [string, string][] = [['limit', String(limit)]];
   if (node.children) params.push(['fields', serializeFields(node.children)]);
-  return pagedResponse(page, rows, (i) => encodeCursor(scope, i), (param, cursor) => graphLink(ctx, path, [...params, [param, cursor]]));
+  return pagedResponse(
+    page,
+    rows,
+    (i) => encodeCursor(scope, i),
+    (param, cursor) => graphLink(ctx, path, [...params, [param, cursor]]),
+  );
 }
 
 // ---- the types ------------------------------------------------------------------------
 
 function unitLinesView(lines: UnitLine[]): { data: { item_id: string; retailer_id: string; quantity: number }[] } {
-  return { data: lines.map((line) => ({ item_id: line.itemId, retailer_id: line.retailerId, quantity: line.quantity })) };
+  return {
+    data: lines.map((line) => ({ item_id: line.itemId, retailer_id: line.retailerId, quantity: line.quantity })),
+  };
 }
 
 function shippingOptionView(order: StoredOrder): Record<string, unknown> {
@@ -213,7 +235,9 @@ export const ITEM_TYPE: NodeType<ItemInOrder> = {
     tax_details: {
       get: ({ order, item }) => ({
         estimated_tax: money(item.taxMinor, order.currency),
-        captured_tax: { total_tax: money((item.taxMinor * BigInt(item.shipped)) / BigInt(item.quantity), order.currency) },
+        captured_tax: {
+          total_tax: money((item.taxMinor * BigInt(item.shipped)) / BigInt(item.quantity), order.currency),
+        },
       }),
       shape: { estimated_tax: MONEY, captured_tax: { total_tax: MONEY } },
     },
@@ -268,7 +292,18 @@ export interface RefundInOrder {
 
 export const REFUND_TYPE: NodeType<RefundInOrder> = {
   name: 'CommerceOrderRefund',
-  defaults: ['id', 'reason_code', 'reason_text', 'items', 'shipping', 'deductions', 'adjustment_amount', 'total_refund_amount', 'return_id', 'created'],
+  defaults: [
+    'id',
+    'reason_code',
+    'reason_text',
+    'items',
+    'shipping',
+    'deductions',
+    'adjustment_amount',
+    'total_refund_amount',
+    'return_id',
+    'created',
+  ],
   fields: {
     id: { get: ({ refund }) => refund.id },
     reason_code: { get: ({ refund }) => refund.reasonCode },
@@ -284,9 +319,16 @@ export const REFUND_TYPE: NodeType<RefundInOrder> = {
       }),
       shape: UNIT_LINES_SHAPE,
     },
-    shipping: { get: ({ order, refund }) => ({ shipping_refund: money(refund.shippingMinor, order.currency) }), shape: { shipping_refund: MONEY } },
+    shipping: {
+      get: ({ order, refund }) => ({ shipping_refund: money(refund.shippingMinor, order.currency) }),
+      shape: { shipping_refund: MONEY },
+    },
     deductions: {
-      get: ({ order, refund }) => refund.deductions.map((d) => ({ deduction_type: d.type, deduction_amount: money(d.amountMinor, order.currency) })),
+      get: ({ order, refund }) =>
+        refund.deductions.map((d) => ({
+          deduction_type: d.type,
+          deduction_amount: money(d.amountMinor, order.currency),
+        })),
     },
     adjustment_amount: { get: ({ order, refund }) => money(refund.adjustmentMinor, order.currency), shape: MONEY },
     total_refund_amount: { get: ({ order, refund }) => money(refund.totalMinor, order.currency), shape: MONEY },
@@ -375,15 +417,19 @@ export const ORDER_TYPE: NodeType<StoredOrder> = {
     },
     buyer_details: {
       get: (o) =>
-        released(o) ? { name: o.buyer.name, email: o.buyer.email, email_remarketing_option: o.buyer.emailRemarketingOption } : undefined,
+        released(o)
+          ? { name: o.buyer.name, email: o.buyer.email, email_remarketing_option: o.buyer.emailRemarketingOption }
+          : undefined,
       shape: { name: null, email: null, email_remarketing_option: null },
     },
     shipments: {
-      get: (o, ctx, node) => nestedEdge(o.shipments, SHIPMENT_TYPE, `shipments.${o.id}`, `/${o.id}/shipments`, node, ctx),
+      get: (o, ctx, node) =>
+        nestedEdge(o.shipments, SHIPMENT_TYPE, `shipments.${o.id}`, `/${o.id}/shipments`, node, ctx),
       edge: SHIPMENT_TYPE as NodeType<never>,
     },
     cancellations: {
-      get: (o, ctx, node) => nestedEdge(o.cancellations, CANCELLATION_TYPE, `cancellations.${o.id}`, `/${o.id}/cancellations`, node, ctx),
+      get: (o, ctx, node) =>
+        nestedEdge(o.cancellations, CANCELLATION_TYPE, `cancellations.${o.id}`, `/${o.id}/cancellations`, node, ctx),
       edge: CANCELLATION_TYPE as NodeType<never>,
     },
     refunds: {

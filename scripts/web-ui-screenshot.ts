@@ -40,7 +40,10 @@ class Page {
   static async open(port: number): Promise<Page> {
     for (let attempt = 0; attempt < 50; attempt++) {
       try {
-        const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { type: string; webSocketDebuggerUrl: string }[];
+        const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+          type: string;
+          webSocketDebuggerUrl: string;
+        }[];
         const page = targets.find((t) => t.type === 'page');
         if (page) {
           const socket = new WebSocket(page.webSocketDebuggerUrl);
@@ -61,7 +64,9 @@ class Page {
   send<T = unknown>(method: string, params: Record<string, unknown> = {}): Promise<T> {
     const id = this.nextId++;
     this.socket.send(JSON.stringify({ id, method, params }));
-    return new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject }));
+    return new Promise<T>((resolve, reject) =>
+      this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject }),
+    );
   }
 
   async goto(url: string, settleMs = 4_000): Promise<void> {
@@ -70,7 +75,10 @@ class Page {
   }
 
   async evaluate<T>(expression: string): Promise<T> {
-    const { result } = await this.send<{ result: { value: T } }>('Runtime.evaluate', { expression, returnByValue: true });
+    const { result } = await this.send<{ result: { value: T } }>('Runtime.evaluate', {
+      expression,
+      returnByValue: true,
+    });
     return result.value;
   }
 
@@ -89,7 +97,16 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const browser = spawn(
     chromium,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--window-size=1900,1000', `--remote-debugging-port=${debugPort}`, 'about:blank'],
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--window-size=1900,1000',
+      `--remote-debugging-port=${debugPort}`,
+      'about:blank',
+    ],
     { stdio: 'ignore' },
   );
   try {
@@ -100,8 +117,16 @@ async function main(): Promise<void> {
     await page.goto(listUrl, 1_000);
 
     // The Web UI's own column setting: default columns trimmed, then one column per search attribute.
-    const columns = [{ label: 'Status' }, { label: 'Workflow ID' }, { label: 'Type' }, ...ALL_SEARCH_ATTRIBUTES.map((key) => ({ label: key.name })), { label: 'Start' }];
-    await page.evaluate(`localStorage.setItem('namespace-workflow-table-columns', ${JSON.stringify(JSON.stringify({ [namespace]: columns }))})`);
+    const columns = [
+      { label: 'Status' },
+      { label: 'Workflow ID' },
+      { label: 'Type' },
+      ...ALL_SEARCH_ATTRIBUTES.map((key) => ({ label: key.name })),
+      { label: 'Start' },
+    ];
+    await page.evaluate(
+      `localStorage.setItem('namespace-workflow-table-columns', ${JSON.stringify(JSON.stringify({ [namespace]: columns }))})`,
+    );
     await page.goto(listUrl);
     await page.screenshot(join(outDir, 'order-workflows.png'));
 
@@ -112,7 +137,9 @@ async function main(): Promise<void> {
       await page.goto(`${listUrl}/${orderWorkflowId}`);
       await page.screenshot(join(outDir, 'order-history.png'));
       // The summary and the current details (setCurrentDetails) live on the "User Metadata" tab.
-      await page.evaluate(`[...document.querySelectorAll('a,button')].find((e) => e.textContent.trim() === 'User Metadata')?.click()`);
+      await page.evaluate(
+        `[...document.querySelectorAll('a,button')].find((e) => e.textContent.trim() === 'User Metadata')?.click()`,
+      );
       await sleep(1_500);
       await page.screenshot(join(outDir, 'order-summary.png'));
     } else {

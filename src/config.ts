@@ -24,7 +24,10 @@ const ConfigSchema = z.object({
   GRAPH_MAX_CALLS_PER_SECOND: z.coerce.number().positive().default(50),
 
   META_GRAPH_URL: z.url().default('http://127.0.0.1:8787'),
-  META_API_VERSION: z.string().regex(/^v\d+\.0$/, 'expected e.g. v22.0').default('v22.0'),
+  META_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.0$/, 'expected e.g. v22.0')
+    .default('v22.0'),
   META_ACCESS_TOKEN: z.string().min(1).default('sandbox-token'),
   META_APP_SECRET: z.string().min(1).optional(),
   META_CMS_ID: z.string().regex(/^\d+$/, 'expected the numeric commerce account id').default('1000000000000001'),
@@ -51,7 +54,11 @@ export class ConfigError extends Error {
 }
 
 /** The settings above whose values are secrets (the worker's logs redact them; see SECRET_VARIABLES). */
-export const CONFIG_SECRET_SETTINGS = ['META_ACCESS_TOKEN', 'META_APP_SECRET', 'OMS_WEBHOOK_SECRET'] as const satisfies readonly (keyof AppConfig)[];
+export const CONFIG_SECRET_SETTINGS = [
+  'META_ACCESS_TOKEN',
+  'META_APP_SECRET',
+  'OMS_WEBHOOK_SECRET',
+] as const satisfies readonly (keyof AppConfig)[];
 export type ConfigSecretSetting = (typeof CONFIG_SECRET_SETTINGS)[number];
 
 /**
@@ -91,7 +98,9 @@ export function temporalConnectConfig(env: NodeJS.ProcessEnv = process.env) {
   // Validate first so a typo gives our one-line error, not a gRPC stack trace later.
   const address = hostPort.default('localhost:7233').safeParse(env.TEMPORAL_ADDRESS);
   if (!address.success) {
-    throw new ConfigError(`Invalid setting TEMPORAL_ADDRESS=${JSON.stringify(env.TEMPORAL_ADDRESS)}: ${address.error.issues[0]!.message}`);
+    throw new ConfigError(
+      `Invalid setting TEMPORAL_ADDRESS=${JSON.stringify(env.TEMPORAL_ADDRESS)}: ${address.error.issues[0]!.message}`,
+    );
   }
   const { connectionOptions, namespace } = loadClientConnectConfig({
     overrideEnvVars: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),

@@ -37,7 +37,8 @@ runMain(async () => {
   const stops: { name: string; stop: () => Promise<unknown> }[] = [];
   const log = (line: string) => console.log(`[start] ${line}`);
 
-  const usesSandbox = new URL(config.META_GRAPH_URL).hostname === '127.0.0.1' || new URL(config.META_GRAPH_URL).hostname === 'localhost';
+  const usesSandbox =
+    new URL(config.META_GRAPH_URL).hostname === '127.0.0.1' || new URL(config.META_GRAPH_URL).hostname === 'localhost';
   if (usesSandbox) {
     const sandbox = await startSandbox({
       port: Number(new URL(config.META_GRAPH_URL).port || DEMO_DEFAULTS.SANDBOX_PORT),
@@ -49,7 +50,9 @@ runMain(async () => {
       stateFile: projectPath('.data', 'sandbox-state.json'),
     });
     stops.push({ name: 'sandbox', stop: () => sandbox.close() });
-    log(`sandbox (Meta's order API stand-in) at ${sandbox.url}, a demo order every ${DEMO_DEFAULTS.DEMO_ORDER_INTERVAL_MS / 1000} s`);
+    log(
+      `sandbox (Meta's order API stand-in) at ${sandbox.url}, a demo order every ${DEMO_DEFAULTS.DEMO_ORDER_INTERVAL_MS / 1000} s`,
+    );
   } else {
     log(`talking to Meta at ${config.META_GRAPH_URL} for commerce account ${config.META_CMS_ID}`);
   }
@@ -65,7 +68,9 @@ runMain(async () => {
   const deps = await createDependencies({ ...config, OMS_DATA_DIR: config.OMS_DATA_DIR });
   stops.push({ name: 'OMS and Graph client', stop: () => deps.close() });
   if (deps.referenceOms && usesSandbox) {
-    await deps.referenceOms.seedProducts(DEMO_CATALOGUE.map((p) => ({ retailerId: p.retailerId, name: p.name, onHand: 500 })));
+    await deps.referenceOms.seedProducts(
+      DEMO_CATALOGUE.map((p) => ({ retailerId: p.retailerId, name: p.name, onHand: 500 })),
+    );
   }
 
   const nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -91,7 +96,9 @@ runMain(async () => {
     pollIntervalMs: config.POLL_INTERVAL_MINUTES * 60_000,
     orderPolicy: { returnWindowMs: config.RETURN_WINDOW_DAYS * 24 * 3_600_000 },
   });
-  log(`order poller ${intake.poller}, ack batcher ${intake.batcher}; polling every ${config.POLL_INTERVAL_MINUTES} min`);
+  log(
+    `order poller ${intake.poller}, ack batcher ${intake.batcher}; polling every ${config.POLL_INTERVAL_MINUTES} min`,
+  );
   log(`Temporal Web UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
   log(`Temporal address: ${server.address} (for the CLI: TEMPORAL_ADDRESS=${server.address})`);
   if (observability.metricsAddress) log(`Prometheus metrics: http://${observability.metricsAddress}/metrics`);

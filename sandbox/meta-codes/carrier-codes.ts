@@ -418,7 +418,10 @@ const CARRIERS: ReadonlyMap<string, string> = new Map([
   ['SF_EXPRESS', 'S.F. Express'],
   ['SF_INTERNATIONAL', 'S.F International'],
   ['SGT_CORRIERE_ESPRESSO', 'SGT Corriere Espresso'],
-  ['SHANGHAI_WISE_SUPPLY_CHAIN_MANAGEMENT_CO_LTD', '上海万色供应链管理有限公司（原：上海万色速递有限公司） Shanghai Wise Supply Chain Management Co., Ltd'],
+  [
+    'SHANGHAI_WISE_SUPPLY_CHAIN_MANAGEMENT_CO_LTD',
+    '上海万色供应链管理有限公司（原：上海万色速递有限公司） Shanghai Wise Supply Chain Management Co., Ltd',
+  ],
   ['SHENZHEN_JINGHUADA_LOGISTICS_CO_LTD', 'Shenzhen Jinghuada Logistics Co., Ltd'],
   ['SHIPPIT', 'Shippit'],
   ['SHIPTOR', 'Shiptor'],

@@ -7,7 +7,12 @@
  * The failure keeps Meta's code, subcode and fbtrace_id in its details for support tickets.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { GRAPH_ERROR_FAILURES, GRAPH_INPUT_FAILURE, GRAPH_RESPONSE_FAILURE, type GraphFailure } from '../api/graph-failures.js';
+import {
+  GRAPH_ERROR_FAILURES,
+  GRAPH_INPUT_FAILURE,
+  GRAPH_RESPONSE_FAILURE,
+  type GraphFailure,
+} from '../api/graph-failures.js';
 import { GraphError, GraphInputError, GraphResponseError } from '../graph/errors.js';
 
 /** A failure without details (nothing was sent, or Meta's answer is unreadable). */
@@ -21,7 +26,16 @@ export const DEFAULT_THROTTLE_FLOOR_MS = 5_000;
 export function toActivityFailure(err: unknown, throttleFloorMs = DEFAULT_THROTTLE_FLOOR_MS): unknown {
   if (err instanceof GraphError) {
     const failure = GRAPH_ERROR_FAILURES[err.kind];
-    const details = [{ code: err.code, subcode: err.subcode, fbtraceId: err.fbtraceId, httpStatus: err.httpStatus, endpoint: err.endpoint, mayHaveBeenApplied: err.mayHaveBeenApplied }];
+    const details = [
+      {
+        code: err.code,
+        subcode: err.subcode,
+        fbtraceId: err.fbtraceId,
+        httpStatus: err.httpStatus,
+        endpoint: err.endpoint,
+        mayHaveBeenApplied: err.mayHaveBeenApplied,
+      },
+    ];
     return ApplicationFailure.create({
       message: err.message,
       type: failure.type,

@@ -25,7 +25,9 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
 
   return {
     async fetchOrderSnapshot(orderId): Promise<OrderSnapshot> {
-      const order = await paced(() => graph.getOrder(orderId, SNAPSHOT_FIELDS, { itemFields: ['status', 'productName'] }));
+      const order = await paced(() =>
+        graph.getOrder(orderId, SNAPSHOT_FIELDS, { itemFields: ['status', 'productName'] }),
+      );
       return toOrderSnapshot(order, await allItems(orderId, order.items));
     },
 
@@ -39,7 +41,10 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
     async acknowledgeOrder({ orderId, merchantOrderReference }) {
       return paced(async () => {
         try {
-          await graph.acknowledgeOrder(orderId, { idempotencyKey: idempotencyKey(orderId, 'acknowledge'), merchantOrderReference });
+          await graph.acknowledgeOrder(orderId, {
+            idempotencyKey: idempotencyKey(orderId, 'acknowledge'),
+            merchantOrderReference,
+          });
           return { state: 'IN_PROGRESS' as const };
         } catch (err) {
           // Refused as "not CREATED": if it is already acknowledged with our reference (a bulk call
@@ -47,7 +52,8 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
           if (!(err instanceof GraphError) || err.kind !== 'validation') throw err;
           const order = await graph.getOrder(orderId, ['orderStatus', 'merchantOrderId']);
           const state = order.orderStatus.state;
-          if (state !== 'CREATED' && state !== 'FB_PROCESSING' && order.merchantOrderId === merchantOrderReference) return { state };
+          if (state !== 'CREATED' && state !== 'FB_PROCESSING' && order.merchantOrderId === merchantOrderReference)
+            return { state };
           throw err;
         }
       });
@@ -92,7 +98,11 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
           idempotencyKey: idempotencyKey(orderId, 'refund', requestId),
           reasonCode: reasonCode as never,
           reasonText,
-          items: plan.lines.map((l) => (l.quantity !== undefined ? { retailerId: l.retailerId, quantity: l.quantity } : { retailerId: l.retailerId, amount: l.amount })),
+          items: plan.lines.map((l) =>
+            l.quantity !== undefined
+              ? { retailerId: l.retailerId, quantity: l.quantity }
+              : { retailerId: l.retailerId, amount: l.amount },
+          ),
           shippingRefund: plan.shipping,
         }),
       );

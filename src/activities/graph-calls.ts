@@ -20,7 +20,10 @@ export interface GraphCalls {
   /** Runs one Graph call, first pausing as usage nears Meta's limit. */
   paced<T>(call: () => Promise<T>): Promise<T>;
   /** An order's items: the embedded list when it is complete, else read from the items edge. */
-  allItems(orderId: string, embedded: { data: GraphOrderItem[]; paging?: { next?: string | undefined } | undefined } | undefined): Promise<GraphOrderItem[]>;
+  allItems(
+    orderId: string,
+    embedded: { data: GraphOrderItem[]; paging?: { next?: string | undefined } | undefined } | undefined,
+  ): Promise<GraphOrderItem[]>;
 }
 
 export function createGraphCalls(graph: GraphClient, options: GraphCallOptions = {}): GraphCalls {

@@ -15,7 +15,12 @@ async function callOms<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof OmsError && !err.retryable) {
-      throw ApplicationFailure.create({ message: err.message, type: OMS_REJECTED_FAILURE_TYPE, nonRetryable: true, details: [{ code: err.code }] });
+      throw ApplicationFailure.create({
+        message: err.message,
+        type: OMS_REJECTED_FAILURE_TYPE,
+        nonRetryable: true,
+        details: [{ code: err.code }],
+      });
     }
     throw err;
   }
@@ -25,6 +30,9 @@ export function createOmsActivities(oms: OmsPort): OmsActivities {
   const validated = validatedOmsPort(oms);
   type AnyMethod = (...args: unknown[]) => Promise<unknown>;
   return Object.fromEntries(
-    OMS_ACTIVITY_METHODS.map((method) => [method, (...args: unknown[]) => callOms(() => (validated[method] as AnyMethod)(...args))]),
+    OMS_ACTIVITY_METHODS.map((method) => [
+      method,
+      (...args: unknown[]) => callOms(() => (validated[method] as AnyMethod)(...args)),
+    ]),
   ) as unknown as OmsActivities;
 }

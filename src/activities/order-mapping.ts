@@ -4,11 +4,28 @@ import type { Channel, PendingOrderInput } from '../api/oms-port.js';
 import type { OrderSnapshot } from '../api/order-state.js';
 
 /** The order fields the workflow keeps: no buyer data. */
-export const SNAPSHOT_FIELDS = ['orderStatus', 'created', 'lastUpdated', 'channel', 'merchantOrderId', 'items', 'estimatedPaymentDetails'] as const;
+export const SNAPSHOT_FIELDS = [
+  'orderStatus',
+  'created',
+  'lastUpdated',
+  'channel',
+  'merchantOrderId',
+  'items',
+  'estimatedPaymentDetails',
+] as const;
 /** What the OMS needs to create the pending order (buyer, address, lines, totals). */
-export const BUYER_FIELDS = ['orderStatus', 'channel', 'buyerDetails', 'shippingAddress', 'selectedShippingOption', 'estimatedPaymentDetails', 'items'] as const;
+export const BUYER_FIELDS = [
+  'orderStatus',
+  'channel',
+  'buyerDetails',
+  'shippingAddress',
+  'selectedShippingOption',
+  'estimatedPaymentDetails',
+  'items',
+] as const;
 
-type SnapshotSource = Pick<GraphOrder, 'id' | 'orderStatus' | 'created' | 'lastUpdated'> & Partial<Pick<GraphOrder, 'channel' | 'merchantOrderId' | 'estimatedPaymentDetails'>>;
+type SnapshotSource = Pick<GraphOrder, 'id' | 'orderStatus' | 'created' | 'lastUpdated'> &
+  Partial<Pick<GraphOrder, 'channel' | 'merchantOrderId' | 'estimatedPaymentDetails'>>;
 
 /** Meta's timestamps as ISO strings (the client may hand back Date objects or strings). */
 function iso(value: unknown): string {
@@ -36,14 +53,28 @@ export function toOrderSnapshot(order: SnapshotSource, items: GraphOrderItem[]):
       productName: item.productName,
       quantity: item.quantity,
       pricePerUnit: item.pricePerUnit,
-      status: item.status && { inProgress: item.status.inProgress, fulfilled: item.status.fulfilled, cancelled: item.status.cancelled },
+      status: item.status && {
+        inProgress: item.status.inProgress,
+        fulfilled: item.status.fulfilled,
+        cancelled: item.status.cancelled,
+      },
     })),
   };
 }
 
-type BuyerSource = Partial<Pick<GraphOrder, 'channel' | 'buyerDetails' | 'shippingAddress' | 'selectedShippingOption' | 'estimatedPaymentDetails'>> & Pick<GraphOrder, 'id'>;
+type BuyerSource = Partial<
+  Pick<
+    GraphOrder,
+    'channel' | 'buyerDetails' | 'shippingAddress' | 'selectedShippingOption' | 'estimatedPaymentDetails'
+  >
+> &
+  Pick<GraphOrder, 'id'>;
 
-export function toPendingOrderInput(order: BuyerSource, items: GraphOrderItem[], fallbackChannel: Channel): PendingOrderInput {
+export function toPendingOrderInput(
+  order: BuyerSource,
+  items: GraphOrderItem[],
+  fallbackChannel: Channel,
+): PendingOrderInput {
   const channel = channelOf(order.channel) ?? fallbackChannel;
   const address = order.shippingAddress;
   const payment = order.estimatedPaymentDetails;
@@ -65,9 +96,20 @@ export function toPendingOrderInput(order: BuyerSource, items: GraphOrderItem[],
       postalCode: address?.postalCode ?? '',
       country: address?.country ?? '',
     },
-    lines: items.map((item) => ({ itemId: item.id, retailerId: item.retailerId, productName: item.productName, quantity: item.quantity, pricePerUnit: item.pricePerUnit })),
+    lines: items.map((item) => ({
+      itemId: item.id,
+      retailerId: item.retailerId,
+      productName: item.productName,
+      quantity: item.quantity,
+      pricePerUnit: item.pricePerUnit,
+    })),
     shippingMethod: order.selectedShippingOption?.name,
-    totals: payment && { subtotal: payment.subtotal?.items, shipping: payment.subtotal?.shipping, tax: payment.tax, total: payment.totalAmount },
+    totals: payment && {
+      subtotal: payment.subtotal?.items,
+      shipping: payment.subtotal?.shipping,
+      tax: payment.tax,
+      total: payment.totalAmount,
+    },
     suppressCustomerEmails: true,
   };
 }

@@ -111,7 +111,11 @@ export interface IntakeActivities {
    * it decided: the ones it sent and, when it read the whole listing, the ones not in it (they go
    * the single way); the rest stay candidates. `delivered: false` marks an answer still to be sent.
    */
-  createPendingAndAcknowledgeBatch(input: { cmsId: string; orders: BulkAckOrder[]; maxOrders: number }): Promise<BulkAckOutcome[]>;
+  createPendingAndAcknowledgeBatch(input: {
+    cmsId: string;
+    orders: BulkAckOrder[];
+    maxOrders: number;
+  }): Promise<BulkAckOutcome[]>;
 }
 
 export type { Money };

@@ -52,9 +52,16 @@ export const GRAPH_RESPONSE_FAILURE = {
  * GraphInputError: arguments the client refused to send; nothing was sent. To the workflow it is a
  * validation failure like Meta's own (the command's content is wrong); the metrics tell them apart.
  */
-export const GRAPH_INPUT_FAILURE = { ...GRAPH_ERROR_FAILURES.validation, outcome: 'invalid_input' } as const satisfies GraphFailure;
+export const GRAPH_INPUT_FAILURE = {
+  ...GRAPH_ERROR_FAILURES.validation,
+  outcome: 'invalid_input',
+} as const satisfies GraphFailure;
 
-const EVERY_FAILURE: readonly GraphFailure[] = [...Object.values(GRAPH_ERROR_FAILURES), GRAPH_RESPONSE_FAILURE, GRAPH_INPUT_FAILURE];
+const EVERY_FAILURE: readonly GraphFailure[] = [
+  ...Object.values(GRAPH_ERROR_FAILURES),
+  GRAPH_RESPONSE_FAILURE,
+  GRAPH_INPUT_FAILURE,
+];
 
 /** Each type once, in the table's order. */
 function typesWhere(test: (failure: GraphFailure) => boolean): string[] {
@@ -65,4 +72,6 @@ function typesWhere(test: (failure: GraphFailure) => boolean): string[] {
 export const NON_RETRYABLE_GRAPH_FAILURE_TYPES: readonly string[] = typesWhere((failure) => !failure.retryable);
 
 /** Failure types a command hands back to its caller instead of parking the order. */
-export const COMMAND_REJECTING_FAILURE_TYPES: ReadonlySet<string> = new Set(typesWhere((failure) => failure.rejectsCommand));
+export const COMMAND_REJECTING_FAILURE_TYPES: ReadonlySet<string> = new Set(
+  typesWhere((failure) => failure.rejectsCommand),
+);

@@ -5,13 +5,7 @@
  */
 
 export type OmsErrorCode =
-  | 'invalid_input'
-  | 'not_found'
-  | 'idempotency_conflict'
-  | 'http_status'
-  | 'network'
-  | 'timeout'
-  | 'malformed_response';
+  'invalid_input' | 'not_found' | 'idempotency_conflict' | 'http_status' | 'network' | 'timeout' | 'malformed_response';
 
 /**
  * The Temporal failure type of a non-retryable OmsError, thrown by the OMS activities and named in

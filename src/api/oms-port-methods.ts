@@ -71,12 +71,17 @@ export const OMS_ACTIVITY_METHODS = OMS_PORT_METHODS.filter(
  * naming the first invalid argument and the offending paths within it. Values are left out of the
  * message: they may hold buyer data.
  */
-export function parseOmsPortArguments<M extends OmsPortMethod>(method: M, args: readonly unknown[]): Parameters<OmsPort[M]> {
+export function parseOmsPortArguments<M extends OmsPortMethod>(
+  method: M,
+  args: readonly unknown[],
+): Parameters<OmsPort[M]> {
   const schema: z.ZodTuple = OMS_PORT_ARGUMENTS[method];
   const result = schema.safeParse(args);
   if (result.success) return result.data as Parameters<OmsPort[M]>;
   // Report the first invalid argument only, as if each were checked in turn.
-  const first = Math.min(...result.error.issues.map((issue) => (typeof issue.path[0] === 'number' ? issue.path[0] : -1)));
+  const first = Math.min(
+    ...result.error.issues.map((issue) => (typeof issue.path[0] === 'number' ? issue.path[0] : -1)),
+  );
   const issues = result.error.issues
     .filter((issue) => (typeof issue.path[0] === 'number' ? issue.path[0] : -1) === first)
     .map((issue) => ({ ...issue, path: issue.path.slice(1) }));

@@ -18,9 +18,7 @@ export const moneySchema = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code'),
 });
 
-export const reservationLinesSchema = z.array(
-  z.object({ retailerId: nonEmpty, quantity }),
-);
+export const reservationLinesSchema = z.array(z.object({ retailerId: nonEmpty, quantity }));
 
 export const postalAddressSchema = z.object({
   name: z.string(),
@@ -49,7 +47,10 @@ export const pendingOrderInputSchema = z.object({
   lines: z
     .array(orderLineSchema)
     .min(1)
-    .refine((lines) => new Set(lines.map((line) => line.itemId)).size === lines.length, 'item ids must be unique within an order'),
+    .refine(
+      (lines) => new Set(lines.map((line) => line.itemId)).size === lines.length,
+      'item ids must be unique within an order',
+    ),
   shippingMethod: z.string().optional(),
   totals: z
     .object({

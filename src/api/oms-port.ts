@@ -52,7 +52,9 @@ export interface PendingOrderInput {
   shippingAddress: PostalAddress;
   lines: OrderLine[];
   shippingMethod?: string | undefined;
-  totals?: { subtotal?: Money | undefined; shipping?: Money | undefined; tax?: Money | undefined; total?: Money | undefined } | undefined;
+  totals?:
+    | { subtotal?: Money | undefined; shipping?: Money | undefined; tax?: Money | undefined; total?: Money | undefined }
+    | undefined;
   /** The OMS must not send its own customer e-mails for this order. */
   suppressCustomerEmails: true;
 }
@@ -109,7 +111,10 @@ export interface OpsNotification {
 
 export interface OmsPort {
   /** Holds stock for an order still in FB_PROCESSING. Idempotent per order id. */
-  reserveInventory(metaOrderId: string, lines: ReservationLine[]): Promise<{ reserved: boolean; shortages: ReservationLine[] }>;
+  reserveInventory(
+    metaOrderId: string,
+    lines: ReservationLine[],
+  ): Promise<{ reserved: boolean; shortages: ReservationLine[] }>;
   /** Gives back whatever is still reserved for the order (cancelled before release). Idempotent. */
   releaseInventory(metaOrderId: string): Promise<void>;
   /**

@@ -7,7 +7,17 @@ export interface PollerStatus {
   cmsId: string;
   highWaterMark: number;
   rounds: number;
-  lastRound?: { at: string; ordersSeen: number; workflowsSignalled: number; handedToAckBatcher: number; unchangedSkipped: number; ownAcknowledgementsSkipped: number; pages: number } | undefined;
+  lastRound?:
+    | {
+        at: string;
+        ordersSeen: number;
+        workflowsSignalled: number;
+        handedToAckBatcher: number;
+        unchangedSkipped: number;
+        ownAcknowledgementsSkipped: number;
+        pages: number;
+      }
+    | undefined;
   /** Since the poller began (carried over continue-as-new). */
   totals?: { workflowsSignalled: number; handedToAckBatcher: number; ownAcknowledgementsSkipped: number } | undefined;
 }

@@ -74,7 +74,8 @@ export class ParsedArgs {
   private known(name: string, kind: 'value' | 'flag'): void {
     const option = this.spec.options.find((o) => o.name === name);
     // A programming error in a command module, not a user mistake: fail loudly.
-    if (!option || (kind === 'flag') !== (option.value === undefined)) throw new Error(`${this.spec.name}: --${name} is not a ${kind} option in its spec`);
+    if (!option || (kind === 'flag') !== (option.value === undefined))
+      throw new Error(`${this.spec.name}: --${name} is not a ${kind} option in its spec`);
   }
 }
 
@@ -115,7 +116,8 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     if (value === undefined) {
       const next = argv[i + 1];
       // "--carrier --tracking X" is a forgotten value, not a carrier named "--tracking".
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`--${name} needs a value (${option.value})`);
+      if (next === undefined || (next.startsWith('--') && next.length > 2))
+        throw new UsageError(`--${name} needs a value (${option.value})`);
       value = next;
       i++;
     }
@@ -139,7 +141,8 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   const extra = positionals[spec.positionals.length];
   if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`);
   for (const option of spec.options) {
-    if (option.required && !values.has(option.name)) throw new UsageError(`missing --${option.name} ${option.value ?? ''}`.trimEnd());
+    if (option.required && !values.has(option.name))
+      throw new UsageError(`missing --${option.name} ${option.value ?? ''}`.trimEnd());
   }
   return new ParsedArgs(spec, positionalValues, values, flags, false);
 }
@@ -169,7 +172,10 @@ export function commandHelp(spec: CommandSpec): string {
     ...spec.positionals.map((p): [string, string] => [`<${p.name}>`, p.description]),
     ...spec.options.map((o): [string, string] => {
       const choices = o.choices ? ` One of: ${o.choices.join(', ')}.` : '';
-      return [`--${o.name}${o.value ? ` ${o.value}` : ''}`, `${o.description}${o.required ? ' (required)' : ''}${choices}`];
+      return [
+        `--${o.name}${o.value ? ` ${o.value}` : ''}`,
+        `${o.description}${o.required ? ' (required)' : ''}${choices}`,
+      ];
     }),
     ['-h, --help', 'show this help'],
   ];

@@ -24,7 +24,9 @@ export class TemporalUnreachableError extends Error {
     readonly address: string,
     detail: string,
   ) {
-    super(`cannot connect to Temporal at ${address}: ${detail} (set TEMPORAL_ADDRESS, and TEMPORAL_NAMESPACE, TEMPORAL_API_KEY or TEMPORAL_TLS_* if the server needs them)`);
+    super(
+      `cannot connect to Temporal at ${address}: ${detail} (set TEMPORAL_ADDRESS, and TEMPORAL_NAMESPACE, TEMPORAL_API_KEY or TEMPORAL_TLS_* if the server needs them)`,
+    );
   }
 }
 

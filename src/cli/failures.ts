@@ -27,7 +27,10 @@ export function describeFailure(err: unknown, temporalAddress: string | undefine
   if (err instanceof OrderNotFoundError) return { line: `no such order: ${err.orderId}`, exitCode: EXIT_FAILURE };
   if (err instanceof TemporalUnreachableError) return { line: err.message, exitCode: EXIT_FAILURE };
   if (hasGrpcCode(err, GRPC_UNAVAILABLE)) {
-    return { line: new TemporalUnreachableError(temporalAddress ?? '(unknown address)', 'the server is unavailable').message, exitCode: EXIT_FAILURE };
+    return {
+      line: new TemporalUnreachableError(temporalAddress ?? '(unknown address)', 'the server is unavailable').message,
+      exitCode: EXIT_FAILURE,
+    };
   }
   if (isGrpcDeadlineError(err)) {
     return {
@@ -36,17 +39,27 @@ export function describeFailure(err: unknown, temporalAddress: string | undefine
     };
   }
   if (err instanceof GraphError) {
-    const hint = err.kind === 'auth' ? ' (check META_ACCESS_TOKEN)' : err.kind === 'permission' ? ' (check the token\'s permissions for this commerce account)' : '';
+    const hint =
+      err.kind === 'auth'
+        ? ' (check META_ACCESS_TOKEN)'
+        : err.kind === 'permission'
+          ? " (check the token's permissions for this commerce account)"
+          : '';
     return { line: `Meta Graph API error: ${err.message}${hint}`, exitCode: EXIT_FAILURE };
   }
-  if (err instanceof GraphInputError || err instanceof GraphResponseError) return { line: `Meta Graph API error: ${err.message}`, exitCode: EXIT_FAILURE };
+  if (err instanceof GraphInputError || err instanceof GraphResponseError)
+    return { line: `Meta Graph API error: ${err.message}`, exitCode: EXIT_FAILURE };
   return { line: `error: ${messageWithCauses(err)}`, exitCode: EXIT_FAILURE };
 }
 
 /** "Failed to query Workflow: 9 FAILED_PRECONDITION: no poller seen..." rather than the first part alone. */
 function messageWithCauses(err: unknown): string {
   const parts: string[] = [];
-  for (let current: unknown = err; current !== undefined && parts.length < 4; current = current instanceof Error ? current.cause : undefined) {
+  for (
+    let current: unknown = err;
+    current !== undefined && parts.length < 4;
+    current = current instanceof Error ? current.cause : undefined
+  ) {
     const text = current instanceof Error ? current.message : String(current);
     if (text && !parts.some((part) => part.includes(text))) parts.push(text);
   }

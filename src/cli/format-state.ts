@@ -10,7 +10,14 @@ import { renderTable } from './table.js';
 export const RECENT_COMMANDS = 10;
 
 export function formatOrderState(state: OrderWorkflowState): string {
-  const sections = [header(state), items(state), shipments(state), externalChanges(state), rejectedSignals(state), recentCommands(state)];
+  const sections = [
+    header(state),
+    items(state),
+    shipments(state),
+    externalChanges(state),
+    rejectedSignals(state),
+    recentCommands(state),
+  ];
   return sections.filter((section) => section !== '').join('\n');
 }
 
@@ -28,16 +35,23 @@ function header(s: OrderWorkflowState): string {
   const shortages = s.reservation.shortages.length ? ` (short: ${lines(s.reservation.shortages)})` : '';
   fields.push(['reservation', s.reservation.status + shortages]);
   fields.push(['attention', attention(s)]);
-  fields.push(['pending command', s.pendingCommand ? `${s.pendingCommand.kind} ${s.pendingCommand.requestId}` : 'none']);
+  fields.push([
+    'pending command',
+    s.pendingCommand ? `${s.pendingCommand.kind} ${s.pendingCommand.requestId}` : 'none',
+  ]);
   if (s.continuedAsNew > 0) fields.push(['continued as new', `${s.continuedAsNew} times`]);
   const width = Math.max(...fields.map(([name]) => name.length));
-  return [`Order ${s.orderId}`, ...fields.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`)].join('\n') + '\n';
+  return (
+    [`Order ${s.orderId}`, ...fields.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`)].join('\n') + '\n'
+  );
 }
 
 function attention(s: OrderWorkflowState): string {
   const parts: string[] = [];
   if (s.attention) {
-    parts.push(`NEEDS ATTENTION at step "${s.attention.step}" since ${s.attention.since}: ${s.attention.reason} (${s.attention.errorType}); fix the cause, then: fb-orders retry ${s.orderId}`);
+    parts.push(
+      `NEEDS ATTENTION at step "${s.attention.step}" since ${s.attention.since}: ${s.attention.reason} (${s.attention.errorType}); fix the cause, then: fb-orders retry ${s.orderId}`,
+    );
   }
   if (s.processingOverdue) parts.push('still in FB_PROCESSING after 24 hours (a seller cancel is allowed)');
   return parts.length ? parts.join('; ') : 'none';
@@ -46,7 +60,16 @@ function attention(s: OrderWorkflowState): string {
 function items(s: OrderWorkflowState): string {
   if (!s.ledger) return 'Items: no ledger yet (the order is not acknowledged)\n';
   const ledger = s.ledger;
-  const headers = ['RETAILER ID', 'PRODUCT', 'UNIT PRICE', 'ORDERED', 'SHIPPED', 'CANCELLED', 'REFUNDED', 'REFUNDED AMOUNT'];
+  const headers = [
+    'RETAILER ID',
+    'PRODUCT',
+    'UNIT PRICE',
+    'ORDERED',
+    'SHIPPED',
+    'CANCELLED',
+    'REFUNDED',
+    'REFUNDED AMOUNT',
+  ];
   const numeric = new Set(headers.slice(2));
   const rows = ledger.items.map((item) => [
     item.retailerId,
@@ -66,7 +89,12 @@ function items(s: OrderWorkflowState): string {
 function shipments(s: OrderWorkflowState): string {
   const entries = Object.entries(s.shipments);
   if (entries.length === 0) return '';
-  const rows = entries.map(([requestId, shipment]) => [requestId, shipment.carrier, shipment.trackingNumber, lines(shipment.lines)]);
+  const rows = entries.map(([requestId, shipment]) => [
+    requestId,
+    shipment.carrier,
+    shipment.trackingNumber,
+    lines(shipment.lines),
+  ]);
   return `Shipments\n${indent(renderTable(['REQUEST ID', 'CARRIER', 'TRACKING', 'ITEMS'], rows))}`;
 }
 
@@ -83,10 +111,13 @@ function rejectedSignals(s: OrderWorkflowState): string {
 }
 
 function recentCommands(s: OrderWorkflowState): string {
-  const all = Object.values(s.commands).sort((a, b) => (a.appliedAt < b.appliedAt ? 1 : a.appliedAt > b.appliedAt ? -1 : 0));
+  const all = Object.values(s.commands).sort((a, b) =>
+    a.appliedAt < b.appliedAt ? 1 : a.appliedAt > b.appliedAt ? -1 : 0,
+  );
   if (all.length === 0) return 'Recent commands: none\n';
   const shown = all.slice(0, RECENT_COMMANDS);
-  const title = all.length > shown.length ? `Recent commands (newest ${shown.length} of ${all.length})` : 'Recent commands';
+  const title =
+    all.length > shown.length ? `Recent commands (newest ${shown.length} of ${all.length})` : 'Recent commands';
   const rows = shown.map((c) => [c.appliedAt, c.kind, c.requestId, c.summary, c.metaState]);
   return `${title}\n${indent(renderTable(['APPLIED AT', 'COMMAND', 'REQUEST ID', 'SUMMARY', 'META STATE'], rows))}`;
 }
@@ -96,9 +127,11 @@ function lines(units: readonly UnitLine[]): string {
 }
 
 function indent(text: string): string {
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((line) => `  ${line}`)
-    .join('\n') + '\n';
+  return (
+    text
+      .trimEnd()
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n') + '\n'
+  );
 }

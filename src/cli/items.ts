@@ -32,18 +32,24 @@ function parseItem(text: string, amountAllowed: boolean): ItemArg {
   const value = text.slice(at + 1);
   if (retailerId.trim() === '') throw new UsageError(`--item ${JSON.stringify(text)}: the retailer id (SKU) is empty`);
   if (separator === '=') {
-    if (!amountAllowed) throw new UsageError(`--item ${JSON.stringify(text)}: expected SKU:QTY (amounts are for refunds only)`);
+    if (!amountAllowed)
+      throw new UsageError(`--item ${JSON.stringify(text)}: expected SKU:QTY (amounts are for refunds only)`);
     return { retailerId, amount: parseAmount(value, `--item ${JSON.stringify(text)}`) };
   }
-  if (!/^\d+$/.test(value)) throw new UsageError(`--item ${JSON.stringify(text)}: quantity must be a whole number, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value))
+    throw new UsageError(
+      `--item ${JSON.stringify(text)}: quantity must be a whole number, got ${JSON.stringify(value)}`,
+    );
   const quantity = Number(value);
-  if (quantity < 1 || quantity > MAX_QUANTITY) throw new UsageError(`--item ${JSON.stringify(text)}: quantity must be from 1 to ${MAX_QUANTITY}`);
+  if (quantity < 1 || quantity > MAX_QUANTITY)
+    throw new UsageError(`--item ${JSON.stringify(text)}: quantity must be from 1 to ${MAX_QUANTITY}`);
   return { retailerId, quantity };
 }
 
 /** A money amount as Meta takes it: "12.50", "12.5" or "12"; never negative, never three places. */
 export function parseAmount(text: string, what: string): string {
-  if (!isValidAmount(text)) throw new UsageError(`${what}: amount must be a decimal like 12.50, got ${JSON.stringify(text)}`);
+  if (!isValidAmount(text))
+    throw new UsageError(`${what}: amount must be a decimal like 12.50, got ${JSON.stringify(text)}`);
   if (/^0+(\.0*)?$/.test(text)) throw new UsageError(`${what}: amount must be above zero`);
   return text;
 }

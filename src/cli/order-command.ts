@@ -22,7 +22,11 @@ export interface OrderCommandCli<K extends CommandKind> {
   options: readonly OptionSpec[];
   notes?: readonly string[];
   /** The command from the arguments, without its requestId (added here, after everything else parsed). */
-  build(args: ParsedArgs, ctx: CliContext, orderId: string): Omit<CommandInput<K>, 'requestId'> | Promise<Omit<CommandInput<K>, 'requestId'>>;
+  build(
+    args: ParsedArgs,
+    ctx: CliContext,
+    orderId: string,
+  ): Omit<CommandInput<K>, 'requestId'> | Promise<Omit<CommandInput<K>, 'requestId'>>;
 }
 
 /** A CLI command for one kind of the registry. */
@@ -37,13 +41,21 @@ export function orderCommand<K extends CommandKind>(kind: K, cli: OrderCommandCl
     },
     async run(args, ctx) {
       const orderId = args.positional('orderId');
-      const command = { ...(await cli.build(args, ctx, orderId)), requestId: requestIdFor(args, ctx.io) } as CommandInput<K>;
+      const command = {
+        ...(await cli.build(args, ctx, orderId)),
+        requestId: requestIdFor(args, ctx.io),
+      } as CommandInput<K>;
       return sendOrderCommand(ctx, orderId, kind, command);
     },
   };
 }
 
-async function sendOrderCommand<K extends CommandKind>(ctx: CliContext, orderId: string, kind: K, command: CommandInput<K>): Promise<number> {
+async function sendOrderCommand<K extends CommandKind>(
+  ctx: CliContext,
+  orderId: string,
+  kind: K,
+  command: CommandInput<K>,
+): Promise<number> {
   const parsed = parseCommand(kind, command);
   if (!parsed.ok) throw new OrderCommandRejectedError(orderId, kind, parsed.reason, 'validation');
   const { orders } = await ctx.temporal();
@@ -56,7 +68,9 @@ async function sendOrderCommand<K extends CommandKind>(ctx: CliContext, orderId:
   try {
     const send = orders[kind] as (orderId: string, command: CommandInput<K>) => ReturnType<typeof orders.ship>;
     const outcome = await send(orderId, command);
-    ctx.io.stdout.write(`${kind} ${orderId}: ${outcome.summary} (Meta state: ${outcome.metaState}; applied ${outcome.appliedAt})\n`);
+    ctx.io.stdout.write(
+      `${kind} ${orderId}: ${outcome.summary} (Meta state: ${outcome.metaState}; applied ${outcome.appliedAt})\n`,
+    );
     return 0;
   } finally {
     clearTimeout(waiting);

@@ -10,7 +10,8 @@ import type { CliIo } from './io.js';
 export const REQUEST_ID_OPTION = {
   name: 'request-id',
   value: 'ID',
-  description: 'your id for this command (1-64 of A-Z a-z 0-9 _ -); re-use it to retry safely. Default: a new UUID, printed',
+  description:
+    'your id for this command (1-64 of A-Z a-z 0-9 _ -); re-use it to retry safely. Default: a new UUID, printed',
 } as const;
 
 export function requestIdFor(args: ParsedArgs, io: CliIo): string {

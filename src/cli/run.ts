@@ -10,7 +10,11 @@ import { createCliContext, type CliContext } from './context.js';
 import { describeFailure, EXIT_USAGE, redactSecrets } from './failures.js';
 import type { CliIo } from './io.js';
 
-export async function runCli(argv: readonly string[], io: CliIo, createContext: (io: CliIo) => CliContext = createCliContext): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  createContext: (io: CliIo) => CliContext = createCliContext,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.stderr.write(generalHelp());
@@ -23,7 +27,9 @@ export async function runCli(argv: readonly string[], io: CliIo, createContext: 
   }
   const command = findCommand(name);
   if (!command) {
-    io.stderr.write(`fb-orders: unknown command ${JSON.stringify(name)}\nusage: fb-orders <command> [arguments]; commands: ${COMMANDS.map((c) => c.spec.name).join(', ')}\nrun "fb-orders --help" for details\n`);
+    io.stderr.write(
+      `fb-orders: unknown command ${JSON.stringify(name)}\nusage: fb-orders <command> [arguments]; commands: ${COMMANDS.map((c) => c.spec.name).join(', ')}\nrun "fb-orders --help" for details\n`,
+    );
     return EXIT_USAGE;
   }
 
@@ -37,12 +43,15 @@ export async function runCli(argv: readonly string[], io: CliIo, createContext: 
     return await command.run(args, context);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`fb-orders ${command.spec.name}: ${err.message}\nusage: ${usageLine(command.spec)}\nrun "fb-orders ${command.spec.name} --help" for details\n`);
+      io.stderr.write(
+        `fb-orders ${command.spec.name}: ${err.message}\nusage: ${usageLine(command.spec)}\nrun "fb-orders ${command.spec.name} --help" for details\n`,
+      );
       return EXIT_USAGE;
     }
     const failure = describeFailure(err, context.temporalAddress());
     io.stderr.write(`${redactSecrets(failure.line, io.env)}\n`);
-    if (io.env.FB_ORDERS_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${redactSecrets(err.stack, io.env)}\n`);
+    if (io.env.FB_ORDERS_DEBUG && err instanceof Error && err.stack)
+      io.stderr.write(`${redactSecrets(err.stack, io.env)}\n`);
     return failure.exitCode;
   } finally {
     await context.close().catch(() => undefined);
@@ -58,7 +67,7 @@ export function generalHelp(): string {
   return [
     'usage: fb-orders <command> [arguments]',
     '',
-    'Operate Facebook / Instagram Shops orders run by this project\'s Temporal workflows.',
+    "Operate Facebook / Instagram Shops orders run by this project's Temporal workflows.",
     '',
     'commands:',
     ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}  ${c.spec.summary}`),

@@ -3,7 +3,11 @@
 export type Cell = string | number | undefined;
 
 /** Columns whose name is listed in `right` are right-aligned (numbers, amounts). */
-export function renderTable(headers: readonly string[], rows: readonly (readonly Cell[])[], right: ReadonlySet<string> = new Set()): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  right: ReadonlySet<string> = new Set(),
+): string {
   const text = rows.map((row) => headers.map((_, i) => oneLine(row[i])));
   const widths = headers.map((header, i) => Math.max(length(header), ...text.map((row) => length(row[i]!))));
   const render = (cells: readonly string[]) =>

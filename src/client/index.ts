@@ -1,4 +1,10 @@
 export { OrderClient, type ListOrdersFilter, type OrderCommandMethods, type OrderSummary } from './order-client.js';
 export { OrderCommandRejectedError, OrderNotFoundError } from './errors.js';
 export type { CommandOutcome, OrderWorkflowState } from '../api/order-state.js';
-export type { CancelCommand, RefundCommand, RetryCommand, ShipCommand, UpdateTrackingCommand } from '../order/commands/index.js';
+export type {
+  CancelCommand,
+  RefundCommand,
+  RetryCommand,
+  ShipCommand,
+  UpdateTrackingCommand,
+} from '../order/commands/index.js';

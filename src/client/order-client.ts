@@ -15,8 +15,22 @@ import { COMMAND_KINDS, type CommandKind } from '../api/command-kinds.js';
 import { commandUpdateId, orderWorkflowId } from '../api/ids.js';
 import { stateQuery } from '../api/order-messages.js';
 import type { CommandOutcome, MetaOrderState, OrderPhase, OrderWorkflowState } from '../api/order-state.js';
-import { FB_CHANNEL, FB_CMS_ID, FB_MERCHANT_ORDER_REF, FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../api/search-attributes.js';
-import { commandFingerprint, commandSignals, commandUpdates, parseCommand, type CommandInput, type SignalCommandKind } from '../order/commands/index.js';
+import {
+  FB_CHANNEL,
+  FB_CMS_ID,
+  FB_MERCHANT_ORDER_REF,
+  FB_NEEDS_ATTENTION,
+  FB_ORDER_PHASE,
+  FB_ORDER_STATE,
+} from '../api/search-attributes.js';
+import {
+  commandFingerprint,
+  commandSignals,
+  commandUpdates,
+  parseCommand,
+  type CommandInput,
+  type SignalCommandKind,
+} from '../order/commands/index.js';
 import { OrderCommandRejectedError, OrderNotFoundError } from './errors.js';
 
 export interface OrderSummary {
@@ -56,7 +70,9 @@ export function ordersQuery(filter: ListOrdersFilter): string {
 }
 
 /** One method per command kind of the registry: `ship(orderId, command)`, `cancel(...)`, ... */
-export type OrderCommandMethods = { [K in CommandKind]: (orderId: string, command: CommandInput<K>) => Promise<CommandOutcome> };
+export type OrderCommandMethods = {
+  [K in CommandKind]: (orderId: string, command: CommandInput<K>) => Promise<CommandOutcome>;
+};
 
 /**
  * The order client. Its command methods (ship, cancel, refund, updateTracking, retry) are not
@@ -145,7 +161,12 @@ export class OrderClient {
     if (err instanceof WorkflowUpdateFailedError) {
       const cause = err.cause;
       const fromMeta = cause instanceof ApplicationFailure && cause.type === 'CommandRejectedByMeta';
-      throw new OrderCommandRejectedError(orderId, command, cause?.message ?? err.message, fromMeta ? 'meta' : 'validation');
+      throw new OrderCommandRejectedError(
+        orderId,
+        command,
+        cause?.message ?? err.message,
+        fromMeta ? 'meta' : 'validation',
+      );
     }
     throw err;
   }

@@ -58,7 +58,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       },
     });
   } catch (err) {
-    if (cli.source === 'sdk download') throw new Error(`${HOW_TO_INSTALL_CLI}\n(cause: ${(err as Error).message})`, { cause: err });
+    if (cli.source === 'sdk download')
+      throw new Error(`${HOW_TO_INSTALL_CLI}\n(cause: ${(err as Error).message})`, { cause: err });
     throw err;
   }
   const address = env.address;

@@ -26,8 +26,7 @@ const builtCliPath = join(builtCliDir, 'temporal');
 export type TemporalCliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'project build' | 'sdk download';
 
 export type TemporalCli =
-  | { source: Exclude<TemporalCliSource, 'sdk download'>; path: string }
-  | { source: 'sdk download' };
+  { source: Exclude<TemporalCliSource, 'sdk download'>; path: string } | { source: 'sdk download' };
 
 export interface ResolveCliOptions {
   env?: NodeJS.ProcessEnv;
@@ -62,7 +61,9 @@ async function buildWithGo(env: NodeJS.ProcessEnv, log: (line: string) => void):
   const staging = `${builtCliDir}.building-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  log(`building ${CLI_MODULE}@${TEMPORAL_CLI_VERSION} with Go into ${builtCliDir} (first run only; takes a few minutes)`);
+  log(
+    `building ${CLI_MODULE}@${TEMPORAL_CLI_VERSION} with Go into ${builtCliDir} (first run only; takes a few minutes)`,
+  );
   const started = Date.now();
   await new Promise<void>((ok, fail) => {
     // -v prints each package as it compiles: visible progress during a multi-minute build.
@@ -75,7 +76,8 @@ async function buildWithGo(env: NodeJS.ProcessEnv, log: (line: string) => void):
       for (const line of chunk.toString().split('\n')) {
         if (!line.trim()) continue;
         packages += 1;
-        if (packages % 50 === 0 || line.startsWith('go: ')) log(`  ${line.trim()} (${packages} steps, ${Math.round((Date.now() - started) / 1000)} s)`);
+        if (packages % 50 === 0 || line.startsWith('go: '))
+          log(`  ${line.trim()} (${packages} steps, ${Math.round((Date.now() - started) / 1000)} s)`);
       }
     };
     child.stdout.on('data', onLine);
@@ -121,7 +123,7 @@ export async function resolveTemporalCli(options: ResolveCliOptions = {}): Promi
       log(`building with Go failed: ${(err as Error).message}; trying the SDK's download instead`);
     }
   } else {
-    log("no Go toolchain found; the SDK will try to download the dev server (needs internet)");
+    log('no Go toolchain found; the SDK will try to download the dev server (needs internet)');
   }
   return { source: 'sdk download' };
 }

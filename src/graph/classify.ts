@@ -41,7 +41,10 @@ function isThrottlingCode(code: number): boolean {
 function looksLikeIdempotencyConflict(error: MetaErrorBody): boolean {
   if (error.error_subcode !== undefined && IDEMPOTENCY_CONFLICT_SUBCODES.has(error.error_subcode)) return true;
   const text = `${error.message ?? ''} ${error.error_user_msg ?? ''}`;
-  return /idempotency/i.test(text) && /(different|another|mismatch|reuse|already (been )?used|does not match|conflict)/i.test(text);
+  return (
+    /idempotency/i.test(text) &&
+    /(different|another|mismatch|reuse|already (been )?used|does not match|conflict)/i.test(text)
+  );
 }
 
 function kindFromMetaCode(error: MetaErrorBody): GraphErrorKind | undefined {
@@ -121,7 +124,12 @@ const NOT_SENT_CODES = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_INVALID_ARG',
 ]);
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
 
 export interface NetworkFailure {
   networkCode: string | undefined;

@@ -53,12 +53,7 @@ export type GraphClientOptions = TransportOptions;
 
 /** Line-item filters of the order list (AND-ed by Meta). */
 export type OrderFilter =
-  | 'no_shipments'
-  | 'has_cancellations'
-  | 'no_cancellations'
-  | 'has_refunds'
-  | 'no_refunds'
-  | 'has_fulfillments';
+  'no_shipments' | 'has_cancellations' | 'no_cancellations' | 'has_refunds' | 'no_refunds' | 'has_fulfillments';
 
 export interface ListOrdersOptions<F extends OrderField = DefaultOrderField> {
   /** OR-ed; Meta's default is CREATED only. */
@@ -233,7 +228,13 @@ export class GraphClient {
   async acknowledgeOrders(cmsId: string, options: AcknowledgeOrdersOptions): Promise<BulkAckResult[]> {
     const endpoint: GraphEndpoint = 'POST /{cms-id}/acknowledge_orders';
     const body = input(AcknowledgeOrdersInput, options, endpoint);
-    const response = await this.write(endpoint, 'POST', [id(cmsId, endpoint), 'acknowledge_orders'], body, BulkAckResponseSchema);
+    const response = await this.write(
+      endpoint,
+      'POST',
+      [id(cmsId, endpoint), 'acknowledge_orders'],
+      body,
+      BulkAckResponseSchema,
+    );
     const byId = new Map(response.orders.map((order) => [order.id, order]));
     return body.orders.map(({ id: orderId }): BulkAckResult => {
       const reported = byId.get(orderId);
@@ -315,7 +316,12 @@ export class GraphClient {
 
   // -------------------------------------------------------------------------------------------
 
-  private history<S extends z.ZodType>(endpoint: GraphEndpoint, orderId: string, edge: string, schema: S): Promise<z.output<S>[]> {
+  private history<S extends z.ZodType>(
+    endpoint: GraphEndpoint,
+    orderId: string,
+    edge: string,
+    schema: S,
+  ): Promise<z.output<S>[]> {
     return this.collect(endpoint, [id(orderId, endpoint), edge], schema, {});
   }
 
@@ -371,7 +377,8 @@ export class GraphClient {
 
 function id(value: string, endpoint: GraphEndpoint): string {
   const parsed = GraphId.safeParse(value);
-  if (!parsed.success) throw new GraphInputError(`expected a Graph id (letters, digits, "_"), got ${JSON.stringify(value)}`, endpoint);
+  if (!parsed.success)
+    throw new GraphInputError(`expected a Graph id (letters, digits, "_"), got ${JSON.stringify(value)}`, endpoint);
   return parsed.data;
 }
 
@@ -379,7 +386,10 @@ function input<S extends z.ZodType>(schema: S, value: unknown, endpoint: GraphEn
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new GraphInputError(`${formatPath(issue?.path ?? [])}: ${(issue?.message ?? 'invalid').replace(/^Invalid input: /, '')}`, endpoint);
+  throw new GraphInputError(
+    `${formatPath(issue?.path ?? [])}: ${(issue?.message ?? 'invalid').replace(/^Invalid input: /, '')}`,
+    endpoint,
+  );
 }
 
 function list(values: readonly string[] | undefined): string | undefined {
@@ -397,7 +407,10 @@ function unixSeconds(date: Date | undefined, name: string, endpoint: GraphEndpoi
  * The cursor of the following page. Meta's `next` URL is only a signal (it may carry an
  * access_token and points at Meta's host); the client rebuilds the request from the cursor.
  */
-function nextPage(endpoint: GraphEndpoint, paging: GraphPaging | undefined): { after: string | undefined; hasNext: boolean } {
+function nextPage(
+  endpoint: GraphEndpoint,
+  paging: GraphPaging | undefined,
+): { after: string | undefined; hasNext: boolean } {
   const hasNext = typeof paging?.next === 'string' && paging.next.length > 0;
   let after: string | undefined;
   if (hasNext) {

@@ -85,7 +85,6 @@ export class GraphError extends Error {
     this.networkCode = init.networkCode;
     this.commerceReason = commerceReasonOf(init.code, init.subcode);
   }
-
 }
 
 /** A 2xx answer whose body does not match the contract; `path` is the first offending field. */

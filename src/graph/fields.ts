@@ -72,8 +72,12 @@ export function selectOrderFields<F extends OrderField>(
   const cacheKey = wireNames.slice().sort().join(',');
   let schema = schemaCache.get(cacheKey);
   if (!schema) {
-    const shape = Object.fromEntries(wireNames.map((name) => [name, orderWireShape[name as keyof typeof orderWireShape]]));
-    schema = z.object(shape).transform((value) => Object.fromEntries(Object.entries(value).map(([k, v]) => [camelCaseKey(k), v])));
+    const shape = Object.fromEntries(
+      wireNames.map((name) => [name, orderWireShape[name as keyof typeof orderWireShape]]),
+    );
+    schema = z
+      .object(shape)
+      .transform((value) => Object.fromEntries(Object.entries(value).map(([k, v]) => [camelCaseKey(k), v])));
     schemaCache.set(cacheKey, schema);
   }
   return { param, schema: schema as z.ZodType<Pick<GraphOrder, F | 'id'>> };

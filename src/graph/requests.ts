@@ -40,7 +40,11 @@ const TrackingInfo = z
     carrier: z.string().refine(isKnownCarrier, 'unknown carrier code (see src/domain/carrier-codes.ts)'),
     shippingMethodName: z.string().min(1).optional(),
   })
-  .transform((t) => ({ tracking_number: t.trackingNumber, carrier: t.carrier, shipping_method_name: t.shippingMethodName }));
+  .transform((t) => ({
+    tracking_number: t.trackingNumber,
+    carrier: t.carrier,
+    shipping_method_name: t.shippingMethodName,
+  }));
 
 const ExternalShipmentId = z.string().regex(/^[A-Za-z0-9_]+$/, 'expected letters, digits and "_" only');
 
@@ -87,9 +91,21 @@ export type CreateShipmentOptions = z.input<typeof CreateShipmentInput>;
 
 /** Exactly one of shipmentId, fulfillmentId, externalShipmentId names the shipment to change. */
 const ShipmentRef = z.union([
-  z.object({ shipmentId: GraphId, fulfillmentId: z.undefined().optional(), externalShipmentId: z.undefined().optional() }),
-  z.object({ fulfillmentId: GraphId, shipmentId: z.undefined().optional(), externalShipmentId: z.undefined().optional() }),
-  z.object({ externalShipmentId: ExternalShipmentId, shipmentId: z.undefined().optional(), fulfillmentId: z.undefined().optional() }),
+  z.object({
+    shipmentId: GraphId,
+    fulfillmentId: z.undefined().optional(),
+    externalShipmentId: z.undefined().optional(),
+  }),
+  z.object({
+    fulfillmentId: GraphId,
+    shipmentId: z.undefined().optional(),
+    externalShipmentId: z.undefined().optional(),
+  }),
+  z.object({
+    externalShipmentId: ExternalShipmentId,
+    shipmentId: z.undefined().optional(),
+    fulfillmentId: z.undefined().optional(),
+  }),
 ]);
 
 export const UpdateShipmentInput = z
@@ -137,7 +153,10 @@ export const RefundOrderInput = z
     /** Omitted: a full refund. */
     items: z.array(RefundItem).min(1).optional(),
     shippingRefund: MoneyInput.optional(),
-    deductions: z.array(z.object({ type: z.literal('RETURN_SHIPPING'), amount: MoneyInput })).min(1).optional(),
+    deductions: z
+      .array(z.object({ type: z.literal('RETURN_SHIPPING'), amount: MoneyInput }))
+      .min(1)
+      .optional(),
     adjustmentAmount: MoneyInput.optional(),
     returnId: z.string().min(1).optional(),
   })

@@ -11,7 +11,9 @@ import { ORDER_STATES } from '../domain/order-states.js';
 // ---------------------------------------------------------------------------------------------
 // snake_case -> camelCase, per object level (map-like objects with data keys are never touched).
 
-type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
 export type CamelKeys<T> = { [K in keyof T as K extends string ? CamelCase<K> : K]: T[K] };
 
 export function camelCaseKey(key: string): string {
@@ -39,7 +41,10 @@ export const GraphId = z.string().regex(/^[A-Za-z0-9_]+$/, 'expected a Graph id'
 /** ISO 8601 with an offset: Meta writes "+00:00" on commerce objects and "+0000" elsewhere. */
 export const Timestamp = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/, 'expected an ISO 8601 timestamp with offset');
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/,
+    'expected an ISO 8601 timestamp with offset',
+  );
 export const DecimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
 export const OrderStateSchema = z.enum(ORDER_STATES);
 const Count = z.number().int().nonnegative();

@@ -57,7 +57,8 @@ export class GraphTransport {
 
   constructor(options: TransportOptions) {
     const base = new URL(options.baseUrl);
-    if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new TypeError('GraphClient: baseUrl must be http(s)');
+    if (base.protocol !== 'https:' && base.protocol !== 'http:')
+      throw new TypeError('GraphClient: baseUrl must be http(s)');
     if (!/^v\d+\.\d+$/.test(options.apiVersion)) throw new TypeError('GraphClient: apiVersion must look like "v22.0"');
     if (!options.accessToken) throw new TypeError('GraphClient: accessToken is required');
     this.origin = base.origin;
@@ -123,7 +124,13 @@ export class GraphTransport {
     const json = parseJson(text);
     const envelope = MetaErrorEnvelope.safeParse(json);
     if (statusCode >= 300 || envelope.success) {
-      throw this.errorResponse(call, statusCode, responseHeaders, envelope.success ? envelope.data.error : undefined, text);
+      throw this.errorResponse(
+        call,
+        statusCode,
+        responseHeaders,
+        envelope.success ? envelope.data.error : undefined,
+        text,
+      );
     }
     if (json === NOT_JSON) {
       const message = this.redact(`${call.endpoint}: (body): expected JSON, got ${describeText(text)}`);
@@ -170,7 +177,9 @@ export class GraphTransport {
     const mayHaveBeenApplied = call.method !== 'GET' && failure.sent;
     const what = failure.timedOut ? `timed out after ${this.timeoutMs} ms` : 'network error';
     const code = failure.networkCode ? ` (${failure.networkCode})` : '';
-    const applied = mayHaveBeenApplied ? '; the request may have been applied, retry with the same idempotency key' : '';
+    const applied = mayHaveBeenApplied
+      ? '; the request may have been applied, retry with the same idempotency key'
+      : '';
     const message = this.redact(`${call.endpoint}: transient: ${what}${code}: ${failure.detail}${applied}`);
     return new GraphError(message, {
       kind: 'transient',

@@ -84,7 +84,8 @@ export function parseFiguresHeader(headers: HeaderBag, name: 'x-app-usage' | 'x-
 export function regainAccessMsFromHeaders(headers: HeaderBag): number | undefined {
   const candidates: number[] = [];
   for (const entries of Object.values(parseBusinessUseCaseUsage(headers) ?? {})) {
-    for (const entry of entries) if (entry.estimatedTimeToRegainAccessMs !== undefined) candidates.push(entry.estimatedTimeToRegainAccessMs);
+    for (const entry of entries)
+      if (entry.estimatedTimeToRegainAccessMs !== undefined) candidates.push(entry.estimatedTimeToRegainAccessMs);
   }
   for (const name of ['x-app-usage', 'x-page-usage'] as const) {
     const ms = parseFiguresHeader(headers, name)?.estimatedTimeToRegainAccessMs;

@@ -16,11 +16,16 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BulkAckOutcome, IntakeActivities } from '../api/activities.js';
-import { ackBatcherStatusQuery, ackRequestSignal, ackRequestsSignal, type AckBatcherStatus, type AckRequest } from '../api/ack-batcher-messages.js';
+import {
+  ackBatcherStatusQuery,
+  ackRequestSignal,
+  ackRequestsSignal,
+  type AckBatcherStatus,
+  type AckRequest,
+} from '../api/ack-batcher-messages.js';
 import { ackResultSignal } from '../api/order-messages.js';
 import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
 import { orderWorkflowId } from '../api/ids.js';
-
 
 /** Meta's limit for one acknowledge_orders call. */
 export const MAX_ACK_BATCH = 100;
@@ -84,7 +89,11 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     const candidates = [...pending.values()].slice(0, MAX_CANDIDATES);
     let outcomes: BulkAckOutcome[];
     try {
-      outcomes = await createPendingAndAcknowledgeBatch({ cmsId: input.cmsId, orders: candidates, maxOrders: maxBatch });
+      outcomes = await createPendingAndAcknowledgeBatch({
+        cmsId: input.cmsId,
+        orders: candidates,
+        maxOrders: maxBatch,
+      });
     } catch (err) {
       // The bulk call failed for good: the orders it was about fall back to their own acknowledgement.
       const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
@@ -93,7 +102,13 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     if (outcomes.length === 0) {
       // None of them in the listing's first pages yet (Meta lists with a delay, or a huge backlog of
       // other orders): rather than spin, the oldest fall back to their own acknowledgement.
-      outcomes = candidates.slice(0, maxBatch).map((o) => ({ orderId: o.orderId, acknowledged: false, reason: 'not found in the first pages of the CREATED listing' }));
+      outcomes = candidates
+        .slice(0, maxBatch)
+        .map((o) => ({
+          orderId: o.orderId,
+          acknowledged: false,
+          reason: 'not found in the first pages of the CREATED listing',
+        }));
     }
     for (const outcome of outcomes) pending.delete(outcome.orderId);
     thisRun.batches += 1;
@@ -106,10 +121,11 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     // here, while the next batch is read and sent: a busy server takes seconds to deliver 100 signals.
     const undelivered = outcomes.filter((outcome) => outcome.delivered !== true);
     const delivery = Promise.all(
-      undelivered.map(({ delivered: _, ...outcome }) =>
-        getExternalWorkflowHandle(orderWorkflowId(outcome.orderId))
-          .signal(ackResultSignal, outcome)
-          .catch(() => undefined), // the order workflow is gone (ended): nothing to tell
+      undelivered.map(
+        ({ delivered: _, ...outcome }) =>
+          getExternalWorkflowHandle(orderWorkflowId(outcome.orderId))
+            .signal(ackResultSignal, outcome)
+            .catch(() => undefined), // the order workflow is gone (ended): nothing to tell
       ),
     ).then(() => void deliveries.delete(delivery));
     deliveries.add(delivery);

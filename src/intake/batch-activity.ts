@@ -33,7 +33,11 @@ const MAX_BATCH_LISTING_PAGES = 30;
 
 type BatchListedOrder = GraphOrderWith<(typeof BATCH_LISTING_FIELDS)[number]>;
 
-export function createBatchAcknowledgeActivity(deps: { graph: GraphClient; oms: OmsPort; calls: GraphCalls }): Pick<IntakeActivities, 'createPendingAndAcknowledgeBatch'> {
+export function createBatchAcknowledgeActivity(deps: {
+  graph: GraphClient;
+  oms: OmsPort;
+  calls: GraphCalls;
+}): Pick<IntakeActivities, 'createPendingAndAcknowledgeBatch'> {
   const { graph, oms, calls } = deps;
   const { paced, allItems } = calls;
 
@@ -47,7 +51,10 @@ export function createBatchAcknowledgeActivity(deps: { graph: GraphClient; oms: 
       await oms.markProcessing(orderId);
       return true;
     } catch (err) {
-      Context.current().log.warn('the batch could not mark the OMS order processing; the order workflow will', { orderId, error: err instanceof Error ? err.message : String(err) });
+      Context.current().log.warn('the batch could not mark the OMS order processing; the order workflow will', {
+        orderId,
+        error: err instanceof Error ? err.message : String(err),
+      });
       return false;
     }
   }
@@ -60,7 +67,12 @@ export function createBatchAcknowledgeActivity(deps: { graph: GraphClient; oms: 
       // order. The batch is whichever candidates the listing shows first, not a fixed set that might
       // sit deep in a long backlog.
       const found = new Map<string, BatchListedOrder>();
-      const pages = graph.listOrders(cmsId, { states: ['CREATED'], fields: BATCH_LISTING_FIELDS, itemFields: ['productName', 'status'], limit: 100 });
+      const pages = graph.listOrders(cmsId, {
+        states: ['CREATED'],
+        fields: BATCH_LISTING_FIELDS,
+        itemFields: ['productName', 'status'],
+        limit: 100,
+      });
       let listingExhausted = false;
       for (let page = 0; page < MAX_BATCH_LISTING_PAGES && found.size < limit; page++) {
         const next = await paced(() => pages.next());
@@ -68,34 +80,55 @@ export function createBatchAcknowledgeActivity(deps: { graph: GraphClient; oms: 
           listingExhausted = true;
           break;
         }
-        for (const order of next.value.orders) if (found.size < limit && candidates.has(order.id)) found.set(order.id, order);
+        for (const order of next.value.orders)
+          if (found.size < limit && candidates.has(order.id)) found.set(order.id, order);
         Context.current().heartbeat();
       }
       const references = new Map<string, string>();
       const snapshots = new Map<string, OrderSnapshot>();
       for (const [orderId, order] of found) {
         const items = await allItems(orderId, order.items);
-        const { merchantOrderReference } = await oms.createPendingOrder(toPendingOrderInput(order, items, candidates.get(orderId)!.channel));
+        const { merchantOrderReference } = await oms.createPendingOrder(
+          toPendingOrderInput(order, items, candidates.get(orderId)!.channel),
+        );
         references.set(orderId, merchantOrderReference);
         snapshots.set(orderId, toOrderSnapshot(order, items));
       }
       const batch = [...references].map(([id, merchantOrderReference]) => ({ id, merchantOrderReference }));
-      const results = batch.length ? await paced(() => graph.acknowledgeOrders(cmsId, { idempotencyKey: batchIdempotencyKey(batch), orders: batch })) : [];
+      const results = batch.length
+        ? await paced(() =>
+            graph.acknowledgeOrders(cmsId, { idempotencyKey: batchIdempotencyKey(batch), orders: batch }),
+          )
+        : [];
       const byId = new Map(results.map((r) => [r.id, r]));
       const sent: BulkAckOutcome[] = [];
       for (const { id: orderId, merchantOrderReference } of batch) {
         const result = byId.get(orderId);
         if (result?.acknowledged) {
-          sent.push({ orderId, acknowledged: true, state: 'IN_PROGRESS', merchantOrderReference, omsProcessing: await markProcessing(orderId) });
+          sent.push({
+            orderId,
+            acknowledged: true,
+            state: 'IN_PROGRESS',
+            merchantOrderReference,
+            omsProcessing: await markProcessing(orderId),
+          });
           continue;
         }
-        const reason = result?.error?.message ?? (result?.reported ? `Meta reports state ${result.state ?? 'unknown'}` : "not in Meta's answer");
+        const reason =
+          result?.error?.message ??
+          (result?.reported ? `Meta reports state ${result.state ?? 'unknown'}` : "not in Meta's answer");
         sent.push({ orderId, acknowledged: false, reason });
       }
       // Read to the end and not there: no longer CREATED (acknowledged before, cancelled). The order's
       // own acknowledgement path finds out which.
       const notListed = listingExhausted
-        ? orders.filter(({ orderId }) => !found.has(orderId)).map(({ orderId }): BulkAckOutcome => ({ orderId, acknowledged: false, reason: 'not among the CREATED orders Meta listed' }))
+        ? orders
+            .filter(({ orderId }) => !found.has(orderId))
+            .map(({ orderId }): BulkAckOutcome => ({
+              orderId,
+              acknowledged: false,
+              reason: 'not among the CREATED orders Meta listed',
+            }))
         : [];
       return deliverOutcomes([...sent, ...notListed], snapshots);
     },
@@ -108,11 +141,16 @@ export function createBatchAcknowledgeActivity(deps: { graph: GraphClient; oms: 
  * and the snapshot stays out of that history. Best effort: an answer that could not be sent here is
  * marked `delivered: false`, and the batcher sends it durably. A workflow that has ended needs none.
  */
-async function deliverOutcomes(outcomes: BulkAckOutcome[], snapshots: Map<string, OrderSnapshot>): Promise<BulkAckOutcome[]> {
+async function deliverOutcomes(
+  outcomes: BulkAckOutcome[],
+  snapshots: Map<string, OrderSnapshot>,
+): Promise<BulkAckOutcome[]> {
   const { client } = Context.current();
   const delivered = await mapConcurrently(outcomes, DELIVERY_CONCURRENCY, async (outcome) => {
     try {
-      await client.workflow.getHandle(orderWorkflowId(outcome.orderId)).signal(ackResultSignal, { ...outcome, snapshot: snapshots.get(outcome.orderId) });
+      await client.workflow
+        .getHandle(orderWorkflowId(outcome.orderId))
+        .signal(ackResultSignal, { ...outcome, snapshot: snapshots.get(outcome.orderId) });
       return true;
     } catch (err) {
       return err instanceof WorkflowNotFoundError;

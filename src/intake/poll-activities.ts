@@ -71,13 +71,26 @@ export class SignalledOrders {
   }
 }
 
-export function createPollActivities(deps: { graph: GraphClient; pageSize?: number; signalledMemory?: number }): Pick<IntakeActivities, 'pollOrders'> {
+export function createPollActivities(deps: {
+  graph: GraphClient;
+  pageSize?: number;
+  signalledMemory?: number;
+}): Pick<IntakeActivities, 'pollOrders'> {
   const signalled = new SignalledOrders(deps.signalledMemory ?? SIGNALLED_MEMORY);
   return {
     async pollOrders(input): Promise<PollOrdersResult> {
       const ctx = Context.current();
       const resumed = ctx.info.heartbeatDetails as PollProgress | undefined;
-      const result: PollOrdersResult = { maxLastUpdated: input.updatedAfter, ordersSeen: 0, workflowsSignalled: 0, handedToAckBatcher: 0, unchangedSkipped: 0, ownAcknowledgementsSkipped: 0, pages: 0, ...resumed?.result };
+      const result: PollOrdersResult = {
+        maxLastUpdated: input.updatedAfter,
+        ordersSeen: 0,
+        workflowsSignalled: 0,
+        handedToAckBatcher: 0,
+        unchangedSkipped: 0,
+        ownAcknowledgementsSkipped: 0,
+        pages: 0,
+        ...resumed?.result,
+      };
       const pages = deps.graph.listOrders(input.cmsId, {
         states: WATCHED_STATES,
         updatedAfter: new Date(input.updatedAfter * 1000),
@@ -104,7 +117,9 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
           signalled.lastDelivery(keyOf(order))?.state === 'CREATED' &&
           items !== undefined &&
           !items.paging?.next &&
-          items.data.every((item) => item.status !== undefined && item.status.fulfilled === 0 && item.status.cancelled === 0)
+          items.data.every(
+            (item) => item.status !== undefined && item.status.fulfilled === 0 && item.status.cancelled === 0,
+          )
         );
       }
 
@@ -123,10 +138,14 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
         // Bulk mode: an order that this worker last delivered in FB_PROCESSING and that is now CREATED
         // has a workflow waiting for its release. The ack batcher takes the page's such orders in one
         // signal and its answer tells each workflow, sparing every order a signal of its own.
-        const released = bulk ? changed.filter((order) => created(order) && signalled.lastDelivery(keyOf(order))?.state === 'FB_PROCESSING') : [];
+        const released = bulk
+          ? changed.filter((order) => created(order) && signalled.lastDelivery(keyOf(order))?.state === 'FB_PROCESSING')
+          : [];
         // One first seen as CREATED gets the signal that starts its workflow, saying it is handed over
         // too; it goes to the batcher after that signal, so the answer cannot arrive before the workflow.
-        const fresh = bulk ? changed.filter((order) => created(order) && signalled.lastDelivery(keyOf(order)) === undefined) : [];
+        const fresh = bulk
+          ? changed.filter((order) => created(order) && signalled.lastDelivery(keyOf(order)) === undefined)
+          : [];
         const handedOnStart = new Set(fresh);
         const releasedSet = new Set(released);
         const started = new Set<ListedOrder>();
@@ -147,13 +166,18 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
           // over; after a grace period they ask the batcher themselves, find none, and go alone.
           await signalEach(released);
         }
-        for (const order of changed) if (started.has(order) || outcomes.get(order) === 'handed') signalled.remember(keyOf(order), lastUpdatedOf(order), order.orderStatus.state);
+        for (const order of changed)
+          if (started.has(order) || outcomes.get(order) === 'handed')
+            signalled.remember(keyOf(order), lastUpdatedOf(order), order.orderStatus.state);
         return orders.map((order) => outcomes.get(order) ?? 'unchanged');
       }
 
       /** False when there is no ack batcher for this account (its orders then get their own signal). */
       async function handToAckBatcher(orders: ListedOrder[]): Promise<boolean> {
-        const requests: AckRequest[] = orders.map((order) => ({ orderId: order.id, channel: channelOf(order.channel) ?? 'facebook' }));
+        const requests: AckRequest[] = orders.map((order) => ({
+          orderId: order.id,
+          channel: channelOf(order.channel) ?? 'facebook',
+        }));
         try {
           await ctx.client.workflow.getHandle(ackBatcherWorkflowId(input.cmsId)).signal(ackRequestsSignal, requests);
           return true;
@@ -164,9 +188,14 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
       }
 
       /** True when the order's workflow was started or signalled; false when it already ended. */
-      async function signalOrder(order: ListedOrder, lastUpdated: string, handedToAckBatcher: boolean): Promise<boolean> {
+      async function signalOrder(
+        order: ListedOrder,
+        lastUpdated: string,
+        handedToAckBatcher: boolean,
+      ): Promise<boolean> {
         // A nested item list with more pages is incomplete: then the workflow reads the order itself.
-        const snapshot = order.items && !order.items.paging?.next ? toOrderSnapshot(order, order.items.data) : undefined;
+        const snapshot =
+          order.items && !order.items.paging?.next ? toOrderSnapshot(order, order.items.data) : undefined;
         const workflowInput: OrderWorkflowInput = {
           orderId: order.id,
           cmsId: input.cmsId,
@@ -180,7 +209,14 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
             taskQueue: input.orderTaskQueue,
             args: [workflowInput],
             signal: orderUpdatedSignal,
-            signalArgs: [{ state: order.orderStatus.state as OrderUpdatedNotice['state'], lastUpdated, snapshot, ...(handedToAckBatcher ? { handedToAckBatcher } : {}) }],
+            signalArgs: [
+              {
+                state: order.orderStatus.state as OrderUpdatedNotice['state'],
+                lastUpdated,
+                snapshot,
+                ...(handedToAckBatcher ? { handedToAckBatcher } : {}),
+              },
+            ],
             // An order whose workflow already ended (return window over) is not started again.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             staticSummary: `Meta order ${order.id}`,
@@ -204,7 +240,10 @@ export function createPollActivities(deps: { graph: GraphClient; pageSize?: numb
           if (outcomes[index] === 'unchanged') result.unchangedSkipped += 1;
           if (outcomes[index] === 'acknowledged') result.ownAcknowledgementsSkipped += 1;
           result.ordersSeen += 1;
-          result.maxLastUpdated = Math.max(result.maxLastUpdated, Math.floor(toDate(order.lastUpdated).getTime() / 1000));
+          result.maxLastUpdated = Math.max(
+            result.maxLastUpdated,
+            Math.floor(toDate(order.lastUpdated).getTime() / 1000),
+          );
         }
         result.pages += 1;
         ctx.heartbeat({ after: page.after, result } satisfies PollProgress);

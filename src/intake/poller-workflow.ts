@@ -61,7 +61,15 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
     });
     status.highWaterMark = Math.max(status.highWaterMark, result.maxLastUpdated);
     status.rounds += 1;
-    status.lastRound = { at: new Date().toISOString(), ordersSeen: result.ordersSeen, workflowsSignalled: result.workflowsSignalled, handedToAckBatcher: result.handedToAckBatcher, unchangedSkipped: result.unchangedSkipped, ownAcknowledgementsSkipped: result.ownAcknowledgementsSkipped, pages: result.pages };
+    status.lastRound = {
+      at: new Date().toISOString(),
+      ordersSeen: result.ordersSeen,
+      workflowsSignalled: result.workflowsSignalled,
+      handedToAckBatcher: result.handedToAckBatcher,
+      unchangedSkipped: result.unchangedSkipped,
+      ownAcknowledgementsSkipped: result.ownAcknowledgementsSkipped,
+      pages: result.pages,
+    };
     status.totals = {
       workflowsSignalled: (status.totals?.workflowsSignalled ?? 0) + result.workflowsSignalled,
       handedToAckBatcher: (status.totals?.handedToAckBatcher ?? 0) + result.handedToAckBatcher,

@@ -11,7 +11,6 @@ import type { OrderPollerInput } from './poller-workflow.js';
 import { intakeTaskQueue } from '../wiring/workers.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../api/ids.js';
 
-
 export interface IntakeOptions {
   cmsId: string;
   taskQueue: string;
@@ -41,7 +40,13 @@ export async function startIntake(client: Client, options: IntakeOptions) {
           client.workflow.start('ackBatcherWorkflow', {
             workflowId: ackBatcherWorkflowId(options.cmsId),
             taskQueue: intakeTaskQueue(options.taskQueue),
-            args: [{ cmsId: options.cmsId, graphTaskQueue: options.graphTaskQueue, flushAfterMs: options.ackFlushAfterMs } satisfies AckBatcherInput],
+            args: [
+              {
+                cmsId: options.cmsId,
+                graphTaskQueue: options.graphTaskQueue,
+                flushAfterMs: options.ackFlushAfterMs,
+              } satisfies AckBatcherInput,
+            ],
             staticSummary: `Bulk acknowledgements for commerce account ${options.cmsId}`,
           }),
         )

@@ -68,7 +68,12 @@ export class GraphMetrics implements GraphCallRecorder {
     this.calls = meter.createCounter(METRIC.graphCalls, undefined, 'Graph API calls by endpoint and outcome');
     this.throttled = meter.createCounter(METRIC.graphThrottled, undefined, 'Graph API calls Meta throttled');
     this.duration = meter.createHistogram(METRIC.graphCallDuration, 'float', 's', 'Graph API call duration');
-    this.usage = meter.createGauge(METRIC.graphUsagePercent, 'float', '%', 'Highest usage percentage in Meta\'s last usage headers');
+    this.usage = meter.createGauge(
+      METRIC.graphUsagePercent,
+      'float',
+      '%',
+      "Highest usage percentage in Meta's last usage headers",
+    );
   }
 
   recordCall(endpoint: GraphEndpoint, outcome: GraphCallOutcome, durationSeconds: number): void {
@@ -86,7 +91,11 @@ export class GraphMetrics implements GraphCallRecorder {
  * The same client, observed. Methods other than Graph calls (usage, redact, close) pass through.
  * Installed once per worker process around the client the activities receive.
  */
-export function instrumentGraphClient(client: GraphClient, recorder: GraphCallRecorder, now: () => number = performance.now.bind(performance)): GraphClient {
+export function instrumentGraphClient(
+  client: GraphClient,
+  recorder: GraphCallRecorder,
+  now: () => number = performance.now.bind(performance),
+): GraphClient {
   const endpoints: Record<string, GraphEndpoint> = GRAPH_METHOD_ENDPOINTS;
 
   const observe = (endpoint: GraphEndpoint, started: number, outcome: GraphCallOutcome): void => {
@@ -106,7 +115,10 @@ export function instrumentGraphClient(client: GraphClient, recorder: GraphCallRe
     }
   };
 
-  const observedPages = <T>(endpoint: GraphEndpoint, pages: AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> => {
+  const observedPages = <T>(
+    endpoint: GraphEndpoint,
+    pages: AsyncGenerator<T, void, undefined>,
+  ): AsyncGenerator<T, void, undefined> => {
     const wrapped: AsyncGenerator<T, void, undefined> = {
       async next() {
         const started = now();
@@ -137,7 +149,8 @@ export function instrumentGraphClient(client: GraphClient, recorder: GraphCallRe
       const method = value as (...args: unknown[]) => unknown;
       if (endpoint === undefined) return method.bind(target);
       if (PAGED_METHODS.has(property)) {
-        return (...args: unknown[]) => observedPages(endpoint, method.apply(target, args) as AsyncGenerator<unknown, void, undefined>);
+        return (...args: unknown[]) =>
+          observedPages(endpoint, method.apply(target, args) as AsyncGenerator<unknown, void, undefined>);
       }
       return (...args: unknown[]) => observed(endpoint, () => method.apply(target, args) as Promise<unknown>);
     },

@@ -57,14 +57,22 @@ export function createJsonLogger(options: JsonLoggerOptions): Logger {
       write(formatLogEntry(entry, options.redactor));
     } catch (err) {
       // A log line must never take the worker down; say so once, in the same format, without the entry.
-      write(JSON.stringify({ ts: new Date().toISOString(), level: 'error', msg: 'log entry could not be formatted', error: options.redactor.text(String((err as Error)?.message ?? err)) }));
+      write(
+        JSON.stringify({
+          ts: new Date().toISOString(),
+          level: 'error',
+          msg: 'log entry could not be formatted',
+          error: options.redactor.text(String((err as Error)?.message ?? err)),
+        }),
+      );
     }
   });
 }
 
 /** A logger that adds `fields` to every entry (e.g. `{ component: 'order-phase-gauge' }`). */
 export function withFields(logger: Logger, fields: LogMetadata): Logger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger.log(level, message, { ...fields, ...meta });
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) =>
+    logger.log(level, message, { ...fields, ...meta });
   return {
     log,
     trace: (message, meta) => log('TRACE', message, meta),

@@ -65,7 +65,12 @@ export class LogRedactor {
     try {
       if (object instanceof Error) return this.cleanError(object, depth, seen);
       if (Array.isArray(object)) return object.map((item) => this.clean(item, depth + 1, seen));
-      if (object instanceof Map) return this.cleanEntries([...object.entries()].map(([k, v]) => [String(k), v]), depth, seen);
+      if (object instanceof Map)
+        return this.cleanEntries(
+          [...object.entries()].map(([k, v]) => [String(k), v]),
+          depth,
+          seen,
+        );
       if (ArrayBuffer.isView(object)) return `[${object.constructor.name} ${object.byteLength} bytes]`;
       return this.cleanEntries(Object.entries(object), depth, seen);
     } finally {
@@ -73,7 +78,11 @@ export class LogRedactor {
     }
   }
 
-  private cleanEntries(entries: [string, unknown][], depth: number, seen: WeakSet<object>): { [key: string]: JsonValue } {
+  private cleanEntries(
+    entries: [string, unknown][],
+    depth: number,
+    seen: WeakSet<object>,
+  ): { [key: string]: JsonValue } {
     const out: { [key: string]: JsonValue } = {};
     for (const [key, item] of entries) {
       if (item === undefined) continue;

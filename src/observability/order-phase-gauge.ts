@@ -48,9 +48,23 @@ export class OrderPhaseGauge {
   private inFlight: Promise<void> | undefined;
 
   constructor(private readonly options: OrderPhaseGaugeOptions) {
-    this.running = options.meter.createGauge(METRIC.ordersRunning, 'int', undefined, 'Running order workflows per phase (cluster-wide; aggregate with max)');
-    this.attention = options.meter.createGauge(METRIC.ordersNeedingAttention, 'int', undefined, 'Running order workflows that need an operator (cluster-wide; aggregate with max)');
-    this.errors = options.meter.createCounter(METRIC.orderCountErrors, undefined, 'Visibility count queries that failed');
+    this.running = options.meter.createGauge(
+      METRIC.ordersRunning,
+      'int',
+      undefined,
+      'Running order workflows per phase (cluster-wide; aggregate with max)',
+    );
+    this.attention = options.meter.createGauge(
+      METRIC.ordersNeedingAttention,
+      'int',
+      undefined,
+      'Running order workflows that need an operator (cluster-wide; aggregate with max)',
+    );
+    this.errors = options.meter.createCounter(
+      METRIC.orderCountErrors,
+      undefined,
+      'Visibility count queries that failed',
+    );
   }
 
   /** Counts now, then every interval; the timer never keeps the process alive. */

@@ -31,20 +31,31 @@ export interface ObservabilityOptions {
 }
 
 /** Secrets read from the environment by other parts of the system (Temporal client, sandbox). */
-const ENV_SECRET_VARIABLES = SECRET_VARIABLES.filter((name) => !(CONFIG_SECRET_SETTINGS as readonly string[]).includes(name));
+const ENV_SECRET_VARIABLES = SECRET_VARIABLES.filter(
+  (name) => !(CONFIG_SECRET_SETTINGS as readonly string[]).includes(name),
+);
 
 /** Every secret value this process knows of, including the derived appsecret_proof. */
 export function knownSecrets(settings: ObservabilitySettings, env: NodeJS.ProcessEnv): string[] {
-  const secrets = [...CONFIG_SECRET_SETTINGS.map((name) => settings[name]), ...ENV_SECRET_VARIABLES.map((name) => env[name])];
-  if (settings.META_APP_SECRET) secrets.push(createHmac('sha256', settings.META_APP_SECRET).update(settings.META_ACCESS_TOKEN).digest('hex'));
+  const secrets = [
+    ...CONFIG_SECRET_SETTINGS.map((name) => settings[name]),
+    ...ENV_SECRET_VARIABLES.map((name) => env[name]),
+  ];
+  if (settings.META_APP_SECRET)
+    secrets.push(createHmac('sha256', settings.META_APP_SECRET).update(settings.META_ACCESS_TOKEN).digest('hex'));
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
 const SEVERITY: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
-const atLeast = (level: LogLevel, floor: LogLevel): LogLevel => (SEVERITY.indexOf(level) >= SEVERITY.indexOf(floor) ? level : floor);
+const atLeast = (level: LogLevel, floor: LogLevel): LogLevel =>
+  SEVERITY.indexOf(level) >= SEVERITY.indexOf(floor) ? level : floor;
 
 /** The Runtime options for these settings (pure: tests read them without installing). */
-export function observabilityRuntimeOptions(settings: ObservabilitySettings, logger: Logger, metricsHost = '0.0.0.0'): RuntimeOptions {
+export function observabilityRuntimeOptions(
+  settings: ObservabilitySettings,
+  logger: Logger,
+  metricsHost = '0.0.0.0',
+): RuntimeOptions {
   const level = toSdkLogLevel(settings.LOG_LEVEL);
   return {
     logger,
@@ -77,7 +88,10 @@ export interface Observability {
 }
 
 /** Installs the Runtime. Call once, first thing in the worker process. */
-export function installObservability(settings: ObservabilitySettings, options: ObservabilityOptions = {}): Observability {
+export function installObservability(
+  settings: ObservabilitySettings,
+  options: ObservabilityOptions = {},
+): Observability {
   const redactor = new LogRedactor(knownSecrets(settings, options.env ?? process.env));
   const logger = createJsonLogger({ level: settings.LOG_LEVEL, redactor, write: options.write });
   const runtimeOptions = observabilityRuntimeOptions(settings, logger, options.metricsHost);
@@ -86,7 +100,8 @@ export function installObservability(settings: ObservabilitySettings, options: O
   return {
     logger,
     meter,
-    metricsAddress: settings.METRICS_PORT > 0 ? `${options.metricsHost ?? '0.0.0.0'}:${settings.METRICS_PORT}` : undefined,
+    metricsAddress:
+      settings.METRICS_PORT > 0 ? `${options.metricsHost ?? '0.0.0.0'}:${settings.METRICS_PORT}` : undefined,
     watchOrderPhases(connection, namespace, intervalMs) {
       return new OrderPhaseGauge({
         count: countWith(new Client({ connection, namespace })),
@@ -104,7 +119,10 @@ const graphMetricsByMeter = new WeakMap<MetricMeter, GraphMetrics>();
  * The Graph client the activities should use: the same client, recording Graph call metrics on
  * the installed Runtime's meter (a no-op meter when no metrics exporter is configured).
  */
-export function observeGraphClient(graph: GraphClient, meter: MetricMeter = Runtime.instance().metricMeter): GraphClient {
+export function observeGraphClient(
+  graph: GraphClient,
+  meter: MetricMeter = Runtime.instance().metricMeter,
+): GraphClient {
   let metrics = graphMetricsByMeter.get(meter);
   if (!metrics) {
     metrics = new GraphMetrics(meter);

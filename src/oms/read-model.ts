@@ -26,7 +26,9 @@ export interface OmsOrderSummary {
   suppressCustomerEmails: boolean;
   shippingAddress: PostalAddress;
   shippingMethod: string | undefined;
-  totals: { subtotal?: Money | undefined; shipping?: Money | undefined; tax?: Money | undefined; total?: Money | undefined } | undefined;
+  totals:
+    | { subtotal?: Money | undefined; shipping?: Money | undefined; tax?: Money | undefined; total?: Money | undefined }
+    | undefined;
   status: OmsOrderStatus;
   createdAt: string;
   updatedAt: string;

@@ -11,7 +11,8 @@ import { OMS_PORT_METHODS, parseOmsPortArguments, type OmsPortMethod } from '../
 type AnyMethod = (...args: unknown[]) => Promise<unknown>;
 
 export function validatedOmsPort(port: OmsPort): OmsPort {
-  const call = (method: OmsPortMethod): AnyMethod =>
+  const call =
+    (method: OmsPortMethod): AnyMethod =>
     async (...args) => {
       const parsed = parseOmsPortArguments(method, args);
       // Looked up at call time: a port whose method is replaced later (a test's fault) is honoured.

@@ -52,7 +52,9 @@ async function createPendingOmsOrder(ctx: OrderContext): Promise<string> {
 async function acknowledgeAlone(ctx: OrderContext): Promise<void> {
   const s = ctx.state;
   const reference = s.merchantOrderReference ?? (await createPendingOmsOrder(ctx));
-  await ctx.attention.step('acknowledge', () => ctx.activities.graphWrite.acknowledgeOrder({ orderId: s.orderId, merchantOrderReference: reference }));
+  await ctx.attention.step('acknowledge', () =>
+    ctx.activities.graphWrite.acknowledgeOrder({ orderId: s.orderId, merchantOrderReference: reference }),
+  );
 }
 
 /** Hands the order to the ack batcher (unless the poller already did) and waits for its answer; undefined means "do it alone". */
@@ -61,10 +63,14 @@ async function acknowledgeInBatch(ctx: OrderContext): Promise<Extract<AckResult,
   const answer = () => ctx.inbox.ackResultFor(s.orderId);
   // Handed over by the poller along with the signal that started this workflow: the answer usually
   // follows within seconds. Ask the batcher itself only if it does not (a lost request, no batcher).
-  if (!answer() && ctx.inbox.handedToAckBatcher) await condition(() => answer() !== undefined, ctx.policy.ackHandOverGraceMs);
+  if (!answer() && ctx.inbox.handedToAckBatcher)
+    await condition(() => answer() !== undefined, ctx.policy.ackHandOverGraceMs);
   if (!answer()) {
     try {
-      await getExternalWorkflowHandle(ackBatcherWorkflowId(s.cmsId)).signal(ackRequestSignal, { orderId: s.orderId, channel: s.channel ?? 'facebook' });
+      await getExternalWorkflowHandle(ackBatcherWorkflowId(s.cmsId)).signal(ackRequestSignal, {
+        orderId: s.orderId,
+        channel: s.channel ?? 'facebook',
+      });
     } catch {
       return undefined; // no batcher running for this account: acknowledge alone
     }

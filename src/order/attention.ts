@@ -28,7 +28,11 @@ export class AttentionLoop {
    * Runs a step until it succeeds, parking the order in NEEDS_ATTENTION after each failure for good.
    * `passThrough` lets a caller hand some failures back (e.g. Meta rejecting a command's content).
    */
-  async step<T>(step: string, work: () => Promise<T>, passThrough?: (failure: ApplicationFailure) => boolean): Promise<T> {
+  async step<T>(
+    step: string,
+    work: () => Promise<T>,
+    passThrough?: (failure: ApplicationFailure) => boolean,
+  ): Promise<T> {
     for (;;) {
       try {
         return await work();
@@ -36,7 +40,10 @@ export class AttentionLoop {
         if (!(err instanceof ActivityFailure)) throw err;
         const cause = err.cause;
         if (cause instanceof ApplicationFailure && passThrough?.(cause)) throw cause;
-        const errorType = cause instanceof ApplicationFailure ? (cause.type ?? 'ApplicationFailure') : (cause?.name ?? 'ActivityFailure');
+        const errorType =
+          cause instanceof ApplicationFailure
+            ? (cause.type ?? 'ApplicationFailure')
+            : (cause?.name ?? 'ActivityFailure');
         const reason = cause?.message ?? err.message;
         const seen = this.retriesRequested;
         this.state.attention = { step, reason, errorType, since: new Date().toISOString() };

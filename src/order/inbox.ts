@@ -36,7 +36,8 @@ export class OrderInbox {
     const s = this.state;
     if (s.phase !== 'AWAITING_RELEASE') return;
     this.metaChangeNoticed = true;
-    if (result.snapshot && (!s.metaLastUpdated || result.snapshot.lastUpdated > s.metaLastUpdated)) this.noticedSnapshot = result.snapshot;
+    if (result.snapshot && (!s.metaLastUpdated || result.snapshot.lastUpdated > s.metaLastUpdated))
+      this.noticedSnapshot = result.snapshot;
   }
 
   ackResultFor(orderId: string): AckResult | undefined {

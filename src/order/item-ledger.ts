@@ -68,9 +68,15 @@ function findItem(ledger: Ledger, retailerId: string): LedgerItem | undefined {
  * Checks unit lines against what is left to ship or cancel. Omitted lines mean "every unshipped
  * unit"; the result is always the explicit list, so the same lines go to Meta and to the ledger.
  */
-function checkUnshippedLines(ledger: Ledger, lines: UnitLine[] | undefined, verb: 'ship' | 'cancel'): LedgerCheck<UnitLine[]> {
+function checkUnshippedLines(
+  ledger: Ledger,
+  lines: UnitLine[] | undefined,
+  verb: 'ship' | 'cancel',
+): LedgerCheck<UnitLine[]> {
   if (lines === undefined) {
-    const all = ledger.items.filter((item) => unshippedUnits(item) > 0).map((item) => ({ retailerId: item.retailerId, quantity: unshippedUnits(item) }));
+    const all = ledger.items
+      .filter((item) => unshippedUnits(item) > 0)
+      .map((item) => ({ retailerId: item.retailerId, quantity: unshippedUnits(item) }));
     return all.length > 0 ? ok(all) : fail(`nothing left to ${verb}: every unit is already shipped or cancelled`);
   }
   if (lines.length === 0) return fail(`no items to ${verb}`);
@@ -78,28 +84,34 @@ function checkUnshippedLines(ledger: Ledger, lines: UnitLine[] | undefined, verb
   for (const line of lines) {
     const item = findItem(ledger, line.retailerId);
     if (!item) return fail(`unknown item ${JSON.stringify(line.retailerId)}: not in this order`);
-    if (!Number.isInteger(line.quantity) || line.quantity < 1) return fail(`quantity for ${line.retailerId} must be a positive whole number`);
+    if (!Number.isInteger(line.quantity) || line.quantity < 1)
+      return fail(`quantity for ${line.retailerId} must be a positive whole number`);
     requested.set(line.retailerId, (requested.get(line.retailerId) ?? 0) + line.quantity);
   }
   for (const [retailerId, quantity] of requested) {
     const item = findItem(ledger, retailerId)!;
     const left = unshippedUnits(item);
     if (quantity > left) {
-      const why = verb === 'cancel' && item.shipped > 0 ? ' (shipped units cannot be cancelled; refund them instead)' : '';
+      const why =
+        verb === 'cancel' && item.shipped > 0 ? ' (shipped units cannot be cancelled; refund them instead)' : '';
       return fail(`cannot ${verb} ${quantity} of ${retailerId}: only ${left} unshipped and not cancelled${why}`);
     }
   }
   return ok([...requested].map(([retailerId, quantity]) => ({ retailerId, quantity })));
 }
 
-export const checkShipment = (ledger: Ledger, lines: UnitLine[] | undefined) => checkUnshippedLines(ledger, lines, 'ship');
-export const checkCancellation = (ledger: Ledger, lines: UnitLine[] | undefined) => checkUnshippedLines(ledger, lines, 'cancel');
+export const checkShipment = (ledger: Ledger, lines: UnitLine[] | undefined) =>
+  checkUnshippedLines(ledger, lines, 'ship');
+export const checkCancellation = (ledger: Ledger, lines: UnitLine[] | undefined) =>
+  checkUnshippedLines(ledger, lines, 'cancel');
 
 function addUnits(ledger: Ledger, lines: UnitLine[], field: 'shipped' | 'cancelled'): Ledger {
   return {
     ...ledger,
     items: ledger.items.map((item) => {
-      const added = lines.filter((line) => line.retailerId === item.retailerId).reduce((sum, line) => sum + line.quantity, 0);
+      const added = lines
+        .filter((line) => line.retailerId === item.retailerId)
+        .reduce((sum, line) => sum + line.quantity, 0);
       return added ? { ...item, [field]: item[field] + added } : item;
     }),
   };
@@ -118,11 +130,20 @@ export function refundableAmount(item: LedgerItem): string {
  * Checks a refund: only shipped units, never more units or money than was paid for them.
  * Omitted lines mean "everything shipped and not yet refunded".
  */
-export function checkRefund(ledger: Ledger, lines: RefundLine[] | undefined, shipping?: Money, shippingPaid?: Money): LedgerCheck<RefundPlan> {
+export function checkRefund(
+  ledger: Ledger,
+  lines: RefundLine[] | undefined,
+  shipping?: Money,
+  shippingPaid?: Money,
+): LedgerCheck<RefundPlan> {
   const planned: RefundPlan['lines'] = [];
   const source: RefundLine[] = lines ?? remainingRefundLines(ledger);
   if (source.length === 0 && !shipping) {
-    return fail(ledger.items.some((item) => item.shipped > 0) ? 'nothing left to refund' : 'nothing has shipped yet: only shipped units can be refunded');
+    return fail(
+      ledger.items.some((item) => item.shipped > 0)
+        ? 'nothing left to refund'
+        : 'nothing has shipped yet: only shipped units can be refunded',
+    );
   }
   const seen = new Set<string>();
   for (const line of source) {
@@ -130,32 +151,52 @@ export function checkRefund(ledger: Ledger, lines: RefundLine[] | undefined, shi
     if (!item) return fail(`unknown item ${JSON.stringify(line.retailerId)}: not in this order`);
     if (seen.has(line.retailerId)) return fail(`item ${line.retailerId} appears twice in the refund`);
     seen.add(line.retailerId);
-    if ((line.quantity === undefined) === (line.amount === undefined)) return fail(`refund of ${line.retailerId} needs either a quantity or an amount`);
-    if (item.shipped === 0) return fail(`cannot refund ${line.retailerId}: no unit of it has shipped (cancel unshipped units instead)`);
+    if ((line.quantity === undefined) === (line.amount === undefined))
+      return fail(`refund of ${line.retailerId} needs either a quantity or an amount`);
+    if (item.shipped === 0)
+      return fail(`cannot refund ${line.retailerId}: no unit of it has shipped (cancel unshipped units instead)`);
     const refundable = toMinorUnits(refundableAmount(item));
     if (line.quantity !== undefined) {
-      if (!Number.isInteger(line.quantity) || line.quantity < 1) return fail(`refund quantity for ${line.retailerId} must be a positive whole number`);
+      if (!Number.isInteger(line.quantity) || line.quantity < 1)
+        return fail(`refund quantity for ${line.retailerId} must be a positive whole number`);
       const left = item.shipped - item.refundedQuantity;
-      if (line.quantity > left) return fail(`cannot refund ${line.quantity} of ${line.retailerId}: only ${left} shipped and not yet refunded`);
+      if (line.quantity > left)
+        return fail(`cannot refund ${line.quantity} of ${line.retailerId}: only ${left} shipped and not yet refunded`);
       const amount = toMinorUnits(item.pricePerUnit.amount) * BigInt(line.quantity);
-      if (amount > refundable) return fail(`cannot refund ${line.quantity} of ${line.retailerId}: only ${fromMinorUnits(refundable)} ${ledger.currency} is left to refund`);
-      planned.push({ retailerId: line.retailerId, quantity: line.quantity, amount: { amount: fromMinorUnits(amount), currency: ledger.currency } });
+      if (amount > refundable)
+        return fail(
+          `cannot refund ${line.quantity} of ${line.retailerId}: only ${fromMinorUnits(refundable)} ${ledger.currency} is left to refund`,
+        );
+      planned.push({
+        retailerId: line.retailerId,
+        quantity: line.quantity,
+        amount: { amount: fromMinorUnits(amount), currency: ledger.currency },
+      });
     } else {
       const money = line.amount!;
-      if (money.currency !== ledger.currency) return fail(`refund currency ${money.currency} differs from the order currency ${ledger.currency}`);
+      if (money.currency !== ledger.currency)
+        return fail(`refund currency ${money.currency} differs from the order currency ${ledger.currency}`);
       const amount = toMinorUnits(money.amount);
       if (amount <= 0n) return fail(`refund amount for ${line.retailerId} must be above zero`);
-      if (amount > refundable) return fail(`cannot refund ${money.amount} ${money.currency} of ${line.retailerId}: only ${fromMinorUnits(refundable)} is left of what was paid for shipped units`);
+      if (amount > refundable)
+        return fail(
+          `cannot refund ${money.amount} ${money.currency} of ${line.retailerId}: only ${fromMinorUnits(refundable)} is left of what was paid for shipped units`,
+        );
       planned.push({ retailerId: line.retailerId, amount: money });
     }
   }
   if (shipping) {
-    if (shipping.currency !== ledger.currency) return fail(`shipping refund currency ${shipping.currency} differs from the order currency ${ledger.currency}`);
+    if (shipping.currency !== ledger.currency)
+      return fail(`shipping refund currency ${shipping.currency} differs from the order currency ${ledger.currency}`);
     if (toMinorUnits(shipping.amount) <= 0n) return fail('shipping refund must be above zero');
-    if (!ledger.items.some((item) => item.shipped > 0)) return fail('nothing has shipped yet: shipping cannot be refunded');
+    if (!ledger.items.some((item) => item.shipped > 0))
+      return fail('nothing has shipped yet: shipping cannot be refunded');
     if (shippingPaid) {
       const left = toMinorUnits(shippingPaid.amount) - toMinorUnits(ledger.shippingRefunded);
-      if (toMinorUnits(shipping.amount) > left) return fail(`cannot refund ${shipping.amount} of shipping: only ${fromMinorUnits(left)} is left of what was paid`);
+      if (toMinorUnits(shipping.amount) > left)
+        return fail(
+          `cannot refund ${shipping.amount} of shipping: only ${fromMinorUnits(left)} is left of what was paid`,
+        );
     }
   }
   return ok({ lines: planned, shipping });
@@ -172,8 +213,13 @@ function remainingRefundLines(ledger: Ledger): RefundLine[] {
     const refundable = toMinorUnits(refundableAmount(item));
     if (refundable <= 0n) continue;
     const units = item.shipped - item.refundedQuantity;
-    if (refundable === toMinorUnits(item.pricePerUnit.amount) * BigInt(units)) remaining.push({ retailerId: item.retailerId, quantity: units });
-    else remaining.push({ retailerId: item.retailerId, amount: { amount: fromMinorUnits(refundable), currency: ledger.currency } });
+    if (refundable === toMinorUnits(item.pricePerUnit.amount) * BigInt(units))
+      remaining.push({ retailerId: item.retailerId, quantity: units });
+    else
+      remaining.push({
+        retailerId: item.retailerId,
+        amount: { amount: fromMinorUnits(refundable), currency: ledger.currency },
+      });
   }
   return remaining;
 }
@@ -181,7 +227,9 @@ function remainingRefundLines(ledger: Ledger): RefundLine[] {
 export function applyRefund(ledger: Ledger, plan: RefundPlan): Ledger {
   return {
     ...ledger,
-    shippingRefunded: plan.shipping ? fromMinorUnits(toMinorUnits(ledger.shippingRefunded) + toMinorUnits(plan.shipping.amount)) : ledger.shippingRefunded,
+    shippingRefunded: plan.shipping
+      ? fromMinorUnits(toMinorUnits(ledger.shippingRefunded) + toMinorUnits(plan.shipping.amount))
+      : ledger.shippingRefunded,
     items: ledger.items.map((item) => {
       const line = plan.lines.find((l) => l.retailerId === item.retailerId);
       if (!line) return item;
@@ -218,8 +266,10 @@ export function reconcile(ledger: Ledger, statuses: MetaItemStatus[]): Reconcile
   for (const status of statuses) {
     const item = findItem(ledger, status.retailerId);
     if (!item) continue;
-    if (status.fulfilled > item.shipped) externallyShipped.push({ retailerId: item.retailerId, quantity: status.fulfilled - item.shipped });
-    if (status.cancelled > item.cancelled) externallyCancelled.push({ retailerId: item.retailerId, quantity: status.cancelled - item.cancelled });
+    if (status.fulfilled > item.shipped)
+      externallyShipped.push({ retailerId: item.retailerId, quantity: status.fulfilled - item.shipped });
+    if (status.cancelled > item.cancelled)
+      externallyCancelled.push({ retailerId: item.retailerId, quantity: status.cancelled - item.cancelled });
   }
   return {
     ledger: applyCancellation(applyShipment(ledger, externallyShipped), externallyCancelled),

@@ -15,7 +15,10 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
   const { oms } = ctx;
   if (s.phase === 'IN_PROGRESS') {
     const fulfilled = () => s.ledger !== undefined && isFulfilled(s.ledger);
-    await condition(() => fulfilled() || ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy), ctx.policy.refreshIntervalMs);
+    await condition(
+      () => fulfilled() || ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy),
+      ctx.policy.refreshIntervalMs,
+    );
     if (!fulfilled()) {
       if (!historyIsLong(ctx.policy) || ctx.inbox.metaChangeNoticed) await refresh(ctx);
       if (!fulfilled()) return;
@@ -37,6 +40,9 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
     ctx.setPhase('CLOSED');
     return;
   }
-  await condition(() => ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy), Math.min(remaining, ctx.policy.refreshIntervalMs));
+  await condition(
+    () => ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy),
+    Math.min(remaining, ctx.policy.refreshIntervalMs),
+  );
   if (ctx.inbox.metaChangeNoticed) await refresh(ctx);
 }

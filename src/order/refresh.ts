@@ -12,10 +12,22 @@ export async function refresh(ctx: OrderContext): Promise<OrderSnapshot> {
   return ctx.lock.exclusive(async () => {
     // The poller's snapshot, when it brought one, saves a Graph read.
     const noticed = ctx.inbox.takeNotice();
-    const snapshot = noticed ?? (await ctx.attention.step('refresh from Meta', () => ctx.activities.graphRead.fetchOrderSnapshot(ctx.state.orderId)));
+    const snapshot =
+      noticed ??
+      (await ctx.attention.step('refresh from Meta', () =>
+        ctx.activities.graphRead.fetchOrderSnapshot(ctx.state.orderId),
+      ));
     absorbSnapshot(ctx, snapshot);
     if (!ctx.state.ledger) {
-      ctx.state.ledger = createLedger(snapshot.items.map((i) => ({ itemId: i.itemId, retailerId: i.retailerId, productName: i.productName, quantity: i.quantity, pricePerUnit: i.pricePerUnit })));
+      ctx.state.ledger = createLedger(
+        snapshot.items.map((i) => ({
+          itemId: i.itemId,
+          retailerId: i.retailerId,
+          productName: i.productName,
+          quantity: i.quantity,
+          pricePerUnit: i.pricePerUnit,
+        })),
+      );
     }
     await reconcileExternalChanges(ctx, snapshot);
     return snapshot;
@@ -25,7 +37,9 @@ export async function refresh(ctx: OrderContext): Promise<OrderSnapshot> {
 /** Shipments and cancellations Meta reports that we did not make: buyer, support or Commerce Manager. */
 async function reconcileExternalChanges(ctx: OrderContext, snapshot: OrderSnapshot): Promise<void> {
   const s = ctx.state;
-  const statuses = snapshot.items.filter((i) => i.status).map((i) => ({ retailerId: i.retailerId, fulfilled: i.status!.fulfilled, cancelled: i.status!.cancelled }));
+  const statuses = snapshot.items
+    .filter((i) => i.status)
+    .map((i) => ({ retailerId: i.retailerId, fulfilled: i.status!.fulfilled, cancelled: i.status!.cancelled }));
   if (!s.ledger || statuses.length === 0) return;
   const result = reconcile(s.ledger, statuses);
   if (result.externallyShipped.length === 0 && result.externallyCancelled.length === 0) return;
@@ -34,15 +48,34 @@ async function reconcileExternalChanges(ctx: OrderContext, snapshot: OrderSnapsh
   const { oms } = ctx;
   if (result.externallyShipped.length) {
     s.externalChanges.push({ at, kind: 'shipped', lines: result.externallyShipped });
-    await oms.notifyExternalChange({ metaOrderId: s.orderId, kind: 'shipped', detail: `shipped outside this integration: ${result.externallyShipped.map((l) => `${l.quantity} × ${l.retailerId}`).join(', ')}` });
+    await oms.notifyExternalChange({
+      metaOrderId: s.orderId,
+      kind: 'shipped',
+      detail: `shipped outside this integration: ${result.externallyShipped.map((l) => `${l.quantity} × ${l.retailerId}`).join(', ')}`,
+    });
   }
   if (result.externallyCancelled.length) {
     const beforeRelease = s.phase === 'AWAITING_RELEASE';
-    s.externalChanges.push({ at, kind: beforeRelease ? 'cancelled_before_release' : 'cancelled', lines: result.externallyCancelled });
+    s.externalChanges.push({
+      at,
+      kind: beforeRelease ? 'cancelled_before_release' : 'cancelled',
+      lines: result.externallyCancelled,
+    });
     if (!beforeRelease) {
-      await oms.recordCancellation({ metaOrderId: s.orderId, requestId: `external-${snapshot.lastUpdated}`, items: result.externallyCancelled, reasonCode: 'EXTERNAL', restock: false, origin: 'external' });
+      await oms.recordCancellation({
+        metaOrderId: s.orderId,
+        requestId: `external-${snapshot.lastUpdated}`,
+        items: result.externallyCancelled,
+        reasonCode: 'EXTERNAL',
+        restock: false,
+        origin: 'external',
+      });
     }
-    await oms.notifyExternalChange({ metaOrderId: s.orderId, kind: beforeRelease ? 'cancelled_before_release' : 'cancelled', detail: `cancelled outside this integration: ${result.externallyCancelled.map((l) => `${l.quantity} × ${l.retailerId}`).join(', ')}` });
+    await oms.notifyExternalChange({
+      metaOrderId: s.orderId,
+      kind: beforeRelease ? 'cancelled_before_release' : 'cancelled',
+      detail: `cancelled outside this integration: ${result.externallyCancelled.map((l) => `${l.quantity} × ${l.retailerId}`).join(', ')}`,
+    });
   }
   ctx.visibility.publish();
 }

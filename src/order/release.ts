@@ -19,13 +19,20 @@ export async function awaitRelease(ctx: OrderContext): Promise<void> {
     const reservation = await oms.reserveInventory(s.orderId, lines);
     s.reservation = { status: 'reserved', shortages: reservation.shortages };
     if (reservation.shortages.length) {
-      await oms.notifyOps({ metaOrderId: s.orderId, severity: 'warning', reason: `not enough stock to reserve: ${reservation.shortages.map((l) => `${l.quantity} × ${l.retailerId}`).join(', ')}` });
+      await oms.notifyOps({
+        metaOrderId: s.orderId,
+        severity: 'warning',
+        reason: `not enough stock to reserve: ${reservation.shortages.map((l) => `${l.quantity} × ${l.retailerId}`).join(', ')}`,
+      });
     }
   }
   let delay = ctx.policy.releaseRefresh.initialMs;
   while (s.metaState === 'FB_PROCESSING' && s.phase === 'AWAITING_RELEASE') {
     await flagIfOverdue(ctx);
-    await condition(() => ctx.inbox.metaChangeNoticed || s.phase !== 'AWAITING_RELEASE' || historyIsLong(ctx.policy), delay);
+    await condition(
+      () => ctx.inbox.metaChangeNoticed || s.phase !== 'AWAITING_RELEASE' || historyIsLong(ctx.policy),
+      delay,
+    );
     if (s.phase !== 'AWAITING_RELEASE') return; // a seller cancel of an overdue order ended it
     if (historyIsLong(ctx.policy) && !ctx.inbox.metaChangeNoticed) return; // continue-as-new, then come back here
     await refresh(ctx);
@@ -48,6 +55,10 @@ async function flagIfOverdue(ctx: OrderContext): Promise<void> {
   if (Date.now() - Date.parse(s.createdAt) > ctx.policy.processingOverdueAfterMs) {
     s.processingOverdue = true;
     ctx.visibility.publish();
-    await ctx.oms.notifyOps({ metaOrderId: s.orderId, severity: 'warning', reason: `order ${s.orderId} has been in FB_PROCESSING for over 24 hours; a seller cancel is now allowed` });
+    await ctx.oms.notifyOps({
+      metaOrderId: s.orderId,
+      severity: 'warning',
+      reason: `order ${s.orderId} has been in FB_PROCESSING for over 24 hours; a seller cancel is now allowed`,
+    });
   }
 }

@@ -41,16 +41,28 @@ export class OrderVisibility {
 
 /** One readable paragraph for the Web UI (markdown). */
 export function describeOrder(s: OrderWorkflowState): string {
-  const lines = [`**Meta order ${s.orderId}** (${s.channel ?? 'channel unknown'}) · Meta: ${s.metaState} · phase: ${s.phase}`];
+  const lines = [
+    `**Meta order ${s.orderId}** (${s.channel ?? 'channel unknown'}) · Meta: ${s.metaState} · phase: ${s.phase}`,
+  ];
   if (s.merchantOrderReference) lines.push(`OMS reference: ${s.merchantOrderReference}`);
   if (s.ledger) {
     const units = s.ledger.items.reduce(
-      (acc, i) => ({ ordered: acc.ordered + i.ordered, shipped: acc.shipped + i.shipped, cancelled: acc.cancelled + i.cancelled, refunded: acc.refunded + i.refundedQuantity }),
+      (acc, i) => ({
+        ordered: acc.ordered + i.ordered,
+        shipped: acc.shipped + i.shipped,
+        cancelled: acc.cancelled + i.cancelled,
+        refunded: acc.refunded + i.refundedQuantity,
+      }),
       { ordered: 0, shipped: 0, cancelled: 0, refunded: 0 },
     );
-    lines.push(`Units: ${units.ordered} ordered, ${units.shipped} shipped, ${units.cancelled} cancelled, ${units.refunded} refunded`);
+    lines.push(
+      `Units: ${units.ordered} ordered, ${units.shipped} shipped, ${units.cancelled} cancelled, ${units.refunded} refunded`,
+    );
   }
-  if (s.attention) lines.push(`⚠ NEEDS ATTENTION at "${s.attention.step}": ${s.attention.reason} — fix the cause, then send \`retry\``);
+  if (s.attention)
+    lines.push(
+      `⚠ NEEDS ATTENTION at "${s.attention.step}": ${s.attention.reason} — fix the cause, then send \`retry\``,
+    );
   if (s.processingOverdue) lines.push('⚠ In FB_PROCESSING for more than 24 hours: a seller cancel is allowed');
   return lines.join('\n\n');
 }

@@ -10,12 +10,7 @@
  *                     reconcile changes made outside this integration
  *   RETURN_WINDOW     every unit shipped or cancelled: refunds only, until the window closes
  */
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  setHandler,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import type { AckMode } from '../api/ack-modes.js';
 import { acknowledge } from './acknowledgement.js';
 import { orderActivities } from './activity-proxies.js';
@@ -62,7 +57,11 @@ const isTerminal = (state: OrderWorkflowState) => state.phase === 'CANCELLED' ||
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWorkflowState> {
   const policy = resolvePolicy(input.policy);
   const state = input.carried ?? initialState(input);
-  const ctx = new OrderContext(state, policy, orderActivities(policy, input.graphTaskQueue ?? DEFAULT_GRAPH_TASK_QUEUE));
+  const ctx = new OrderContext(
+    state,
+    policy,
+    orderActivities(policy, input.graphTaskQueue ?? DEFAULT_GRAPH_TASK_QUEUE),
+  );
 
   setHandler(stateQuery, () => state);
   setHandler(orderUpdatedSignal, (notice) => ctx.inbox.onOrderUpdated(notice));

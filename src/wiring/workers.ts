@@ -71,6 +71,8 @@ async function bundleForThisProcess(): Promise<WorkflowBundleOption> {
   const logger = Runtime.instance().logger;
   const startedAt = Date.now();
   const bundle = await bundleWorkflows(logger);
-  logger.info(`workflow code bundled in ${Date.now() - startedAt} ms (${(bundle.code.length / 2 ** 20).toFixed(1)} MiB)`);
+  logger.info(
+    `workflow code bundled in ${Date.now() - startedAt} ms (${(bundle.code.length / 2 ** 20).toFixed(1)} MiB)`,
+  );
   return bundle;
 }

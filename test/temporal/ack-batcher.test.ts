@@ -13,7 +13,6 @@ import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
 import { ackBatcherWorkflowId, orderWorkflowId } from '../../src/api/ids.js';
 
-
 /** Orders refresh themselves quickly (there is no poller here) and wait long for the batcher. */
 const BULK_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, ackBatchTimeoutMs: 120_000 };
 
@@ -30,7 +29,9 @@ async function startReleaseAndAwaitAcknowledgement(ids: string[]): Promise<void>
   await world.admin.release(ids);
   await eventually(
     async () => {
-      const states = await Promise.all(ids.map((id) => world.harness.client.workflow.getHandle(orderWorkflowId(id)).query(stateQuery)));
+      const states = await Promise.all(
+        ids.map((id) => world.harness.client.workflow.getHandle(orderWorkflowId(id)).query(stateQuery)),
+      );
       return states.every((s) => s.phase === 'IN_PROGRESS') ? true : undefined;
     },
     `${ids.length} orders acknowledged`,
@@ -45,9 +46,21 @@ test('waiting orders carried over continue-as-new are all acknowledged once, in 
     taskQueue: intakeTaskQueue(world.taskQueue),
     // 10 orders per call and a new run past 60 events even while orders wait: several runs, with
     // waiting orders carried from one to the next.
-    args: [{ cmsId: world.cmsId, graphTaskQueue: world.graphTaskQueue, flushAfterMs: 300, maxBatch: 10, maxHistoryEvents: 40, historyEventsCeiling: 60 } satisfies AckBatcherInput],
+    args: [
+      {
+        cmsId: world.cmsId,
+        graphTaskQueue: world.graphTaskQueue,
+        flushAfterMs: 300,
+        maxBatch: 10,
+        maxHistoryEvents: 40,
+        historyEventsCeiling: 60,
+      } satisfies AckBatcherInput,
+    ],
   });
-  const created = await world.admin.createOrders({ count: 40, items: [{ retailerId: 'SKU-CAN', quantity: 1, pricePerUnit: '5.00' }] });
+  const created = await world.admin.createOrders({
+    count: 40,
+    items: [{ retailerId: 'SKU-CAN', quantity: 1, pricePerUnit: '5.00' }],
+  });
   const ids = created.map((o) => o.id);
   // Slow bulk calls: requests pile up while a batch runs, so runs end with orders still waiting
   // (with fast calls the batcher keeps up, and every run may end in a lull).
@@ -55,9 +68,16 @@ test('waiting orders carried over continue-as-new are all acknowledged once, in 
   const before = await world.admin.getLedger();
   await startReleaseAndAwaitAcknowledgement(ids);
   const after = await world.admin.getLedger();
-  for (const id of ids) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'), id).toHaveLength(1);
-  const bulkCalls = (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0);
-  const singleCalls = (after.calls.byEndpoint['POST acknowledge_order'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_order'] ?? 0);
+  for (const id of ids)
+    expect(
+      (after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'),
+      id,
+    ).toHaveLength(1);
+  const bulkCalls =
+    (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) -
+    (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0);
+  const singleCalls =
+    (after.calls.byEndpoint['POST acknowledge_order'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_order'] ?? 0);
   expect(singleCalls).toBe(0);
   expect(bulkCalls).toBeGreaterThanOrEqual(4);
   // Some run began with orders its predecessor had not sent yet.
@@ -77,7 +97,10 @@ function decodeStartInput<T>(history: Awaited<ReturnType<WorkflowHandle['fetchHi
 }
 
 test('an OMS order the batch could not mark processing is marked by its own workflow', async () => {
-  const created = await world.admin.createOrders({ count: 3, items: [{ retailerId: 'SKU-CAN', quantity: 1, pricePerUnit: '5.00' }] });
+  const created = await world.admin.createOrders({
+    count: 3,
+    items: [{ retailerId: 'SKU-CAN', quantity: 1, pricePerUnit: '5.00' }],
+  });
   const ids = created.map((o) => o.id);
   const [refused] = ids as [string];
   // The OMS refuses the first attempt to mark `refused` processing (the batch's), then recovers.
@@ -100,7 +123,9 @@ test('an OMS order the batch could not mark processing is marked by its own work
   const markedByWorkflow = await Promise.all(
     ids.map(async (id) => {
       const { events } = await world.harness.client.workflow.getHandle(orderWorkflowId(id)).fetchHistory();
-      return (events ?? []).some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'markProcessing');
+      return (events ?? []).some(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'markProcessing',
+      );
     }),
   );
   // Only the refused one ran its own markProcessing activity; the batch marked the other two.

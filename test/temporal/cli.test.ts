@@ -19,7 +19,6 @@ import { parseCsv } from '../unit/cli/fixtures.js';
 import { createOrderWorld, eventually, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../../src/api/ids.js';
 
-
 const BIN = fileURLToPath(new URL('../../bin/fb-orders.js', import.meta.url));
 /** A commerce account no other test file uses. */
 const CMS_ID = `77${Date.now()}${Math.floor(Math.random() * 1_000)}`.slice(0, 18);
@@ -41,7 +40,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await world?.harness.client.workflow.getHandle(orderPollerWorkflowId(CMS_ID)).terminate('cli test done').catch(() => undefined);
+  await world?.harness.client.workflow
+    .getHandle(orderPollerWorkflowId(CMS_ID))
+    .terminate('cli test done')
+    .catch(() => undefined);
   await world?.close();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
@@ -56,10 +58,14 @@ async function acknowledgedOrder(): Promise<string> {
 }
 
 function phase(id: string, wanted: OrderWorkflowState['phase']): Promise<OrderWorkflowState> {
-  return eventually(async () => {
-    const state = await world.orders.getState(id);
-    return state.phase === wanted ? state : undefined;
-  }, `order ${id} in ${wanted}`, 60_000);
+  return eventually(
+    async () => {
+      const state = await world.orders.getState(id);
+      return state.phase === wanted ? state : undefined;
+    },
+    `order ${id} in ${wanted}`,
+    60_000,
+  );
 }
 
 interface CliResult {
@@ -108,7 +114,18 @@ function effects(ledger: Awaited<ReturnType<OrderWorld['admin']['getLedger']>>, 
 
 describe('fb-orders against a real dev server and the sandbox', () => {
   test('ship succeeds, and a re-run with the same --request-id ships nothing more', async () => {
-    const args = ['ship', orderId, '--carrier', 'UPS', '--tracking', '1Z999AA10123456784', '--item', 'SKU-CLI-TEE:1', '--request-id', 'cli-ship-1'];
+    const args = [
+      'ship',
+      orderId,
+      '--carrier',
+      'UPS',
+      '--tracking',
+      '1Z999AA10123456784',
+      '--item',
+      'SKU-CLI-TEE:1',
+      '--request-id',
+      'cli-ship-1',
+    ];
     const first = await cli(args);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -125,7 +142,16 @@ describe('fb-orders against a real dev server and the sandbox', () => {
     expect(shown.stdout).toContain(`Order ${orderId}`);
     expect(shown.stdout).toMatch(/phase\s+IN_PROGRESS/);
     const tee = shown.stdout.split('\n').find((line) => line.trimStart().startsWith('SKU-CLI-TEE'))!;
-    expect(tee.trim().split(/\s{2,}/)).toEqual(['SKU-CLI-TEE', 'Tee "Ocean", size M', '20.00', '2', '1', '0', '0', '0.00']);
+    expect(tee.trim().split(/\s{2,}/)).toEqual([
+      'SKU-CLI-TEE',
+      'Tee "Ocean", size M',
+      '20.00',
+      '2',
+      '1',
+      '0',
+      '0',
+      '0.00',
+    ]);
     expect(shown.stdout).toMatch(/cli-ship-1\s+UPS\s+1Z999AA10123456784\s+1 × SKU-CLI-TEE/);
 
     const json = await cli(['show', orderId, '--json']);
@@ -136,7 +162,16 @@ describe('fb-orders against a real dev server and the sandbox', () => {
   });
 
   test('a command without --request-id prints the generated one first', async () => {
-    const result = await cli(['update-tracking', orderId, '--shipment', 'cli-ship-1', '--carrier', 'FEDEX', '--tracking', '7712345']);
+    const result = await cli([
+      'update-tracking',
+      orderId,
+      '--shipment',
+      'cli-ship-1',
+      '--carrier',
+      'FEDEX',
+      '--tracking',
+      '7712345',
+    ]);
     expect(result.code).toBe(0);
     const id = /^request id: ([0-9a-f-]{36}); re-run with --request-id \1 to retry safely$/m.exec(result.stderr)?.[1];
     expect(id).toBeDefined();
@@ -145,20 +180,34 @@ describe('fb-orders against a real dev server and the sandbox', () => {
     expect(state.commands[id!]?.kind).toBe('updateTracking');
     // The OMS's shipment follows, with the change in its event log.
     const omsOrder = await world.oms.getOrder(orderId);
-    expect(omsOrder?.shipments.find((s) => s.requestId === 'cli-ship-1')).toMatchObject({ carrier: 'FEDEX', trackingNumber: '7712345' });
+    expect(omsOrder?.shipments.find((s) => s.requestId === 'cli-ship-1')).toMatchObject({
+      carrier: 'FEDEX',
+      trackingNumber: '7712345',
+    });
     expect((await world.oms.events(orderId)).filter((e) => e.kind === 'order.tracking_updated')).toHaveLength(1);
   });
 
   test('failures: rejected -> exit 1 with the reason; unknown order, unreachable Temporal, unconfirmed disconnect', async () => {
     // Independent runs, started together: the unreachable one mostly waits for its connect timeout.
     const [rejected, missing, unreachable, refused] = await Promise.all([
-      cli(['cancel', orderId, '--reason', 'OUT_OF_STOCK', '--item', 'SKU-CLI-TEE:2', '--request-id', 'cli-cancel-too-many']),
+      cli([
+        'cancel',
+        orderId,
+        '--reason',
+        'OUT_OF_STOCK',
+        '--item',
+        'SKU-CLI-TEE:2',
+        '--request-id',
+        'cli-cancel-too-many',
+      ]),
       cli(['show', '404404404']),
       cli(['show', orderId], { TEMPORAL_ADDRESS: '127.0.0.1:1' }),
       cli(['disconnect']),
     ]);
     expect(rejected.code).toBe(1);
-    expect(rejected.stderr).toBe('rejected: cannot cancel 2 of SKU-CLI-TEE: only 1 unshipped and not cancelled (shipped units cannot be cancelled; refund them instead)\n');
+    expect(rejected.stderr).toBe(
+      'rejected: cannot cancel 2 of SKU-CLI-TEE: only 1 unshipped and not cancelled (shipped units cannot be cancelled; refund them instead)\n',
+    );
     expect(effects(await world.admin.getLedger(), 'cancellation')).toHaveLength(0);
 
     expect(missing.code).toBe(1);
@@ -170,16 +219,22 @@ describe('fb-orders against a real dev server and the sandbox', () => {
 
     // stdin is a closed pipe: no one can answer the prompt, so the CLI must not disconnect.
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe('disconnect: stdin is not a terminal, so no confirmation can be asked; pass --yes to disconnect without one\n');
+    expect(refused.stderr).toBe(
+      'disconnect: stdin is not a terminal, so no confirmation can be asked; pass --yes to disconnect without one\n',
+    );
     expect((await world.admin.getSettings()).connected).toBe(true);
   });
 
   test('list --state IN_PROGRESS shows the order as a table, and as JSON with --json', async () => {
     // Visibility is eventually consistent: wait until the listing has caught up.
-    const table = await eventually(async () => {
-      const r = await cli(['list', '--state', 'IN_PROGRESS']);
-      return r.code === 0 && r.stdout.includes(orderId) ? r : undefined;
-    }, 'the order in `list --state IN_PROGRESS`', 60_000);
+    const table = await eventually(
+      async () => {
+        const r = await cli(['list', '--state', 'IN_PROGRESS']);
+        return r.code === 0 && r.stdout.includes(orderId) ? r : undefined;
+      },
+      'the order in `list --state IN_PROGRESS`',
+      60_000,
+    );
     const row = table.stdout.split('\n').find((line) => line.startsWith(orderId))!;
     expect(row.split(/\s{2,}/).slice(0, 4)).toEqual([orderId, 'IN_PROGRESS', 'IN_PROGRESS', 'facebook']);
 
@@ -196,42 +251,115 @@ describe('fb-orders against a real dev server and the sandbox', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`exported 1/1 orders (2 rows) to ${out}`);
     const [header, ...rows] = parseCsv(readFileSync(out, 'utf8'));
-    expect(header).toEqual(['Order ID', 'Merchant Reference', 'Channel', 'Meta State', 'Phase', 'Retailer ID', 'Product Name', 'Quantity Ordered', 'Quantity Shipped', 'Quantity Cancelled', 'Quantity Refunded', 'Refunded Amount', 'Unit Price', 'Currency']);
+    expect(header).toEqual([
+      'Order ID',
+      'Merchant Reference',
+      'Channel',
+      'Meta State',
+      'Phase',
+      'Retailer ID',
+      'Product Name',
+      'Quantity Ordered',
+      'Quantity Shipped',
+      'Quantity Cancelled',
+      'Quantity Refunded',
+      'Refunded Amount',
+      'Unit Price',
+      'Currency',
+    ]);
     const reference = (await world.orders.getState(orderId)).merchantOrderReference!;
     expect(rows).toEqual([
-      [orderId, reference, 'facebook', 'IN_PROGRESS', 'IN_PROGRESS', 'SKU-CLI-TEE', 'Tee "Ocean", size M', '2', '1', '0', '0', '0.00', '20.00', 'USD'],
-      [orderId, reference, 'facebook', 'IN_PROGRESS', 'IN_PROGRESS', 'SKU-CLI-MUG', 'Tasse Zoë ☕', '1', '0', '0', '0', '0.00', '12.50', 'USD'],
+      [
+        orderId,
+        reference,
+        'facebook',
+        'IN_PROGRESS',
+        'IN_PROGRESS',
+        'SKU-CLI-TEE',
+        'Tee "Ocean", size M',
+        '2',
+        '1',
+        '0',
+        '0',
+        '0.00',
+        '20.00',
+        'USD',
+      ],
+      [
+        orderId,
+        reference,
+        'facebook',
+        'IN_PROGRESS',
+        'IN_PROGRESS',
+        'SKU-CLI-MUG',
+        'Tasse Zoë ☕',
+        '1',
+        '0',
+        '0',
+        '0',
+        '0.00',
+        '12.50',
+        'USD',
+      ],
     ]);
   });
 
   test('poll-now: refused while no poller runs, then signals the running poller', async () => {
     const before = await cli(['poll-now']);
     expect(before.code).toBe(1);
-    expect(before.stderr).toBe(`no order poller is running for commerce account ${CMS_ID} (workflow ${orderPollerWorkflowId(CMS_ID)}): start it with \`npm run starter\`\n`);
+    expect(before.stderr).toBe(
+      `no order poller is running for commerce account ${CMS_ID} (workflow ${orderPollerWorkflowId(CMS_ID)}): start it with \`npm run starter\`\n`,
+    );
 
     // Long interval: a second round can only come from the CLI's signal.
-    await startIntake(world.harness.client, { cmsId: CMS_ID, taskQueue: world.taskQueue, graphTaskQueue: world.graphTaskQueue, ackMode: 'single', pollIntervalMs: 3_600_000 });
+    await startIntake(world.harness.client, {
+      cmsId: CMS_ID,
+      taskQueue: world.taskQueue,
+      graphTaskQueue: world.graphTaskQueue,
+      ackMode: 'single',
+      pollIntervalMs: 3_600_000,
+    });
     const poller = world.harness.client.workflow.getHandle(orderPollerWorkflowId(CMS_ID));
-    await eventually(async () => ((await poller.query(pollerStatusQuery)).rounds >= 1 ? true : undefined), 'first poll round', 60_000);
+    await eventually(
+      async () => ((await poller.query(pollerStatusQuery)).rounds >= 1 ? true : undefined),
+      'first poll round',
+      60_000,
+    );
     const after = await cli(['poll-now']);
     expect(after.code).toBe(0);
     expect(after.stdout).toContain(`poll requested: ${orderPollerWorkflowId(CMS_ID)}`);
-    await eventually(async () => ((await poller.query(pollerStatusQuery)).rounds >= 2 ? true : undefined), 'the requested poll round', 60_000);
+    await eventually(
+      async () => ((await poller.query(pollerStatusQuery)).rounds >= 2 ? true : undefined),
+      'the requested poll round',
+      60_000,
+    );
   });
 
-  test('intake: the poller\'s rounds and counts; the ack batcher, once one runs', async () => {
+  test("intake: the poller's rounds and counts; the ack batcher, once one runs", async () => {
     const single = await cli(['intake']);
     expect(single.code).toBe(0);
-    expect(single.stdout).toMatch(new RegExp(`^order poller  ${orderPollerWorkflowId(CMS_ID)}: \\d+ rounds this run; high-water mark \\d{4}-`, 'm'));
-    expect(single.stdout).toMatch(/^ {2}last round {3}\S+: \d+ orders seen on \d+ pages; \d+ signalled, \d+ handed to the ack batcher/m);
+    expect(single.stdout).toMatch(
+      new RegExp(`^order poller  ${orderPollerWorkflowId(CMS_ID)}: \\d+ rounds this run; high-water mark \\d{4}-`, 'm'),
+    );
+    expect(single.stdout).toMatch(
+      /^ {2}last round {3}\S+: \d+ orders seen on \d+ pages; \d+ signalled, \d+ handed to the ack batcher/m,
+    );
     expect(single.stdout).toContain(`ack batcher   ${ackBatcherWorkflowId(CMS_ID)}: not running`);
 
-    await world.harness.client.workflow.start('ackBatcherWorkflow', { workflowId: ackBatcherWorkflowId(CMS_ID), taskQueue: intakeTaskQueue(world.taskQueue), args: [{ cmsId: CMS_ID, graphTaskQueue: world.graphTaskQueue }] });
+    await world.harness.client.workflow.start('ackBatcherWorkflow', {
+      workflowId: ackBatcherWorkflowId(CMS_ID),
+      taskQueue: intakeTaskQueue(world.taskQueue),
+      args: [{ cmsId: CMS_ID, graphTaskQueue: world.graphTaskQueue }],
+    });
     const json = await cli(['intake', '--json']);
     expect(json.code).toBe(0);
     const status = JSON.parse(json.stdout) as { poller: PollerStatus; ackBatcher: AckBatcherStatus };
     expect(status.poller.rounds).toBeGreaterThanOrEqual(2);
-    expect(status.ackBatcher).toEqual({ cmsId: CMS_ID, waiting: 0, thisRun: { batches: 0, acknowledged: 0, leftToAcknowledgeAlone: 0 } });
+    expect(status.ackBatcher).toEqual({
+      cmsId: CMS_ID,
+      waiting: 0,
+      thisRun: { batches: 0, acknowledged: 0, leftToAcknowledgeAlone: 0 },
+    });
     await world.harness.client.workflow.getHandle(ackBatcherWorkflowId(CMS_ID)).terminate('test done');
   });
 

@@ -9,8 +9,12 @@ import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
 import { orderPollerWorkflowId } from '../../src/api/ids.js';
 
-
-const QUIET_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, releaseRefresh: { initialMs: 60_000, factor: 2, maxMs: 120_000 }, refreshIntervalMs: 60_000, ackBatchTimeoutMs: 60_000 };
+const QUIET_POLICY: OrderPolicyOverrides = {
+  ...FAST_POLICY,
+  releaseRefresh: { initialMs: 60_000, factor: 2, maxMs: 120_000 },
+  refreshIntervalMs: 60_000,
+  ackBatchTimeoutMs: 60_000,
+};
 
 let world: OrderWorld;
 beforeAll(async () => {
@@ -49,35 +53,57 @@ async function countInPhase(ids: string[], phase: string): Promise<number> {
 }
 
 test('a throttle burst slows intake without errors or duplicates', async () => {
-  const created = await world.admin.createOrders({ count: 30, items: [{ retailerId: 'SKU-FAULT', quantity: 1, pricePerUnit: '4.00' }] });
+  const created = await world.admin.createOrders({
+    count: 30,
+    items: [{ retailerId: 'SKU-FAULT', quantity: 1, pricePerUnit: '4.00' }],
+  });
   const ids = created.map((o) => o.id);
   await pollOnce();
   await world.admin.release(ids);
   const before = await world.admin.getLedger();
   await world.admin.throttle({ calls: 6 });
   await pollOnce();
-  await eventually(async () => ((await countInPhase(ids, 'IN_PROGRESS')) === ids.length ? true : undefined), '30 orders acknowledged', 90_000);
+  await eventually(
+    async () => ((await countInPhase(ids, 'IN_PROGRESS')) === ids.length ? true : undefined),
+    '30 orders acknowledged',
+    90_000,
+  );
   const after = await world.admin.getLedger();
   expect(after.throttled.total - before.throttled.total).toBe(6);
-  for (const id of ids) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'), id).toHaveLength(1);
-  const parked = (await world.orders.list({ cmsId: world.cmsId, needsAttention: true })).filter((o) => ids.includes(o.orderId));
+  for (const id of ids)
+    expect(
+      (after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'),
+      id,
+    ).toHaveLength(1);
+  const parked = (await world.orders.list({ cmsId: world.cmsId, needsAttention: true })).filter((o) =>
+    ids.includes(o.orderId),
+  );
   expect(parked).toEqual([]);
 }, 150_000);
 
 test('a poll that fails mid-way resumes from its heartbeated page cursor', async () => {
-  const created = await world.admin.createOrders({ count: 60, items: [{ retailerId: 'SKU-FAULT', quantity: 1, pricePerUnit: '4.00' }] });
+  const created = await world.admin.createOrders({
+    count: 60,
+    items: [{ retailerId: 'SKU-FAULT', quantity: 1, pricePerUnit: '4.00' }],
+  });
   const ids = created.map((o) => o.id);
   // Slow pages, so the failure can be placed in the middle of the paging.
   await world.admin.addFaultRule({ endpoint: 'commerce_orders', fault: 'latency', latencyMs: 400, times: 1_000 });
   const before = await world.admin.getLedger();
-  const pageCalls = async () => ((await world.admin.getLedger()).calls.byEndpoint['GET commerce_orders'] ?? 0) - (before.calls.byEndpoint['GET commerce_orders'] ?? 0);
+  const pageCalls = async () =>
+    ((await world.admin.getLedger()).calls.byEndpoint['GET commerce_orders'] ?? 0) -
+    (before.calls.byEndpoint['GET commerce_orders'] ?? 0);
   await poller().signal(pollNowSignal);
   await eventually(async () => ((await pageCalls()) >= 3 ? true : undefined), 'three pages read', 60_000);
   await world.admin.addFaultRule({ endpoint: 'commerce_orders', fault: 'server_error', status: 503, times: 1 });
-  await eventually(async () => {
-    const listed = new Set((await world.orders.list({ cmsId: world.cmsId })).map((o) => o.orderId));
-    return ids.every((id) => listed.has(id)) ? true : undefined;
-  }, 'a workflow for each of the 60 orders', 90_000);
+  await eventually(
+    async () => {
+      const listed = new Set((await world.orders.list({ cmsId: world.cmsId })).map((o) => o.orderId));
+      return ids.every((id) => listed.has(id)) ? true : undefined;
+    },
+    'a workflow for each of the 60 orders',
+    90_000,
+  );
   await world.admin.clearFaults();
   // Pages already read before the failure were not read again: the retry started at the cursor.
   // (60 new orders plus the 30 above at 10 per page is about 9-10 pages, plus the one failed call.)

@@ -12,9 +12,13 @@ import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, recordHistory, type OrderWorld } from './order-fixture.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId, orderWorkflowId } from '../../src/api/ids.js';
 
-
 /** Many orders at once: they wait for the poller's signal rather than refreshing on a fast timer. */
-const INTAKE_POLICY: OrderPolicyOverrides = { ...FAST_POLICY, releaseRefresh: { initialMs: 60_000, factor: 2, maxMs: 120_000 }, refreshIntervalMs: 300_000, ackBatchTimeoutMs: 60_000 };
+const INTAKE_POLICY: OrderPolicyOverrides = {
+  ...FAST_POLICY,
+  releaseRefresh: { initialMs: 60_000, factor: 2, maxMs: 120_000 },
+  refreshIntervalMs: 300_000,
+  ackBatchTimeoutMs: 60_000,
+};
 
 let world: OrderWorld;
 beforeAll(async () => {
@@ -41,12 +45,21 @@ function startBulkIntake() {
 async function historyOf(orderId: string) {
   const events = (await world.harness.client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory()).events ?? [];
   return {
-    activities: events.flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : [])),
+    activities: events.flatMap((e) =>
+      e.activityTaskScheduledEventAttributes?.activityType?.name
+        ? [e.activityTaskScheduledEventAttributes.activityType.name]
+        : [],
+    ),
     signals: events.flatMap((e) => {
       const signal = e.workflowExecutionSignaledEventAttributes;
       if (!signal?.signalName) return [];
       const payload = signal.input?.payloads?.[0];
-      return [{ name: signal.signalName, arg: payload ? defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload as Payload) : undefined }];
+      return [
+        {
+          name: signal.signalName,
+          arg: payload ? defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload as Payload) : undefined,
+        },
+      ];
     }),
     signalsSent: events.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes).length,
   };
@@ -55,7 +68,9 @@ async function historyOf(orderId: string) {
 async function countOrderWorkflows(ids: string[]): Promise<number> {
   const wanted = new Set(ids.map((id) => `fb-order-${id}`));
   let found = 0;
-  for await (const wf of world.harness.client.workflow.list({ query: `WorkflowType = 'orderWorkflow' AND TaskQueue = '${world.taskQueue}'` })) {
+  for await (const wf of world.harness.client.workflow.list({
+    query: `WorkflowType = 'orderWorkflow' AND TaskQueue = '${world.taskQueue}'`,
+  })) {
     if (wanted.has(wf.workflowId)) found += 1;
   }
   return found;
@@ -64,18 +79,27 @@ async function countOrderWorkflows(ids: string[]): Promise<number> {
 /** Waits, through visibility (no query load on the workers), until `ids` all show `phase`. */
 async function allInPhase(ids: string[], phase: string, timeoutMs = 120_000): Promise<void> {
   const wanted = new Set(ids.map((id) => `fb-order-${id}`));
-  await eventually(async () => {
-    let found = 0;
-    for await (const wf of world.harness.client.workflow.list({ query: `TaskQueue = '${world.taskQueue}' AND FbOrderPhase = '${phase}'` })) {
-      if (wanted.has(wf.workflowId)) found += 1;
-    }
-    return found === wanted.size ? true : undefined;
-  }, `${ids.length} orders in ${phase}`, timeoutMs);
+  await eventually(
+    async () => {
+      let found = 0;
+      for await (const wf of world.harness.client.workflow.list({
+        query: `TaskQueue = '${world.taskQueue}' AND FbOrderPhase = '${phase}'`,
+      })) {
+        if (wanted.has(wf.workflowId)) found += 1;
+      }
+      return found === wanted.size ? true : undefined;
+    },
+    `${ids.length} orders in ${phase}`,
+    timeoutMs,
+  );
 }
 
 describe('poller and bulk acknowledgement', () => {
   test('300 orders over 30 pages, some updated during the poll: one workflow each; 250 bulk acks in at most 3 calls', async () => {
-    const created = await world.admin.createOrders({ count: 300, items: [{ retailerId: 'SKU-BULK', quantity: 1, pricePerUnit: '3.00' }] });
+    const created = await world.admin.createOrders({
+      count: 300,
+      items: [{ retailerId: 'SKU-BULK', quantity: 1, pricePerUnit: '3.00' }],
+    });
     const ids = created.map((o) => o.id);
     // Slow pages so that the releases below land while the poll is paging.
     await world.admin.addFaultRule({ endpoint: 'commerce_orders', fault: 'latency', latencyMs: 60, times: 1_000 });
@@ -84,38 +108,60 @@ describe('poller and bulk acknowledgement', () => {
     const duringPoll = ids.slice(0, 250);
     await world.admin.release(duringPoll);
     const t0 = Date.now();
-    await eventually(async () => ((await countOrderWorkflows(ids)) === 300 ? true : undefined), '300 workflows', 120_000);
+    await eventually(
+      async () => ((await countOrderWorkflows(ids)) === 300 ? true : undefined),
+      '300 workflows',
+      120_000,
+    );
     const t1 = Date.now();
     await allInPhase(duringPoll, 'IN_PROGRESS', 180_000);
     console.log(`intake: 300 workflows after ${t1 - t0} ms, 250 acknowledged after ${Date.now() - t0} ms`);
 
     const after = await world.admin.getLedger();
-    const bulkCalls = (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0);
-    const singleCalls = (after.calls.byEndpoint['POST acknowledge_order'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_order'] ?? 0);
+    const bulkCalls =
+      (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) -
+      (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0);
+    const singleCalls =
+      (after.calls.byEndpoint['POST acknowledge_order'] ?? 0) -
+      (before.calls.byEndpoint['POST acknowledge_order'] ?? 0);
     expect(bulkCalls).toBeGreaterThanOrEqual(1);
     expect(bulkCalls).toBeLessThanOrEqual(3);
     expect(singleCalls).toBe(0);
-    for (const id of duringPoll) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'), id).toHaveLength(1);
+    for (const id of duringPoll)
+      expect(
+        (after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'),
+        id,
+      ).toHaveLength(1);
     // Seen twice (several rounds, the overlap) is harmless: still exactly one workflow per order.
     await world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).signal(pollNowSignal);
     const status = await eventually(async () => {
-      const s = await world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).query(pollerStatusQuery);
+      const s = await world.harness.client.workflow
+        .getHandle(orderPollerWorkflowId(world.cmsId))
+        .query(pollerStatusQuery);
       return s.rounds >= 3 ? s : undefined;
     }, 'three poll rounds');
     expect(status.lastRound?.ordersSeen).toBeGreaterThan(0);
     // Re-read through the overlap but unchanged since this worker signalled them: not signalled again.
     expect(status.lastRound?.unchangedSkipped).toBeGreaterThanOrEqual(50);
-    const { workflowsSignalled, handedToAckBatcher, unchangedSkipped, ownAcknowledgementsSkipped, ordersSeen } = status.lastRound!;
+    const { workflowsSignalled, handedToAckBatcher, unchangedSkipped, ownAcknowledgementsSkipped, ordersSeen } =
+      status.lastRound!;
     expect(workflowsSignalled + handedToAckBatcher + unchangedSkipped + ownAcknowledgementsSkipped).toBe(ordersSeen);
     expect(await countOrderWorkflows(ids)).toBe(300);
   }, 300_000);
 
   test('released orders the poller saw in FB_PROCESSING go to the batcher in one signal per page; their workflows neither read, ask nor mark', async () => {
     const poller = world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId));
-    const created = await world.admin.createOrders({ count: 120, items: [{ retailerId: 'SKU-BULK', quantity: 2, pricePerUnit: '4.00' }] });
+    const created = await world.admin.createOrders({
+      count: 120,
+      items: [{ retailerId: 'SKU-BULK', quantity: 2, pricePerUnit: '4.00' }],
+    });
     const ids = created.map((o) => o.id);
     // Every workflow started by the poller in FB_PROCESSING and holding its stock.
-    await eventually(async () => ((await world.oms.reservationCount(ids)) === ids.length ? true : undefined), '120 reservations', 120_000);
+    await eventually(
+      async () => ((await world.oms.reservationCount(ids)) === ids.length ? true : undefined),
+      '120 reservations',
+      120_000,
+    );
     const totalsBefore = (await poller.query(pollerStatusQuery)).totals;
     const before = await world.admin.getLedger();
     await world.admin.release(ids);
@@ -123,8 +169,13 @@ describe('poller and bulk acknowledgement', () => {
     await allInPhase(ids, 'IN_PROGRESS', 180_000);
 
     const after = await world.admin.getLedger();
-    for (const id of ids) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'), id).toHaveLength(1);
-    const calls = (endpoint: string) => (after.calls.byEndpoint[endpoint] ?? 0) - (before.calls.byEndpoint[endpoint] ?? 0);
+    for (const id of ids)
+      expect(
+        (after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'),
+        id,
+      ).toHaveLength(1);
+    const calls = (endpoint: string) =>
+      (after.calls.byEndpoint[endpoint] ?? 0) - (before.calls.byEndpoint[endpoint] ?? 0);
     expect(calls('POST acknowledge_order')).toBe(0);
     expect(calls('POST acknowledge_orders')).toBeGreaterThanOrEqual(2);
     expect(calls('POST acknowledge_orders')).toBeLessThanOrEqual(3);
@@ -134,7 +185,9 @@ describe('poller and bulk acknowledgement', () => {
     await poller.signal(pollNowSignal);
     const status = await eventually(async () => {
       const s = await poller.query(pollerStatusQuery);
-      return s.totals!.ownAcknowledgementsSkipped - (totalsBefore?.ownAcknowledgementsSkipped ?? 0) >= 120 ? s : undefined;
+      return s.totals!.ownAcknowledgementsSkipped - (totalsBefore?.ownAcknowledgementsSkipped ?? 0) >= 120
+        ? s
+        : undefined;
     }, 'the acknowledgements seen by the poller');
     expect(status.totals!.handedToAckBatcher - (totalsBefore?.handedToAckBatcher ?? 0)).toBe(120);
     expect(status.totals!.ownAcknowledgementsSkipped - (totalsBefore?.ownAcknowledgementsSkipped ?? 0)).toBe(120);
@@ -145,7 +198,10 @@ describe('poller and bulk acknowledgement', () => {
       const { activities, signals, signalsSent } = await historyOf(id);
       expect(activities, id).toEqual(['reserveInventory']);
       expect(signalsSent, id).toBe(0);
-      expect(signals.map((signal) => signal.name), id).toEqual(['orderUpdated', 'ackResult']);
+      expect(
+        signals.map((signal) => signal.name),
+        id,
+      ).toEqual(['orderUpdated', 'ackResult']);
     }
     const state = await world.harness.client.workflow.getHandle(orderWorkflowId(ids[0]!)).query(stateQuery);
     expect(state.metaState).toBe('IN_PROGRESS');
@@ -161,8 +217,13 @@ describe('poller and bulk acknowledgement', () => {
 
   test('orders first seen as CREATED are started saying they are handed over, and acknowledged in bulk without asking', async () => {
     // No poll sees these orders before their release: the poller is stopped, then started afresh.
-    await world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).terminate('test: orders released before any poll sees them');
-    const created = await world.admin.createOrders({ count: 60, items: [{ retailerId: 'SKU-BULK', quantity: 1, pricePerUnit: '6.00' }] });
+    await world.harness.client.workflow
+      .getHandle(orderPollerWorkflowId(world.cmsId))
+      .terminate('test: orders released before any poll sees them');
+    const created = await world.admin.createOrders({
+      count: 60,
+      items: [{ retailerId: 'SKU-BULK', quantity: 1, pricePerUnit: '6.00' }],
+    });
     const ids = created.map((o) => o.id);
     await world.admin.release(ids);
     const before = await world.admin.getLedger();
@@ -170,20 +231,33 @@ describe('poller and bulk acknowledgement', () => {
     await allInPhase(ids, 'IN_PROGRESS', 180_000);
 
     const after = await world.admin.getLedger();
-    for (const id of ids) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'), id).toHaveLength(1);
-    expect((after.calls.byEndpoint['POST acknowledge_order'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_order'] ?? 0)).toBe(0);
+    for (const id of ids)
+      expect(
+        (after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'),
+        id,
+      ).toHaveLength(1);
+    expect(
+      (after.calls.byEndpoint['POST acknowledge_order'] ?? 0) -
+        (before.calls.byEndpoint['POST acknowledge_order'] ?? 0),
+    ).toBe(0);
     expect((await world.oms.processingProgress(ids)).processing).toBe(60);
-    const status = await world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).query(pollerStatusQuery);
+    const status = await world.harness.client.workflow
+      .getHandle(orderPollerWorkflowId(world.cmsId))
+      .query(pollerStatusQuery);
     expect(status.totals?.handedToAckBatcher).toBe(60);
     for (const id of ids) {
       const { activities, signals, signalsSent } = await historyOf(id);
       // Started by the poller's signal, which said the batcher has the order; then the answer.
-      expect(signals.map((signal) => signal.name), id).toEqual(['orderUpdated', 'ackResult']);
+      expect(
+        signals.map((signal) => signal.name),
+        id,
+      ).toEqual(['orderUpdated', 'ackResult']);
       expect(signals[0]?.arg).toMatchObject({ state: 'CREATED', handedToAckBatcher: true });
       expect(signalsSent, id).toBe(0);
       // Never in FB_PROCESSING for this integration: nothing reserved, nothing read, nothing marked.
       expect(activities, id).toEqual([]);
     }
-    if (process.env.RECORD_HISTORIES) await recordHistory(world, orderWorkflowId(ids[0]!), 'intake-first-seen-created-order');
+    if (process.env.RECORD_HISTORIES)
+      await recordHistory(world, orderWorkflowId(ids[0]!), 'intake-first-seen-created-order');
   }, 300_000);
 });

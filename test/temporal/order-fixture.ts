@@ -17,7 +17,6 @@ import { NON_RETRYABLE_GRAPH_ERRORS, type OrderPolicyOverrides } from '../../src
 import { connectToTestServer, uniqueTaskQueue, type TemporalHarness } from './harness.js';
 import { orderWorkflowId } from '../../src/api/ids.js';
 
-
 export const SANDBOX_TOKEN = 'test-token-abc123';
 
 /** Production code paths on a test clock: seconds instead of minutes and days. */
@@ -26,8 +25,19 @@ export const FAST_POLICY: OrderPolicyOverrides = {
   refreshIntervalMs: 1_000,
   returnWindowMs: 3_000,
   ackBatchTimeoutMs: 3_000,
-  graphReadRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000, nonRetryableErrorTypes: NON_RETRYABLE_GRAPH_ERRORS },
-  graphWriteRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000, maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_GRAPH_ERRORS },
+  graphReadRetry: {
+    initialInterval: 100,
+    backoffCoefficient: 2,
+    maximumInterval: 1_000,
+    nonRetryableErrorTypes: NON_RETRYABLE_GRAPH_ERRORS,
+  },
+  graphWriteRetry: {
+    initialInterval: 100,
+    backoffCoefficient: 2,
+    maximumInterval: 1_000,
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE_GRAPH_ERRORS,
+  },
   omsRetry: { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000 },
   graphAttemptTimeoutMs: 10_000,
   omsAttemptTimeoutMs: 10_000,
@@ -68,11 +78,23 @@ export async function createOrderWorld(options: OrderWorldOptions = {}): Promise
   const firstId = 400_000_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000_000_000;
   // A commerce account of its own too: the poller and ack batcher ids derive from it.
   const accountId = String(1_000_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000));
-  const sandbox = await startSandbox({ port: 0, accessToken: SANDBOX_TOKEN, releaseDelayMs: 3_600_000, firstId, cmsId: accountId, ...options.sandbox });
+  const sandbox = await startSandbox({
+    port: 0,
+    accessToken: SANDBOX_TOKEN,
+    releaseDelayMs: 3_600_000,
+    firstId,
+    cmsId: accountId,
+    ...options.sandbox,
+  });
   const cmsId = sandbox.options.cmsId;
   const admin = new SandboxAdminClient(sandbox.url);
   const oms = await ReferenceOms.open();
-  const graph = new GraphClient({ baseUrl: sandbox.url, apiVersion: 'v22.0', accessToken: SANDBOX_TOKEN, timeoutMs: 2_000 });
+  const graph = new GraphClient({
+    baseUrl: sandbox.url,
+    apiVersion: 'v22.0',
+    accessToken: SANDBOX_TOKEN,
+    timeoutMs: 2_000,
+  });
   const taskQueue = uniqueTaskQueue('orders');
   const graphTaskQueue = uniqueTaskQueue('graph');
   const started: string[] = [];
@@ -115,7 +137,16 @@ export async function createOrderWorld(options: OrderWorldOptions = {}): Promise
       await harness.client.workflow.start('orderWorkflow', {
         workflowId: orderWorkflowId(orderId),
         taskQueue,
-        args: [{ orderId, cmsId, graphTaskQueue, ackMode: 'single', policy: FAST_POLICY, ...overrides } satisfies OrderWorkflowInput],
+        args: [
+          {
+            orderId,
+            cmsId,
+            graphTaskQueue,
+            ackMode: 'single',
+            policy: FAST_POLICY,
+            ...overrides,
+          } satisfies OrderWorkflowInput,
+        ],
       });
     },
     stopWorkers,
@@ -150,7 +181,8 @@ export const HISTORIES_DIR = new URL('../histories/', import.meta.url);
 
 /** Writes the history of every workflow a world started, for the replay test. */
 export async function recordHistories(world: OrderWorld, prefix: string): Promise<void> {
-  for (const [index, workflowId] of world.started.entries()) await recordHistory(world, workflowId, `${prefix}-${String(index + 1).padStart(2, '0')}`);
+  for (const [index, workflowId] of world.started.entries())
+    await recordHistory(world, workflowId, `${prefix}-${String(index + 1).padStart(2, '0')}`);
 }
 
 /** Writes one workflow's history (so far: a running workflow replays up to its last event) as `<name>.json`. */
@@ -159,7 +191,10 @@ export async function recordHistory(world: OrderWorld, workflowId: string, name:
   const history = await world.harness.client.workflow.getHandle(workflowId).fetchHistory();
   // protobufjs's object form (enums as names, int64 and bytes as strings): readable in review and
   // read back exactly by History.fromObject in the replay test.
-  const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), HISTORY_JSON_OPTIONS);
+  const json = temporal.api.history.v1.History.toObject(
+    temporal.api.history.v1.History.fromObject(history),
+    HISTORY_JSON_OPTIONS,
+  );
   writeFileSync(new URL(`${name}.json`, HISTORIES_DIR), `${JSON.stringify(json, null, 1)}\n`);
 }
 

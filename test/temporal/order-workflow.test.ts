@@ -6,9 +6,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OrderCommandRejectedError } from '../../src/client/index.js';
 import type { OrderWorkflowState } from '../../src/api/order-state.js';
 import { FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../../src/api/search-attributes.js';
-import { createOrderWorld, eventually, FAST_POLICY, recordHistories, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
+import {
+  createOrderWorld,
+  eventually,
+  FAST_POLICY,
+  recordHistories,
+  SANDBOX_TOKEN,
+  type OrderWorld,
+} from './order-fixture.js';
 import { orderWorkflowId } from '../../src/api/ids.js';
-
 
 let world: OrderWorld;
 beforeAll(async () => {
@@ -27,7 +33,13 @@ const TWO_ITEMS = [
 
 async function newOrder(items = TWO_ITEMS, options: { holdForReview?: boolean } = {}): Promise<string> {
   await world.oms.seedProducts(items.map((i) => ({ retailerId: i.retailerId, name: i.productName, onHand: 100 })));
-  const [order] = await world.admin.createOrders({ count: 1, items, buyer: { name: 'Zoë Ångström' }, channel: 'instagram', ...options });
+  const [order] = await world.admin.createOrders({
+    count: 1,
+    items,
+    buyer: { name: 'Zoë Ångström' },
+    channel: 'instagram',
+    ...options,
+  });
   return order!.id;
 }
 
@@ -69,7 +81,9 @@ describe('happy path', () => {
       return s.reservation.status === 'reserved' ? s : undefined;
     }, 'reservation');
     expect(waiting.phase).toBe('AWAITING_RELEASE');
-    expect(await world.oms.reservation(orderId)).toMatchObject({ lines: expect.arrayContaining([expect.objectContaining({ retailerId: 'SKU-TEE-M', held: 2 })]) });
+    expect(await world.oms.reservation(orderId)).toMatchObject({
+      lines: expect.arrayContaining([expect.objectContaining({ retailerId: 'SKU-TEE-M', held: 2 })]),
+    });
     expect(await world.oms.inventory('SKU-TEE-M')).toMatchObject({ reserved: 2 });
 
     await world.admin.release([orderId]);
@@ -77,25 +91,53 @@ describe('happy path', () => {
     expect(acknowledged.merchantOrderReference).toMatch(/\S/);
     expect(acknowledged.metaState).toBe('IN_PROGRESS');
     const omsOrder = await world.oms.getOrder(orderId);
-    expect(omsOrder).toMatchObject({ status: 'processing', paymentMethod: 'Paid on Instagram', merchantOrderReference: acknowledged.merchantOrderReference });
+    expect(omsOrder).toMatchObject({
+      status: 'processing',
+      paymentMethod: 'Paid on Instagram',
+      merchantOrderReference: acknowledged.merchantOrderReference,
+    });
     expect(omsOrder?.buyer.name).toBe('Zoë Ångström');
 
-    const first = await world.orders.ship(orderId, { requestId: 'ship-1', items: [{ retailerId: 'SKU-TEE-M', quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z0001' });
+    const first = await world.orders.ship(orderId, {
+      requestId: 'ship-1',
+      items: [{ retailerId: 'SKU-TEE-M', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: '1Z0001',
+    });
     expect(first.summary).toContain('1 × SKU-TEE-M');
     // A tracking correction reaches Meta and the OMS's shipment.
-    const retracked = await world.orders.updateTracking(orderId, { requestId: 'track-1', shipmentRequestId: 'ship-1', carrier: 'DHL', trackingNumber: 'JD014600003' });
+    const retracked = await world.orders.updateTracking(orderId, {
+      requestId: 'track-1',
+      shipmentRequestId: 'ship-1',
+      carrier: 'DHL',
+      trackingNumber: 'JD014600003',
+    });
     expect(retracked.summary).toContain('DHL JD014600003');
-    expect((await world.oms.getOrder(orderId))?.shipments[0]).toMatchObject({ requestId: 'ship-1', carrier: 'DHL', trackingNumber: 'JD014600003' });
+    expect((await world.oms.getOrder(orderId))?.shipments[0]).toMatchObject({
+      requestId: 'ship-1',
+      carrier: 'DHL',
+      trackingNumber: 'JD014600003',
+    });
     const second = await world.orders.ship(orderId, { requestId: 'ship-2', carrier: 'FEDEX', trackingNumber: '7777' });
     expect(second.metaState).toBe('COMPLETED');
     await waitForPhase(orderId, 'RETURN_WINDOW');
 
-    const refund = await world.orders.refund(orderId, { requestId: 'refund-1', reasonCode: 'DAMAGED_GOODS', items: [{ retailerId: 'SKU-MUG', quantity: 1 }] });
+    const refund = await world.orders.refund(orderId, {
+      requestId: 'refund-1',
+      reasonCode: 'DAMAGED_GOODS',
+      items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
+    });
     expect(refund.summary).toContain('12.50 USD');
 
     const closed = await world.harness.client.workflow.getHandle(orderWorkflowId(orderId)).result();
     expect(closed.phase).toBe('CLOSED');
-    expect(closed.ledger?.items.map((i: { retailerId: string; shipped: number; refundedQuantity: number }) => [i.retailerId, i.shipped, i.refundedQuantity])).toEqual([
+    expect(
+      closed.ledger?.items.map((i: { retailerId: string; shipped: number; refundedQuantity: number }) => [
+        i.retailerId,
+        i.shipped,
+        i.refundedQuantity,
+      ]),
+    ).toEqual([
       ['SKU-TEE-M', 2, 0],
       ['SKU-MUG', 1, 1],
     ]);
@@ -108,7 +150,9 @@ describe('happy path', () => {
     expect(description.typedSearchAttributes.get(FB_ORDER_PHASE)).toBe('CLOSED');
     expect(description.typedSearchAttributes.get(FB_ORDER_STATE)).toBe('COMPLETED');
     // Buyer data never enters history: the OMS got the name, the workflow's events did not.
-    const history = JSON.stringify(await world.harness.client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory());
+    const history = JSON.stringify(
+      await world.harness.client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory(),
+    );
     expect(history).not.toContain('Zoë');
     expect(history).not.toContain(SANDBOX_TOKEN);
   });
@@ -118,8 +162,12 @@ describe('cancelled before release', () => {
   test('buyer cancels during FB_PROCESSING: reservation released, no acknowledgement', async () => {
     const orderId = await newOrder();
     await world.startOrder(orderId);
-    await eventually(async () => ((await stateOf(orderId)).reservation.status === 'reserved' ? true : undefined), 'reservation');
-    const outstanding = async () => (await world.oms.reservation(orderId))!.lines.reduce((sum, l) => sum + l.outstanding, 0);
+    await eventually(
+      async () => ((await stateOf(orderId)).reservation.status === 'reserved' ? true : undefined),
+      'reservation',
+    );
+    const outstanding = async () =>
+      (await world.oms.reservation(orderId))!.lines.reduce((sum, l) => sum + l.outstanding, 0);
     expect(await outstanding()).toBe(3);
     await world.admin.buyerCancel(orderId);
     const result = await world.harness.client.workflow.getHandle(orderWorkflowId(orderId)).result();
@@ -134,7 +182,12 @@ describe('cancelled before release', () => {
 describe('faults', () => {
   test('a lost response on acknowledge and on ship is retried with the same key: one effect each', async () => {
     const orderId = await newOrder();
-    await world.admin.addFaultRule({ endpoint: 'acknowledge_order', objectId: orderId, fault: 'lost_response', times: 1 });
+    await world.admin.addFaultRule({
+      endpoint: 'acknowledge_order',
+      objectId: orderId,
+      fault: 'lost_response',
+      times: 1,
+    });
     await world.admin.addFaultRule({ endpoint: 'shipments', objectId: orderId, fault: 'lost_response', times: 1 });
     await world.startOrder(orderId);
     await waitForPhase(orderId, 'AWAITING_RELEASE');
@@ -158,10 +211,13 @@ describe('faults', () => {
     await world.orders.ship(orderId, { requestId: 'throttled-ship', carrier: 'DHL', trackingNumber: 'JD01' });
     const elapsed = Date.now() - started;
     const after = await world.admin.getLedger();
-    const shipCalls = (after.calls.byEndpoint['POST shipments'] ?? 0) - (before.calls.byEndpoint['POST shipments'] ?? 0);
+    const shipCalls =
+      (after.calls.byEndpoint['POST shipments'] ?? 0) - (before.calls.byEndpoint['POST shipments'] ?? 0);
     // Two throttled answers then success: three calls, not a burst, spaced by at least the floor.
     expect(shipCalls).toBe(3);
-    expect((after.throttled.byEndpoint['POST shipments'] ?? 0) - (before.throttled.byEndpoint['POST shipments'] ?? 0)).toBe(2);
+    expect(
+      (after.throttled.byEndpoint['POST shipments'] ?? 0) - (before.throttled.byEndpoint['POST shipments'] ?? 0),
+    ).toBe(2);
     expect(elapsed).toBeGreaterThanOrEqual(400);
     expect(effectsOf(after, orderId, 'shipment')).toHaveLength(1);
   });
@@ -188,7 +244,9 @@ describe('faults', () => {
       return list.some((o) => o.orderId === orderId) ? list : undefined;
     }, 'visibility listing of orders needing attention');
     expect(listed.length).toBeGreaterThanOrEqual(1);
-    await expect(world.orders.ship(orderId, { requestId: 'while-parked', carrier: 'UPS', trackingNumber: '1' })).rejects.toThrow(OrderCommandRejectedError);
+    await expect(
+      world.orders.ship(orderId, { requestId: 'while-parked', carrier: 'UPS', trackingNumber: '1' }),
+    ).rejects.toThrow(OrderCommandRejectedError);
 
     await world.admin.setAccessToken(SANDBOX_TOKEN);
     const retried = await world.orders.retry(orderId, { requestId: 'retry-1' });
@@ -203,40 +261,120 @@ describe('commands', () => {
     const orderId = await releasedAndAcknowledged();
     const before = await eventTypes(orderId);
     const invalid: [string, () => Promise<unknown>, RegExp][] = [
-      ['unknown item', () => world.orders.ship(orderId, { requestId: 'bad-1', items: [{ retailerId: 'NOPE', quantity: 1 }], carrier: 'UPS', trackingNumber: '1' }), /unknown item "NOPE"/],
-      ['over-quantity', () => world.orders.ship(orderId, { requestId: 'bad-2', items: [{ retailerId: 'SKU-MUG', quantity: 2 }], carrier: 'UPS', trackingNumber: '1' }), /cannot ship 2 of SKU-MUG: only 1/],
-      ['bad carrier', () => world.orders.ship(orderId, { requestId: 'bad-3', carrier: 'PONY_EXPRESS', trackingNumber: '1' }), /unknown carrier code "PONY_EXPRESS"/],
-      ['refund before shipment', () => world.orders.refund(orderId, { requestId: 'bad-4', reasonCode: 'DAMAGED_GOODS' }), /nothing has shipped yet/],
-      ['bad cancel reason', () => world.orders.cancel(orderId, { requestId: 'bad-5', reasonCode: 'BORED' as never }), /reasonCode must be one of/],
-      ['bad refund reason', () => world.orders.refund(orderId, { requestId: 'bad-6', reasonCode: 'FACEBOOK_INITIATED' as never }), /reasonCode must be one of/],
-      ['other merchant reference', () => world.orders.ship(orderId, { requestId: 'bad-7', carrier: 'UPS', trackingNumber: '1', merchantOrderReference: 'SOMEONE-ELSE' }), /differs from/],
+      [
+        'unknown item',
+        () =>
+          world.orders.ship(orderId, {
+            requestId: 'bad-1',
+            items: [{ retailerId: 'NOPE', quantity: 1 }],
+            carrier: 'UPS',
+            trackingNumber: '1',
+          }),
+        /unknown item "NOPE"/,
+      ],
+      [
+        'over-quantity',
+        () =>
+          world.orders.ship(orderId, {
+            requestId: 'bad-2',
+            items: [{ retailerId: 'SKU-MUG', quantity: 2 }],
+            carrier: 'UPS',
+            trackingNumber: '1',
+          }),
+        /cannot ship 2 of SKU-MUG: only 1/,
+      ],
+      [
+        'bad carrier',
+        () => world.orders.ship(orderId, { requestId: 'bad-3', carrier: 'PONY_EXPRESS', trackingNumber: '1' }),
+        /unknown carrier code "PONY_EXPRESS"/,
+      ],
+      [
+        'refund before shipment',
+        () => world.orders.refund(orderId, { requestId: 'bad-4', reasonCode: 'DAMAGED_GOODS' }),
+        /nothing has shipped yet/,
+      ],
+      [
+        'bad cancel reason',
+        () => world.orders.cancel(orderId, { requestId: 'bad-5', reasonCode: 'BORED' as never }),
+        /reasonCode must be one of/,
+      ],
+      [
+        'bad refund reason',
+        () => world.orders.refund(orderId, { requestId: 'bad-6', reasonCode: 'FACEBOOK_INITIATED' as never }),
+        /reasonCode must be one of/,
+      ],
+      [
+        'other merchant reference',
+        () =>
+          world.orders.ship(orderId, {
+            requestId: 'bad-7',
+            carrier: 'UPS',
+            trackingNumber: '1',
+            merchantOrderReference: 'SOMEONE-ELSE',
+          }),
+        /differs from/,
+      ],
     ];
     for (const [what, send, message] of invalid) {
-      const error = await send().then(() => undefined, (err: unknown) => err);
+      const error = await send().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(error, what).toBeInstanceOf(OrderCommandRejectedError);
       expect((error as Error).message, what).toMatch(message);
     }
     // Also past our client: a raw Update with bad content is refused by the workflow's own validator.
     const raw = await world.harness.client.workflow
       .getHandle(orderWorkflowId(orderId))
-      .executeUpdate('ship', { args: [{ requestId: 'raw-1', items: [{ retailerId: 'SKU-MUG', quantity: 5 }], carrier: 'UPS', trackingNumber: '1' }] })
-      .then(() => undefined, (err: unknown) => err);
+      .executeUpdate('ship', {
+        args: [
+          { requestId: 'raw-1', items: [{ retailerId: 'SKU-MUG', quantity: 5 }], carrier: 'UPS', trackingNumber: '1' },
+        ],
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
     expect(String((raw as Error).cause ?? raw)).toMatch(/cannot ship 5 of SKU-MUG/);
     expect(await eventTypes(orderId)).toEqual(before);
 
-    await world.orders.ship(orderId, { requestId: 'good-1', items: [{ retailerId: 'SKU-MUG', quantity: 1 }], carrier: 'UPS', trackingNumber: '1' });
-    await expect(world.orders.cancel(orderId, { requestId: 'bad-8', reasonCode: 'OUT_OF_STOCK', items: [{ retailerId: 'SKU-MUG', quantity: 1 }] })).rejects.toThrow(/shipped units cannot be cancelled/);
-    await expect(world.orders.refund(orderId, { requestId: 'bad-9', reasonCode: 'DAMAGED_GOODS', items: [{ retailerId: 'SKU-MUG', amount: { amount: '99.00', currency: 'USD' } }] })).rejects.toThrow(/only 12.50 is left/);
+    await world.orders.ship(orderId, {
+      requestId: 'good-1',
+      items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: '1',
+    });
+    await expect(
+      world.orders.cancel(orderId, {
+        requestId: 'bad-8',
+        reasonCode: 'OUT_OF_STOCK',
+        items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
+      }),
+    ).rejects.toThrow(/shipped units cannot be cancelled/);
+    await expect(
+      world.orders.refund(orderId, {
+        requestId: 'bad-9',
+        reasonCode: 'DAMAGED_GOODS',
+        items: [{ retailerId: 'SKU-MUG', amount: { amount: '99.00', currency: 'USD' } }],
+      }),
+    ).rejects.toThrow(/only 12.50 is left/);
   });
 
   test('the same requestId sent twice ships once and returns the first outcome', async () => {
     const orderId = await releasedAndAcknowledged();
-    const command = { requestId: 'dup-ship', items: [{ retailerId: 'SKU-TEE-M', quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z42' };
+    const command = {
+      requestId: 'dup-ship',
+      items: [{ retailerId: 'SKU-TEE-M', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: '1Z42',
+    };
     const [a, b] = await Promise.all([world.orders.ship(orderId, command), world.orders.ship(orderId, command)]);
     const c = await world.orders.ship(orderId, command);
     expect(b).toEqual(a);
     expect(c).toEqual(a);
-    await expect(world.orders.ship(orderId, { ...command, trackingNumber: 'OTHER' })).rejects.toThrow(/already used for a different ship command/);
+    await expect(world.orders.ship(orderId, { ...command, trackingNumber: 'OTHER' })).rejects.toThrow(
+      /already used for a different ship command/,
+    );
     const ledger = await world.admin.getLedger();
     expect(effectsOf(ledger, orderId, 'shipment')).toHaveLength(1);
     expect((await stateOf(orderId)).ledger?.items.find((i) => i.retailerId === 'SKU-TEE-M')?.shipped).toBe(1);
@@ -244,9 +382,19 @@ describe('commands', () => {
 
   test('commands as signals: applied with the same keys; a rejected one is recorded in the state', async () => {
     const orderId = await releasedAndAcknowledged();
-    await world.orders.send(orderId, 'ship', { requestId: 'sig-ship', items: [{ retailerId: 'SKU-MUG', quantity: 1 }], carrier: 'UPS', trackingNumber: 'S1' });
+    await world.orders.send(orderId, 'ship', {
+      requestId: 'sig-ship',
+      items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: 'S1',
+    });
     // Valid in shape (the client passes it) but impossible now: only the workflow can tell.
-    await world.orders.send(orderId, 'ship', { requestId: 'sig-ship-2', items: [{ retailerId: 'SKU-MUG', quantity: 1 }], carrier: 'UPS', trackingNumber: 'S2' });
+    await world.orders.send(orderId, 'ship', {
+      requestId: 'sig-ship-2',
+      items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: 'S2',
+    });
     const state = await eventually(async () => {
       const s = await stateOf(orderId);
       return s.commands['sig-ship'] && s.rejectedSignals.length > 0 ? s : undefined;
@@ -264,8 +412,18 @@ describe('commands', () => {
 
   test('cancel, partial: remaining units cancelled with restock; all shipped or cancelled completes the order', async () => {
     const orderId = await releasedAndAcknowledged();
-    await world.orders.ship(orderId, { requestId: 'c-ship', items: [{ retailerId: 'SKU-TEE-M', quantity: 2 }], carrier: 'UPS', trackingNumber: 'C1' });
-    const cancel = await world.orders.cancel(orderId, { requestId: 'c-cancel', reasonCode: 'OUT_OF_STOCK', restock: true, items: [{ retailerId: 'SKU-MUG', quantity: 1 }] });
+    await world.orders.ship(orderId, {
+      requestId: 'c-ship',
+      items: [{ retailerId: 'SKU-TEE-M', quantity: 2 }],
+      carrier: 'UPS',
+      trackingNumber: 'C1',
+    });
+    const cancel = await world.orders.cancel(orderId, {
+      requestId: 'c-cancel',
+      reasonCode: 'OUT_OF_STOCK',
+      restock: true,
+      items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
+    });
     expect(cancel.metaState).toBe('COMPLETED');
     await waitForPhase(orderId, 'RETURN_WINDOW');
     expect(effectsOf(await world.admin.getLedger(), orderId, 'cancellation')).toHaveLength(1);
@@ -276,13 +434,27 @@ describe('external changes and long histories', () => {
   test('a cancellation made in Commerce Manager is reconciled into the ledger and reported to the OMS', async () => {
     const orderId = await releasedAndAcknowledged();
     await world.admin.cancelExternally(orderId, { items: [{ retailerId: 'SKU-MUG', quantity: 1 }] });
-    const state = await eventually(async () => {
-      const s = await stateOf(orderId);
-      return s.externalChanges.length > 0 ? s : undefined;
-    }, 'external change', 20_000);
-    expect(state.externalChanges[0]).toMatchObject({ kind: 'cancelled', lines: [{ retailerId: 'SKU-MUG', quantity: 1 }] });
+    const state = await eventually(
+      async () => {
+        const s = await stateOf(orderId);
+        return s.externalChanges.length > 0 ? s : undefined;
+      },
+      'external change',
+      20_000,
+    );
+    expect(state.externalChanges[0]).toMatchObject({
+      kind: 'cancelled',
+      lines: [{ retailerId: 'SKU-MUG', quantity: 1 }],
+    });
     expect(state.ledger?.items.find((i) => i.retailerId === 'SKU-MUG')?.cancelled).toBe(1);
-    await expect(world.orders.ship(orderId, { requestId: 'after-ext', items: [{ retailerId: 'SKU-MUG', quantity: 1 }], carrier: 'UPS', trackingNumber: '1' })).rejects.toThrow(/only 0 unshipped/);
+    await expect(
+      world.orders.ship(orderId, {
+        requestId: 'after-ext',
+        items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
+        carrier: 'UPS',
+        trackingNumber: '1',
+      }),
+    ).rejects.toThrow(/only 0 unshipped/);
   });
 
   test('continue-as-new carries the whole state over', async () => {
@@ -292,7 +464,12 @@ describe('external changes and long histories', () => {
     await world.admin.release([orderId]);
     await waitForPhase(orderId, 'IN_PROGRESS');
     for (let i = 1; i <= 3; i++) {
-      await world.orders.ship(orderId, { requestId: `can-${i}`, items: [{ retailerId: i === 3 ? 'SKU-MUG' : 'SKU-TEE-M', quantity: 1 }], carrier: 'UPS', trackingNumber: `CAN${i}` });
+      await world.orders.ship(orderId, {
+        requestId: `can-${i}`,
+        items: [{ retailerId: i === 3 ? 'SKU-MUG' : 'SKU-TEE-M', quantity: 1 }],
+        carrier: 'UPS',
+        trackingNumber: `CAN${i}`,
+      });
     }
     const state = await eventually(async () => {
       const s = await stateOf(orderId);
@@ -300,7 +477,12 @@ describe('external changes and long histories', () => {
     }, 'continue-as-new');
     expect(Object.keys(state.commands).sort()).toEqual(['can-1', 'can-2', 'can-3']);
     // A repeat after continue-as-new is still answered from the carried state, not applied again.
-    const repeat = await world.orders.ship(orderId, { requestId: 'can-1', items: [{ retailerId: 'SKU-TEE-M', quantity: 1 }], carrier: 'UPS', trackingNumber: 'CAN1' });
+    const repeat = await world.orders.ship(orderId, {
+      requestId: 'can-1',
+      items: [{ retailerId: 'SKU-TEE-M', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: 'CAN1',
+    });
     expect(repeat.requestId).toBe('can-1');
     expect(effectsOf(await world.admin.getLedger(), orderId, 'shipment')).toHaveLength(3);
   });
@@ -319,7 +501,10 @@ describe('stuck in FB_PROCESSING', () => {
     }, 'the overdue flag');
     expect(flagged.phase).toBe('AWAITING_RELEASE');
     expect(flagged.reservation.status).toBe('reserved');
-    await eventually(async () => ((await handle.describe()).typedSearchAttributes.get(FB_NEEDS_ATTENTION) === true ? true : undefined), 'FbNeedsAttention');
+    await eventually(
+      async () => ((await handle.describe()).typedSearchAttributes.get(FB_NEEDS_ATTENTION) === true ? true : undefined),
+      'FbNeedsAttention',
+    );
     const told = await eventually(async () => {
       const events = await world.oms.events(orderId);
       return events.find((e) => e.kind === 'ops.notification' && /FB_PROCESSING for over 24 hours/.test(e.detail));
@@ -328,11 +513,19 @@ describe('stuck in FB_PROCESSING', () => {
 
     // Meta lets a seller cancel an order stuck in FB_PROCESSING only whole.
     await expect(
-      world.orders.cancel(orderId, { requestId: 'stuck-part', reasonCode: 'OUT_OF_STOCK', items: [{ retailerId: 'SKU-MUG', quantity: 1 }] }),
+      world.orders.cancel(orderId, {
+        requestId: 'stuck-part',
+        reasonCode: 'OUT_OF_STOCK',
+        items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
+      }),
     ).rejects.toThrow(/only be cancelled whole/);
     await world.admin.advanceClock(25 * 3_600_000); // Meta's own 24-hour rule, on the sandbox's clock
     try {
-      const cancelled = await world.orders.cancel(orderId, { requestId: 'stuck-cancel', reasonCode: 'OUT_OF_STOCK', restock: true });
+      const cancelled = await world.orders.cancel(orderId, {
+        requestId: 'stuck-cancel',
+        reasonCode: 'OUT_OF_STOCK',
+        restock: true,
+      });
       expect(cancelled.metaState).toBe('COMPLETED'); // Meta has no CANCELLED state: every unit cancelled is COMPLETED
       const result = await handle.result();
       expect(result.phase).toBe('CANCELLED');

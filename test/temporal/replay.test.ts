@@ -10,14 +10,21 @@ import { expect, inject, test } from 'vitest';
 import { HISTORIES_DIR } from './order-fixture.js';
 
 test('every committed history replays without non-determinism', async () => {
-  const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(HISTORIES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   expect(files.length).toBeGreaterThanOrEqual(5);
   const histories = files.map((file) => ({
     workflowId: `replay-${file}`,
-    history: temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(new URL(file, HISTORIES_DIR), 'utf8')) as object),
+    history: temporal.api.history.v1.History.fromObject(
+      JSON.parse(readFileSync(new URL(file, HISTORIES_DIR), 'utf8')) as object,
+    ),
   }));
   const results = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    histories,
+  )) {
     results.push({ workflowId: result.workflowId, error: result.error ? String(result.error) : undefined });
   }
   expect(results.filter((r) => r.error)).toEqual([]);

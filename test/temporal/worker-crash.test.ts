@@ -11,7 +11,6 @@ import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { createOrderWorld, eventually, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
 import { orderWorkflowId } from '../../src/api/ids.js';
 
-
 let world: OrderWorld;
 let omsDir: string;
 const children: ChildProcess[] = [];
@@ -64,11 +63,17 @@ async function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<void
 test('a worker killed mid-batch is replaced and every order finishes once', async () => {
   const first = startWorkerProcess();
   await waitForOutput(first, /worker running/);
-  const orders = await world.admin.createOrders({ count: 12, items: [{ retailerId: 'SKU-CRASH', quantity: 2, pricePerUnit: '5.00', productName: 'Crash test' }] });
+  const orders = await world.admin.createOrders({
+    count: 12,
+    items: [{ retailerId: 'SKU-CRASH', quantity: 2, pricePerUnit: '5.00', productName: 'Crash test' }],
+  });
   for (const order of orders) await world.startOrder(order.id);
   for (const order of orders) await world.admin.release([order.id]);
   // Kill while acknowledgements are in flight.
-  await eventually(async () => ((await world.admin.getLedger()).effects.some((e) => e.kind === 'acknowledge') ? true : undefined), 'first acknowledgement');
+  await eventually(
+    async () => ((await world.admin.getLedger()).effects.some((e) => e.kind === 'acknowledge') ? true : undefined),
+    'first acknowledgement',
+  );
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
   const acknowledgedAtKill = (await world.admin.getLedger()).effects.filter((e) => e.kind === 'acknowledge').length;
@@ -79,17 +84,31 @@ test('a worker killed mid-batch is replaced and every order finishes once', asyn
   const second = startWorkerProcess();
   await waitForOutput(second, /worker running/);
   for (const order of orders) {
-    await eventually(async () => {
-      const s = await world.orders.getState(order.id);
-      return s.phase === 'IN_PROGRESS' ? s : undefined;
-    }, `order ${order.id} acknowledged`, 60_000);
+    await eventually(
+      async () => {
+        const s = await world.orders.getState(order.id);
+        return s.phase === 'IN_PROGRESS' ? s : undefined;
+      },
+      `order ${order.id} acknowledged`,
+      60_000,
+    );
   }
-  await Promise.all(orders.map((o) => world.orders.ship(o.id, { requestId: `crash-ship-${o.id}`, carrier: 'UPS', trackingNumber: `T${o.id}` })));
+  await Promise.all(
+    orders.map((o) =>
+      world.orders.ship(o.id, { requestId: `crash-ship-${o.id}`, carrier: 'UPS', trackingNumber: `T${o.id}` }),
+    ),
+  );
   const ledger = await world.admin.getLedger();
   for (const order of orders) {
     const effects = ledger.orders[order.id] ?? [];
-    expect(effects.filter((e) => e.kind === 'acknowledge'), order.id).toHaveLength(1);
-    expect(effects.filter((e) => e.kind === 'shipment'), order.id).toHaveLength(1);
+    expect(
+      effects.filter((e) => e.kind === 'acknowledge'),
+      order.id,
+    ).toHaveLength(1);
+    expect(
+      effects.filter((e) => e.kind === 'shipment'),
+      order.id,
+    ).toHaveLength(1);
     const description = await world.harness.client.workflow.getHandle(orderWorkflowId(order.id)).describe();
     // Open in its return window, or already closed after it (the test policy's window is 3 s): never failed.
     expect(['RUNNING', 'COMPLETED'], order.id).toContain(description.status.name);

@@ -14,15 +14,23 @@ export const connectCommand: Command = {
     name: 'connect',
     summary: 'Connect this integration to the commerce account META_CMS_ID as its order-management app.',
     positionals: [],
-    options: [{ name: 'yes', description: 'do not ask for confirmation (needed when stdin is not a terminal)' }, REQUEST_ID_OPTION],
+    options: [
+      { name: 'yes', description: 'do not ask for confirmation (needed when stdin is not a terminal)' },
+      REQUEST_ID_OPTION,
+    ],
     notes: ['Retrying a connect that may have gone through? Re-run with the --request-id it printed.'],
   },
   async run(args, ctx) {
     const cmsId = ctx.config().META_CMS_ID;
     if (!args.flag('yes')) {
-      const answer = await confirm(ctx.io, `Connect commerce account ${cmsId} to this integration? Released orders will then wait for it to acknowledge them.`);
+      const answer = await confirm(
+        ctx.io,
+        `Connect commerce account ${cmsId} to this integration? Released orders will then wait for it to acknowledge them.`,
+      );
       if (answer === 'no-terminal') {
-        ctx.io.stderr.write('connect: stdin is not a terminal, so no confirmation can be asked; pass --yes to connect without one\n');
+        ctx.io.stderr.write(
+          'connect: stdin is not a terminal, so no confirmation can be asked; pass --yes to connect without one\n',
+        );
         return EXIT_USAGE;
       }
       if (answer === 'no') {
@@ -40,7 +48,9 @@ export const connectCommand: Command = {
     const requestId = requestIdFor(args, ctx.io);
     const graph = await ctx.graph();
     await graph.connectOrderManagementApp(cmsId, { idempotencyKey: idempotencyKey(cmsId, 'connectApp', requestId) });
-    ctx.io.stdout.write(`connected: commerce account ${cmsId}; released orders now wait in CREATED for this integration to acknowledge them\n`);
+    ctx.io.stdout.write(
+      `connected: commerce account ${cmsId}; released orders now wait in CREATED for this integration to acknowledge them\n`,
+    );
     return 0;
   },
 };

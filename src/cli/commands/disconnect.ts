@@ -10,16 +10,22 @@ import { EXIT_FAILURE, EXIT_USAGE } from '../failures.js';
 export const disconnectCommand: Command = {
   spec: {
     name: 'disconnect',
-    summary: 'Disconnect this integration from the commerce account META_CMS_ID; orders are then handled in Commerce Manager.',
+    summary:
+      'Disconnect this integration from the commerce account META_CMS_ID; orders are then handled in Commerce Manager.',
     positionals: [],
     options: [{ name: 'yes', description: 'do not ask for confirmation (needed when stdin is not a terminal)' }],
   },
   async run(args, ctx) {
     const cmsId = ctx.config().META_CMS_ID;
     if (!args.flag('yes')) {
-      const answer = await confirm(ctx.io, `Disconnect commerce account ${cmsId}? Orders will then be handled in Commerce Manager.`);
+      const answer = await confirm(
+        ctx.io,
+        `Disconnect commerce account ${cmsId}? Orders will then be handled in Commerce Manager.`,
+      );
       if (answer === 'no-terminal') {
-        ctx.io.stderr.write('disconnect: stdin is not a terminal, so no confirmation can be asked; pass --yes to disconnect without one\n');
+        ctx.io.stderr.write(
+          'disconnect: stdin is not a terminal, so no confirmation can be asked; pass --yes to disconnect without one\n',
+        );
         return EXIT_USAGE;
       }
       if (answer === 'no') {
@@ -30,7 +36,9 @@ export const disconnectCommand: Command = {
     const graph = await ctx.graph();
     // DELETE carries no idempotency key: disconnecting twice is harmless.
     await graph.disconnectOrderManagementApp(cmsId);
-    ctx.io.stdout.write(`disconnected: commerce account ${cmsId}; orders are now handled in Commerce Manager (reconnect with \`fb-orders connect\`)\n`);
+    ctx.io.stdout.write(
+      `disconnected: commerce account ${cmsId}; orders are now handled in Commerce Manager (reconnect with \`fb-orders connect\`)\n`,
+    );
     return 0;
   },
 };

@@ -20,7 +20,10 @@ export const exportCommand: Command = {
     name: 'export',
     summary: 'Export the order history of META_CMS_ID as CSV, one row per order line (to stdout, or to --out).',
     positionals: [],
-    options: [...FILTER_OPTIONS, { name: 'out', value: 'FILE', description: 'write the CSV to FILE (replaced only when the export is complete)' }],
+    options: [
+      ...FILTER_OPTIONS,
+      { name: 'out', value: 'FILE', description: 'write the CSV to FILE (replaced only when the export is complete)' },
+    ],
     notes: [
       'Columns: Order ID, Merchant Reference, Channel, Meta State, Phase, Retailer ID, Product Name, Quantity Ordered,',
       'Quantity Shipped, Quantity Cancelled, Quantity Refunded, Refunded Amount, Unit Price, Currency (UTF-8, RFC 4180).',
@@ -38,7 +41,9 @@ export const exportCommand: Command = {
 
     for (let start = 0; start < orders.length; start += CONCURRENCY) {
       const batch = orders.slice(start, start + CONCURRENCY);
-      const states = await Promise.allSettled(batch.map((o) => session.withQueryDeadline(() => session.orders.getState(o.orderId))));
+      const states = await Promise.allSettled(
+        batch.map((o) => session.withQueryDeadline(() => session.orders.getState(o.orderId))),
+      );
       states.forEach((result, i) => {
         if (result.status === 'fulfilled') {
           const lines = exportRows(result.value);
@@ -47,7 +52,9 @@ export const exportCommand: Command = {
         } else {
           unreadable += 1;
           const { line } = describeFailure(result.reason, session.address);
-          ctx.io.stderr.write(`order ${batch[i]!.orderId}: left out, its state could not be read: ${redactSecrets(line, ctx.io.env)}\n`);
+          ctx.io.stderr.write(
+            `order ${batch[i]!.orderId}: left out, its state could not be read: ${redactSecrets(line, ctx.io.env)}\n`,
+          );
         }
       });
       progress.update(start + batch.length);
@@ -66,9 +73,13 @@ export const exportCommand: Command = {
       }
     }
     const exported = orders.length - unreadable;
-    progress.finish(`exported ${exported}/${orders.length} orders (${rows} rows)${out === undefined ? '' : ` to ${out}`}`);
+    progress.finish(
+      `exported ${exported}/${orders.length} orders (${rows} rows)${out === undefined ? '' : ` to ${out}`}`,
+    );
     if (unreadable > 0) {
-      ctx.io.stderr.write(`export incomplete: ${unreadable} of ${orders.length} orders could not be read (see above)\n`);
+      ctx.io.stderr.write(
+        `export incomplete: ${unreadable} of ${orders.length} orders could not be read (see above)\n`,
+      );
       return EXIT_FAILURE;
     }
     return 0;

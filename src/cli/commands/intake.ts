@@ -7,7 +7,11 @@ import type { Command } from '../command.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../../api/ids.js';
 
 /** The query's answer, or undefined when no such workflow runs (a poller that ended, bulk mode off). */
-async function queryIfRunning<T>(client: Client, workflowId: string, query: QueryDefinition<T>): Promise<T | undefined> {
+async function queryIfRunning<T>(
+  client: Client,
+  workflowId: string,
+  query: QueryDefinition<T>,
+): Promise<T | undefined> {
   try {
     const handle = client.workflow.getHandle(workflowId);
     if ((await handle.describe()).status.name !== 'RUNNING') return undefined;
@@ -30,13 +34,16 @@ function describePoller(workflowId: string, status: PollerStatus | undefined): s
     );
   }
   if (status.totals) {
-    lines.push(`  in total     ${status.totals.workflowsSignalled} signalled, ${status.totals.handedToAckBatcher} handed to the ack batcher, ${status.totals.ownAcknowledgementsSkipped} own acknowledgements not signalled`);
+    lines.push(
+      `  in total     ${status.totals.workflowsSignalled} signalled, ${status.totals.handedToAckBatcher} handed to the ack batcher, ${status.totals.ownAcknowledgementsSkipped} own acknowledgements not signalled`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
 function describeBatcher(workflowId: string, status: AckBatcherStatus | undefined): string {
-  if (!status) return `ack batcher   ${workflowId}: not running (ACK_MODE=single, or start it with \`npm run starter\`)\n`;
+  if (!status)
+    return `ack batcher   ${workflowId}: not running (ACK_MODE=single, or start it with \`npm run starter\`)\n`;
   const run = status.thisRun;
   const last = run.lastBatchAt ? `; last batch at ${run.lastBatchAt}` : '';
   return `ack batcher   ${workflowId}: ${status.waiting} orders waiting; this run ${run.batches} batches, ${run.acknowledged} acknowledged, ${run.leftToAcknowledgeAlone} left to acknowledge alone${last}\n`;

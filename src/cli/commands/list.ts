@@ -31,8 +31,18 @@ export const listCommand: Command = {
     } else if (orders.length === 0) {
       ctx.io.stderr.write(`no orders of commerce account ${cmsId} match\n`);
     } else {
-      const rows = orders.map((o) => [o.orderId, o.metaState, o.phase, o.channel, o.merchantOrderReference, o.needsAttention ? 'YES' : '', o.status]);
-      ctx.io.stdout.write(renderTable(['ORDER ID', 'META STATE', 'PHASE', 'CHANNEL', 'OMS REFERENCE', 'ATTENTION', 'WORKFLOW'], rows));
+      const rows = orders.map((o) => [
+        o.orderId,
+        o.metaState,
+        o.phase,
+        o.channel,
+        o.merchantOrderReference,
+        o.needsAttention ? 'YES' : '',
+        o.status,
+      ]);
+      ctx.io.stdout.write(
+        renderTable(['ORDER ID', 'META STATE', 'PHASE', 'CHANNEL', 'OMS REFERENCE', 'ATTENTION', 'WORKFLOW'], rows),
+      );
     }
     // On stderr, so `--json` output stays parseable.
     if (orders.length === limit) ctx.io.stderr.write(`showing the first ${limit}; there may be more (raise --limit)\n`);

@@ -5,7 +5,6 @@ import type { Command } from '../command.js';
 import { EXIT_FAILURE } from '../failures.js';
 import { orderPollerWorkflowId } from '../../api/ids.js';
 
-
 export const pollNowCommand: Command = {
   spec: {
     name: 'poll-now',
@@ -21,7 +20,9 @@ export const pollNowCommand: Command = {
       await client.workflow.getHandle(workflowId).signal(pollNowSignal);
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-      ctx.io.stderr.write(`no order poller is running for commerce account ${cmsId} (workflow ${workflowId}): start it with \`npm run starter\`\n`);
+      ctx.io.stderr.write(
+        `no order poller is running for commerce account ${cmsId} (workflow ${workflowId}): start it with \`npm run starter\`\n`,
+      );
       return EXIT_FAILURE;
     }
     ctx.io.stdout.write(`poll requested: ${workflowId} will poll Meta now\n`);

@@ -12,14 +12,28 @@ import type { OrderCommandCli } from '../order-command.js';
 
 export const refundCli: OrderCommandCli<'refund'> = {
   name: 'refund',
-  summary: 'Refund shipped units by quantity or amount, and/or shipping (everything shipped and not yet refunded unless --item or --shipping is given).',
+  summary:
+    'Refund shipped units by quantity or amount, and/or shipping (everything shipped and not yet refunded unless --item or --shipping is given).',
   options: [
-    { name: 'reason', value: 'CODE', required: true, choices: SELLER_REFUND_REASON_CODES, description: 'refund reason' },
-    { name: 'item', value: 'SKU:QTY|SKU=AMOUNT', repeatable: true, description: 'units of one retailer id, or an amount of it in the order currency' },
+    {
+      name: 'reason',
+      value: 'CODE',
+      required: true,
+      choices: SELLER_REFUND_REASON_CODES,
+      description: 'refund reason',
+    },
+    {
+      name: 'item',
+      value: 'SKU:QTY|SKU=AMOUNT',
+      repeatable: true,
+      description: 'units of one retailer id, or an amount of it in the order currency',
+    },
     { name: 'shipping', value: 'AMOUNT', description: 'shipping to refund, in the order currency' },
     { name: 'text', value: 'TEXT', description: 'free-text reason (up to 500 characters)' },
   ],
-  notes: ['example: fb-orders refund 1234567890 --reason DAMAGED_GOODS --item SKU-MUG:1 --item SKU-TEE-M=5.00 --shipping 4.99'],
+  notes: [
+    'example: fb-orders refund 1234567890 --reason DAMAGED_GOODS --item SKU-MUG:1 --item SKU-TEE-M=5.00 --shipping 4.99',
+  ],
   async build(args, ctx, orderId) {
     // Parse everything before connecting: a malformed --item is a usage error, not a network round trip.
     const items = args.values('item').map(parseRefundItem);
@@ -38,14 +52,21 @@ export const refundCli: OrderCommandCli<'refund'> = {
 };
 
 function refundLine(item: ItemArg, currency: string | undefined): NonNullable<RefundCommand['items']>[number] {
-  return 'amount' in item ? { retailerId: item.retailerId, amount: { amount: item.amount, currency: currency! } } : item;
+  return 'amount' in item
+    ? { retailerId: item.retailerId, amount: { amount: item.amount, currency: currency! } }
+    : item;
 }
 
 async function orderCurrency(ctx: CliContext, orderId: string): Promise<string> {
   const session = await ctx.temporal();
   const state = await session.withQueryDeadline(() => session.orders.getState(orderId));
   if (!state.ledger) {
-    throw new OrderCommandRejectedError(orderId, 'refund', `order ${orderId} is not acknowledged yet (phase ${state.phase}): nothing has shipped, so nothing can be refunded`, 'validation');
+    throw new OrderCommandRejectedError(
+      orderId,
+      'refund',
+      `order ${orderId} is not acknowledged yet (phase ${state.phase}): nothing has shipped, so nothing can be refunded`,
+      'validation',
+    );
   }
   return state.ledger.currency;
 }

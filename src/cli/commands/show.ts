@@ -5,9 +5,10 @@ import { formatOrderState } from '../format-state.js';
 export const showCommand: Command = {
   spec: {
     name: 'show',
-    summary: "Show an order's state: phase, Meta state, OMS reference, item ledger, attention, pending and recent commands.",
+    summary:
+      "Show an order's state: phase, Meta state, OMS reference, item ledger, attention, pending and recent commands.",
     positionals: [{ name: 'orderId', description: "Meta's order id" }],
-    options: [{ name: 'json', description: 'print the raw state (the workflow\'s `state` query) as JSON' }],
+    options: [{ name: 'json', description: "print the raw state (the workflow's `state` query) as JSON" }],
   },
   async run(args, ctx) {
     const orderId = args.positional('orderId');

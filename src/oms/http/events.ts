@@ -45,6 +45,9 @@ const EVENT_ID_NAMESPACE = '6781785c-d20e-4eeb-88d5-f71f81e10fb9';
  * payload for notifications. A retried activity therefore sends the same id.
  */
 export function omsEventId(type: OmsEventType, identity: unknown): string {
-  const key = Array.isArray(identity) && identity.every((part) => typeof part === 'string') ? identity.join('\u0000') : canonicalJson(identity);
+  const key =
+    Array.isArray(identity) && identity.every((part) => typeof part === 'string')
+      ? identity.join('\u0000')
+      : canonicalJson(identity);
   return uuidv5(`${type}\u0000${key}`, EVENT_ID_NAMESPACE);
 }

@@ -35,7 +35,10 @@ const optionsSchema = z.object({
 export const createPendingOrderResponseSchema = z.object({ merchantOrderReference: z.string().min(1).max(255) });
 export const reserveInventoryResponseSchema = z
   .object({ reserved: z.boolean(), shortages: reservationLinesSchema })
-  .refine((answer) => answer.reserved === (answer.shortages.length === 0), 'reserved must be true exactly when shortages is empty');
+  .refine(
+    (answer) => answer.reserved === (answer.shortages.length === 0),
+    'reserved must be true exactly when shortages is empty',
+  );
 
 const RESPONSE_EXCERPT_CHARS = 200;
 
@@ -54,14 +57,19 @@ export class HttpOms implements OmsPort {
     const parsed = optionsSchema.safeParse(options);
     if (!parsed.success) {
       // Names the fields only: the secret itself must not reach a log.
-      throw new TypeError(`invalid HttpOms options: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
+      throw new TypeError(
+        `invalid HttpOms options: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`,
+      );
     }
     this.options = parsed.data;
     const url = new URL(parsed.data.url);
     this.endpointForMessages = `${url.origin}${url.pathname}`;
   }
 
-  async reserveInventory(metaOrderId: string, lines: ReservationLine[]): Promise<{ reserved: boolean; shortages: ReservationLine[] }> {
+  async reserveInventory(
+    metaOrderId: string,
+    lines: ReservationLine[],
+  ): Promise<{ reserved: boolean; shortages: ReservationLine[] }> {
     return this.send('inventory.reserve', [metaOrderId], { metaOrderId, lines }, reserveInventoryResponseSchema);
   }
 
@@ -108,11 +116,22 @@ export class HttpOms implements OmsPort {
   /** POSTs one event; with a schema, parses the 2xx answer with it, otherwise ignores the body. */
   private async send(type: OmsEventType, identity: unknown, data: unknown): Promise<void>;
   private async send<T>(type: OmsEventType, identity: unknown, data: unknown, answer: z.ZodType<T>): Promise<T>;
-  private async send<T>(type: OmsEventType, identity: unknown, data: unknown, answer?: z.ZodType<T>): Promise<T | void> {
+  private async send<T>(
+    type: OmsEventType,
+    identity: unknown,
+    data: unknown,
+    answer?: z.ZodType<T>,
+  ): Promise<T | void> {
     const id = omsEventId(type, identity);
     const envelope: OmsEventEnvelope = { id, type, occurredAt: new Date().toISOString(), data };
     const body = JSON.stringify(envelope);
-    const fail = (failure: OmsHttpFailure, retryable: boolean, message: string, status?: number, retryAfterMs?: number) =>
+    const fail = (
+      failure: OmsHttpFailure,
+      retryable: boolean,
+      message: string,
+      status?: number,
+      retryAfterMs?: number,
+    ) =>
       new OmsHttpError({
         failure,
         retryable,
@@ -152,7 +171,13 @@ export class HttpOms implements OmsPort {
     if (status < 200 || status > 299) {
       const retryable = isRetryableStatus(status);
       const verdict = retryable ? 'retryable' : 'not retryable';
-      throw fail('http_status', retryable, `endpoint answered HTTP ${status} (${verdict})${excerpt(text)}`, status, parseRetryAfter(retryAfter));
+      throw fail(
+        'http_status',
+        retryable,
+        `endpoint answered HTTP ${status} (${verdict})${excerpt(text)}`,
+        status,
+        parseRetryAfter(retryAfter),
+      );
     }
     if (answer === undefined) return;
 
@@ -164,7 +189,9 @@ export class HttpOms implements OmsPort {
     }
     const parsed = answer.safeParse(json);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+      const issues = parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        .join('; ');
       throw fail('malformed_response', false, `malformed response: ${issues}`, status);
     }
     return parsed.data;

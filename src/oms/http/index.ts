@@ -1,4 +1,15 @@
-export { HttpOms, createPendingOrderResponseSchema, reserveInventoryResponseSchema, type HttpOmsOptions } from './http-oms.js';
+export {
+  HttpOms,
+  createPendingOrderResponseSchema,
+  reserveInventoryResponseSchema,
+  type HttpOmsOptions,
+} from './http-oms.js';
 export { OmsHttpError, isRetryableStatus, type OmsHttpFailure } from './http-error.js';
 export { OMS_EVENT_ID_HEADER, OMS_SIGNATURE_HEADER, signOmsBody, verifyOmsSignature } from './signature.js';
-export { OMS_EVENT_TYPES, omsEventEnvelopeSchema, omsEventId, type OmsEventEnvelope, type OmsEventType } from './events.js';
+export {
+  OMS_EVENT_TYPES,
+  omsEventEnvelopeSchema,
+  omsEventId,
+  type OmsEventEnvelope,
+  type OmsEventType,
+} from './events.js';

@@ -22,7 +22,11 @@ export function signOmsBody(rawBody: string | Uint8Array, secret: string): strin
  * Verify the raw body as received, before any JSON parsing (re-serialising changes the bytes).
  * The comparison is constant-time and never throws on a header of the wrong shape or length.
  */
-export function verifyOmsSignature(rawBody: string | Uint8Array, header: string | null | undefined, secret: string): boolean {
+export function verifyOmsSignature(
+  rawBody: string | Uint8Array,
+  header: string | null | undefined,
+  secret: string,
+): boolean {
   if (typeof header !== 'string' || !header.startsWith(PREFIX)) return false;
   const hex = header.slice(PREFIX.length);
   // Checked before decoding: Buffer.from(hex) silently drops bad digits, and timingSafeEqual

@@ -24,13 +24,22 @@ export interface ReservationResult {
 export function aggregateBySku(lines: readonly { retailerId: string; quantity: number }[]): ReservationLine[] {
   const totals = new Map<string, number>();
   for (const line of lines) totals.set(line.retailerId, (totals.get(line.retailerId) ?? 0) + line.quantity);
-  return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([retailerId, quantity]) => ({ retailerId, quantity }));
+  return [...totals.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([retailerId, quantity]) => ({ retailerId, quantity }));
 }
 
-export async function reserve(tx: Transaction, metaOrderId: string, lines: ReservationLine[]): Promise<ReservationResult> {
+export async function reserve(
+  tx: Transaction,
+  metaOrderId: string,
+  lines: ReservationLine[],
+): Promise<ReservationResult> {
   const wanted = aggregateBySku(lines);
   const requestHash = canonicalHash(wanted);
-  const previous = await tx.query<{ request_hash: string }>('SELECT request_hash FROM reservation_requests WHERE meta_order_id = $1', [metaOrderId]);
+  const previous = await tx.query<{ request_hash: string }>(
+    'SELECT request_hash FROM reservation_requests WHERE meta_order_id = $1',
+    [metaOrderId],
+  );
   const previousHash = previous.rows[0]?.request_hash;
   if (previousHash !== undefined) {
     if (previousHash !== requestHash) {
@@ -39,7 +48,10 @@ export async function reserve(tx: Transaction, metaOrderId: string, lines: Reser
     return storedResult(tx, metaOrderId);
   }
 
-  await tx.query('INSERT INTO reservation_requests (meta_order_id, request_hash, fully_reserved) VALUES ($1, $2, false)', [metaOrderId, requestHash]);
+  await tx.query(
+    'INSERT INTO reservation_requests (meta_order_id, request_hash, fully_reserved) VALUES ($1, $2, false)',
+    [metaOrderId, requestHash],
+  );
   const shortages: ReservationLine[] = [];
   for (const line of wanted) {
     const stock = await tx.query<{ available: number }>(
@@ -48,7 +60,10 @@ export async function reserve(tx: Transaction, metaOrderId: string, lines: Reser
     );
     const held = Math.min(line.quantity, stock.rows[0]?.available ?? 0);
     if (held > 0) {
-      await tx.query('UPDATE inventory SET reserved = reserved + $2, updated_at = now() WHERE retailer_id = $1', [line.retailerId, held]);
+      await tx.query('UPDATE inventory SET reserved = reserved + $2, updated_at = now() WHERE retailer_id = $1', [
+        line.retailerId,
+        held,
+      ]);
     }
     await tx.query('INSERT INTO reservations (meta_order_id, retailer_id, requested, held) VALUES ($1, $2, $3, $4)', [
       metaOrderId,
@@ -59,7 +74,10 @@ export async function reserve(tx: Transaction, metaOrderId: string, lines: Reser
     if (held < line.quantity) shortages.push({ retailerId: line.retailerId, quantity: line.quantity - held });
   }
   const reserved = shortages.length === 0;
-  await tx.query('UPDATE reservation_requests SET fully_reserved = $2 WHERE meta_order_id = $1', [metaOrderId, reserved]);
+  await tx.query('UPDATE reservation_requests SET fully_reserved = $2 WHERE meta_order_id = $1', [
+    metaOrderId,
+    reserved,
+  ]);
   if (!reserved) {
     await recordEvent(tx, {
       metaOrderId,
@@ -77,7 +95,9 @@ async function storedResult(tx: Transaction, metaOrderId: string): Promise<Reser
     'SELECT retailer_id, requested - held AS short FROM reservations WHERE meta_order_id = $1 ORDER BY retailer_id',
     [metaOrderId],
   );
-  const shortages = rows.rows.filter((row) => row.short > 0).map((row) => ({ retailerId: row.retailer_id, quantity: row.short }));
+  const shortages = rows.rows
+    .filter((row) => row.short > 0)
+    .map((row) => ({ retailerId: row.retailer_id, quantity: row.short }));
   return { reserved: shortages.length === 0, shortages };
 }
 
@@ -91,11 +111,21 @@ export async function releaseAll(tx: Transaction, metaOrderId: string): Promise<
   const givenBack: ReservationLine[] = [];
   for (const row of rows.rows) {
     if (row.outstanding <= 0) continue;
-    await tx.query('UPDATE reservations SET released = released + $3 WHERE meta_order_id = $1 AND retailer_id = $2', [metaOrderId, row.retailer_id, row.outstanding]);
-    await tx.query('UPDATE inventory SET reserved = reserved - $2, updated_at = now() WHERE retailer_id = $1', [row.retailer_id, row.outstanding]);
+    await tx.query('UPDATE reservations SET released = released + $3 WHERE meta_order_id = $1 AND retailer_id = $2', [
+      metaOrderId,
+      row.retailer_id,
+      row.outstanding,
+    ]);
+    await tx.query('UPDATE inventory SET reserved = reserved - $2, updated_at = now() WHERE retailer_id = $1', [
+      row.retailer_id,
+      row.outstanding,
+    ]);
     givenBack.push({ retailerId: row.retailer_id, quantity: row.outstanding });
   }
-  await tx.query('UPDATE reservation_requests SET released_at = coalesce(released_at, now()) WHERE meta_order_id = $1', [metaOrderId]);
+  await tx.query(
+    'UPDATE reservation_requests SET released_at = coalesce(released_at, now()) WHERE meta_order_id = $1',
+    [metaOrderId],
+  );
   return givenBack;
 }
 
@@ -110,7 +140,13 @@ export async function outstandingHolds(tx: Transaction, metaOrderId: string): Pr
 }
 
 /** Moves up to `quantity` units of the order's hold to `consumed` or `released`; returns how many moved. */
-async function takeFromHold(tx: Transaction, metaOrderId: string, retailerId: string, quantity: number, as: 'consumed' | 'released'): Promise<number> {
+async function takeFromHold(
+  tx: Transaction,
+  metaOrderId: string,
+  retailerId: string,
+  quantity: number,
+  as: 'consumed' | 'released',
+): Promise<number> {
   const row = await tx.query<{ outstanding: number }>(
     'SELECT held - consumed - released AS outstanding FROM reservations WHERE meta_order_id = $1 AND retailer_id = $2 FOR UPDATE',
     [metaOrderId, retailerId],
@@ -118,13 +154,22 @@ async function takeFromHold(tx: Transaction, metaOrderId: string, retailerId: st
   const taken = Math.min(quantity, row.rows[0]?.outstanding ?? 0);
   if (taken > 0) {
     // `as` is one of two literal column names, never caller text.
-    await tx.query(`UPDATE reservations SET ${as} = ${as} + $3 WHERE meta_order_id = $1 AND retailer_id = $2`, [metaOrderId, retailerId, taken]);
+    await tx.query(`UPDATE reservations SET ${as} = ${as} + $3 WHERE meta_order_id = $1 AND retailer_id = $2`, [
+      metaOrderId,
+      retailerId,
+      taken,
+    ]);
   }
   return taken;
 }
 
 /** Shipped units leave the shelf: they come out of the order's hold first, and always out of on_hand. */
-export async function shipUnits(tx: Transaction, metaOrderId: string, requestId: string, items: ReservationLine[]): Promise<void> {
+export async function shipUnits(
+  tx: Transaction,
+  metaOrderId: string,
+  requestId: string,
+  items: ReservationLine[],
+): Promise<void> {
   for (const item of aggregateBySku(items)) {
     const eventKey = (kind: string) => `${kind}:${metaOrderId}:${requestId}:${item.retailerId}`;
     const fromHold = await takeFromHold(tx, metaOrderId, item.retailerId, item.quantity, 'consumed');
@@ -134,21 +179,29 @@ export async function shipUnits(tx: Transaction, metaOrderId: string, requestId:
     );
     const onHand = updated.rows[0]?.on_hand;
     if (onHand === undefined) {
-      await recordEvent(tx, {
-        metaOrderId,
-        kind: 'inventory.unknown_sku',
-        severity: 'warning',
-        detail: `shipped ${item.quantity} x ${item.retailerId}, which the OMS does not stock`,
-        data: item,
-      }, eventKey('inventory.unknown_sku'));
+      await recordEvent(
+        tx,
+        {
+          metaOrderId,
+          kind: 'inventory.unknown_sku',
+          severity: 'warning',
+          detail: `shipped ${item.quantity} x ${item.retailerId}, which the OMS does not stock`,
+          data: item,
+        },
+        eventKey('inventory.unknown_sku'),
+      );
     } else if (onHand < 0) {
-      await recordEvent(tx, {
-        metaOrderId,
-        kind: 'inventory.negative_on_hand',
-        severity: 'warning',
-        detail: `on_hand of ${item.retailerId} is ${onHand} after a shipment: the stock count is wrong`,
-        data: { retailerId: item.retailerId, onHand },
-      }, eventKey('inventory.negative_on_hand'));
+      await recordEvent(
+        tx,
+        {
+          metaOrderId,
+          kind: 'inventory.negative_on_hand',
+          severity: 'warning',
+          detail: `on_hand of ${item.retailerId} is ${onHand} after a shipment: the stock count is wrong`,
+          data: { retailerId: item.retailerId, onHand },
+        },
+        eventKey('inventory.negative_on_hand'),
+      );
     }
   }
 }
@@ -158,24 +211,39 @@ export async function shipUnits(tx: Transaction, metaOrderId: string, requestId:
  * restock they are written off (taken out of on_hand), as an OMS does when it does not "return to
  * stock". Units that were never held need no movement either way.
  */
-export async function cancelUnits(tx: Transaction, metaOrderId: string, requestId: string, items: ReservationLine[], restock: boolean): Promise<void> {
+export async function cancelUnits(
+  tx: Transaction,
+  metaOrderId: string,
+  requestId: string,
+  items: ReservationLine[],
+  restock: boolean,
+): Promise<void> {
   for (const item of aggregateBySku(items)) {
-    const fromHold = await takeFromHold(tx, metaOrderId, item.retailerId, item.quantity, restock ? 'released' : 'consumed');
+    const fromHold = await takeFromHold(
+      tx,
+      metaOrderId,
+      item.retailerId,
+      item.quantity,
+      restock ? 'released' : 'consumed',
+    );
     if (fromHold === 0) continue;
     const writtenOff = restock ? 0 : fromHold;
-    await tx.query('UPDATE inventory SET reserved = reserved - $2, on_hand = on_hand - $3, updated_at = now() WHERE retailer_id = $1', [
-      item.retailerId,
-      fromHold,
-      writtenOff,
-    ]);
+    await tx.query(
+      'UPDATE inventory SET reserved = reserved - $2, on_hand = on_hand - $3, updated_at = now() WHERE retailer_id = $1',
+      [item.retailerId, fromHold, writtenOff],
+    );
     if (writtenOff > 0) {
-      await recordEvent(tx, {
-        metaOrderId,
-        kind: 'inventory.written_off',
-        severity: 'info',
-        detail: `${writtenOff} x ${item.retailerId} cancelled without restock`,
-        data: { retailerId: item.retailerId, quantity: writtenOff },
-      }, `inventory.written_off:${metaOrderId}:${requestId}:${item.retailerId}`);
+      await recordEvent(
+        tx,
+        {
+          metaOrderId,
+          kind: 'inventory.written_off',
+          severity: 'info',
+          detail: `${writtenOff} x ${item.retailerId} cancelled without restock`,
+          data: { retailerId: item.retailerId, quantity: writtenOff },
+        },
+        `inventory.written_off:${metaOrderId}:${requestId}:${item.retailerId}`,
+      );
     }
   }
 }

@@ -23,8 +23,14 @@ import {
 type Queryable = Pick<Transaction, 'query'>;
 
 const iso = z.date().transform((date) => date.toISOString());
-const isoOrUndefined = z.date().nullable().transform((date) => date?.toISOString());
-const textOrUndefined = z.string().nullable().transform((text) => text ?? undefined);
+const isoOrUndefined = z
+  .date()
+  .nullable()
+  .transform((date) => date?.toISOString());
+const textOrUndefined = z
+  .string()
+  .nullable()
+  .transform((text) => text ?? undefined);
 const itemQuantities = z.array(z.object({ retailerId: z.string(), quantity: z.number().int() }));
 
 const orderRow = z
@@ -46,7 +52,12 @@ const orderRow = z
     ship_country: z.string(),
     shipping_method: textOrUndefined,
     totals: z
-      .object({ subtotal: moneySchema.optional(), shipping: moneySchema.optional(), tax: moneySchema.optional(), total: moneySchema.optional() })
+      .object({
+        subtotal: moneySchema.optional(),
+        shipping: moneySchema.optional(),
+        tax: moneySchema.optional(),
+        total: moneySchema.optional(),
+      })
       .nullable()
       .transform((totals) => totals ?? undefined),
     status: z.enum(OMS_ORDER_STATUSES),
@@ -56,33 +67,31 @@ const orderRow = z
     completed_at: isoOrUndefined,
     cancelled_at: isoOrUndefined,
   })
-  .transform(
-    (row): OmsOrderSummary => ({
-      metaOrderId: row.meta_order_id,
-      merchantOrderReference: row.merchant_order_reference,
-      channel: row.channel,
-      paymentMethod: row.payment_method,
-      buyer: { name: row.buyer_name, email: row.buyer_email, marketingOptIn: row.marketing_opt_in },
-      suppressCustomerEmails: row.suppress_customer_emails,
-      shippingAddress: {
-        name: row.ship_name,
-        street1: row.ship_street1,
-        street2: row.ship_street2,
-        city: row.ship_city,
-        state: row.ship_state,
-        postalCode: row.ship_postal_code,
-        country: row.ship_country,
-      },
-      shippingMethod: row.shipping_method,
-      totals: row.totals,
-      status: row.status,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      processingAt: row.processing_at,
-      completedAt: row.completed_at,
-      cancelledAt: row.cancelled_at,
-    }),
-  );
+  .transform((row): OmsOrderSummary => ({
+    metaOrderId: row.meta_order_id,
+    merchantOrderReference: row.merchant_order_reference,
+    channel: row.channel,
+    paymentMethod: row.payment_method,
+    buyer: { name: row.buyer_name, email: row.buyer_email, marketingOptIn: row.marketing_opt_in },
+    suppressCustomerEmails: row.suppress_customer_emails,
+    shippingAddress: {
+      name: row.ship_name,
+      street1: row.ship_street1,
+      street2: row.ship_street2,
+      city: row.ship_city,
+      state: row.ship_state,
+      postalCode: row.ship_postal_code,
+      country: row.ship_country,
+    },
+    shippingMethod: row.shipping_method,
+    totals: row.totals,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    processingAt: row.processing_at,
+    completedAt: row.completed_at,
+    cancelledAt: row.cancelled_at,
+  }));
 
 const lineRow = z
   .object({
@@ -93,21 +102,29 @@ const lineRow = z
     price_amount: z.string(),
     price_currency: z.string(),
   })
-  .transform(
-    (row): OrderLine => ({
-      itemId: row.item_id,
-      retailerId: row.retailer_id,
-      productName: row.product_name,
-      quantity: row.quantity,
-      pricePerUnit: { amount: row.price_amount, currency: row.price_currency },
-    }),
-  );
+  .transform((row): OrderLine => ({
+    itemId: row.item_id,
+    retailerId: row.retailer_id,
+    productName: row.product_name,
+    quantity: row.quantity,
+    pricePerUnit: { amount: row.price_amount, currency: row.price_currency },
+  }));
 
 const shipmentRow = z
-  .object({ request_id: z.string(), items: itemQuantities, carrier: z.string(), tracking_number: z.string(), created_at: iso })
-  .transform(
-    (row): OmsShipment => ({ requestId: row.request_id, items: row.items, carrier: row.carrier, trackingNumber: row.tracking_number, createdAt: row.created_at }),
-  );
+  .object({
+    request_id: z.string(),
+    items: itemQuantities,
+    carrier: z.string(),
+    tracking_number: z.string(),
+    created_at: iso,
+  })
+  .transform((row): OmsShipment => ({
+    requestId: row.request_id,
+    items: row.items,
+    carrier: row.carrier,
+    trackingNumber: row.tracking_number,
+    createdAt: row.created_at,
+  }));
 
 const cancellationRow = z
   .object({
@@ -118,52 +135,54 @@ const cancellationRow = z
     origin: z.enum(['merchant', 'external']),
     created_at: iso,
   })
-  .transform(
-    (row): OmsCancellation => ({
-      requestId: row.request_id,
-      items: row.items,
-      reasonCode: row.reason_code,
-      restock: row.restock,
-      origin: row.origin,
-      createdAt: row.created_at,
-    }),
-  );
+  .transform((row): OmsCancellation => ({
+    requestId: row.request_id,
+    items: row.items,
+    reasonCode: row.reason_code,
+    restock: row.restock,
+    origin: row.origin,
+    createdAt: row.created_at,
+  }));
 
 const refundRow = z
   .object({
     request_id: z.string(),
-    items: z.array(z.object({ retailerId: z.string(), quantity: z.number().int().optional(), amount: moneySchema.optional() })),
+    items: z.array(
+      z.object({ retailerId: z.string(), quantity: z.number().int().optional(), amount: moneySchema.optional() }),
+    ),
     shipping: moneySchema.nullable().transform((money) => money ?? undefined),
     reason_code: z.string(),
     origin: z.enum(['merchant', 'external']),
     created_at: iso,
   })
-  .transform(
-    (row): OmsRefund => ({
-      requestId: row.request_id,
-      items: row.items,
-      shipping: row.shipping,
-      reasonCode: row.reason_code,
-      origin: row.origin,
-      createdAt: row.created_at,
-    }),
-  );
+  .transform((row): OmsRefund => ({
+    requestId: row.request_id,
+    items: row.items,
+    shipping: row.shipping,
+    reasonCode: row.reason_code,
+    origin: row.origin,
+    createdAt: row.created_at,
+  }));
 
 const inventoryRow = z
   .object({ retailer_id: z.string(), name: z.string(), on_hand: z.number().int(), reserved: z.number().int() })
-  .transform(
-    (row): OmsInventoryLevel => ({
-      retailerId: row.retailer_id,
-      name: row.name,
-      onHand: row.on_hand,
-      reserved: row.reserved,
-      available: Math.max(0, row.on_hand - row.reserved),
-    }),
-  );
+  .transform((row): OmsInventoryLevel => ({
+    retailerId: row.retailer_id,
+    name: row.name,
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    available: Math.max(0, row.on_hand - row.reserved),
+  }));
 
 const reservationHeaderRow = z.object({ fully_reserved: z.boolean(), created_at: iso, released_at: isoOrUndefined });
 const reservationLineRow = z
-  .object({ retailer_id: z.string(), requested: z.number().int(), held: z.number().int(), consumed: z.number().int(), released: z.number().int() })
+  .object({
+    retailer_id: z.string(),
+    requested: z.number().int(),
+    held: z.number().int(),
+    consumed: z.number().int(),
+    released: z.number().int(),
+  })
   .transform((row) => ({
     retailerId: row.retailer_id,
     requested: row.requested,
@@ -183,17 +202,15 @@ const eventRow = z
     data: z.unknown(),
     created_at: iso,
   })
-  .transform(
-    (row): OmsEvent => ({
-      id: row.id,
-      metaOrderId: row.meta_order_id,
-      kind: row.kind,
-      severity: row.severity,
-      detail: row.detail,
-      data: row.data ?? undefined,
-      createdAt: row.created_at,
-    }),
-  );
+  .transform((row): OmsEvent => ({
+    id: row.id,
+    metaOrderId: row.meta_order_id,
+    kind: row.kind,
+    severity: row.severity,
+    detail: row.detail,
+    data: row.data ?? undefined,
+    createdAt: row.created_at,
+  }));
 
 const ORDER_COLUMNS = `meta_order_id, merchant_order_reference, channel, payment_method, buyer_name, buyer_email,
   marketing_opt_in, suppress_customer_emails, ship_name, ship_street1, ship_street2, ship_city, ship_state,
@@ -205,10 +222,22 @@ export async function readOrder(db: Queryable, metaOrderId: string): Promise<Oms
   if (found.rows.length === 0) return undefined;
   const summary = orderRow.parse(found.rows[0]);
   const [lines, shipments, cancellations, refunds] = [
-    await db.query('SELECT item_id, retailer_id, product_name, quantity, price_amount, price_currency FROM order_lines WHERE meta_order_id = $1 ORDER BY position', [metaOrderId]),
-    await db.query('SELECT request_id, items, carrier, tracking_number, created_at FROM shipments WHERE meta_order_id = $1 ORDER BY id', [metaOrderId]),
-    await db.query('SELECT request_id, items, reason_code, restock, origin, created_at FROM cancellations WHERE meta_order_id = $1 ORDER BY id', [metaOrderId]),
-    await db.query('SELECT request_id, items, shipping, reason_code, origin, created_at FROM refunds WHERE meta_order_id = $1 ORDER BY id', [metaOrderId]),
+    await db.query(
+      'SELECT item_id, retailer_id, product_name, quantity, price_amount, price_currency FROM order_lines WHERE meta_order_id = $1 ORDER BY position',
+      [metaOrderId],
+    ),
+    await db.query(
+      'SELECT request_id, items, carrier, tracking_number, created_at FROM shipments WHERE meta_order_id = $1 ORDER BY id',
+      [metaOrderId],
+    ),
+    await db.query(
+      'SELECT request_id, items, reason_code, restock, origin, created_at FROM cancellations WHERE meta_order_id = $1 ORDER BY id',
+      [metaOrderId],
+    ),
+    await db.query(
+      'SELECT request_id, items, shipping, reason_code, origin, created_at FROM refunds WHERE meta_order_id = $1 ORDER BY id',
+      [metaOrderId],
+    ),
   ];
   return {
     ...summary,
@@ -223,7 +252,10 @@ export async function readOrders(db: Queryable, status: OmsOrderStatus | undefin
   const found =
     status === undefined
       ? await db.query(`SELECT ${ORDER_COLUMNS} FROM orders ORDER BY created_at, merchant_order_reference`)
-      : await db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE status = $1 ORDER BY created_at, merchant_order_reference`, [status]);
+      : await db.query(
+          `SELECT ${ORDER_COLUMNS} FROM orders WHERE status = $1 ORDER BY created_at, merchant_order_reference`,
+          [status],
+        );
   return found.rows.map((row) => orderRow.parse(row));
 }
 
@@ -236,7 +268,10 @@ export async function readInventory(db: Queryable, retailerId: string): Promise<
 }
 
 export async function readReservation(db: Queryable, metaOrderId: string): Promise<OmsReservation | undefined> {
-  const header = await db.query('SELECT fully_reserved, created_at, released_at FROM reservation_requests WHERE meta_order_id = $1', [metaOrderId]);
+  const header = await db.query(
+    'SELECT fully_reserved, created_at, released_at FROM reservation_requests WHERE meta_order_id = $1',
+    [metaOrderId],
+  );
   if (header.rows.length === 0) return undefined;
   const parsed = reservationHeaderRow.parse(header.rows[0]);
   const lines = await db.query(

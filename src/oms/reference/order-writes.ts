@@ -1,7 +1,14 @@
 import type { Transaction } from '@electric-sql/pglite';
 import { canonicalHash } from '../canonical-json.js';
 import { OmsIdempotencyConflictError, OmsInvalidInputError, OmsNotFoundError } from '../../api/oms-errors.js';
-import type { CancellationRecord, PendingOrderInput, RefundRecord, ReservationLine, ShipmentRecord, TrackingUpdateRecord } from '../../api/oms-port.js';
+import type {
+  CancellationRecord,
+  PendingOrderInput,
+  RefundRecord,
+  ReservationLine,
+  ShipmentRecord,
+  TrackingUpdateRecord,
+} from '../../api/oms-port.js';
 import type { OmsOrderStatus } from '../read-model.js';
 import { recordEvent } from './event-log.js';
 import { aggregateBySku, cancelUnits, outstandingHolds, shipUnits } from './inventory-ledger.js';
@@ -18,7 +25,11 @@ export function formatMerchantOrderReference(sequenceValue: number): string {
   return `OMS-${String(sequenceValue).padStart(6, '0')}`;
 }
 
-export async function insertPendingOrder(tx: Transaction, input: PendingOrderInput, storeText: TextTransform): Promise<string> {
+export async function insertPendingOrder(
+  tx: Transaction,
+  input: PendingOrderInput,
+  storeText: TextTransform,
+): Promise<string> {
   const inputHash = canonicalHash(input);
   const existing = await tx.query<{ merchant_order_reference: string; input_hash: string }>(
     'SELECT merchant_order_reference, input_hash FROM orders WHERE meta_order_id = $1',
@@ -42,7 +53,9 @@ export async function insertPendingOrder(tx: Transaction, input: PendingOrderInp
     return issued.merchant_order_reference;
   }
 
-  const sequence = await tx.query<{ value: number }>(`SELECT nextval('merchant_order_reference_seq')::integer AS value`);
+  const sequence = await tx.query<{ value: number }>(
+    `SELECT nextval('merchant_order_reference_seq')::integer AS value`,
+  );
   const reference = formatMerchantOrderReference(sequence.rows[0]?.value ?? Number.NaN);
   const address = input.shippingAddress;
   const optionalText = (text: string | undefined) => (text === undefined ? null : storeText(text));
@@ -76,7 +89,16 @@ export async function insertPendingOrder(tx: Transaction, input: PendingOrderInp
     await tx.query(
       `INSERT INTO order_lines (meta_order_id, item_id, position, retailer_id, product_name, quantity, price_amount, price_currency)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [input.metaOrderId, line.itemId, position, line.retailerId, line.productName ?? null, line.quantity, line.pricePerUnit.amount, line.pricePerUnit.currency],
+      [
+        input.metaOrderId,
+        line.itemId,
+        position,
+        line.retailerId,
+        line.productName ?? null,
+        line.quantity,
+        line.pricePerUnit.amount,
+        line.pricePerUnit.currency,
+      ],
     );
   }
   return reference;
@@ -88,7 +110,11 @@ const STATUS_SOURCES: Readonly<Record<'processing' | 'completed', readonly OmsOr
 };
 
 /** Moves the order forward to `target`; a call that would move it back (or sideways) changes nothing. */
-export async function advanceStatus(tx: Transaction, metaOrderId: string, target: 'processing' | 'completed'): Promise<void> {
+export async function advanceStatus(
+  tx: Transaction,
+  metaOrderId: string,
+  target: 'processing' | 'completed',
+): Promise<void> {
   await requireOrder(tx, metaOrderId);
   // `target` is one of two literals, so the column name is never caller text.
   await tx.query(
@@ -98,7 +124,9 @@ export async function advanceStatus(tx: Transaction, metaOrderId: string, target
 }
 
 async function requireOrder(tx: Transaction, metaOrderId: string): Promise<OmsOrderStatus> {
-  const found = await tx.query<{ status: OmsOrderStatus }>('SELECT status FROM orders WHERE meta_order_id = $1', [metaOrderId]);
+  const found = await tx.query<{ status: OmsOrderStatus }>('SELECT status FROM orders WHERE meta_order_id = $1', [
+    metaOrderId,
+  ]);
   const status = found.rows[0]?.status;
   if (status === undefined) throw new OmsNotFoundError(metaOrderId);
   return status;
@@ -108,12 +136,23 @@ async function requireOrder(tx: Transaction, metaOrderId: string): Promise<OmsOr
  * Looks up an earlier record with the same (order, request id). Returns true when it is this very
  * request again (nothing to do); throws when the request id was used for different data.
  */
-async function alreadyRecorded(tx: Transaction, table: 'shipments' | 'cancellations' | 'refunds', metaOrderId: string, requestId: string, requestHash: string): Promise<boolean> {
-  const found = await tx.query<{ request_hash: string }>(`SELECT request_hash FROM ${table} WHERE meta_order_id = $1 AND request_id = $2`, [metaOrderId, requestId]);
+async function alreadyRecorded(
+  tx: Transaction,
+  table: 'shipments' | 'cancellations' | 'refunds',
+  metaOrderId: string,
+  requestId: string,
+  requestHash: string,
+): Promise<boolean> {
+  const found = await tx.query<{ request_hash: string }>(
+    `SELECT request_hash FROM ${table} WHERE meta_order_id = $1 AND request_id = $2`,
+    [metaOrderId, requestId],
+  );
   const previous = found.rows[0]?.request_hash;
   if (previous === undefined) return false;
   if (previous !== requestHash) {
-    throw new OmsIdempotencyConflictError(`request ${requestId} of order ${metaOrderId} was already recorded in ${table} with different data`);
+    throw new OmsIdempotencyConflictError(
+      `request ${requestId} of order ${metaOrderId} was already recorded in ${table} with different data`,
+    );
   }
   return true;
 }
@@ -158,16 +197,24 @@ function openUnits(progress: Map<string, LineProgress>): ReservationLine[] {
  * An empty item list means every open unit (as on Meta's endpoints); otherwise each SKU must be on
  * the order with enough units still open.
  */
-function resolveItems(what: string, metaOrderId: string, requested: ReservationLine[], progress: Map<string, LineProgress>): ReservationLine[] {
+function resolveItems(
+  what: string,
+  metaOrderId: string,
+  requested: ReservationLine[],
+  progress: Map<string, LineProgress>,
+): ReservationLine[] {
   const open = openUnits(progress);
   const items = requested.length === 0 ? open : aggregateBySku(requested);
   if (items.length === 0) throw new OmsInvalidInputError(`order ${metaOrderId} has no open units to ${what}`);
   for (const item of items) {
     const line = progress.get(item.retailerId);
-    if (line === undefined || line.ordered === 0) throw new OmsInvalidInputError(`order ${metaOrderId} has no line for ${item.retailerId}`);
+    if (line === undefined || line.ordered === 0)
+      throw new OmsInvalidInputError(`order ${metaOrderId} has no line for ${item.retailerId}`);
     const stillOpen = line.ordered - line.shipped - line.cancelled;
     if (item.quantity > stillOpen) {
-      throw new OmsInvalidInputError(`cannot ${what} ${item.quantity} x ${item.retailerId} on order ${metaOrderId}: only ${stillOpen} open`);
+      throw new OmsInvalidInputError(
+        `cannot ${what} ${item.quantity} x ${item.retailerId} on order ${metaOrderId}: only ${stillOpen} open`,
+      );
     }
   }
   return items;
@@ -195,10 +242,17 @@ export async function insertShipment(tx: Transaction, shipment: ShipmentRecord):
 export async function updateShipmentTracking(tx: Transaction, update: TrackingUpdateRecord): Promise<void> {
   const { metaOrderId, requestId, shipmentRequestId, carrier, trackingNumber } = update;
   await requireOrder(tx, metaOrderId);
-  const before = await tx.query<{ carrier: string; tracking_number: string }>('SELECT carrier, tracking_number FROM shipments WHERE meta_order_id = $1 AND request_id = $2', [metaOrderId, shipmentRequestId]);
+  const before = await tx.query<{ carrier: string; tracking_number: string }>(
+    'SELECT carrier, tracking_number FROM shipments WHERE meta_order_id = $1 AND request_id = $2',
+    [metaOrderId, shipmentRequestId],
+  );
   const previous = before.rows[0];
-  if (previous === undefined) throw new OmsInvalidInputError(`OMS has no shipment ${shipmentRequestId} on order ${metaOrderId}`);
-  await tx.query('UPDATE shipments SET carrier = $3, tracking_number = $4 WHERE meta_order_id = $1 AND request_id = $2', [metaOrderId, shipmentRequestId, carrier, trackingNumber]);
+  if (previous === undefined)
+    throw new OmsInvalidInputError(`OMS has no shipment ${shipmentRequestId} on order ${metaOrderId}`);
+  await tx.query(
+    'UPDATE shipments SET carrier = $3, tracking_number = $4 WHERE meta_order_id = $1 AND request_id = $2',
+    [metaOrderId, shipmentRequestId, carrier, trackingNumber],
+  );
   await recordEvent(
     tx,
     {
@@ -217,7 +271,9 @@ export async function insertCancellation(tx: Transaction, cancellation: Cancella
   const { metaOrderId, requestId } = cancellation;
   const requestHash = canonicalHash(cancellation);
   if (await alreadyRecorded(tx, 'cancellations', metaOrderId, requestId, requestHash)) return;
-  const order = await tx.query<{ status: OmsOrderStatus }>('SELECT status FROM orders WHERE meta_order_id = $1', [metaOrderId]);
+  const order = await tx.query<{ status: OmsOrderStatus }>('SELECT status FROM orders WHERE meta_order_id = $1', [
+    metaOrderId,
+  ]);
   const orderExists = order.rows.length > 0;
   // Without an order (cancelled before the OMS created it) the reservation is all there is to cancel.
   const items = orderExists
@@ -228,7 +284,15 @@ export async function insertCancellation(tx: Transaction, cancellation: Cancella
   await tx.query(
     `INSERT INTO cancellations (meta_order_id, request_id, request_hash, items, reason_code, restock, origin)
      VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)`,
-    [metaOrderId, requestId, requestHash, JSON.stringify(items), cancellation.reasonCode, cancellation.restock, cancellation.origin],
+    [
+      metaOrderId,
+      requestId,
+      requestHash,
+      JSON.stringify(items),
+      cancellation.reasonCode,
+      cancellation.restock,
+      cancellation.origin,
+    ],
   );
   await cancelUnits(tx, metaOrderId, requestId, items, cancellation.restock);
   if (!orderExists) return;
@@ -250,7 +314,8 @@ export async function insertRefund(tx: Transaction, refund: RefundRecord): Promi
   const progress = await lineProgress(tx, metaOrderId);
   if (progress.size > 0) {
     const unknown = refund.items.find((item) => !progress.has(item.retailerId));
-    if (unknown !== undefined) throw new OmsInvalidInputError(`order ${metaOrderId} has no line for ${unknown.retailerId}`);
+    if (unknown !== undefined)
+      throw new OmsInvalidInputError(`order ${metaOrderId} has no line for ${unknown.retailerId}`);
   }
   await tx.query(
     `INSERT INTO refunds (meta_order_id, request_id, request_hash, items, shipping, reason_code, origin)

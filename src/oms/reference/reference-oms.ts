@@ -13,12 +13,28 @@ import type {
   ShipmentRecord,
   TrackingUpdateRecord,
 } from '../../api/oms-port.js';
-import type { OmsEvent, OmsInventoryLevel, OmsOrderDetail, OmsOrderStatus, OmsOrderSummary, OmsReadModel, OmsReservation } from '../read-model.js';
+import type {
+  OmsEvent,
+  OmsInventoryLevel,
+  OmsOrderDetail,
+  OmsOrderStatus,
+  OmsOrderSummary,
+  OmsReadModel,
+  OmsReservation,
+} from '../read-model.js';
 import { recordEvent } from './event-log.js';
 import { releaseAll, reserve } from './inventory-ledger.js';
 import { openDatabase } from './database.js';
 import { readEvents, readInventory, readOrder, readOrders, readReservation } from './order-reader.js';
-import { advanceStatus, insertCancellation, insertPendingOrder, insertRefund, insertShipment, updateShipmentTracking, type TextTransform } from './order-writes.js';
+import {
+  advanceStatus,
+  insertCancellation,
+  insertPendingOrder,
+  insertRefund,
+  insertShipment,
+  updateShipmentTracking,
+  type TextTransform,
+} from './order-writes.js';
 import { transliterateToAscii } from './transliterate.js';
 
 export interface ReferenceOmsOptions {
@@ -37,7 +53,9 @@ export interface SeedProduct {
   onHand: number;
 }
 
-const seedProductsSchema = z.array(z.object({ retailerId: z.string().min(1), name: z.string(), onHand: z.number().int().min(0) }));
+const seedProductsSchema = z.array(
+  z.object({ retailerId: z.string().min(1), name: z.string(), onHand: z.number().int().min(0) }),
+);
 
 /**
  * A working order management system on an embedded Postgres (PGlite): what a merchant without an
@@ -63,7 +81,10 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
 
   // --- OmsPort -------------------------------------------------------------------------------
 
-  async reserveInventory(metaOrderId: string, lines: ReservationLine[]): Promise<{ reserved: boolean; shortages: ReservationLine[] }> {
+  async reserveInventory(
+    metaOrderId: string,
+    lines: ReservationLine[],
+  ): Promise<{ reserved: boolean; shortages: ReservationLine[] }> {
     return this.forOrder(metaOrderId, (tx) => reserve(tx, metaOrderId, lines));
   }
 
@@ -72,7 +93,9 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
   }
 
   async createPendingOrder(input: PendingOrderInput): Promise<{ merchantOrderReference: string }> {
-    const merchantOrderReference = await this.forOrder(input.metaOrderId, (tx) => insertPendingOrder(tx, input, this.storeText));
+    const merchantOrderReference = await this.forOrder(input.metaOrderId, (tx) =>
+      insertPendingOrder(tx, input, this.storeText),
+    );
     return { merchantOrderReference };
   }
 
@@ -115,7 +138,12 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
     await this.forOrder(notification.metaOrderId, (tx) =>
       recordEvent(
         tx,
-        { metaOrderId: notification.metaOrderId, kind: 'ops.notification', severity: notification.severity, detail: notification.reason },
+        {
+          metaOrderId: notification.metaOrderId,
+          kind: 'ops.notification',
+          severity: notification.severity,
+          detail: notification.reason,
+        },
         `ops:${canonicalHash(notification)}`,
       ),
     );
@@ -160,12 +188,17 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
 
   /** How many of these orders have asked for a reservation: one query, for dashboards and benchmarks. */
   async reservationCount(metaOrderIds: string[]): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM reservation_requests WHERE meta_order_id = ANY($1::text[])', [metaOrderIds]);
+    const { rows } = await this.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM reservation_requests WHERE meta_order_id = ANY($1::text[])',
+      [metaOrderIds],
+    );
     return rows[0]!.n;
   }
 
   /** How many of these orders are processing, and when the last of them got there: one query. */
-  async processingProgress(metaOrderIds: string[]): Promise<{ processing: number; lastProcessingAt: Date | undefined }> {
+  async processingProgress(
+    metaOrderIds: string[],
+  ): Promise<{ processing: number; lastProcessingAt: Date | undefined }> {
     const { rows } = await this.db.query<{ n: number; last: Date | null }>(
       "SELECT count(*)::int AS n, max(processing_at) AS last FROM orders WHERE meta_order_id = ANY($1::text[]) AND status = 'processing'",
       [metaOrderIds],

@@ -30,7 +30,9 @@ export const cancel = defineCommand({
   check(s, command) {
     const overdue = s.phase === 'AWAITING_RELEASE' && s.processingOverdue;
     if ((s.phase !== 'IN_PROGRESS' && !overdue) || !s.ledger) {
-      reject(`cannot cancel: the order is ${s.phase} (Meta ${s.metaState}); a seller cancel needs an acknowledged order, or one stuck in FB_PROCESSING for over 24 hours`);
+      reject(
+        `cannot cancel: the order is ${s.phase} (Meta ${s.metaState}); a seller cancel needs an acknowledged order, or one stuck in FB_PROCESSING for over 24 hours`,
+      );
     }
     if (overdue && command.items) reject('an order still in FB_PROCESSING can only be cancelled whole (omit items)');
     const lines = checkCancellation(s.ledger, command.items);
@@ -56,7 +58,14 @@ export const cancel = defineCommand({
     );
     s.ledger = applyCancellation(s.ledger!, lines);
     if (isFulfilled(s.ledger)) s.metaState = 'COMPLETED';
-    await ctx.oms.recordCancellation({ metaOrderId: orderId, requestId, items: lines, reasonCode: command.reasonCode, restock: command.restock, origin: 'merchant' });
+    await ctx.oms.recordCancellation({
+      metaOrderId: orderId,
+      requestId,
+      items: lines,
+      reasonCode: command.reasonCode,
+      restock: command.restock,
+      origin: 'merchant',
+    });
     return `cancelled ${describeLines(lines)} (${command.reasonCode}${command.restock ? ', restocked' : ''})`;
   },
 });

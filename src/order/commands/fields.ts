@@ -10,7 +10,9 @@ import { isValidAmount } from '../../domain/money.js';
  * The caller's id for one command. The Update id and Meta's idempotency key both derive from it,
  * so sending the same command twice (a retry, a redelivered queue message) applies it once.
  */
-export const requestId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'requestId must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
+export const requestId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'requestId must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
 
 export const retailerId = z.string().min(1, 'retailerId must not be empty').max(100);
 export const quantity = z.number().int('quantity must be a whole number').positive('quantity must be at least 1');
@@ -25,7 +27,11 @@ export const money = z
 export const unitLines = z.array(z.object({ retailerId, quantity }).strict()).min(1, 'items must not be empty');
 
 export const carrier = z.string().superRefine((value, ctx) => {
-  if (!isKnownCarrier(value)) ctx.addIssue({ code: 'custom', message: `unknown carrier code ${JSON.stringify(value)} (see Meta's carrier list)` });
+  if (!isKnownCarrier(value))
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown carrier code ${JSON.stringify(value)} (see Meta's carrier list)`,
+    });
 });
 
 export const trackingNumber = z.string().trim().min(1, 'trackingNumber must not be empty').max(100);

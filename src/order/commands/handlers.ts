@@ -13,12 +13,21 @@ import { COMMAND_KINDS, type CommandKind } from '../../api/command-kinds.js';
 import type { CommandOutcome } from '../../api/order-state.js';
 import type { OrderContext } from '../context.js';
 import { CommandRejected, reject, rejectedByMeta } from './command.js';
-import { COMMANDS, SIGNAL_COMMAND_KINDS, commandFingerprint, commandSignals, commandUpdates, parseCommand } from './registry.js';
+import {
+  COMMANDS,
+  SIGNAL_COMMAND_KINDS,
+  commandFingerprint,
+  commandSignals,
+  commandUpdates,
+  parseCommand,
+} from './registry.js';
 
 type UntypedUpdate = UpdateDefinition<CommandOutcome, [unknown], string>;
 type UntypedSignal = SignalDefinition<[unknown], string>;
 
-type Checked = { status: 'new'; requestId: string; command: unknown; plan: unknown; fingerprint: string } | { status: 'repeat'; requestId: string };
+type Checked =
+  | { status: 'new'; requestId: string; command: unknown; plan: unknown; fingerprint: string }
+  | { status: 'repeat'; requestId: string };
 
 /** Everything Meta would reject, and every repeat, decided from the workflow's own state. */
 function checkCommand(ctx: OrderContext, kind: CommandKind, input: unknown): Checked {
@@ -30,13 +39,17 @@ function checkCommand(ctx: OrderContext, kind: CommandKind, input: unknown): Che
   const earlier = s.commands[command.requestId];
   const inFlight = s.pendingCommand?.requestId === command.requestId ? s.pendingCommand : undefined;
   if (earlier || inFlight) {
-    if (earlier && earlier.fingerprint !== fingerprint) reject(`requestId ${command.requestId} was already used for a different ${earlier.kind} command`);
-    if (inFlight && inFlight.kind !== kind) reject(`requestId ${command.requestId} is in use by a ${inFlight.kind} command`);
+    if (earlier && earlier.fingerprint !== fingerprint)
+      reject(`requestId ${command.requestId} was already used for a different ${earlier.kind} command`);
+    if (inFlight && inFlight.kind !== kind)
+      reject(`requestId ${command.requestId} is in use by a ${inFlight.kind} command`);
     return { status: 'repeat', requestId: command.requestId };
   }
   const definition = COMMANDS[kind];
   if (s.attention && !definition.allowedWhileParked) {
-    reject(`order needs attention at "${s.attention.step}" (${s.attention.reason}); fix the cause and send retry first`);
+    reject(
+      `order needs attention at "${s.attention.step}" (${s.attention.reason}); fix the cause and send retry first`,
+    );
   }
   // The definition's own types tie its check to its schema; here every kind is handled alike.
   const plan: unknown = (definition.check as (state: typeof s, command: unknown) => unknown)(s, command);
@@ -50,7 +63,8 @@ async function runCommand(ctx: OrderContext, kind: CommandKind, input: unknown):
   if (first.status === 'repeat') {
     await condition(() => s.commands[first.requestId] !== undefined || s.pendingCommand?.requestId !== first.requestId);
     const outcome = s.commands[first.requestId];
-    if (!outcome) throw ApplicationFailure.nonRetryable(`command ${first.requestId} did not complete`, 'CommandRejected');
+    if (!outcome)
+      throw ApplicationFailure.nonRetryable(`command ${first.requestId} did not complete`, 'CommandRejected');
     return outcome;
   }
   const definition = COMMANDS[kind];
@@ -69,7 +83,14 @@ async function runCommand(ctx: OrderContext, kind: CommandKind, input: unknown):
     try {
       const execute = definition.execute as (ctx: OrderContext, command: unknown, plan: unknown) => Promise<string>;
       const summary = await execute(ctx, command, plan);
-      const outcome: CommandOutcome = { kind, requestId, fingerprint, appliedAt: ctx.now(), summary, metaState: s.metaState };
+      const outcome: CommandOutcome = {
+        kind,
+        requestId,
+        fingerprint,
+        appliedAt: ctx.now(),
+        summary,
+        metaState: s.metaState,
+      };
       s.commands[requestId] = outcome;
       return outcome;
     } catch (err) {
@@ -104,9 +125,16 @@ function signalHandler(ctx: OrderContext, kind: CommandKind) {
       await runCommand(ctx, kind, input);
     } catch (err) {
       const reason = err instanceof CommandRejected || err instanceof ApplicationFailure ? err.message : String(err);
-      const requestId = typeof input === 'object' && input && 'requestId' in input ? String((input as { requestId: unknown }).requestId) : '(none)';
+      const requestId =
+        typeof input === 'object' && input && 'requestId' in input
+          ? String((input as { requestId: unknown }).requestId)
+          : '(none)';
       ctx.state.rejectedSignals = [...ctx.state.rejectedSignals.slice(-19), { kind, requestId, reason, at: ctx.now() }];
-      await ctx.oms.notifyOps({ metaOrderId: ctx.state.orderId, severity: 'warning', reason: `${kind} signal ${requestId} rejected: ${reason}` });
+      await ctx.oms.notifyOps({
+        metaOrderId: ctx.state.orderId,
+        severity: 'warning',
+        reason: `${kind} signal ${requestId} rejected: ${reason}`,
+      });
     }
   };
 }
@@ -115,7 +143,9 @@ function signalHandler(ctx: OrderContext, kind: CommandKind) {
 export function registerCommandHandlers(ctx: OrderContext): void {
   for (const kind of COMMAND_KINDS) {
     // Arguments are untyped on purpose: they come from any caller and are parsed by checkCommand.
-    setHandler(commandUpdates[kind] as UntypedUpdate, (input: unknown) => runCommand(ctx, kind, input), { validator: validator(ctx, kind) });
+    setHandler(commandUpdates[kind] as UntypedUpdate, (input: unknown) => runCommand(ctx, kind, input), {
+      validator: validator(ctx, kind),
+    });
   }
   for (const kind of SIGNAL_COMMAND_KINDS) {
     setHandler(commandSignals[kind] as UntypedSignal, signalHandler(ctx, kind));

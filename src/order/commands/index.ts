@@ -14,5 +14,9 @@ export { CancelCommandSchema, type CancelCommand } from './cancel.js';
 export { RefundCommandSchema, type RefundCommand } from './refund.js';
 export { RetryCommandSchema, type RetryCommand } from './retry.js';
 export { ShipCommandSchema, type ShipCommand } from './ship.js';
-export { UpdateTrackingCommandSchema, type UpdateTrackingCommand, OMS_TRACKING_UPDATE_PATCH } from './update-tracking.js';
+export {
+  UpdateTrackingCommandSchema,
+  type UpdateTrackingCommand,
+  OMS_TRACKING_UPDATE_PATCH,
+} from './update-tracking.js';
 export { COMMAND_KINDS, type CommandKind } from '../../api/command-kinds.js';

@@ -8,12 +8,17 @@ import { money, quantity, requestId, retailerId } from './fields.js';
 const refundLine = z
   .object({ retailerId, quantity: quantity.optional(), amount: money.optional() })
   .strict()
-  .refine((line) => (line.quantity === undefined) !== (line.amount === undefined), 'each refund item needs either quantity or amount, not both');
+  .refine(
+    (line) => (line.quantity === undefined) !== (line.amount === undefined),
+    'each refund item needs either quantity or amount, not both',
+  );
 
 export const RefundCommandSchema = z
   .object({
     requestId,
-    reasonCode: z.enum(SELLER_REFUND_REASON_CODES, { message: `reasonCode must be one of ${SELLER_REFUND_REASON_CODES.join(', ')}` }),
+    reasonCode: z.enum(SELLER_REFUND_REASON_CODES, {
+      message: `reasonCode must be one of ${SELLER_REFUND_REASON_CODES.join(', ')}`,
+    }),
     reasonText: z.string().max(500).optional(),
     /** Omitted: every shipped unit not yet refunded. */
     items: z.array(refundLine).min(1, 'items must not be empty').optional(),
@@ -42,11 +47,25 @@ export const refund = defineCommand({
     const { requestId } = command;
     await ctx.attention.step(
       `refund ${requestId}`,
-      () => ctx.activities.graphWrite.refundItems({ orderId, requestId, reasonCode: command.reasonCode, reasonText: command.reasonText, plan }),
+      () =>
+        ctx.activities.graphWrite.refundItems({
+          orderId,
+          requestId,
+          reasonCode: command.reasonCode,
+          reasonText: command.reasonText,
+          plan,
+        }),
       rejectedByMeta,
     );
     s.ledger = applyRefund(s.ledger!, plan);
-    await ctx.oms.recordRefund({ metaOrderId: orderId, requestId, items: plan.lines, shipping: plan.shipping, reasonCode: command.reasonCode, origin: 'merchant' });
+    await ctx.oms.recordRefund({
+      metaOrderId: orderId,
+      requestId,
+      items: plan.lines,
+      shipping: plan.shipping,
+      reasonCode: command.reasonCode,
+      origin: 'merchant',
+    });
     const amounts = plan.lines.map((l) => `${l.amount.amount} ${l.amount.currency} for ${l.retailerId}`);
     if (plan.shipping) amounts.push(`${plan.shipping.amount} ${plan.shipping.currency} shipping`);
     return `refunded ${amounts.join(', ')} (${command.reasonCode})`;

@@ -20,31 +20,44 @@ import { updateTracking } from './update-tracking.js';
 type AnyCommandDefinition<K extends CommandKind> = CommandDefinition<K, z.ZodType, any, boolean>;
 
 /** One entry per kind of src/api/command-kinds.ts: a missing or extra one fails the type check. */
-export const COMMANDS = { ship, cancel, refund, updateTracking, retry } satisfies { [K in CommandKind]: AnyCommandDefinition<K> };
+export const COMMANDS = { ship, cancel, refund, updateTracking, retry } satisfies {
+  [K in CommandKind]: AnyCommandDefinition<K>;
+};
 
 /** What a caller sends (defaults not yet applied). */
 export type CommandInput<K extends CommandKind> = z.input<(typeof COMMANDS)[K]['schema']>;
 /** What the workflow works with once parsed. */
 export type ParsedCommand<K extends CommandKind> = z.output<(typeof COMMANDS)[K]['schema']>;
 /** The kinds also sent as fire-and-forget signals. */
-export type SignalCommandKind = { [K in CommandKind]: (typeof COMMANDS)[K]['signal'] extends true ? K : never }[CommandKind];
+export type SignalCommandKind = {
+  [K in CommandKind]: (typeof COMMANDS)[K]['signal'] extends true ? K : never;
+}[CommandKind];
 
 export type CommandUpdates = { [K in CommandKind]: UpdateDefinition<CommandOutcome, [CommandInput<K>], K> };
 export type CommandSignals = { [K in SignalCommandKind]: SignalDefinition<[CommandInput<K>], `${K}Signal`> };
 
 /** Updates: the caller waits for Meta's answer. Named after the kind ("ship", "cancel", ...). */
-export const commandUpdates = Object.fromEntries(COMMAND_KINDS.map((kind) => [kind, defineUpdate(kind)])) as CommandUpdates;
+export const commandUpdates = Object.fromEntries(
+  COMMAND_KINDS.map((kind) => [kind, defineUpdate(kind)]),
+) as CommandUpdates;
 
 export const SIGNAL_COMMAND_KINDS = COMMAND_KINDS.filter((kind): kind is SignalCommandKind => COMMANDS[kind].signal);
 
 /** The same commands as signals ("shipSignal", ...), for OMS code that cannot wait (a queue consumer). */
-export const commandSignals = Object.fromEntries(SIGNAL_COMMAND_KINDS.map((kind) => [kind, defineSignal(`${kind}Signal`)])) as CommandSignals;
+export const commandSignals = Object.fromEntries(
+  SIGNAL_COMMAND_KINDS.map((kind) => [kind, defineSignal(`${kind}Signal`)]),
+) as CommandSignals;
 
 /** Parses a command; on failure the message names the field, e.g. `items[0].quantity: quantity must be at least 1`. */
-export function parseCommand<K extends CommandKind>(kind: K, input: unknown): { ok: true; command: ParsedCommand<K> } | { ok: false; reason: string } {
+export function parseCommand<K extends CommandKind>(
+  kind: K,
+  input: unknown,
+): { ok: true; command: ParsedCommand<K> } | { ok: false; reason: string } {
   const parsed = COMMANDS[kind].schema.safeParse(input);
   if (parsed.success) return { ok: true, command: parsed.data as ParsedCommand<K> };
-  const reason = parsed.error.issues.map((issue) => `${issue.path.length ? `${formatPath(issue.path)}: ` : ''}${issue.message}`).join('; ');
+  const reason = parsed.error.issues
+    .map((issue) => `${issue.path.length ? `${formatPath(issue.path)}: ` : ''}${issue.message}`)
+    .join('; ');
   return { ok: false, reason: `invalid ${kind} command: ${reason}` };
 }
 

@@ -26,10 +26,14 @@ export const ship = defineCommand({
   exclusive: true,
   check(s, command) {
     if (s.phase !== 'IN_PROGRESS' || !s.ledger) {
-      reject(`cannot ship: the order is ${s.phase} (Meta ${s.metaState}); shipping needs an acknowledged order with units left`);
+      reject(
+        `cannot ship: the order is ${s.phase} (Meta ${s.metaState}); shipping needs an acknowledged order with units left`,
+      );
     }
     if (command.merchantOrderReference && command.merchantOrderReference !== s.merchantOrderReference) {
-      reject(`merchantOrderReference ${command.merchantOrderReference} differs from ${s.merchantOrderReference ?? '(none)'}, the one acknowledged to Meta`);
+      reject(
+        `merchantOrderReference ${command.merchantOrderReference} differs from ${s.merchantOrderReference ?? '(none)'}, the one acknowledged to Meta`,
+      );
     }
     const lines = checkShipment(s.ledger, command.items);
     if (!lines.ok) reject(lines.reason);
@@ -42,13 +46,26 @@ export const ship = defineCommand({
     await ctx.attention.step(
       `ship ${requestId}`,
       () =>
-        ctx.activities.graphWrite.shipItems({ orderId, requestId, items: lines, carrier: command.carrier, trackingNumber: command.trackingNumber, shippingMethodName: command.shippingMethodName }),
+        ctx.activities.graphWrite.shipItems({
+          orderId,
+          requestId,
+          items: lines,
+          carrier: command.carrier,
+          trackingNumber: command.trackingNumber,
+          shippingMethodName: command.shippingMethodName,
+        }),
       rejectedByMeta,
     );
     s.ledger = applyShipment(s.ledger!, lines);
     s.shipments[requestId] = { carrier: command.carrier, trackingNumber: command.trackingNumber, lines };
     if (isFulfilled(s.ledger)) s.metaState = 'COMPLETED';
-    await ctx.oms.recordShipment({ metaOrderId: orderId, requestId, items: lines, carrier: command.carrier, trackingNumber: command.trackingNumber });
+    await ctx.oms.recordShipment({
+      metaOrderId: orderId,
+      requestId,
+      items: lines,
+      carrier: command.carrier,
+      trackingNumber: command.trackingNumber,
+    });
     return `shipped ${describeLines(lines)} with ${command.carrier} ${command.trackingNumber}`;
   },
 });

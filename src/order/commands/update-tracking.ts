@@ -25,8 +25,10 @@ export const updateTracking = defineCommand({
   signal: true,
   exclusive: true,
   check(s, command) {
-    if (s.phase !== 'IN_PROGRESS' && s.phase !== 'RETURN_WINDOW') reject(`cannot update tracking: the order is ${s.phase}`);
-    if (!s.shipments[command.shipmentRequestId]) reject(`no shipment was made by a ship command with requestId ${command.shipmentRequestId}`);
+    if (s.phase !== 'IN_PROGRESS' && s.phase !== 'RETURN_WINDOW')
+      reject(`cannot update tracking: the order is ${s.phase}`);
+    if (!s.shipments[command.shipmentRequestId])
+      reject(`no shipment was made by a ship command with requestId ${command.shipmentRequestId}`);
   },
   async execute(ctx, command) {
     const s = ctx.state;
@@ -34,13 +36,20 @@ export const updateTracking = defineCommand({
     const { requestId, shipmentRequestId, carrier, trackingNumber } = command;
     await ctx.attention.step(
       `updateTracking ${requestId}`,
-      () => ctx.activities.graphWrite.updateTracking({ orderId, requestId, shipmentRequestId, carrier, trackingNumber }),
+      () =>
+        ctx.activities.graphWrite.updateTracking({ orderId, requestId, shipmentRequestId, carrier, trackingNumber }),
       rejectedByMeta,
     );
     s.shipments[shipmentRequestId] = { ...s.shipments[shipmentRequestId]!, carrier, trackingNumber };
     // Runs that updated tracking before this call existed replay without it.
     if (patched(OMS_TRACKING_UPDATE_PATCH)) {
-      await ctx.oms.recordTrackingUpdate({ metaOrderId: orderId, requestId, shipmentRequestId, carrier, trackingNumber });
+      await ctx.oms.recordTrackingUpdate({
+        metaOrderId: orderId,
+        requestId,
+        shipmentRequestId,
+        carrier,
+        trackingNumber,
+      });
     }
     return `tracking of shipment ${shipmentRequestId} is now ${carrier} ${trackingNumber}`;
   },

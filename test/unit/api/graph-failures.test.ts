@@ -39,12 +39,15 @@ describe('the Graph failure table', () => {
     const rows: GraphFailure[] = [...Object.values(GRAPH_ERROR_FAILURES), GRAPH_RESPONSE_FAILURE, GRAPH_INPUT_FAILURE];
     for (const row of rows) {
       for (const other of rows.filter((candidate) => candidate.type === row.type)) {
-        expect({ retryable: other.retryable, rejectsCommand: other.rejectsCommand }, row.type).toEqual({ retryable: row.retryable, rejectsCommand: row.rejectsCommand });
+        expect({ retryable: other.retryable, rejectsCommand: other.rejectsCommand }, row.type).toEqual({
+          retryable: row.retryable,
+          rejectsCommand: row.rejectsCommand,
+        });
       }
     }
   });
 
-  it('derives the retry policies\' non-retryable types and the failures that reject a command', () => {
+  it("derives the retry policies' non-retryable types and the failures that reject a command", () => {
     expect(NON_RETRYABLE_GRAPH_FAILURE_TYPES).toEqual([
       'GraphValidationError',
       'GraphAuthError',
@@ -66,14 +69,23 @@ describe('toActivityFailure', () => {
       expect(error.isTransient, kind).toBe(GRAPH_ERROR_FAILURES[kind].retryable);
       const failure = toActivityFailure(error);
       expect(failure).toBeInstanceOf(ApplicationFailure);
-      expect(failure, kind).toMatchObject({ type: GRAPH_ERROR_FAILURES[kind].type, nonRetryable: !GRAPH_ERROR_FAILURES[kind].retryable });
+      expect(failure, kind).toMatchObject({
+        type: GRAPH_ERROR_FAILURES[kind].type,
+        nonRetryable: !GRAPH_ERROR_FAILURES[kind].retryable,
+      });
     }
     expect(KINDS.filter((kind) => GRAPH_ERROR_FAILURES[kind].retryable)).toEqual(['throttled', 'transient']);
   });
 
   it('maps a malformed answer and refused arguments, and leaves anything else alone', () => {
-    expect(toActivityFailure(new GraphResponseError('bad body', 'GET /{order-id}', 'id', 200))).toMatchObject({ type: 'GraphResponseError', nonRetryable: true });
-    expect(toActivityFailure(new GraphInputError('bad id', 'GET /{order-id}'))).toMatchObject({ type: 'GraphValidationError', nonRetryable: true });
+    expect(toActivityFailure(new GraphResponseError('bad body', 'GET /{order-id}', 'id', 200))).toMatchObject({
+      type: 'GraphResponseError',
+      nonRetryable: true,
+    });
+    expect(toActivityFailure(new GraphInputError('bad id', 'GET /{order-id}'))).toMatchObject({
+      type: 'GraphValidationError',
+      nonRetryable: true,
+    });
     const bug = new TypeError('bug');
     expect(toActivityFailure(bug)).toBe(bug);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { commandHelp, parseArgs, parseWholeNumber, UsageError, usageLine, type CommandSpec } from '../../../src/cli/args.js';
+import {
+  commandHelp,
+  parseArgs,
+  parseWholeNumber,
+  UsageError,
+  usageLine,
+  type CommandSpec,
+} from '../../../src/cli/args.js';
 import { COMMANDS } from '../../../src/cli/commands/index.js';
 import type { CliContext } from '../../../src/cli/context.js';
 import type { CliIo } from '../../../src/cli/io.js';
@@ -98,7 +105,9 @@ describe('parseWholeNumber', () => {
 
 describe('usage and help text', () => {
   test('the usage line shows required options bare, optional ones bracketed, repeatables with ...', () => {
-    expect(usageLine(SPEC)).toBe('fb-orders demo <orderId> --carrier CODE [--item SKU:QTY ...] [--reason CODE] [--restock]');
+    expect(usageLine(SPEC)).toBe(
+      'fb-orders demo <orderId> --carrier CODE [--item SKU:QTY ...] [--reason CODE] [--restock]',
+    );
   });
   test('command help lists every argument, marks required ones and spells out choices', () => {
     const help = commandHelp(SPEC);
@@ -120,7 +129,14 @@ function offlineContext(io: CliIo): CliContext {
   const refuse = () => {
     throw new Error('this test must not connect to anything');
   };
-  return { io, config: refuse, temporal: refuse, graph: refuse, temporalAddress: () => undefined, close: async () => undefined };
+  return {
+    io,
+    config: refuse,
+    temporal: refuse,
+    graph: refuse,
+    temporalAddress: () => undefined,
+    close: async () => undefined,
+  };
 }
 
 async function run(argv: string[]) {
@@ -140,27 +156,73 @@ describe('runCli usage errors: one line naming the problem, then the usage, exit
     const { code, err } = await run(['shipp', '1']);
     expect(code).toBe(2);
     expect(err.split('\n')[0]).toBe('fb-orders: unknown command "shipp"');
-    expect(err).toContain('commands: ship, cancel, refund, update-tracking, retry, show, list, export, poll-now, intake, connect, disconnect');
+    expect(err).toContain(
+      'commands: ship, cancel, refund, update-tracking, retry, show, list, export, poll-now, intake, connect, disconnect',
+    );
   });
 
   test.each([
-    [['ship', '1', '--carrier', 'UPS'], 'fb-orders ship: missing --tracking NUMBER', 'fb-orders ship <orderId> --carrier CODE --tracking NUMBER'],
+    [
+      ['ship', '1', '--carrier', 'UPS'],
+      'fb-orders ship: missing --tracking NUMBER',
+      'fb-orders ship <orderId> --carrier CODE --tracking NUMBER',
+    ],
     [['ship', '--carrier', 'UPS', '--tracking', '1Z'], 'fb-orders ship: missing <orderId>', 'fb-orders ship <orderId>'],
-    [['ship', '1', '--carrier', 'UPS', '--tracking', '1Z', '--item', 'SKU'], 'fb-orders ship: --item "SKU": expected SKU:QTY', 'fb-orders ship'],
-    [['ship', '1', '--carrier', 'UPS', '--tracking', '1Z', '--item', 'SKU=2.00'], 'fb-orders ship: --item "SKU=2.00": expected SKU:QTY (amounts are for refunds only)', 'fb-orders ship'],
-    [['ship', '1', '--carrier', 'UPS', '--tracking', '1Z', '--speed', 'fast'], 'fb-orders ship: unknown flag --speed', 'fb-orders ship'],
-    [['cancel', '1', '--reason', 'BORED'], 'fb-orders cancel: --reason must be one of CUSTOMER_REQUESTED, OUT_OF_STOCK, INVALID_ADDRESS, SUSPICIOUS_ORDER, CANCEL_REASON_OTHER; got "BORED"', 'fb-orders cancel <orderId> --reason CODE'],
-    [['cancel', '1', '--reason', 'OUT_OF_STOCK', '--item', 'SKU:0'], 'fb-orders cancel: --item "SKU:0": quantity must be from 1 to 1000000', 'fb-orders cancel'],
-    [['refund', '1', '--reason', 'DAMAGED_GOODS', '--item', 'SKU=abc'], 'fb-orders refund: --item "SKU=abc": amount must be a decimal like 12.50, got "abc"', 'fb-orders refund'],
-    [['refund', '1', '--reason', 'DAMAGED_GOODS', '--shipping', '4,99'], 'fb-orders refund: --shipping: amount must be a decimal like 12.50, got "4,99"', 'fb-orders refund'],
+    [
+      ['ship', '1', '--carrier', 'UPS', '--tracking', '1Z', '--item', 'SKU'],
+      'fb-orders ship: --item "SKU": expected SKU:QTY',
+      'fb-orders ship',
+    ],
+    [
+      ['ship', '1', '--carrier', 'UPS', '--tracking', '1Z', '--item', 'SKU=2.00'],
+      'fb-orders ship: --item "SKU=2.00": expected SKU:QTY (amounts are for refunds only)',
+      'fb-orders ship',
+    ],
+    [
+      ['ship', '1', '--carrier', 'UPS', '--tracking', '1Z', '--speed', 'fast'],
+      'fb-orders ship: unknown flag --speed',
+      'fb-orders ship',
+    ],
+    [
+      ['cancel', '1', '--reason', 'BORED'],
+      'fb-orders cancel: --reason must be one of CUSTOMER_REQUESTED, OUT_OF_STOCK, INVALID_ADDRESS, SUSPICIOUS_ORDER, CANCEL_REASON_OTHER; got "BORED"',
+      'fb-orders cancel <orderId> --reason CODE',
+    ],
+    [
+      ['cancel', '1', '--reason', 'OUT_OF_STOCK', '--item', 'SKU:0'],
+      'fb-orders cancel: --item "SKU:0": quantity must be from 1 to 1000000',
+      'fb-orders cancel',
+    ],
+    [
+      ['refund', '1', '--reason', 'DAMAGED_GOODS', '--item', 'SKU=abc'],
+      'fb-orders refund: --item "SKU=abc": amount must be a decimal like 12.50, got "abc"',
+      'fb-orders refund',
+    ],
+    [
+      ['refund', '1', '--reason', 'DAMAGED_GOODS', '--shipping', '4,99'],
+      'fb-orders refund: --shipping: amount must be a decimal like 12.50, got "4,99"',
+      'fb-orders refund',
+    ],
     [['refund', '1'], 'fb-orders refund: missing --reason CODE', 'fb-orders refund'],
-    [['update-tracking', '1', '--carrier', 'UPS', '--tracking', '2'], 'fb-orders update-tracking: missing --shipment SHIP_REQUEST_ID', 'fb-orders update-tracking'],
+    [
+      ['update-tracking', '1', '--carrier', 'UPS', '--tracking', '2'],
+      'fb-orders update-tracking: missing --shipment SHIP_REQUEST_ID',
+      'fb-orders update-tracking',
+    ],
     [['retry'], 'fb-orders retry: missing <orderId>', 'fb-orders retry <orderId> [--request-id ID]'],
     [['show', '1', '2'], 'fb-orders show: unexpected argument "2"', 'fb-orders show <orderId> [--json]'],
     [['list', '--limit', 'ten'], 'fb-orders list: --limit must be a whole number, got "ten"', 'fb-orders list'],
     [['list', '--limit', '0'], 'fb-orders list: --limit must be from 1 to 10000, got 0', 'fb-orders list'],
-    [['list', '--state', 'SHIPPED'], 'fb-orders list: --state must be one of FB_PROCESSING, CREATED, IN_PROGRESS, COMPLETED; got "SHIPPED"', 'fb-orders list'],
-    [['list', '--phase', 'DONE'], 'fb-orders list: --phase must be one of AWAITING_RELEASE, ACKNOWLEDGING, IN_PROGRESS, RETURN_WINDOW, CANCELLED, CLOSED; got "DONE"', 'fb-orders list'],
+    [
+      ['list', '--state', 'SHIPPED'],
+      'fb-orders list: --state must be one of FB_PROCESSING, CREATED, IN_PROGRESS, COMPLETED; got "SHIPPED"',
+      'fb-orders list',
+    ],
+    [
+      ['list', '--phase', 'DONE'],
+      'fb-orders list: --phase must be one of AWAITING_RELEASE, ACKNOWLEDGING, IN_PROGRESS, RETURN_WINDOW, CANCELLED, CLOSED; got "DONE"',
+      'fb-orders list',
+    ],
     [['export', '--out'], 'fb-orders export: --out needs a value (FILE)', 'fb-orders export'],
     [['poll-now', 'now'], 'fb-orders poll-now: unexpected argument "now"', 'fb-orders poll-now'],
     [['disconnect', '--force'], 'fb-orders disconnect: unknown flag --force', 'fb-orders disconnect [--yes]'],
@@ -185,7 +247,7 @@ describe('runCli help', () => {
     for (const command of COMMANDS) expect(out).toContain(usageLine(command.spec));
   });
 
-  test('<cmd> --help and help <cmd> print that command\'s help, even with otherwise bad arguments', async () => {
+  test("<cmd> --help and help <cmd> print that command's help, even with otherwise bad arguments", async () => {
     const a = await run(['refund', '--help']);
     const b = await run(['help', 'refund']);
     const c = await run(['refund', '--bogus', '-h']);

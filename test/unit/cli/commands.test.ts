@@ -17,7 +17,13 @@ import type { GraphClient } from '../../../src/graph/client.js';
 import { GraphError } from '../../../src/graph/errors.js';
 import { idempotencyKey } from '../../../src/graph/idempotency.js';
 import type { CommandOutcome, OrderWorkflowState } from '../../../src/api/order-state.js';
-import { FB_CHANNEL, FB_MERCHANT_ORDER_REF, FB_NEEDS_ATTENTION, FB_ORDER_PHASE, FB_ORDER_STATE } from '../../../src/api/search-attributes.js';
+import {
+  FB_CHANNEL,
+  FB_MERCHANT_ORDER_REF,
+  FB_NEEDS_ATTENTION,
+  FB_ORDER_PHASE,
+  FB_ORDER_STATE,
+} from '../../../src/api/search-attributes.js';
 import { captureIo, fixtureState, parseCsv, type CapturedIo } from './fixtures.js';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/;
@@ -31,7 +37,9 @@ interface Recorder {
 
 interface FakeOptions {
   orders?: Partial<Record<keyof OrderClient, (...args: never[]) => Promise<unknown>>>;
-  graph?: Partial<Record<'connectOrderManagementApp' | 'disconnectOrderManagementApp', (...args: never[]) => Promise<void>>>;
+  graph?: Partial<
+    Record<'connectOrderManagementApp' | 'disconnectOrderManagementApp', (...args: never[]) => Promise<void>>
+  >;
   listed?: { orderId: string; state?: string }[];
   temporalError?: Error;
 }
@@ -70,7 +78,11 @@ function fakeContext(options: FakeOptions = {}): { recorder: Recorder; create: (
               [FB_MERCHANT_ORDER_REF, `OMS-${o.orderId}`],
               [FB_NEEDS_ATTENTION, false],
             ]);
-            yield { workflowId: `fb-order-${o.orderId}`, status: { name: 'RUNNING' }, typedSearchAttributes: { get: (key: unknown) => attrs.get(key) } };
+            yield {
+              workflowId: `fb-order-${o.orderId}`,
+              status: { name: 'RUNNING' },
+              typedSearchAttributes: { get: (key: unknown) => attrs.get(key) },
+            };
           }
         })();
       },
@@ -78,7 +90,8 @@ function fakeContext(options: FakeOptions = {}): { recorder: Recorder; create: (
   } as unknown as Client;
   const graph = {
     connectOrderManagementApp: async (...args: unknown[]) => void recorder.graphCalls.push({ method: 'connect', args }),
-    disconnectOrderManagementApp: async (...args: unknown[]) => void recorder.graphCalls.push({ method: 'disconnect', args }),
+    disconnectOrderManagementApp: async (...args: unknown[]) =>
+      void recorder.graphCalls.push({ method: 'disconnect', args }),
     ...options.graph,
   } as unknown as GraphClient;
   return {
@@ -89,7 +102,13 @@ function fakeContext(options: FakeOptions = {}): { recorder: Recorder; create: (
       async temporal(): Promise<TemporalSession> {
         recorder.temporalOpened = true;
         if (options.temporalError) throw options.temporalError;
-        return { client, orders, address: 'temporal.test:7233', namespace: 'default', withQueryDeadline: (read) => read() };
+        return {
+          client,
+          orders,
+          address: 'temporal.test:7233',
+          namespace: 'default',
+          withQueryDeadline: (read) => read(),
+        };
       },
       graph: async () => graph,
       temporalAddress: () => (recorder.temporalOpened ? 'temporal.test:7233' : undefined),
@@ -106,18 +125,44 @@ async function run(argv: string[], options: FakeOptions = {}, io: CapturedIo = c
 
 describe('order commands', () => {
   test('ship: builds the command from the flags, prints the generated request id first, then the outcome', async () => {
-    const r = await run(['ship', '640001', '--carrier', 'UPS', '--tracking', '1Z999', '--item', 'SKU-TEE-M:1', '--item', 'SKU-MUG:1', '--method', 'Ground']);
+    const r = await run([
+      'ship',
+      '640001',
+      '--carrier',
+      'UPS',
+      '--tracking',
+      '1Z999',
+      '--item',
+      'SKU-TEE-M:1',
+      '--item',
+      'SKU-MUG:1',
+      '--method',
+      'Ground',
+    ]);
     expect(r.code).toBe(0);
     expect(r.sent).toHaveLength(1);
     const command = r.sent[0]!.command as { requestId: string };
     expect(r.sent[0]).toEqual({
       method: 'ship',
       orderId: '640001',
-      command: { requestId: command.requestId, carrier: 'UPS', trackingNumber: '1Z999', shippingMethodName: 'Ground', items: [{ retailerId: 'SKU-TEE-M', quantity: 1 }, { retailerId: 'SKU-MUG', quantity: 1 }] },
+      command: {
+        requestId: command.requestId,
+        carrier: 'UPS',
+        trackingNumber: '1Z999',
+        shippingMethodName: 'Ground',
+        items: [
+          { retailerId: 'SKU-TEE-M', quantity: 1 },
+          { retailerId: 'SKU-MUG', quantity: 1 },
+        ],
+      },
     });
     expect(command.requestId).toMatch(UUID);
-    expect(r.err).toBe(`request id: ${command.requestId}; re-run with --request-id ${command.requestId} to retry safely\n`);
-    expect(r.out).toBe('ship 640001: shipped 1 × SKU-TEE-M (UPS 1Z) (Meta state: IN_PROGRESS; applied 2025-03-01T12:00:00.000Z)\n');
+    expect(r.err).toBe(
+      `request id: ${command.requestId}; re-run with --request-id ${command.requestId} to retry safely\n`,
+    );
+    expect(r.out).toBe(
+      'ship 640001: shipped 1 × SKU-TEE-M (UPS 1Z) (Meta state: IN_PROGRESS; applied 2025-03-01T12:00:00.000Z)\n',
+    );
   });
 
   test('a given --request-id is used as is and nothing extra is printed; each run without one gets a new id', async () => {
@@ -126,33 +171,89 @@ describe('order commands', () => {
     expect(given.err).toBe('');
     const a = await run(['retry', '640001']);
     const b = await run(['retry', '640001']);
-    expect((a.sent[0]!.command as { requestId: string }).requestId).not.toBe((b.sent[0]!.command as { requestId: string }).requestId);
+    expect((a.sent[0]!.command as { requestId: string }).requestId).not.toBe(
+      (b.sent[0]!.command as { requestId: string }).requestId,
+    );
   });
 
   test('cancel and update-tracking map their flags onto the command', async () => {
-    const cancel = await run(['cancel', '640001', '--reason', 'OUT_OF_STOCK', '--item', 'SKU-MUG:1', '--restock', '--description', 'none left', '--request-id', 'c-1']);
-    expect(cancel.sent[0]!.command).toEqual({ requestId: 'c-1', reasonCode: 'OUT_OF_STOCK', restock: true, reasonDescription: 'none left', items: [{ retailerId: 'SKU-MUG', quantity: 1 }] });
-    const track = await run(['update-tracking', '640001', '--shipment', 'ship-1', '--carrier', 'FEDEX', '--tracking', '7777', '--request-id', 't-1']);
-    expect(track.sent[0]).toEqual({ method: 'updateTracking', orderId: '640001', command: { requestId: 't-1', shipmentRequestId: 'ship-1', carrier: 'FEDEX', trackingNumber: '7777' } });
+    const cancel = await run([
+      'cancel',
+      '640001',
+      '--reason',
+      'OUT_OF_STOCK',
+      '--item',
+      'SKU-MUG:1',
+      '--restock',
+      '--description',
+      'none left',
+      '--request-id',
+      'c-1',
+    ]);
+    expect(cancel.sent[0]!.command).toEqual({
+      requestId: 'c-1',
+      reasonCode: 'OUT_OF_STOCK',
+      restock: true,
+      reasonDescription: 'none left',
+      items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
+    });
+    const track = await run([
+      'update-tracking',
+      '640001',
+      '--shipment',
+      'ship-1',
+      '--carrier',
+      'FEDEX',
+      '--tracking',
+      '7777',
+      '--request-id',
+      't-1',
+    ]);
+    expect(track.sent[0]).toEqual({
+      method: 'updateTracking',
+      orderId: '640001',
+      command: { requestId: 't-1', shipmentRequestId: 'ship-1', carrier: 'FEDEX', trackingNumber: '7777' },
+    });
   });
 
   test('refund: amounts and shipping take the currency of the order ledger', async () => {
-    const r = await run(['refund', '640001', '--reason', 'DAMAGED_GOODS', '--item', 'SKU-MUG:1', '--item', 'SKU-TEE-M=5.00', '--shipping', '4.99', '--text', 'arrived broken', '--request-id', 'rf-1']);
+    const r = await run([
+      'refund',
+      '640001',
+      '--reason',
+      'DAMAGED_GOODS',
+      '--item',
+      'SKU-MUG:1',
+      '--item',
+      'SKU-TEE-M=5.00',
+      '--shipping',
+      '4.99',
+      '--text',
+      'arrived broken',
+      '--request-id',
+      'rf-1',
+    ]);
     expect(r.code).toBe(0);
     expect(r.sent[0]!.command).toEqual({
       requestId: 'rf-1',
       reasonCode: 'DAMAGED_GOODS',
       reasonText: 'arrived broken',
-      items: [{ retailerId: 'SKU-MUG', quantity: 1 }, { retailerId: 'SKU-TEE-M', amount: { amount: '5.00', currency: 'EUR' } }],
+      items: [
+        { retailerId: 'SKU-MUG', quantity: 1 },
+        { retailerId: 'SKU-TEE-M', amount: { amount: '5.00', currency: 'EUR' } },
+      ],
       shippingRefund: { amount: '4.99', currency: 'EUR' },
     });
   });
 
   test('refund by quantity only does not read the state', async () => {
     let read = false;
-    const r = await run(['refund', '640001', '--reason', 'DAMAGED_GOODS', '--item', 'SKU-MUG:1', '--request-id', 'rf-2'], {
-      orders: { getState: async () => ((read = true), fixtureState()) },
-    });
+    const r = await run(
+      ['refund', '640001', '--reason', 'DAMAGED_GOODS', '--item', 'SKU-MUG:1', '--request-id', 'rf-2'],
+      {
+        orders: { getState: async () => ((read = true), fixtureState()) },
+      },
+    );
     expect(r.code).toBe(0);
     expect(read).toBe(false);
   });
@@ -162,14 +263,18 @@ describe('order commands', () => {
       orders: { getState: async () => fixtureState({ ledger: undefined, phase: 'AWAITING_RELEASE' }) },
     });
     expect(r.code).toBe(1);
-    expect(r.err).toBe('rejected: order 640001 is not acknowledged yet (phase AWAITING_RELEASE): nothing has shipped, so nothing can be refunded\n');
+    expect(r.err).toBe(
+      'rejected: order 640001 is not acknowledged yet (phase AWAITING_RELEASE): nothing has shipped, so nothing can be refunded\n',
+    );
     expect(r.sent).toHaveLength(0);
   });
 
   test('a command the schema refuses (unknown carrier) is rejected locally: exit 1, no connection', async () => {
     const r = await run(['ship', '640001', '--carrier', 'PIGEON', '--tracking', '1', '--request-id', 's-1']);
     expect(r.code).toBe(1);
-    expect(r.err).toBe('rejected: invalid ship command: carrier: unknown carrier code "PIGEON" (see Meta\'s carrier list)\n');
+    expect(r.err).toBe(
+      'rejected: invalid ship command: carrier: unknown carrier code "PIGEON" (see Meta\'s carrier list)\n',
+    );
     expect(r.temporalOpened).toBe(false);
   });
 
@@ -183,20 +288,34 @@ describe('order commands', () => {
 describe('failures: one line, exit 1 (78 for a setting)', () => {
   test('rejected by the workflow', async () => {
     const r = await run(['cancel', '640001', '--reason', 'OUT_OF_STOCK', '--request-id', 'c-2'], {
-      orders: { cancel: async () => Promise.reject(new OrderCommandRejectedError('640001', 'cancel', 'cannot cancel 1 of SKU-MUG: only 0 unshipped and not cancelled', 'validation')) },
+      orders: {
+        cancel: async () =>
+          Promise.reject(
+            new OrderCommandRejectedError(
+              '640001',
+              'cancel',
+              'cannot cancel 1 of SKU-MUG: only 0 unshipped and not cancelled',
+              'validation',
+            ),
+          ),
+      },
     });
     expect(r.code).toBe(1);
     expect(r.err).toBe('rejected: cannot cancel 1 of SKU-MUG: only 0 unshipped and not cancelled\n');
   });
 
   test('no such order', async () => {
-    const r = await run(['show', '999'], { orders: { getState: async () => Promise.reject(new OrderNotFoundError('999')) } });
+    const r = await run(['show', '999'], {
+      orders: { getState: async () => Promise.reject(new OrderNotFoundError('999')) },
+    });
     expect(r.code).toBe(1);
     expect(r.err).toBe('no such order: 999\n');
   });
 
   test('Temporal unreachable names the address and TEMPORAL_ADDRESS', async () => {
-    const r = await run(['show', '1'], { temporalError: new TemporalUnreachableError('nowhere:7233', 'Failed to connect before the deadline') });
+    const r = await run(['show', '1'], {
+      temporalError: new TemporalUnreachableError('nowhere:7233', 'Failed to connect before the deadline'),
+    });
     expect(r.code).toBe(1);
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
     expect(r.err).toContain('cannot connect to Temporal at nowhere:7233');
@@ -212,17 +331,36 @@ describe('failures: one line, exit 1 (78 for a setting)', () => {
 
   test('an unexpected error text that carries the token is redacted', async () => {
     const io = captureIo({ env: { META_ACCESS_TOKEN: 'EAAB-super-secret-token' } });
-    const r = await run(['disconnect', '--yes'], { graph: { disconnectOrderManagementApp: async () => Promise.reject(new Error('proxy said: bad auth EAAB-super-secret-token')) } }, io);
+    const r = await run(
+      ['disconnect', '--yes'],
+      {
+        graph: {
+          disconnectOrderManagementApp: async () =>
+            Promise.reject(new Error('proxy said: bad auth EAAB-super-secret-token')),
+        },
+      },
+      io,
+    );
     expect(r.code).toBe(1);
     expect(r.err).toBe('error: proxy said: bad auth [redacted]\n');
   });
 
   test('a Graph auth error gets a hint about META_ACCESS_TOKEN', async () => {
     const r = await run(['disconnect', '--yes'], {
-      graph: { disconnectOrderManagementApp: async () => Promise.reject(new GraphError('DELETE /{cms-id}/order_management_apps: Error validating access token (code 190)', { kind: 'auth', endpoint: 'DELETE /{cms-id}/order_management_apps' })) },
+      graph: {
+        disconnectOrderManagementApp: async () =>
+          Promise.reject(
+            new GraphError('DELETE /{cms-id}/order_management_apps: Error validating access token (code 190)', {
+              kind: 'auth',
+              endpoint: 'DELETE /{cms-id}/order_management_apps',
+            }),
+          ),
+      },
     });
     expect(r.code).toBe(1);
-    expect(r.err).toBe('Meta Graph API error: DELETE /{cms-id}/order_management_apps: Error validating access token (code 190) (check META_ACCESS_TOKEN)\n');
+    expect(r.err).toBe(
+      'Meta Graph API error: DELETE /{cms-id}/order_management_apps: Error validating access token (code 190) (check META_ACCESS_TOKEN)\n',
+    );
   });
 });
 
@@ -230,7 +368,9 @@ describe('connect and disconnect', () => {
   test('disconnect without --yes on a non-terminal stdin refuses and calls nothing', async () => {
     const r = await run(['disconnect']);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('disconnect: stdin is not a terminal, so no confirmation can be asked; pass --yes to disconnect without one\n');
+    expect(r.err).toBe(
+      'disconnect: stdin is not a terminal, so no confirmation can be asked; pass --yes to disconnect without one\n',
+    );
     expect(r.graphCalls).toHaveLength(0);
   });
 
@@ -255,11 +395,15 @@ describe('connect and disconnect', () => {
     const env = { META_CMS_ID: '42' };
     const first = await run(['connect', '--yes', '--request-id', 'reconnect-3'], {}, captureIo({ env }));
     const retried = await run(['connect', '--yes', '--request-id', 'reconnect-3'], {}, captureIo({ env }));
-    expect(first.graphCalls).toEqual([{ method: 'connect', args: ['42', { idempotencyKey: idempotencyKey('42', 'connectApp', 'reconnect-3') }] }]);
+    expect(first.graphCalls).toEqual([
+      { method: 'connect', args: ['42', { idempotencyKey: idempotencyKey('42', 'connectApp', 'reconnect-3') }] },
+    ]);
     expect(retried.graphCalls).toEqual(first.graphCalls);
     const later = await run(['connect', '--yes'], {}, captureIo({ env }));
     const generated = UUID.exec(later.err)![0];
-    expect(later.graphCalls).toEqual([{ method: 'connect', args: ['42', { idempotencyKey: idempotencyKey('42', 'connectApp', generated) }] }]);
+    expect(later.graphCalls).toEqual([
+      { method: 'connect', args: ['42', { idempotencyKey: idempotencyKey('42', 'connectApp', generated) }] },
+    ]);
     expect(later.graphCalls).not.toEqual(first.graphCalls);
     const refused = await run(['connect'], {}, captureIo({ env }));
     expect(refused.code).toBe(2);
@@ -273,14 +417,39 @@ describe('list, show and export', () => {
 
   test('list is scoped to META_CMS_ID and prints a table; --json the raw summaries', async () => {
     const io = captureIo({ env: { META_CMS_ID: '42' } });
-    const r = await run(['list', '--state', 'IN_PROGRESS', '--attention'], { listed: [{ orderId: '1' }, { orderId: '2' }] }, io);
+    const r = await run(
+      ['list', '--state', 'IN_PROGRESS', '--attention'],
+      { listed: [{ orderId: '1' }, { orderId: '2' }] },
+      io,
+    );
     expect(r.code).toBe(0);
-    expect(r.listQueries).toEqual([`WorkflowType = 'orderWorkflow' AND FbCmsId = '42' AND FbOrderState = 'IN_PROGRESS' AND FbNeedsAttention = true`]);
+    expect(r.listQueries).toEqual([
+      `WorkflowType = 'orderWorkflow' AND FbCmsId = '42' AND FbOrderState = 'IN_PROGRESS' AND FbNeedsAttention = true`,
+    ]);
     const lines = r.out.trimEnd().split('\n');
-    expect(lines[0]!.split(/\s{2,}/)).toEqual(['ORDER ID', 'META STATE', 'PHASE', 'CHANNEL', 'OMS REFERENCE', 'ATTENTION', 'WORKFLOW']);
+    expect(lines[0]!.split(/\s{2,}/)).toEqual([
+      'ORDER ID',
+      'META STATE',
+      'PHASE',
+      'CHANNEL',
+      'OMS REFERENCE',
+      'ATTENTION',
+      'WORKFLOW',
+    ]);
     expect(lines[1]!.split(/\s{2,}/)).toEqual(['1', 'IN_PROGRESS', 'IN_PROGRESS', 'facebook', 'OMS-1', 'RUNNING']);
     const json = await run(['list', '--json', '--limit', '1'], { listed: [{ orderId: '1' }, { orderId: '2' }] });
-    expect(JSON.parse(json.out)).toEqual([{ orderId: '1', workflowId: 'fb-order-1', status: 'RUNNING', metaState: 'IN_PROGRESS', phase: 'IN_PROGRESS', channel: 'facebook', merchantOrderReference: 'OMS-1', needsAttention: false }]);
+    expect(JSON.parse(json.out)).toEqual([
+      {
+        orderId: '1',
+        workflowId: 'fb-order-1',
+        status: 'RUNNING',
+        metaState: 'IN_PROGRESS',
+        phase: 'IN_PROGRESS',
+        channel: 'facebook',
+        merchantOrderReference: 'OMS-1',
+        needsAttention: false,
+      },
+    ]);
     expect(json.err).toBe('showing the first 1; there may be more (raise --limit)\n');
   });
 
@@ -295,7 +464,10 @@ describe('list, show and export', () => {
     const out = join(dir, 'orders.csv');
     const r = await run(['export', '--out', out], {
       listed: [{ orderId: '1' }, { orderId: '2' }, { orderId: '3' }],
-      orders: { getState: async (orderId: string) => (orderId === '2' ? Promise.reject(new OrderNotFoundError('2')) : fixtureState({ orderId })) },
+      orders: {
+        getState: async (orderId: string) =>
+          orderId === '2' ? Promise.reject(new OrderNotFoundError('2')) : fixtureState({ orderId }),
+      },
     });
     expect(r.code).toBe(1);
     expect(r.err).toContain('order 2: left out, its state could not be read: no such order: 2\n');
@@ -315,9 +487,13 @@ describe('list, show and export', () => {
 
 describe('unexpected errors', () => {
   test('the causes are kept in the one line, so a wrapped gRPC failure still says what happened', async () => {
-    const wrapped = new Error('Failed to query Workflow', { cause: new Error('9 FAILED_PRECONDITION: no poller seen for task queue recently') });
+    const wrapped = new Error('Failed to query Workflow', {
+      cause: new Error('9 FAILED_PRECONDITION: no poller seen for task queue recently'),
+    });
     const r = await run(['show', '1'], { orders: { getState: async () => Promise.reject(wrapped) } });
     expect(r.code).toBe(1);
-    expect(r.err).toBe('error: Failed to query Workflow: 9 FAILED_PRECONDITION: no poller seen for task queue recently\n');
+    expect(r.err).toBe(
+      'error: Failed to query Workflow: 9 FAILED_PRECONDITION: no poller seen for task queue recently\n',
+    );
   });
 });

@@ -28,7 +28,16 @@ describe('formatOrderState', () => {
   test('one ledger row per item, numbers right under their headers, product names kept verbatim', () => {
     expect(text).toContain('Items (EUR)');
     const header = text.split('\n').find((l) => l.includes('RETAILER ID'))!;
-    expect(rowOf(text, 'RETAILER')).toEqual(['RETAILER ID', 'PRODUCT', 'UNIT PRICE', 'ORDERED', 'SHIPPED', 'CANCELLED', 'REFUNDED', 'REFUNDED AMOUNT']);
+    expect(rowOf(text, 'RETAILER')).toEqual([
+      'RETAILER ID',
+      'PRODUCT',
+      'UNIT PRICE',
+      'ORDERED',
+      'SHIPPED',
+      'CANCELLED',
+      'REFUNDED',
+      'REFUNDED AMOUNT',
+    ]);
     expect(rowOf(text, 'SKU-TEE-M')).toEqual(['SKU-TEE-M', 'Tee "Ocean", size M', '20.00', '2', '1', '0', '0', '0.00']);
     expect(rowOf(text, 'SKU-MUG')).toEqual(['SKU-MUG', 'Tasse Zoë ☕', '12.50', '1', '1', '0', '1', '12.50']);
     // Right-aligned: the amount ends where its header ends.
@@ -40,7 +49,12 @@ describe('formatOrderState', () => {
   test('shipments, rejected signals and recent commands, newest command first', () => {
     expect(rowOf(text, 'ship-1')).toEqual(['ship-1', 'UPS', '1Z0001', '1 × SKU-TEE-M, 1 × SKU-MUG']);
     expect(text).toContain('Rejected signals');
-    expect(rowOf(text, '2025-03-01T11:40:00.000Z')).toEqual(['2025-03-01T11:40:00.000Z', 'cancel', 'c-9', 'cannot cancel 1 of SKU-MUG: only 0 unshipped and not cancelled']);
+    expect(rowOf(text, '2025-03-01T11:40:00.000Z')).toEqual([
+      '2025-03-01T11:40:00.000Z',
+      'cancel',
+      'c-9',
+      'cannot cancel 1 of SKU-MUG: only 0 unshipped and not cancelled',
+    ]);
     const commands = text.slice(text.indexOf('Recent commands'));
     expect(commands.indexOf('refund-1')).toBeLessThan(commands.indexOf('ship-1'));
     expect(text).not.toContain('Changes made outside');
@@ -49,19 +63,37 @@ describe('formatOrderState', () => {
   test('an order waiting for an operator says why, since when, and what to run', () => {
     const parked = formatOrderState(
       fixtureState({
-        attention: { step: 'ship r-7', reason: 'Error validating access token', errorType: 'GraphAuthError', since: '2025-03-02T08:00:00.000Z' },
+        attention: {
+          step: 'ship r-7',
+          reason: 'Error validating access token',
+          errorType: 'GraphAuthError',
+          since: '2025-03-02T08:00:00.000Z',
+        },
         pendingCommand: { kind: 'ship', requestId: 'r-7' },
       }),
     );
     const line = parked.split('\n').find((l) => l.trimStart().startsWith('attention'))!;
-    expect(line).toContain('NEEDS ATTENTION at step "ship r-7" since 2025-03-02T08:00:00.000Z: Error validating access token (GraphAuthError)');
+    expect(line).toContain(
+      'NEEDS ATTENTION at step "ship r-7" since 2025-03-02T08:00:00.000Z: Error validating access token (GraphAuthError)',
+    );
     expect(line).toContain('fb-orders retry 64000000000001');
     expect(rowOf(parked, 'pending')).toEqual(['pending command', 'ship r-7']);
   });
 
   test('before acknowledgement: no ledger, no reference, overdue flag shown', () => {
     const early = formatOrderState(
-      fixtureState({ phase: 'AWAITING_RELEASE', metaState: 'FB_PROCESSING', ledger: undefined, merchantOrderReference: undefined, acknowledgedAt: undefined, commands: {}, shipments: {}, rejectedSignals: [], processingOverdue: true, reservation: { status: 'reserved', shortages: [{ retailerId: 'SKU-MUG', quantity: 1 }] } }),
+      fixtureState({
+        phase: 'AWAITING_RELEASE',
+        metaState: 'FB_PROCESSING',
+        ledger: undefined,
+        merchantOrderReference: undefined,
+        acknowledgedAt: undefined,
+        commands: {},
+        shipments: {},
+        rejectedSignals: [],
+        processingOverdue: true,
+        reservation: { status: 'reserved', shortages: [{ retailerId: 'SKU-MUG', quantity: 1 }] },
+      }),
     );
     expect(rowOf(early, 'OMS')).toEqual(['OMS reference', '(none yet)']);
     expect(rowOf(early, 'reservation')).toEqual(['reservation', 'reserved (short: 1 × SKU-MUG)']);
@@ -75,9 +107,23 @@ describe('formatOrderState', () => {
     const commands: Record<string, CommandOutcome> = {};
     for (let i = 0; i < RECENT_COMMANDS + 3; i++) {
       const requestId = `r-${String(i).padStart(2, '0')}`;
-      commands[requestId] = { kind: 'ship', requestId, fingerprint: '', appliedAt: `2025-03-01T11:${String(i).padStart(2, '0')}:00.000Z`, summary: `s${i}`, metaState: 'IN_PROGRESS' };
+      commands[requestId] = {
+        kind: 'ship',
+        requestId,
+        fingerprint: '',
+        appliedAt: `2025-03-01T11:${String(i).padStart(2, '0')}:00.000Z`,
+        summary: `s${i}`,
+        metaState: 'IN_PROGRESS',
+      };
     }
-    const busy = formatOrderState(fixtureState({ commands, externalChanges: [{ at: '2025-03-01T09:00:00.000Z', kind: 'shipped', lines: [{ retailerId: 'SKU-MUG', quantity: 1 }] }] }));
+    const busy = formatOrderState(
+      fixtureState({
+        commands,
+        externalChanges: [
+          { at: '2025-03-01T09:00:00.000Z', kind: 'shipped', lines: [{ retailerId: 'SKU-MUG', quantity: 1 }] },
+        ],
+      }),
+    );
     expect(busy).toContain('Changes made outside this integration');
     expect(rowOf(busy, '2025-03-01T09:00:00.000Z')).toEqual(['2025-03-01T09:00:00.000Z', 'shipped', '1 × SKU-MUG']);
     expect(busy).toContain(`Recent commands (newest ${RECENT_COMMANDS} of ${RECENT_COMMANDS + 3})`);

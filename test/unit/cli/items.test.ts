@@ -61,6 +61,8 @@ describe('amounts', () => {
     expect(parseAmount('4.99', '--shipping')).toBe('4.99');
   });
   test('the message names the flag', () => {
-    expect(() => parseAmount('4.999', '--shipping')).toThrow('--shipping: amount must be a decimal like 12.50, got "4.999"');
+    expect(() => parseAmount('4.999', '--shipping')).toThrow(
+      '--shipping: amount must be a decimal like 12.50, got "4.999"',
+    );
   });
 });

@@ -18,7 +18,11 @@ test('at most one progress line per interval, then the summary; plain lines when
   now = 2_100;
   progress.update(450);
   progress.finish('exported 450/450 orders (600 rows)');
-  expect(written).toEqual(['exported 120/450 orders\n', 'exported 450/450 orders\n', 'exported 450/450 orders (600 rows)\n']);
+  expect(written).toEqual([
+    'exported 120/450 orders\n',
+    'exported 450/450 orders\n',
+    'exported 450/450 orders (600 rows)\n',
+  ]);
 });
 
 test('on a terminal the line is rewritten in place and cleared before the summary', () => {

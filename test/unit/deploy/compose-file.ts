@@ -41,26 +41,29 @@ export class MissingVariableError extends Error {}
 
 /** Compose's variable interpolation; throws MissingVariableError for an unset `${X:?msg}`. */
 export function interpolate(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^}])*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, braced?: string, op?: string, arg?: string, bare?: string) => {
-    if (match === '$$') return '$';
-    const name = (braced ?? bare)!;
-    const value = env[name];
-    const unsetOrEmpty = value === undefined || value === '';
-    switch (op) {
-      case ':-':
-        return unsetOrEmpty ? interpolate(arg ?? '', env) : value;
-      case '-':
-        return value === undefined ? interpolate(arg ?? '', env) : value;
-      case ':?':
-        if (unsetOrEmpty) throw new MissingVariableError(`${name}: ${arg ?? 'required'}`);
-        return value;
-      case '?':
-        if (value === undefined) throw new MissingVariableError(`${name}: ${arg ?? 'required'}`);
-        return value;
-      default:
-        return value ?? '';
-    }
-  });
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^}])*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, braced?: string, op?: string, arg?: string, bare?: string) => {
+      if (match === '$$') return '$';
+      const name = (braced ?? bare)!;
+      const value = env[name];
+      const unsetOrEmpty = value === undefined || value === '';
+      switch (op) {
+        case ':-':
+          return unsetOrEmpty ? interpolate(arg ?? '', env) : value;
+        case '-':
+          return value === undefined ? interpolate(arg ?? '', env) : value;
+        case ':?':
+          if (unsetOrEmpty) throw new MissingVariableError(`${name}: ${arg ?? 'required'}`);
+          return value;
+        case '?':
+          if (value === undefined) throw new MissingVariableError(`${name}: ${arg ?? 'required'}`);
+          return value;
+        default:
+          return value ?? '';
+      }
+    },
+  );
 }
 
 /** A service's environment as names and raw (uninterpolated) values; null = passed through from the caller's environment. */
@@ -72,7 +75,8 @@ export function environmentOf(service: ComposeService): Map<string, string | nul
       env.set(eq < 0 ? entry : entry.slice(0, eq), eq < 0 ? null : entry.slice(eq + 1));
     }
   } else {
-    for (const [name, value] of Object.entries(service.environment ?? {})) env.set(name, value === null ? null : String(value));
+    for (const [name, value] of Object.entries(service.environment ?? {}))
+      env.set(name, value === null ? null : String(value));
   }
   return env;
 }
@@ -81,7 +85,10 @@ export function environmentOf(service: ComposeService): Map<string, string | nul
  * What the container's environment would be: literal values interpolated from `shell`, and
  * pass-through names (no value) copied from `shell` only when set there, as Compose does.
  */
-export function resolvedEnvironment(service: ComposeService, shell: Record<string, string | undefined>): Record<string, string> {
+export function resolvedEnvironment(
+  service: ComposeService,
+  shell: Record<string, string | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, raw] of environmentOf(service)) {
     if (raw === null) {
@@ -107,6 +114,7 @@ export function dependenciesOf(service: ComposeService): Map<string, { condition
 }
 
 export function commandOf(service: ComposeService): string[] {
-  const part = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : v.split(/\s+/).filter(Boolean));
+  const part = (v: string | string[] | undefined) =>
+    v === undefined ? [] : Array.isArray(v) ? v : v.split(/\s+/).filter(Boolean);
   return [...part(service.entrypoint), ...part(service.command)];
 }

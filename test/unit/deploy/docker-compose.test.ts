@@ -46,7 +46,17 @@ const APP_SERVICES = ['worker', 'starter'];
 describe('docker-compose.yml structure', () => {
   it('parses and defines the whole stack', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['postgresql', 'sandbox', 'starter', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-search-attributes', 'temporal-ui', 'worker'].sort(),
+      [
+        'postgresql',
+        'sandbox',
+        'starter',
+        'temporal',
+        'temporal-namespace',
+        'temporal-schema',
+        'temporal-search-attributes',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
   });
 
@@ -63,7 +73,7 @@ describe('docker-compose.yml structure', () => {
     }
   });
 
-  it('builds every service without an image from this repository\'s Dockerfile', () => {
+  it("builds every service without an image from this repository's Dockerfile", () => {
     const built = services.filter(([, s]) => s.build !== undefined);
     expect(built.map(([name]) => name).sort()).toEqual(['sandbox', 'starter', 'worker']);
     for (const [name, s] of built) {
@@ -79,7 +89,9 @@ describe('docker-compose.yml structure', () => {
     expect(commandOf(service('worker'))).toEqual(['npm', 'run', 'worker']);
     expect(commandOf(service('starter'))).toEqual(['npm', 'run', 'starter']);
     expect(commandOf(service('sandbox'))).toEqual(['npm', 'run', 'sandbox']);
-    const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     for (const script of ['worker', 'starter', 'sandbox']) expect(scripts[script]).toBeDefined();
   });
 
@@ -87,7 +99,8 @@ describe('docker-compose.yml structure', () => {
     const worker = service('worker');
     expect(worker.container_name).toBeUndefined();
     expect(worker.ports).toBeUndefined();
-    for (const [name, s] of services) expect(s.container_name, `${name}: container_name would block --scale and parallel stacks`).toBeUndefined();
+    for (const [name, s] of services)
+      expect(s.container_name, `${name}: container_name would block --scale and parallel stacks`).toBeUndefined();
   });
 
   it('puts the sandbox behind its own profile, and only the sandbox', () => {
@@ -107,7 +120,10 @@ describe('dependencies and health', () => {
     for (const [name, s] of services) {
       for (const [dependency, { condition }] of dependenciesOf(s)) {
         expect(compose.services[dependency], `${name} depends on undefined service ${dependency}`).toBeDefined();
-        expect(['service_started', 'service_healthy', 'service_completed_successfully'], `${name} -> ${dependency}`).toContain(condition);
+        expect(
+          ['service_started', 'service_healthy', 'service_completed_successfully'],
+          `${name} -> ${dependency}`,
+        ).toContain(condition);
       }
     }
   });
@@ -117,7 +133,10 @@ describe('dependencies and health', () => {
       for (const [dependency, { condition }] of dependenciesOf(s)) {
         if (condition !== 'service_healthy') continue;
         const test = service(dependency).healthcheck?.test;
-        expect(Array.isArray(test) && test.length > 1 && ['CMD', 'CMD-SHELL'].includes(test[0]!), `${name} waits for ${dependency}'s health`).toBe(true);
+        expect(
+          Array.isArray(test) && test.length > 1 && ['CMD', 'CMD-SHELL'].includes(test[0]!),
+          `${name} waits for ${dependency}'s health`,
+        ).toBe(true);
       }
     }
   });
@@ -125,7 +144,8 @@ describe('dependencies and health', () => {
   it('waits for completion only on one-shot jobs, which do not restart forever', () => {
     for (const [name, s] of services) {
       for (const [dependency, { condition }] of dependenciesOf(s)) {
-        if (condition === 'service_completed_successfully') expect(ONE_SHOT_JOBS, `${name} waits for ${dependency} to complete`).toContain(dependency);
+        if (condition === 'service_completed_successfully')
+          expect(ONE_SHOT_JOBS, `${name} waits for ${dependency} to complete`).toContain(dependency);
       }
     }
     for (const job of ONE_SHOT_JOBS) expect(service(job).restart ?? 'no', job).toMatch(/^(no|on-failure(:\d+)?)$/);
@@ -157,7 +177,8 @@ describe('dependencies and health', () => {
   });
 
   it('gives every long-running service a healthcheck, except the Web UI which nothing waits for', () => {
-    for (const name of ['postgresql', 'temporal', 'worker', 'sandbox']) expect(service(name).healthcheck?.test, name).toBeDefined();
+    for (const name of ['postgresql', 'temporal', 'worker', 'sandbox'])
+      expect(service(name).healthcheck?.test, name).toBeDefined();
   });
 });
 
@@ -176,7 +197,9 @@ describe('search attributes', () => {
       return { name: name!, type: normalise(type!) };
     });
     const expected = ALL_SEARCH_ATTRIBUTES.map((key) => ({ name: key.name, type: normalise(key.type) }));
-    expect(registered.sort((a, b) => a.name.localeCompare(b.name))).toEqual(expected.sort((a, b) => a.name.localeCompare(b.name)));
+    expect(registered.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
+      expected.sort((a, b) => a.name.localeCompare(b.name)),
+    );
   });
 
   it('runs the scripts that are in deploy/, mounted where the command expects them', () => {
@@ -192,7 +215,7 @@ describe('search attributes', () => {
   });
 });
 
-describe('the app services\' settings', () => {
+describe("the app services' settings", () => {
   /** True when src/config.ts's schema knows the variable: it rejects an empty or a nonsense value for it. */
   const configKnows = (name: string): boolean =>
     ['', 'x'].some((value) => {
@@ -204,7 +227,7 @@ describe('the app services\' settings', () => {
       }
     });
 
-  it('uses only variables of src/config.ts\'s schema, or TEMPORAL_* (read by @temporalio/envconfig)', () => {
+  it("uses only variables of src/config.ts's schema, or TEMPORAL_* (read by @temporalio/envconfig)", () => {
     expect(configKnows('TASK_QUEUE')).toBe(true);
     expect(configKnows('NOT_A_SETTING')).toBe(false);
     for (const name of APP_SERVICES) {
@@ -214,9 +237,30 @@ describe('the app services\' settings', () => {
     }
   });
 
-  it('passes every setting of the README\'s configuration table that a container needs', () => {
+  it("passes every setting of the README's configuration table that a container needs", () => {
     const variables = [...environmentOf(service('worker')).keys()];
-    for (const name of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TASK_QUEUE', 'GRAPH_TASK_QUEUE', 'GRAPH_MAX_CALLS_PER_SECOND', 'META_GRAPH_URL', 'META_API_VERSION', 'META_ACCESS_TOKEN', 'META_APP_SECRET', 'META_CMS_ID', 'META_TIMEOUT_MS', 'ACK_MODE', 'POLL_INTERVAL_MINUTES', 'RETURN_WINDOW_DAYS', 'OMS_ADAPTER', 'OMS_DATA_DIR', 'OMS_WEBHOOK_URL', 'OMS_WEBHOOK_SECRET', 'METRICS_PORT', 'LOG_LEVEL']) {
+    for (const name of [
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TASK_QUEUE',
+      'GRAPH_TASK_QUEUE',
+      'GRAPH_MAX_CALLS_PER_SECOND',
+      'META_GRAPH_URL',
+      'META_API_VERSION',
+      'META_ACCESS_TOKEN',
+      'META_APP_SECRET',
+      'META_CMS_ID',
+      'META_TIMEOUT_MS',
+      'ACK_MODE',
+      'POLL_INTERVAL_MINUTES',
+      'RETURN_WINDOW_DAYS',
+      'OMS_ADAPTER',
+      'OMS_DATA_DIR',
+      'OMS_WEBHOOK_URL',
+      'OMS_WEBHOOK_SECRET',
+      'METRICS_PORT',
+      'LOG_LEVEL',
+    ]) {
       expect(variables, name).toContain(name);
     }
     expect(environmentOf(service('starter'))).toEqual(environmentOf(service('worker')));
@@ -240,7 +284,13 @@ describe('the app services\' settings', () => {
 
   it('resolves to settings that src/config.ts accepts, in production and with deploy/sandbox.env', () => {
     const production = loadConfig(resolvedEnvironment(service('worker'), PRODUCTION_SHELL));
-    expect(production).toMatchObject({ META_GRAPH_URL: 'https://graph.facebook.com', OMS_ADAPTER: 'http', METRICS_PORT: 9464, TEMPORAL_ADDRESS: 'temporal:7233', META_CMS_ID: '1234567890' });
+    expect(production).toMatchObject({
+      META_GRAPH_URL: 'https://graph.facebook.com',
+      OMS_ADAPTER: 'http',
+      METRICS_PORT: 9464,
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      META_CMS_ID: '1234567890',
+    });
 
     const sandboxEnv = Object.fromEntries(
       readFileSync(join(REPO_ROOT, 'deploy/sandbox.env'), 'utf8')
@@ -249,10 +299,19 @@ describe('the app services\' settings', () => {
         .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
     );
     const sandboxed = loadConfig(resolvedEnvironment(service('worker'), sandboxEnv));
-    expect(sandboxed).toMatchObject({ META_GRAPH_URL: 'http://sandbox:8787', OMS_ADAPTER: 'reference', META_ACCESS_TOKEN: 'sandbox-token' });
+    expect(sandboxed).toMatchObject({
+      META_GRAPH_URL: 'http://sandbox:8787',
+      OMS_ADAPTER: 'reference',
+      META_ACCESS_TOKEN: 'sandbox-token',
+    });
     // The sandbox serves the account and token the worker uses, on the port its URL names.
     const sandbox = resolvedEnvironment(service('sandbox'), sandboxEnv);
-    expect(sandbox).toMatchObject({ SANDBOX_HOST: '0.0.0.0', SANDBOX_PORT: new URL(sandboxed.META_GRAPH_URL).port, SANDBOX_ACCESS_TOKEN: sandboxed.META_ACCESS_TOKEN, SANDBOX_CMS_ID: sandboxed.META_CMS_ID });
+    expect(sandbox).toMatchObject({
+      SANDBOX_HOST: '0.0.0.0',
+      SANDBOX_PORT: new URL(sandboxed.META_GRAPH_URL).port,
+      SANDBOX_ACCESS_TOKEN: sandboxed.META_ACCESS_TOKEN,
+      SANDBOX_CMS_ID: sandboxed.META_CMS_ID,
+    });
   });
 
   it('exposes the metrics port the worker serves and its healthcheck probes', () => {
@@ -264,7 +323,7 @@ describe('the app services\' settings', () => {
 });
 
 describe('interpolate', () => {
-  it('follows Compose\'s rules for defaults, required values and $$', () => {
+  it("follows Compose's rules for defaults, required values and $$", () => {
     expect(interpolate('${A:-x}', {})).toBe('x');
     expect(interpolate('${A:-x}', { A: '' })).toBe('x');
     expect(interpolate('${A-x}', { A: '' })).toBe('');
@@ -296,10 +355,13 @@ describe('Dockerfile', () => {
   });
 
   it('keeps local state and secrets out of the build context', () => {
-    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const entry of ['node_modules', '.git', '.data', '.tools', '.env']) expect(ignored).toContain(entry);
     // sandbox/ too: the compose file's sandbox service runs `npm run sandbox` from this image.
-    for (const needed of ['src', 'sandbox', 'package.json', 'package-lock.json', 'tsconfig.json']) expect(ignored).not.toContain(needed);
+    for (const needed of ['src', 'sandbox', 'package.json', 'package-lock.json', 'tsconfig.json'])
+      expect(ignored).not.toContain(needed);
   });
 });
 

@@ -42,7 +42,10 @@ let dir: string;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'deploy-scripts-'));
-  for (const [name, text] of [['temporal', FAKE_TEMPORAL], ['temporal-sql-tool', FAKE_SQL_TOOL]] as const) {
+  for (const [name, text] of [
+    ['temporal', FAKE_TEMPORAL],
+    ['temporal-sql-tool', FAKE_SQL_TOOL],
+  ] as const) {
     writeFileSync(join(dir, name), text);
     chmodSync(join(dir, name), 0o755);
   }
@@ -63,12 +66,19 @@ function run(script: string, args: string[] = [], env: Record<string, string> = 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
 }
 
-const creates = (calls: string[]) => calls.filter((c) => c.includes('search-attribute create')).map((c) => /--name (\S+) --type (\S+)/.exec(c)!.slice(1).join('='));
+const creates = (calls: string[]) =>
+  calls
+    .filter((c) => c.includes('search-attribute create'))
+    .map((c) => /--name (\S+) --type (\S+)/.exec(c)!.slice(1).join('='));
 
 describe('register-search-attributes.sh', () => {
   it('creates the missing attributes on the namespace, at the IPv4 address of the server', () => {
     writeFileSync(join(dir, 'attributes'), 'Name  Type\nWorkflowId  Keyword\nFbOrderState  Keyword\n');
-    const result = run('register-search-attributes.sh', ['FbOrderState=Keyword', 'FbNeedsAttention=Bool', 'FbCmsId=Keyword'], { TEMPORAL_NAMESPACE: 'orders' });
+    const result = run(
+      'register-search-attributes.sh',
+      ['FbOrderState=Keyword', 'FbNeedsAttention=Bool', 'FbCmsId=Keyword'],
+      { TEMPORAL_NAMESPACE: 'orders' },
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(creates(result.calls)).toEqual(['FbNeedsAttention=Bool', 'FbCmsId=Keyword']);
     for (const call of result.calls.filter((c) => c.includes('search-attribute'))) {
@@ -99,13 +109,19 @@ describe('register-search-attributes.sh', () => {
   });
 
   it('waits for the server to become healthy, then gives up after WAIT_ATTEMPTS', () => {
-    const patient = run('register-search-attributes.sh', ['FbCmsId=Keyword'], { FAKE_UNHEALTHY_TIMES: '3', WAIT_ATTEMPTS: '5' });
+    const patient = run('register-search-attributes.sh', ['FbCmsId=Keyword'], {
+      FAKE_UNHEALTHY_TIMES: '3',
+      WAIT_ATTEMPTS: '5',
+    });
     expect(patient.status, patient.stderr).toBe(0);
     expect(patient.calls.filter((c) => c.includes('cluster health'))).toHaveLength(4);
 
     rmSync(join(dir, 'calls'));
     rmSync(join(dir, 'health-count'));
-    const impatient = run('register-search-attributes.sh', ['FbCmsId=Keyword'], { FAKE_UNHEALTHY_TIMES: '10', WAIT_ATTEMPTS: '2' });
+    const impatient = run('register-search-attributes.sh', ['FbCmsId=Keyword'], {
+      FAKE_UNHEALTHY_TIMES: '10',
+      WAIT_ATTEMPTS: '2',
+    });
     expect(impatient.status).not.toBe(0);
     expect(impatient.stderr).toContain('not healthy after 2 attempts');
     expect(creates(impatient.calls)).toEqual([]);
@@ -114,9 +130,14 @@ describe('register-search-attributes.sh', () => {
 
 describe('create-namespace.sh', () => {
   it('creates the namespace with its retention when it does not exist', () => {
-    const result = run('create-namespace.sh', [], { TEMPORAL_NAMESPACE: 'orders', TEMPORAL_NAMESPACE_RETENTION: '720h' });
+    const result = run('create-namespace.sh', [], {
+      TEMPORAL_NAMESPACE: 'orders',
+      TEMPORAL_NAMESPACE_RETENTION: '720h',
+    });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.calls).toContain('temporal operator namespace create --address 127.0.0.1:7233 --namespace orders --retention 720h');
+    expect(result.calls).toContain(
+      'temporal operator namespace create --address 127.0.0.1:7233 --namespace orders --retention 720h',
+    );
   });
 
   it('leaves an existing namespace alone', () => {
@@ -134,7 +155,9 @@ describe('setup-postgres.sh', () => {
   it('creates both databases and applies both schemas, never passing the password as an argument', () => {
     const result = run('setup-postgres.sh', [], env);
     expect(result.status, result.stderr).toBe(0);
-    const steps = result.calls.map((c) => c.replace('temporal-sql-tool --plugin postgres12 --ep postgresql -p 5432 -u temporal ', ''));
+    const steps = result.calls.map((c) =>
+      c.replace('temporal-sql-tool --plugin postgres12 --ep postgresql -p 5432 -u temporal ', ''),
+    );
     expect(steps).toEqual([
       '--db temporal create',
       '--db temporal setup-schema -v 0.0',
@@ -147,14 +170,20 @@ describe('setup-postgres.sh', () => {
   });
 
   it('accepts databases that already exist (every later `up`)', () => {
-    const result = run('setup-postgres.sh', [], { ...env, FAKE_CREATE_ERROR: 'pq: database "temporal" already exists' });
+    const result = run('setup-postgres.sh', [], {
+      ...env,
+      FAKE_CREATE_ERROR: 'pq: database "temporal" already exists',
+    });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('database temporal exists');
     expect(result.calls.filter((c) => c.includes('update-schema'))).toHaveLength(2);
   });
 
   it('stops on any other database error', () => {
-    const result = run('setup-postgres.sh', [], { ...env, FAKE_CREATE_ERROR: 'pq: password authentication failed for user "temporal"' });
+    const result = run('setup-postgres.sh', [], {
+      ...env,
+      FAKE_CREATE_ERROR: 'pq: password authentication failed for user "temporal"',
+    });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('password authentication failed');
     expect(result.calls.filter((c) => c.includes('setup-schema'))).toEqual([]);

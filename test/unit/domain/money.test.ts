@@ -73,7 +73,26 @@ describe('exact arithmetic', () => {
 });
 
 describe('validation', () => {
-  const invalid = ['1.234', '-1', '-0.01', 'abc', '1e3', '', ' 1', '1 ', '1.', '.5', '1,00', '+1', '0x10', '1.2.3', 'Infinity', 'NaN', '1_000', '١٢'];
+  const invalid = [
+    '1.234',
+    '-1',
+    '-0.01',
+    'abc',
+    '1e3',
+    '',
+    ' 1',
+    '1 ',
+    '1.',
+    '.5',
+    '1,00',
+    '+1',
+    '0x10',
+    '1.2.3',
+    'Infinity',
+    'NaN',
+    '1_000',
+    '١٢',
+  ];
 
   test.each(invalid)('rejects %j', (amount) => {
     expect(isValidAmount(amount)).toBe(false);

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { classifyErrorResponse, describeNetworkFailure } from '../../../src/graph/classify.js';
 import { GraphError } from '../../../src/graph/errors.js';
 
-function classify(httpStatus: number, error: Record<string, unknown> | undefined, headers: Record<string, string> = {}, method = 'POST') {
+function classify(
+  httpStatus: number,
+  error: Record<string, unknown> | undefined,
+  headers: Record<string, string> = {},
+  method = 'POST',
+) {
   return classifyErrorResponse({
     endpoint: 'POST /{order-id}/shipments',
     method,
@@ -51,11 +56,15 @@ describe('classifyErrorResponse', () => {
 
   it('takes the throttling wait from the usage headers (minutes -> ms, 0 allowed)', () => {
     const header = (minutes: number) => ({
-      'x-business-use-case-usage': JSON.stringify({ '1': [{ type: 'pages', call_count: 101, estimated_time_to_regain_access: minutes }] }),
+      'x-business-use-case-usage': JSON.stringify({
+        '1': [{ type: 'pages', call_count: 101, estimated_time_to_regain_access: minutes }],
+      }),
     });
     expect(classify(400, { code: 80001 }, header(5)).retryAfterMs).toBe(300_000);
     expect(classify(400, { code: 80001 }, header(0)).retryAfterMs).toBe(0);
-    expect(classify(400, { code: 80001, error_data: { estimated_time_to_regain_access: 2 } }).retryAfterMs).toBe(120_000);
+    expect(classify(400, { code: 80001, error_data: { estimated_time_to_regain_access: 2 } }).retryAfterMs).toBe(
+      120_000,
+    );
     expect(classify(400, { code: 4 }).retryAfterMs).toBeUndefined();
   });
 
@@ -76,15 +85,24 @@ describe('describeNetworkFailure', () => {
 
   it('knows a refused connection was never sent', () => {
     expect(describeNetworkFailure(withCode('ECONNREFUSED'), false)).toMatchObject({ sent: false, timedOut: false });
-    expect(describeNetworkFailure(withCode('UND_ERR_CONNECT_TIMEOUT'), false)).toMatchObject({ sent: false, timedOut: true });
+    expect(describeNetworkFailure(withCode('UND_ERR_CONNECT_TIMEOUT'), false)).toMatchObject({
+      sent: false,
+      timedOut: true,
+    });
   });
 
   it('assumes anything later may have reached Meta', () => {
-    expect(describeNetworkFailure(withCode('UND_ERR_SOCKET'), false)).toMatchObject({ sent: true, networkCode: 'UND_ERR_SOCKET' });
+    expect(describeNetworkFailure(withCode('UND_ERR_SOCKET'), false)).toMatchObject({
+      sent: true,
+      networkCode: 'UND_ERR_SOCKET',
+    });
     expect(describeNetworkFailure(new Error('aborted', { cause: withCode('ECONNRESET') }), false)).toMatchObject({
       sent: true,
       networkCode: 'ECONNRESET',
     });
-    expect(describeNetworkFailure(new DOMException('timed out', 'TimeoutError'), true)).toMatchObject({ sent: true, timedOut: true });
+    expect(describeNetworkFailure(new DOMException('timed out', 'TimeoutError'), true)).toMatchObject({
+      sent: true,
+      timedOut: true,
+    });
   });
 });

@@ -36,25 +36,25 @@ function client(extra: { appSecret?: string; timeoutMs?: number } = {}) {
 }
 
 /** Answers one request whose path starts with `prefix`, recording what was sent. */
-function answer(
-  method: string,
-  prefix: string,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
+function answer(method: string, prefix: string, status: number, body: unknown, headers: Record<string, string> = {}) {
   agent
     .get(ORIGIN)
     .intercept({ method, path: (p: string) => p.startsWith(prefix) })
-    .reply(status, (opts) => {
-      seen.push({
-        method: opts.method,
-        path: opts.path,
-        headers: Object.fromEntries(Object.entries(opts.headers as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v])),
-        body: typeof opts.body === 'string' ? JSON.parse(opts.body) : undefined,
-      });
-      return typeof body === 'string' ? body : JSON.stringify(body);
-    }, { headers: { 'content-type': 'application/json', ...headers } });
+    .reply(
+      status,
+      (opts) => {
+        seen.push({
+          method: opts.method,
+          path: opts.path,
+          headers: Object.fromEntries(
+            Object.entries(opts.headers as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
+          ),
+          body: typeof opts.body === 'string' ? JSON.parse(opts.body) : undefined,
+        });
+        return typeof body === 'string' ? body : JSON.stringify(body);
+      },
+      { headers: { 'content-type': 'application/json', ...headers } },
+    );
 }
 
 const order = (id: string, state = 'CREATED') => ({
@@ -91,8 +91,16 @@ describe('request wire format', () => {
   });
 
   it('keeps a base URL path prefix', async () => {
-    agent.get(ORIGIN).intercept({ method: 'GET', path: (p) => p.startsWith('/graph/v22.0/42') }).reply(200, order('42'));
-    const c = new GraphClient({ baseUrl: `${ORIGIN}/graph/`, apiVersion: 'v22.0', accessToken: TOKEN, dispatcher: agent });
+    agent
+      .get(ORIGIN)
+      .intercept({ method: 'GET', path: (p) => p.startsWith('/graph/v22.0/42') })
+      .reply(200, order('42'));
+    const c = new GraphClient({
+      baseUrl: `${ORIGIN}/graph/`,
+      apiVersion: 'v22.0',
+      accessToken: TOKEN,
+      dispatcher: agent,
+    });
     await expect(c.getOrder('42')).resolves.toMatchObject({ id: '42' });
   });
 
@@ -158,8 +166,17 @@ describe('request wire format', () => {
       trackingInfo: { trackingNumber: '1Z', carrier: 'UPS', shippingMethodName: 'Ground' },
       externalShipmentId: 'ship_1',
     });
-    await c.updateShipment('42', { idempotencyKey: 'k2', externalShipmentId: 'ship_1', trackingInfo: { trackingNumber: '2Z', carrier: 'FEDEX' } });
-    await c.cancelOrder('42', { idempotencyKey: 'k3', reasonCode: 'OUT_OF_STOCK', restockItems: true, items: [{ itemId: '9', quantity: 1 }] });
+    await c.updateShipment('42', {
+      idempotencyKey: 'k2',
+      externalShipmentId: 'ship_1',
+      trackingInfo: { trackingNumber: '2Z', carrier: 'FEDEX' },
+    });
+    await c.cancelOrder('42', {
+      idempotencyKey: 'k3',
+      reasonCode: 'OUT_OF_STOCK',
+      restockItems: true,
+      items: [{ itemId: '9', quantity: 1 }],
+    });
     expect(seen.map((s) => s.body)).toEqual([
       {
         idempotency_key: 'k1',
@@ -167,8 +184,17 @@ describe('request wire format', () => {
         tracking_info: { tracking_number: '1Z', carrier: 'UPS', shipping_method_name: 'Ground' },
         external_shipment_id: 'ship_1',
       },
-      { idempotency_key: 'k2', tracking_info: { tracking_number: '2Z', carrier: 'FEDEX' }, external_shipment_id: 'ship_1' },
-      { idempotency_key: 'k3', cancel_reason: { reason_code: 'OUT_OF_STOCK' }, restock_items: true, items: [{ item_id: '9', quantity: 1 }] },
+      {
+        idempotency_key: 'k2',
+        tracking_info: { tracking_number: '2Z', carrier: 'FEDEX' },
+        external_shipment_id: 'ship_1',
+      },
+      {
+        idempotency_key: 'k3',
+        cancel_reason: { reason_code: 'OUT_OF_STOCK' },
+        restock_items: true,
+        items: [{ item_id: '9', quantity: 1 }],
+      },
     ]);
   });
 });
@@ -177,19 +203,31 @@ describe('arguments refused before sending', () => {
   it.each([
     ['a bad id', (c: GraphClient) => c.getOrder('../me'), /expected a Graph id/],
     ['a missing key', (c: GraphClient) => c.acknowledgeOrder('1', { idempotencyKey: '' }), /idempotencyKey/],
-    ['a key over 100 chars', (c: GraphClient) => c.acknowledgeOrder('1', { idempotencyKey: 'a'.repeat(101) }), /idempotencyKey/],
+    [
+      'a key over 100 chars',
+      (c: GraphClient) => c.acknowledgeOrder('1', { idempotencyKey: 'a'.repeat(101) }),
+      /idempotencyKey/,
+    ],
     [
       'an unknown carrier',
-      (c: GraphClient) => c.createShipment('1', { idempotencyKey: 'k', trackingInfo: { trackingNumber: '1', carrier: 'PIGEON' } }),
+      (c: GraphClient) =>
+        c.createShipment('1', { idempotencyKey: 'k', trackingInfo: { trackingNumber: '1', carrier: 'PIGEON' } }),
       /trackingInfo\.carrier: unknown carrier/,
     ],
     [
       '101 orders in a bulk acknowledgement',
       (c: GraphClient) =>
-        c.acknowledgeOrders('1', { idempotencyKey: 'k', orders: Array.from({ length: 101 }, (_, i) => ({ id: String(i + 1) })) }),
+        c.acknowledgeOrders('1', {
+          idempotencyKey: 'k',
+          orders: Array.from({ length: 101 }, (_, i) => ({ id: String(i + 1) })),
+        }),
       /at most 100 orders/,
     ],
-    ['a duplicate order', (c: GraphClient) => c.acknowledgeOrders('1', { idempotencyKey: 'k', orders: [{ id: '1' }, { id: '1' }] }), /twice/],
+    [
+      'a duplicate order',
+      (c: GraphClient) => c.acknowledgeOrders('1', { idempotencyKey: 'k', orders: [{ id: '1' }, { id: '1' }] }),
+      /twice/,
+    ],
     ['a page size over 100', (c: GraphClient) => c.listOrdersPage('1', { limit: 101 }), /limit/],
     // @ts-expect-error the type forbids it too
     ['an unknown field', (c: GraphClient) => c.getOrder('1', ['buyer']), /unknown order field "buyer"/],
@@ -215,14 +253,20 @@ describe('responses that break the contract', () => {
     answer('GET', '/v22.0/42', 200, { ...order('42'), id: 42 });
     expect((await rejection(client().getOrder('42'))).message).toMatch(/GET \/\{order-id\}: id: expected string/);
     answer('GET', '/v22.0/42/items', 200, {
-      data: [{ id: '1', retailer_id: 'r', product_id: '2', quantity: 1, price_per_unit: { amount: 5.5, currency: 'USD' } }],
+      data: [
+        { id: '1', retailer_id: 'r', product_id: '2', quantity: 1, price_per_unit: { amount: 5.5, currency: 'USD' } },
+      ],
     });
-    expect((await rejection(client().listItems('42'))).message).toMatch(/data\[0\]\.price_per_unit\.amount: expected string/);
+    expect((await rejection(client().listItems('42'))).message).toMatch(
+      /data\[0\]\.price_per_unit\.amount: expected string/,
+    );
   });
 
   it('refuses a requested default field that is missing', async () => {
     answer('GET', '/v22.0/42', 200, { id: '42', order_status: { state: 'CREATED' } });
-    expect((await rejection(client().getOrder('42', ['orderStatus', 'created']))).message).toMatch(/created: expected string/);
+    expect((await rejection(client().getOrder('42', ['orderStatus', 'created']))).message).toMatch(
+      /created: expected string/,
+    );
   });
 
   it('refuses a body that is not JSON, and a write answered without success', async () => {
@@ -269,7 +313,11 @@ describe('Meta shapes outside the happy path', () => {
       ],
     });
     const [item] = await client().listItems('42', { includeStatus: true });
-    expect(item).toMatchObject({ retailerId: 'r', pricePerUnit: { amount: '5.5', currency: 'USD' }, status: { inProgress: 1, fulfilled: 1 } });
+    expect(item).toMatchObject({
+      retailerId: 'r',
+      pricePerUnit: { amount: '5.5', currency: 'USD' },
+      status: { inProgress: 1, fulfilled: 1 },
+    });
   });
 
   it('returns camelCase objects, nested objects included', async () => {
@@ -302,8 +350,12 @@ describe('Meta shapes outside the happy path', () => {
 
 describe('paging', () => {
   it('follows next until it is absent, through empty pages, rebuilding the URL without Meta access_token', async () => {
-    const next = (after: string) => `https://graph.facebook.com/v22.0/1000/commerce_orders?access_token=LEAKY&limit=2&after=${after}`;
-    answer('GET', '/v22.0/1000/commerce_orders', 200, { data: [order('1'), order('2')], paging: { cursors: { after: 'A' }, next: next('A') } });
+    const next = (after: string) =>
+      `https://graph.facebook.com/v22.0/1000/commerce_orders?access_token=LEAKY&limit=2&after=${after}`;
+    answer('GET', '/v22.0/1000/commerce_orders', 200, {
+      data: [order('1'), order('2')],
+      paging: { cursors: { after: 'A' }, next: next('A') },
+    });
     answer('GET', '/v22.0/1000/commerce_orders', 200, { data: [], paging: { cursors: {}, next: next('B') } });
     answer('GET', '/v22.0/1000/commerce_orders', 200, { data: [order('3')], paging: { cursors: { after: 'C' } } });
     const pages = [];
@@ -334,17 +386,32 @@ describe('paging', () => {
 
 describe('usage headers', () => {
   it('records them from successes and errors, and ignores malformed ones', async () => {
-    const buc = (n: number) => JSON.stringify({ '555': [{ type: 'pages', call_count: n, total_cputime: 1, total_time: 1 }] });
-    answer('GET', '/v22.0/42', 200, order('42'), { 'x-business-use-case-usage': buc(40), 'x-app-usage': '{"call_count": 7' });
+    const buc = (n: number) =>
+      JSON.stringify({ '555': [{ type: 'pages', call_count: n, total_cputime: 1, total_time: 1 }] });
+    answer('GET', '/v22.0/42', 200, order('42'), {
+      'x-business-use-case-usage': buc(40),
+      'x-app-usage': '{"call_count": 7',
+    });
     const c = client();
     await c.getOrder('42');
     expect(c.maxUsagePercent()).toBe(40);
-    answer('GET', '/v22.0/42', 200, order('42'), { 'x-business-use-case-usage': 'garbage', 'x-page-usage': JSON.stringify({ call_count: 'high' }) });
+    answer('GET', '/v22.0/42', 200, order('42'), {
+      'x-business-use-case-usage': 'garbage',
+      'x-page-usage': JSON.stringify({ call_count: 'high' }),
+    });
     await c.getOrder('42');
     expect(c.maxUsagePercent('555')).toBe(40);
-    answer('GET', '/v22.0/42', 400, { error: { code: 80001, message: 'too many', type: 'OAuthException' } }, {
-      'x-business-use-case-usage': JSON.stringify({ '555': [{ type: 'pages', call_count: 104, estimated_time_to_regain_access: 7 }] }),
-    });
+    answer(
+      'GET',
+      '/v22.0/42',
+      400,
+      { error: { code: 80001, message: 'too many', type: 'OAuthException' } },
+      {
+        'x-business-use-case-usage': JSON.stringify({
+          '555': [{ type: 'pages', call_count: 104, estimated_time_to_regain_access: 7 }],
+        }),
+      },
+    );
     const err = (await rejection(c.getOrder('42'))) as GraphError;
     expect(err).toMatchObject({ kind: 'throttled', retryAfterMs: 420_000, isTransient: true });
     expect(c.maxUsagePercent()).toBe(104);
@@ -361,7 +428,12 @@ describe('network failures', () => {
     const err = (await rejection(
       client().createShipment('42', { idempotencyKey: 'k', trackingInfo: { trackingNumber: '1', carrier: 'UPS' } }),
     )) as GraphError;
-    expect(err).toMatchObject({ kind: 'transient', mayHaveBeenApplied: true, networkCode: 'UND_ERR_SOCKET', timedOut: false });
+    expect(err).toMatchObject({
+      kind: 'transient',
+      mayHaveBeenApplied: true,
+      networkCode: 'UND_ERR_SOCKET',
+      timedOut: false,
+    });
   });
 
   it('reports a refused connection as not applied', async () => {
@@ -374,7 +446,11 @@ describe('network failures', () => {
   });
 
   it('times out a slow answer', async () => {
-    agent.get(ORIGIN).intercept({ method: 'GET', path: (p) => p.startsWith('/v22.0/42') }).reply(200, order('42')).delay(2_000);
+    agent
+      .get(ORIGIN)
+      .intercept({ method: 'GET', path: (p) => p.startsWith('/v22.0/42') })
+      .reply(200, order('42'))
+      .delay(2_000);
     const started = Date.now();
     const err = (await rejection(client({ timeoutMs: 150 }).getOrder('42'))) as GraphError;
     expect(err).toMatchObject({ kind: 'transient', timedOut: true, mayHaveBeenApplied: false });
@@ -385,7 +461,9 @@ describe('network failures', () => {
     agent
       .get(ORIGIN)
       .intercept({ method: 'GET', path: (p) => p.startsWith('/v22.0/42') })
-      .replyWithError(new Error(`failed https://x/?access_token=${TOKEN}&appsecret_proof=abc header Bearer ${TOKEN} ${SECRET}`));
+      .replyWithError(
+        new Error(`failed https://x/?access_token=${TOKEN}&appsecret_proof=abc header Bearer ${TOKEN} ${SECRET}`),
+      );
     const err = await rejection(client({ appSecret: SECRET }).getOrder('42'));
     for (const text of [err.message, err.stack ?? '', JSON.stringify(err)]) {
       expect(text).not.toContain(TOKEN);

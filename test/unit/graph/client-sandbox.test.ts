@@ -22,7 +22,14 @@ let cmsId: string;
 const extraClients: GraphClient[] = [];
 
 function client(overrides: Partial<GraphClientOptions> = {}): GraphClient {
-  const c = new GraphClient({ baseUrl: sandbox.url, apiVersion: 'v22.0', accessToken: TOKEN, appSecret: SECRET, timeoutMs: 5_000, ...overrides });
+  const c = new GraphClient({
+    baseUrl: sandbox.url,
+    apiVersion: 'v22.0',
+    accessToken: TOKEN,
+    appSecret: SECRET,
+    timeoutMs: 5_000,
+    ...overrides,
+  });
   extraClients.push(c);
   return c;
 }
@@ -38,7 +45,12 @@ async function rejection(promise: Promise<unknown>): Promise<GraphError> {
 }
 
 /** A released order (CREATED) with the given lines. */
-async function createdOrder(items = [{ retailerId: 'SKU-A', quantity: 2 }, { retailerId: 'SKU-B', quantity: 1 }]) {
+async function createdOrder(
+  items = [
+    { retailerId: 'SKU-A', quantity: 2 },
+    { retailerId: 'SKU-B', quantity: 1 },
+  ],
+) {
   return admin.createOrder({ items, releaseDelayMs: 0 });
 }
 
@@ -81,7 +93,8 @@ describe('reads', () => {
     // A poller persists page.after and resumes there later.
     const first = await graph.listOrdersPage(cmsId, { states: ['CREATED'], limit: 3 });
     const resumed = [];
-    for await (const page of graph.listOrders(cmsId, { states: ['CREATED'], limit: 3, after: first.after })) resumed.push(...page.orders);
+    for await (const page of graph.listOrders(cmsId, { states: ['CREATED'], limit: 3, after: first.after }))
+      resumed.push(...page.orders);
     expect(resumed.map((o) => o.id)).toEqual(seen.slice(3));
   });
 
@@ -92,7 +105,10 @@ describe('reads', () => {
     expect(inProgress.orders.map((o) => o.id)).toEqual([a!.id]);
     const both = await graph.listOrdersPage(cmsId, { states: ['CREATED', 'IN_PROGRESS'] });
     expect(new Set(both.orders.map((o) => o.id))).toEqual(new Set([a!.id, b!.id]));
-    const future = await graph.listOrdersPage(cmsId, { states: ['CREATED', 'IN_PROGRESS'], updatedAfter: new Date(Date.now() + 3_600_000) });
+    const future = await graph.listOrdersPage(cmsId, {
+      states: ['CREATED', 'IN_PROGRESS'],
+      updatedAfter: new Date(Date.now() + 3_600_000),
+    });
     expect(future).toEqual({ orders: [], after: undefined, hasNext: false });
   });
 
@@ -100,7 +116,16 @@ describe('reads', () => {
     const created = await createdOrder();
     const order = await graph.getOrder(
       created.id,
-      ['orderStatus', 'channel', 'buyerDetails', 'shippingAddress', 'estimatedPaymentDetails', 'selectedShippingOption', 'shipByDate', 'items'],
+      [
+        'orderStatus',
+        'channel',
+        'buyerDetails',
+        'shippingAddress',
+        'estimatedPaymentDetails',
+        'selectedShippingOption',
+        'shipByDate',
+        'items',
+      ],
       { itemFields: ['productName'] },
     );
     const snapshot = await admin.getOrder(created.id);
@@ -143,7 +168,11 @@ describe('reads', () => {
   it('gets a product', async () => {
     const order = await createdOrder([{ retailerId: 'SKU-P', quantity: 1 }]);
     const product = await graph.getProduct(order.items[0]!.productId, ['inventory', 'description']);
-    expect(product).toMatchObject({ id: order.items[0]!.productId, retailerId: 'SKU-P', inventory: expect.any(Number) });
+    expect(product).toMatchObject({
+      id: order.items[0]!.productId,
+      retailerId: 'SKU-P',
+      inventory: expect.any(Number),
+    });
     expect(product.name.length).toBeGreaterThan(0);
   });
 });
@@ -164,7 +193,12 @@ describe('writes', () => {
   it('acknowledges in bulk with one result per order', async () => {
     const [a, b] = await admin.createOrders({ count: 2, releaseDelayMs: 0 });
     const held = await admin.createOrder({ holdForReview: true });
-    const orders = [{ id: a!.id, merchantOrderReference: 'OMS-A' }, { id: b!.id }, { id: held.id }, { id: '999999999999' }];
+    const orders = [
+      { id: a!.id, merchantOrderReference: 'OMS-A' },
+      { id: b!.id },
+      { id: held.id },
+      { id: '999999999999' },
+    ];
     const results = await graph.acknowledgeOrders(cmsId, { idempotencyKey: batchIdempotencyKey(orders), orders });
     expect(results.map((r) => [r.id, r.acknowledged, r.state, r.reported])).toEqual([
       [a!.id, true, 'IN_PROGRESS', true],
@@ -197,7 +231,10 @@ describe('writes', () => {
       items: [{ retailerId: 'SKU-A', quantity: 2 }],
     });
     // Ship the rest (items omitted = every unfulfilled unit): the order completes.
-    await graph.createShipment(order.id, { idempotencyKey: idempotencyKey(order.id, 'ship', 'box-2'), trackingInfo: UPS });
+    await graph.createShipment(order.id, {
+      idempotencyKey: idempotencyKey(order.id, 'ship', 'box-2'),
+      trackingInfo: UPS,
+    });
     expect((await graph.getOrder(order.id, ['orderStatus'])).orderStatus.state).toBe('COMPLETED');
   });
 
@@ -212,7 +249,10 @@ describe('writes', () => {
     });
     const cancellations = await graph.listCancellations(order.id);
     expect(cancellations).toHaveLength(1);
-    expect(cancellations[0]).toMatchObject({ cancelReason: { reasonCode: 'OUT_OF_STOCK', reasonDescription: 'gone' }, restockItems: false });
+    expect(cancellations[0]).toMatchObject({
+      cancelReason: { reasonCode: 'OUT_OF_STOCK', reasonDescription: 'gone' },
+      restockItems: false,
+    });
     expect(cancellations[0]!.items).toEqual([expect.objectContaining({ itemId: order.items[1]!.id, quantity: 1 })]);
     expect((await graph.getOrder(order.id, ['orderStatus'])).orderStatus.state).toBe('IN_PROGRESS');
   });
@@ -241,9 +281,13 @@ describe('writes', () => {
     await graph.disconnectOrderManagementApp(cmsId);
     expect((await admin.getSettings()).connected).toBe(false);
     const order = await createdOrder();
-    const refused = await rejection(graph.acknowledgeOrder(order.id, { idempotencyKey: idempotencyKey(order.id, 'acknowledge') }));
+    const refused = await rejection(
+      graph.acknowledgeOrder(order.id, { idempotencyKey: idempotencyKey(order.id, 'acknowledge') }),
+    );
     expect(refused).toMatchObject({ kind: 'permission', code: 200, isTransient: false });
-    await graph.connectOrderManagementApp(cmsId, { idempotencyKey: idempotencyKey(cmsId, 'connectApp', 'reconnect-1') });
+    await graph.connectOrderManagementApp(cmsId, {
+      idempotencyKey: idempotencyKey(cmsId, 'connectApp', 'reconnect-1'),
+    });
     expect((await admin.getSettings()).connected).toBe(true);
   });
 });
@@ -270,7 +314,13 @@ describe('errors', () => {
     const order = await createdOrder();
     await admin.addFaultRule({ endpoint: 'order', fault: 'server_error', status: 503 });
     const err = await rejection(graph.getOrder(order.id));
-    expect(err).toMatchObject({ kind: 'transient', httpStatus: 503, code: 2, isTransient: true, mayHaveBeenApplied: false });
+    expect(err).toMatchObject({
+      kind: 'transient',
+      httpStatus: 503,
+      code: 2,
+      isTransient: true,
+      mayHaveBeenApplied: false,
+    });
     expect(err.fbtraceId).toMatch(/^[A-Za-z0-9_-]{10,}$/);
     await expect(graph.getOrder(order.id)).resolves.toMatchObject({ id: order.id });
   });
@@ -278,7 +328,9 @@ describe('errors', () => {
   it('transient: a 500 on a write may have been applied', async () => {
     const order = await createdOrder();
     await admin.addFaultRule({ endpoint: 'acknowledge_order', fault: 'server_error' });
-    const err = await rejection(graph.acknowledgeOrder(order.id, { idempotencyKey: idempotencyKey(order.id, 'acknowledge') }));
+    const err = await rejection(
+      graph.acknowledgeOrder(order.id, { idempotencyKey: idempotencyKey(order.id, 'acknowledge') }),
+    );
     expect(err).toMatchObject({ kind: 'transient', httpStatus: 500, mayHaveBeenApplied: true });
   });
 
@@ -297,8 +349,13 @@ describe('errors', () => {
 
   it('validation: commerce rules come back with their subcode named', async () => {
     const order = await acknowledged();
-    await graph.cancelOrder(order.id, { idempotencyKey: idempotencyKey(order.id, 'cancel'), reasonCode: 'CUSTOMER_REQUESTED' });
-    const err = await rejection(graph.createShipment(order.id, { idempotencyKey: idempotencyKey(order.id, 'ship'), trackingInfo: UPS }));
+    await graph.cancelOrder(order.id, {
+      idempotencyKey: idempotencyKey(order.id, 'cancel'),
+      reasonCode: 'CUSTOMER_REQUESTED',
+    });
+    const err = await rejection(
+      graph.createShipment(order.id, { idempotencyKey: idempotencyKey(order.id, 'ship'), trackingInfo: UPS }),
+    );
     expect(err).toMatchObject({ kind: 'validation', code: 100, isTransient: false, mayHaveBeenApplied: false });
     expect(err.commerceReason).toEqual(expect.any(String));
     expect(err.message).toMatch(/^POST \/\{order-id\}\/shipments: validation: /);
@@ -313,7 +370,9 @@ describe('errors', () => {
     const order = await createdOrder();
     const key = idempotencyKey(order.id, 'acknowledge');
     await graph.acknowledgeOrder(order.id, { idempotencyKey: key, merchantOrderReference: 'OMS-1' });
-    const err = await rejection(graph.acknowledgeOrder(order.id, { idempotencyKey: key, merchantOrderReference: 'OMS-2' }));
+    const err = await rejection(
+      graph.acknowledgeOrder(order.id, { idempotencyKey: key, merchantOrderReference: 'OMS-2' }),
+    );
     expect(err).toMatchObject({ kind: 'conflict', code: 100, isTransient: false });
     expect((await admin.getLedger()).rejectedDuplicates.total).toBe(1);
   });
@@ -394,7 +453,14 @@ describe('secrets', () => {
 
     expect(new Set(errors.map((e) => e.kind))).toEqual(new Set(['auth', 'notFound', 'transient', 'throttled']));
     for (const err of errors) {
-      const texts = [err.message, err.stack ?? '', String(err), JSON.stringify(err), err.userMessage ?? '', err.userTitle ?? ''];
+      const texts = [
+        err.message,
+        err.stack ?? '',
+        String(err),
+        JSON.stringify(err),
+        err.userMessage ?? '',
+        err.userTitle ?? '',
+      ];
       for (const text of texts) {
         for (const secret of [TOKEN, SECRET, wrongToken, `${SECRET}-wrong`]) expect(text).not.toContain(secret);
       }

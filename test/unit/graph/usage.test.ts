@@ -6,10 +6,16 @@ const buc = (value: unknown) => ({ 'x-business-use-case-usage': JSON.stringify(v
 describe('usage headers', () => {
   it('parses X-Business-Use-Case-Usage per business, regain time in ms', () => {
     const parsed = parseBusinessUseCaseUsage(
-      buc({ '2000': [{ type: 'pages', call_count: 28, total_cputime: 25, total_time: 25, estimated_time_to_regain_access: 3 }] }),
+      buc({
+        '2000': [
+          { type: 'pages', call_count: 28, total_cputime: 25, total_time: 25, estimated_time_to_regain_access: 3 },
+        ],
+      }),
     );
     expect(parsed).toEqual({
-      '2000': [{ type: 'pages', callCount: 28, totalCpuTime: 25, totalTime: 25, estimatedTimeToRegainAccessMs: 180_000 }],
+      '2000': [
+        { type: 'pages', callCount: 28, totalCpuTime: 25, totalTime: 25, estimatedTimeToRegainAccessMs: 180_000 },
+      ],
     });
   });
 
@@ -44,7 +50,12 @@ describe('usage headers', () => {
     expect(regainAccessMsFromHeaders(buc({ a: [{ type: 'pages', estimated_time_to_regain_access: 0 }] }))).toBe(0);
     expect(
       regainAccessMsFromHeaders(
-        buc({ a: [{ type: 'pages', estimated_time_to_regain_access: 1 }, { type: 'x', estimated_time_to_regain_access: 2 }] }),
+        buc({
+          a: [
+            { type: 'pages', estimated_time_to_regain_access: 1 },
+            { type: 'x', estimated_time_to_regain_access: 2 },
+          ],
+        }),
       ),
     ).toBe(120_000);
     expect(regainAccessMsFromHeaders({})).toBeUndefined();

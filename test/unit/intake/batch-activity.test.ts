@@ -42,7 +42,8 @@ function fakeClient(behaviour: { ended: string; unreachable: string }) {
     workflow: {
       getHandle: (workflowId: string) => ({
         async signal(_signal: unknown, result: AckResult) {
-          if (workflowId === `fb-order-${behaviour.ended}`) throw new WorkflowNotFoundError('workflow execution already completed', workflowId, undefined);
+          if (workflowId === `fb-order-${behaviour.ended}`)
+            throw new WorkflowNotFoundError('workflow execution already completed', workflowId, undefined);
           if (workflowId === `fb-order-${behaviour.unreachable}`) throw new Error('14 UNAVAILABLE: connection refused');
           received.set(result.orderId, result);
         },
@@ -54,8 +55,18 @@ function fakeClient(behaviour: { ended: string; unreachable: string }) {
 
 test('acknowledges in one call, marks processing, answers each order with its listed snapshot; leaves the rest to the workflows', async () => {
   const admin = new SandboxAdminClient(sandbox.url);
-  const created = await admin.createOrders({ count: 5, items: [{ retailerId: 'SKU-BATCH', quantity: 2, pricePerUnit: '7.50' }], buyer: { name: 'Ada Buyer', email: BUYER_EMAIL } });
-  const [ok, omsRefuses, ended, unreachable, notReleased] = created.map((o) => o.id) as [string, string, string, string, string];
+  const created = await admin.createOrders({
+    count: 5,
+    items: [{ retailerId: 'SKU-BATCH', quantity: 2, pricePerUnit: '7.50' }],
+    buyer: { name: 'Ada Buyer', email: BUYER_EMAIL },
+  });
+  const [ok, omsRefuses, ended, unreachable, notReleased] = created.map((o) => o.id) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   await admin.release([ok, omsRefuses, ended, unreachable]);
   // The OMS refuses to mark one order processing (down for a moment, say).
   const flakyOms = Object.create(oms) as ReferenceOms;
@@ -67,26 +78,55 @@ test('acknowledges in one call, marks processing, answers each order with its li
   const { client, received } = fakeClient({ ended, unreachable });
   const before = await admin.getLedger();
 
-  const orders = [ok, omsRefuses, ended, unreachable, notReleased].map((orderId) => ({ orderId, channel: 'facebook' as const }));
-  const outcomes: BulkAckOutcome[] = await new MockActivityEnvironment(undefined, { client }).run(activities.createPendingAndAcknowledgeBatch, { cmsId: sandbox.options.cmsId, orders, maxOrders: 100 });
+  const orders = [ok, omsRefuses, ended, unreachable, notReleased].map((orderId) => ({
+    orderId,
+    channel: 'facebook' as const,
+  }));
+  const outcomes: BulkAckOutcome[] = await new MockActivityEnvironment(undefined, { client }).run(
+    activities.createPendingAndAcknowledgeBatch,
+    { cmsId: sandbox.options.cmsId, orders, maxOrders: 100 },
+  );
 
   const byId = new Map<string, BulkAckOutcome>(outcomes.map((o) => [o.orderId, o]));
   expect(byId.get(ok)).toMatchObject({ acknowledged: true, omsProcessing: true, delivered: true });
   expect(byId.get(omsRefuses)).toMatchObject({ acknowledged: true, omsProcessing: false, delivered: true });
   expect(byId.get(ended)).toMatchObject({ acknowledged: true, delivered: true }); // nobody to tell
   expect(byId.get(unreachable)).toMatchObject({ acknowledged: true, delivered: false }); // the batcher tells it
-  expect(byId.get(notReleased)).toMatchObject({ acknowledged: false, reason: 'not among the CREATED orders Meta listed', delivered: true });
+  expect(byId.get(notReleased)).toMatchObject({
+    acknowledged: false,
+    reason: 'not among the CREATED orders Meta listed',
+    delivered: true,
+  });
 
   const after = await admin.getLedger();
-  expect((after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0)).toBe(1);
+  expect(
+    (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) -
+      (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0),
+  ).toBe(1);
   expect((await oms.getOrder(ok))?.status).toBe('processing');
   expect((await oms.getOrder(omsRefuses))?.status).toBe('pending'); // the order workflow marks it
 
   // The answer carries the order as listed, for the workflow to refresh from: no buyer data.
   const answer = received.get(ok)!;
-  expect(answer).toMatchObject({ acknowledged: true, merchantOrderReference: (await oms.getOrder(ok))!.merchantOrderReference });
-  expect(answer.snapshot).toMatchObject({ id: ok, state: 'CREATED', items: [{ retailerId: 'SKU-BATCH', quantity: 2, status: { fulfilled: 0, cancelled: 0 } }] });
-  const snapshotFields = ['id', 'state', 'created', 'lastUpdated', 'channel', 'merchantOrderId', 'shippingPaid', 'items'];
+  expect(answer).toMatchObject({
+    acknowledged: true,
+    merchantOrderReference: (await oms.getOrder(ok))!.merchantOrderReference,
+  });
+  expect(answer.snapshot).toMatchObject({
+    id: ok,
+    state: 'CREATED',
+    items: [{ retailerId: 'SKU-BATCH', quantity: 2, status: { fulfilled: 0, cancelled: 0 } }],
+  });
+  const snapshotFields = [
+    'id',
+    'state',
+    'created',
+    'lastUpdated',
+    'channel',
+    'merchantOrderId',
+    'shippingPaid',
+    'items',
+  ];
   expect(Object.keys(answer.snapshot!).filter((field) => !snapshotFields.includes(field))).toEqual([]);
   expect(JSON.stringify([...received.values()])).not.toContain(BUYER_EMAIL);
   expect(JSON.stringify([...received.values()])).not.toContain('Ada Buyer');

@@ -38,18 +38,39 @@ afterEach(async () => {
   await agent.close();
 });
 
-function reply(method: string, path: string, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function reply(
+  method: string,
+  path: string,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   agent
     .get(ORIGIN)
     .intercept({ method, path: (p: string) => p.startsWith(path) })
-    .reply(status, typeof body === 'string' ? body : JSON.stringify(body), { headers: { 'content-type': 'application/json', ...headers } });
+    .reply(status, typeof body === 'string' ? body : JSON.stringify(body), {
+      headers: { 'content-type': 'application/json', ...headers },
+    });
 }
 
-const order = (id: string) => ({ id, order_status: { state: 'CREATED' }, created: '2019-01-14T19:17:31+00:00', last_updated: '2019-01-14T19:47:35+00:00' });
-const metaError = (code: number, subcode?: number, message = 'error') => ({ error: { message, type: 'OAuthException', code, error_subcode: subcode, fbtrace_id: 'trace' } });
+const order = (id: string) => ({
+  id,
+  order_status: { state: 'CREATED' },
+  created: '2019-01-14T19:17:31+00:00',
+  last_updated: '2019-01-14T19:47:35+00:00',
+});
+const metaError = (code: number, subcode?: number, message = 'error') => ({
+  error: { message, type: 'OAuthException', code, error_subcode: subcode, fbtrace_id: 'trace' },
+});
 
 function observed(recorder: GraphCallRecorder): GraphClient {
-  const client = new GraphClient({ baseUrl: ORIGIN, apiVersion: 'v22.0', accessToken: 'token-for-tests', dispatcher: agent, timeoutMs: 2_000 });
+  const client = new GraphClient({
+    baseUrl: ORIGIN,
+    apiVersion: 'v22.0',
+    accessToken: 'token-for-tests',
+    dispatcher: agent,
+    timeoutMs: 2_000,
+  });
   return instrumentGraphClient(client, recorder);
 }
 
@@ -72,7 +93,9 @@ describe('classifyGraphOutcome', () => {
     for (const [kind, outcome] of Object.entries(kinds) as [GraphErrorKind, GraphCallOutcome][]) {
       expect(classifyGraphOutcome(new GraphError('x', { kind, endpoint: 'GET /{order-id}' }))).toBe(outcome);
     }
-    expect(classifyGraphOutcome(new GraphResponseError('bad body', 'GET /{order-id}', 'id', 200))).toBe('invalid_response');
+    expect(classifyGraphOutcome(new GraphResponseError('bad body', 'GET /{order-id}', 'id', 200))).toBe(
+      'invalid_response',
+    );
     expect(classifyGraphOutcome(new GraphInputError('bad id', 'GET /{order-id}'))).toBe('invalid_input');
     expect(classifyGraphOutcome(new TypeError('bug'))).toBe('error');
   });
@@ -89,7 +112,7 @@ describe('instrumentGraphClient', () => {
     expect(recorder.usage).toEqual([87]);
   });
 
-  it('classifies Meta\'s answers the way the client does, and rethrows the original error', async () => {
+  it("classifies Meta's answers the way the client does, and rethrows the original error", async () => {
     const recorder = new Calls();
     const client = observed(recorder);
     const cases: [number, unknown, GraphCallOutcome][] = [
@@ -105,8 +128,15 @@ describe('instrumentGraphClient', () => {
     for (const [status, body] of cases) reply('POST', '/v22.0/42/shipments', status, body);
     for (const [, , expected] of cases) {
       const error = await client
-        .createShipment('42', { idempotencyKey: '5b3c3f42-0f6e-5d3a-9f43-7a0e1c0e2f11', items: [{ retailerId: 'SKU', quantity: 1 }], trackingInfo: { carrier: 'UPS', trackingNumber: '1Z' } })
-        .then(() => undefined, (err: unknown) => err);
+        .createShipment('42', {
+          idempotencyKey: '5b3c3f42-0f6e-5d3a-9f43-7a0e1c0e2f11',
+          items: [{ retailerId: 'SKU', quantity: 1 }],
+          trackingInfo: { carrier: 'UPS', trackingNumber: '1Z' },
+        })
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
       expect(error).toBeInstanceOf(GraphError);
       expect(classifyGraphOutcome(error)).toBe(expected);
     }
@@ -129,7 +159,10 @@ describe('instrumentGraphClient', () => {
   it('counts each fetched page of listOrders once, and nothing for the end of the iteration', async () => {
     const recorder = new Calls();
     const client = observed(recorder);
-    reply('GET', '/v22.0/1000/commerce_orders', 200, { data: [order('1')], paging: { cursors: { after: 'c1' }, next: `${ORIGIN}/v22.0/1000/commerce_orders?after=c1` } });
+    reply('GET', '/v22.0/1000/commerce_orders', 200, {
+      data: [order('1')],
+      paging: { cursors: { after: 'c1' }, next: `${ORIGIN}/v22.0/1000/commerce_orders?after=c1` },
+    });
     reply('GET', '/v22.0/1000/commerce_orders', 200, { data: [order('2')], paging: { cursors: { after: 'c2' } } });
     const ids: string[] = [];
     for await (const page of client.listOrders('1000')) ids.push(...page.orders.map((o) => o.id));

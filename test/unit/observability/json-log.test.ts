@@ -9,7 +9,6 @@ import { LogRedactor, REDACTED } from '../../../src/observability/log-redaction.
 import { orderIdFromWorkflowId } from '../../../src/observability/order-id.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId, orderWorkflowId } from '../../../src/api/ids.js';
 
-
 const TOKEN = 'EAAGm0PX4ZCpsBAKnownToken123';
 const APP_SECRET = 'app-secret-value-456';
 const redactor = new LogRedactor([TOKEN, APP_SECRET]);
@@ -24,7 +23,7 @@ const entry = (message: string, meta?: Record<string, unknown>, level: LogEntry[
 const parse = (line: string) => JSON.parse(line) as Record<string, unknown>;
 
 describe('orderIdFromWorkflowId', () => {
-  it('reads the order id of an order workflow id, built with the workflow code\'s own function', () => {
+  it("reads the order id of an order workflow id, built with the workflow code's own function", () => {
     expect(orderIdFromWorkflowId(orderWorkflowId('310000000000123'))).toBe('310000000000123');
   });
 
@@ -46,14 +45,30 @@ describe('formatLogEntry', () => {
   });
 
   it('adds orderId to workflow and activity entries of an order workflow', () => {
-    const workflowLine = parse(formatLogEntry(entry('waiting for release', { sdkComponent: 'workflow', workflowId: 'fb-order-310000000000777', runId: 'r1' }), redactor));
-    const activityLine = parse(formatLogEntry(entry('Activity failed', { sdkComponent: 'activity', workflowId: 'fb-order-310000000000777', activityType: 'acknowledgeOrder' }), redactor));
+    const workflowLine = parse(
+      formatLogEntry(
+        entry('waiting for release', { sdkComponent: 'workflow', workflowId: 'fb-order-310000000000777', runId: 'r1' }),
+        redactor,
+      ),
+    );
+    const activityLine = parse(
+      formatLogEntry(
+        entry('Activity failed', {
+          sdkComponent: 'activity',
+          workflowId: 'fb-order-310000000000777',
+          activityType: 'acknowledgeOrder',
+        }),
+        redactor,
+      ),
+    );
     expect(workflowLine.orderId).toBe('310000000000777');
     expect(activityLine.orderId).toBe('310000000000777');
   });
 
   it('has no orderId for entries outside an order workflow, and keeps an explicit one', () => {
-    expect(parse(formatLogEntry(entry('poll', { workflowId: 'fb-order-poller-1000000000000001' }), redactor))).not.toHaveProperty('orderId');
+    expect(
+      parse(formatLogEntry(entry('poll', { workflowId: 'fb-order-poller-1000000000000001' }), redactor)),
+    ).not.toHaveProperty('orderId');
     expect(parse(formatLogEntry(entry('worker running'), redactor))).not.toHaveProperty('orderId');
     expect(parse(formatLogEntry(entry('ops', { orderId: '99' }), redactor)).orderId).toBe('99');
   });
@@ -62,7 +77,11 @@ describe('formatLogEntry', () => {
     const err = new Error(`request failed: https://graph.facebook.com/v22.0/1?access_token=${TOKEN}`);
     err.stack = `Error: token ${TOKEN} rejected\n    at call (transport.ts:1:1)`;
     const line = formatLogEntry(
-      entry(`calling with ${TOKEN}`, { details: { nested: [`secret=${APP_SECRET}`] }, error: err, base64: Buffer.from(TOKEN).toString('base64') }),
+      entry(`calling with ${TOKEN}`, {
+        details: { nested: [`secret=${APP_SECRET}`] },
+        error: err,
+        base64: Buffer.from(TOKEN).toString('base64'),
+      }),
       redactor,
     );
     expect(line).not.toContain(TOKEN);
@@ -117,8 +136,18 @@ describe('formatLogEntry', () => {
   it('always produces valid JSON: cycles, bigints, dates, symbols-keyed and reserved keys', () => {
     const cyclic: Record<string, unknown> = { name: 'a' };
     cyclic.self = cyclic;
-    const line = parse(formatLogEntry(entry('odd', { cyclic, big: 12n, at: new Date(0), msg: 'shadow', level: 'x' }), redactor));
-    expect(line).toMatchObject({ msg: 'odd', level: 'info', meta_msg: 'shadow', meta_level: 'x', big: '12', at: '1970-01-01T00:00:00.000Z', cyclic: { name: 'a', self: '[Circular]' } });
+    const line = parse(
+      formatLogEntry(entry('odd', { cyclic, big: 12n, at: new Date(0), msg: 'shadow', level: 'x' }), redactor),
+    );
+    expect(line).toMatchObject({
+      msg: 'odd',
+      level: 'info',
+      meta_msg: 'shadow',
+      meta_level: 'x',
+      big: '12',
+      at: '1970-01-01T00:00:00.000Z',
+      cyclic: { name: 'a', self: '[Circular]' },
+    });
   });
 });
 
@@ -137,7 +166,9 @@ describe('createJsonLogger', () => {
 
   it('withFields adds context to every entry', () => {
     const lines: string[] = [];
-    const logger = withFields(createJsonLogger({ level: 'debug', redactor, write: (l) => lines.push(l) }), { component: 'gauge' });
+    const logger = withFields(createJsonLogger({ level: 'debug', redactor, write: (l) => lines.push(l) }), {
+      component: 'gauge',
+    });
     logger.debug('tick', { n: 1 });
     expect(parse(lines[0]!)).toMatchObject({ level: 'debug', msg: 'tick', component: 'gauge', n: 1 });
   });

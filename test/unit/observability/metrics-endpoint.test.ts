@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphClient } from '../../../src/graph/client.js';
 import { METRIC } from '../../../src/observability/metric-names.js';
 import { OrderPhaseGauge, runningInPhaseQuery } from '../../../src/observability/order-phase-gauge.js';
-import { installObservability, observabilityRuntimeOptions, observeGraphClient, type Observability } from '../../../src/observability/telemetry-runtime.js';
+import {
+  installObservability,
+  observabilityRuntimeOptions,
+  observeGraphClient,
+  type Observability,
+} from '../../../src/observability/telemetry-runtime.js';
 
 const TOKEN = 'EAAmetricsTestToken0001';
 const ORIGIN = 'https://graph.example.test';
@@ -22,7 +27,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -44,7 +51,8 @@ function parseExposition(text: string): { samples: Sample[]; types: Map<string, 
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!sample) throw new Error(`not a Prometheus sample line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const m of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[m[1]!] = m[2]!.replace(/\\(.)/g, '$1');
+    for (const m of (sample[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[m[1]!] = m[2]!.replace(/\\(.)/g, '$1');
     samples.push({ name: sample[1]!, labels, value: Number(sample[3]) });
   }
   return { samples, types };
@@ -60,7 +68,9 @@ async function scrape(): Promise<{ status: number; contentType: string | null; t
 }
 
 /** The exporter publishes asynchronously: poll until `ready` holds (at most 10 s). */
-async function scrapeUntil(ready: (parsed: ReturnType<typeof parseExposition>) => boolean): Promise<ReturnType<typeof parseExposition>> {
+async function scrapeUntil(
+  ready: (parsed: ReturnType<typeof parseExposition>) => boolean,
+): Promise<ReturnType<typeof parseExposition>> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const parsed = parseExposition((await scrape()).text);
@@ -75,7 +85,13 @@ const find = (samples: Sample[], name: string, labels: Record<string, string> = 
 beforeAll(async () => {
   port = await freePort();
   obs = installObservability(
-    { LOG_LEVEL: 'info', METRICS_PORT: port, META_ACCESS_TOKEN: TOKEN, META_APP_SECRET: 'metrics-app-secret', OMS_WEBHOOK_SECRET: undefined },
+    {
+      LOG_LEVEL: 'info',
+      METRICS_PORT: port,
+      META_ACCESS_TOKEN: TOKEN,
+      META_APP_SECRET: 'metrics-app-secret',
+      OMS_WEBHOOK_SECRET: undefined,
+    },
     { env: {}, write: (line) => lines.push(line), metricsHost: '127.0.0.1' },
   );
 });
@@ -86,12 +102,20 @@ afterAll(async () => {
 
 describe('observabilityRuntimeOptions', () => {
   it('forwards core logs to our logger and binds the Prometheus exporter to METRICS_PORT; 0 turns metrics off', () => {
-    const settings = { LOG_LEVEL: 'debug', METRICS_PORT: 9464, META_ACCESS_TOKEN: 't', META_APP_SECRET: undefined, OMS_WEBHOOK_SECRET: undefined } as const;
+    const settings = {
+      LOG_LEVEL: 'debug',
+      METRICS_PORT: 9464,
+      META_ACCESS_TOKEN: 't',
+      META_APP_SECRET: undefined,
+      OMS_WEBHOOK_SECRET: undefined,
+    } as const;
     const options = observabilityRuntimeOptions(settings, obs.logger);
     expect(options.logger).toBe(obs.logger);
     expect(options.telemetryOptions?.logging).toEqual({ forward: {}, filter: { core: 'DEBUG', other: 'WARN' } });
     expect(options.telemetryOptions?.metrics).toMatchObject({ prometheus: { bindAddress: '0.0.0.0:9464' } });
-    expect(observabilityRuntimeOptions({ ...settings, METRICS_PORT: 0 }, obs.logger).telemetryOptions?.metrics).toBeUndefined();
+    expect(
+      observabilityRuntimeOptions({ ...settings, METRICS_PORT: 0 }, obs.logger).telemetryOptions?.metrics,
+    ).toBeUndefined();
   });
 });
 
@@ -100,24 +124,43 @@ describe('the /metrics endpoint', () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
     const pool = agent.get(ORIGIN);
-    const order = { id: '42', order_status: { state: 'CREATED' }, created: '2019-01-14T19:17:31+00:00', last_updated: '2019-01-14T19:47:35+00:00' };
-    pool.intercept({ method: 'GET', path: (p: string) => p.startsWith('/v22.0/42') }).reply(200, JSON.stringify(order), { headers: { 'content-type': 'application/json', 'x-app-usage': '{"call_count":64.5}' } });
+    const order = {
+      id: '42',
+      order_status: { state: 'CREATED' },
+      created: '2019-01-14T19:17:31+00:00',
+      last_updated: '2019-01-14T19:47:35+00:00',
+    };
     pool
       .intercept({ method: 'GET', path: (p: string) => p.startsWith('/v22.0/42') })
-      .reply(400, JSON.stringify({ error: { message: 'Application request limit reached', code: 4 } }), { headers: { 'content-type': 'application/json' } });
-    const graph = observeGraphClient(new GraphClient({ baseUrl: ORIGIN, apiVersion: 'v22.0', accessToken: TOKEN, dispatcher: agent }));
+      .reply(200, JSON.stringify(order), {
+        headers: { 'content-type': 'application/json', 'x-app-usage': '{"call_count":64.5}' },
+      });
+    pool
+      .intercept({ method: 'GET', path: (p: string) => p.startsWith('/v22.0/42') })
+      .reply(400, JSON.stringify({ error: { message: 'Application request limit reached', code: 4 } }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    const graph = observeGraphClient(
+      new GraphClient({ baseUrl: ORIGIN, apiVersion: 'v22.0', accessToken: TOKEN, dispatcher: agent }),
+    );
     await graph.getOrder('42');
     await graph.getOrder('42').catch(() => undefined);
     await agent.close();
 
-    const gauge = new OrderPhaseGauge({ count: async (q) => (q === runningInPhaseQuery('IN_PROGRESS') ? 3 : 0), meter: obs.meter, logger: obs.logger });
+    const gauge = new OrderPhaseGauge({
+      count: async (q) => (q === runningInPhaseQuery('IN_PROGRESS') ? 3 : 0),
+      meter: obs.meter,
+      logger: obs.logger,
+    });
     await gauge.refresh();
 
     const response = await scrape();
     expect(response.status).toBe(200);
     expect(response.contentType).toMatch(/^text\/plain/);
 
-    const { samples, types } = await scrapeUntil((p) => find(p.samples, METRIC.ordersRunning, { phase: 'IN_PROGRESS' }) !== undefined);
+    const { samples, types } = await scrapeUntil(
+      (p) => find(p.samples, METRIC.ordersRunning, { phase: 'IN_PROGRESS' }) !== undefined,
+    );
     expect(types.get(METRIC.graphCalls)).toBe('counter');
     expect(types.get(METRIC.graphThrottled)).toBe('counter');
     expect(types.get(METRIC.graphUsagePercent)).toBe('gauge');
@@ -153,7 +196,12 @@ describe('the Runtime logger', () => {
       line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.activityType === 'shipItems');
       if (!line) await new Promise((r) => setTimeout(r, 50));
     }
-    expect(line).toMatchObject({ level: 'warn', orderId: '310000000000042', sdkComponent: 'activity', taskToken: '[REDACTED]' });
+    expect(line).toMatchObject({
+      level: 'warn',
+      orderId: '310000000000042',
+      sdkComponent: 'activity',
+      taskToken: '[REDACTED]',
+    });
     expect(String(line?.msg)).toContain('access_token=[REDACTED]');
     expect(lines.join('\n')).not.toContain(TOKEN);
     expect(lines.every((l) => typeof JSON.parse(l) === 'object')).toBe(true);

@@ -4,7 +4,11 @@ import { createJsonLogger } from '../../../src/observability/json-log.js';
 import { LogRedactor } from '../../../src/observability/log-redaction.js';
 import { METRIC } from '../../../src/observability/metric-names.js';
 import { ORDER_PHASES } from '../../../src/api/order-state.js';
-import { NEEDS_ATTENTION_QUERY, OrderPhaseGauge, runningInPhaseQuery } from '../../../src/observability/order-phase-gauge.js';
+import {
+  NEEDS_ATTENTION_QUERY,
+  OrderPhaseGauge,
+  runningInPhaseQuery,
+} from '../../../src/observability/order-phase-gauge.js';
 import { FB_NEEDS_ATTENTION, FB_ORDER_PHASE } from '../../../src/api/search-attributes.js';
 import { RecordingMeter } from './recording-meter.js';
 
@@ -24,14 +28,27 @@ describe('OrderPhaseGauge', () => {
       return 0;
     });
     await gauge.refresh();
-    expect(ORDER_PHASES).toEqual(['AWAITING_RELEASE', 'ACKNOWLEDGING', 'IN_PROGRESS', 'RETURN_WINDOW', 'CANCELLED', 'CLOSED']);
+    expect(ORDER_PHASES).toEqual([
+      'AWAITING_RELEASE',
+      'ACKNOWLEDGING',
+      'IN_PROGRESS',
+      'RETURN_WINDOW',
+      'CANCELLED',
+      'CLOSED',
+    ]);
     expect(queries).toEqual([...ORDER_PHASES.map(runningInPhaseQuery), NEEDS_ATTENTION_QUERY]);
-    expect(runningInPhaseQuery('IN_PROGRESS')).toBe(`${FB_ORDER_PHASE.name} = 'IN_PROGRESS' AND ExecutionStatus = 'Running'`);
+    expect(runningInPhaseQuery('IN_PROGRESS')).toBe(
+      `${FB_ORDER_PHASE.name} = 'IN_PROGRESS' AND ExecutionStatus = 'Running'`,
+    );
     expect(NEEDS_ATTENTION_QUERY).toBe(`${FB_NEEDS_ATTENTION.name} = true AND ExecutionStatus = 'Running'`);
   });
 
   it('sets one gauge per phase and the attention gauge from the counts', async () => {
-    const counts = new Map([[runningInPhaseQuery('IN_PROGRESS'), 7], [runningInPhaseQuery('ACKNOWLEDGING'), 2], [NEEDS_ATTENTION_QUERY, 1]]);
+    const counts = new Map([
+      [runningInPhaseQuery('IN_PROGRESS'), 7],
+      [runningInPhaseQuery('ACKNOWLEDGING'), 2],
+      [NEEDS_ATTENTION_QUERY, 1],
+    ]);
     const { gauge, meter } = setup(async (q) => counts.get(q) ?? 0);
     await gauge.refresh();
     expect(meter.last(METRIC.ordersRunning, { phase: 'IN_PROGRESS' })).toBe(7);
@@ -43,7 +60,8 @@ describe('OrderPhaseGauge', () => {
   it('keeps the last value when a query fails, counts the failure, and logs once per streak', async () => {
     let failing = false;
     const { gauge, meter, lines } = setup(async (q) => {
-      if (failing && q === runningInPhaseQuery('IN_PROGRESS')) throw new Error("FbOrderPhase is not a registered search attribute");
+      if (failing && q === runningInPhaseQuery('IN_PROGRESS'))
+        throw new Error('FbOrderPhase is not a registered search attribute');
       return 4;
     });
     await gauge.refresh();
@@ -54,10 +72,19 @@ describe('OrderPhaseGauge', () => {
     expect(meter.matching(METRIC.ordersRunning, { phase: 'IN_PROGRESS' })).toHaveLength(1);
     expect(meter.total(METRIC.orderCountErrors, { query: 'IN_PROGRESS' })).toBe(2);
     const warnings = lines.map((l) => JSON.parse(l) as { level: string; msg: string; query: string });
-    expect(warnings).toEqual([expect.objectContaining({ level: 'warn', msg: 'order count query failed; the gauge keeps its last value', query: runningInPhaseQuery('IN_PROGRESS') })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'order count query failed; the gauge keeps its last value',
+        query: runningInPhaseQuery('IN_PROGRESS'),
+      }),
+    ]);
     failing = false;
     await gauge.refresh();
-    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['order count query failed; the gauge keeps its last value', 'order count query works again']);
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual([
+      'order count query failed; the gauge keeps its last value',
+      'order count query works again',
+    ]);
   });
 
   it('joins a refresh already in progress instead of querying twice', async () => {

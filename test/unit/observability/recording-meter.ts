@@ -1,5 +1,12 @@
 /** A MetricMeter that remembers every observation, for asserting what was recorded. */
-import type { MetricCounter, MetricGauge, MetricHistogram, MetricMeter, MetricTags, NumericMetricValueType } from '@temporalio/common';
+import type {
+  MetricCounter,
+  MetricGauge,
+  MetricHistogram,
+  MetricMeter,
+  MetricTags,
+  NumericMetricValueType,
+} from '@temporalio/common';
 
 export interface Observation {
   name: string;
@@ -15,25 +22,47 @@ export class RecordingMeter implements MetricMeter {
 
   createCounter(name: string, unit?: string, description?: string): MetricCounter {
     const counter: MetricCounter = {
-      name, unit, description, kind: 'counter', valueType: 'int',
+      name,
+      unit,
+      description,
+      kind: 'counter',
+      valueType: 'int',
       add: (value, tags) => this.observe(name, 'counter', value, tags),
       withTags: () => counter,
     };
     return counter;
   }
 
-  createHistogram(name: string, valueType: NumericMetricValueType = 'int', unit?: string, description?: string): MetricHistogram {
+  createHistogram(
+    name: string,
+    valueType: NumericMetricValueType = 'int',
+    unit?: string,
+    description?: string,
+  ): MetricHistogram {
     const histogram: MetricHistogram = {
-      name, unit, description, kind: 'histogram', valueType,
+      name,
+      unit,
+      description,
+      kind: 'histogram',
+      valueType,
       record: (value, tags) => this.observe(name, 'histogram', value, tags),
       withTags: () => histogram,
     };
     return histogram;
   }
 
-  createGauge(name: string, valueType: NumericMetricValueType = 'int', unit?: string, description?: string): MetricGauge {
+  createGauge(
+    name: string,
+    valueType: NumericMetricValueType = 'int',
+    unit?: string,
+    description?: string,
+  ): MetricGauge {
     const gauge: MetricGauge = {
-      name, unit, description, kind: 'gauge', valueType,
+      name,
+      unit,
+      description,
+      kind: 'gauge',
+      valueType,
       set: (value, tags) => this.observe(name, 'gauge', value, tags),
       withTags: () => gauge,
     };

@@ -14,10 +14,20 @@ export function newSku(label = 'SKU'): string {
 }
 
 export function line(itemId: string, retailerId: string, quantity: number, amount = '12.50'): OrderLine {
-  return { itemId, retailerId, productName: `Product ${retailerId}`, quantity, pricePerUnit: { amount, currency: 'EUR' } };
+  return {
+    itemId,
+    retailerId,
+    productName: `Product ${retailerId}`,
+    quantity,
+    pricePerUnit: { amount, currency: 'EUR' },
+  };
 }
 
-export function pendingOrder(metaOrderId: string, lines: OrderLine[], overrides: Partial<PendingOrderInput> = {}): PendingOrderInput {
+export function pendingOrder(
+  metaOrderId: string,
+  lines: OrderLine[],
+  overrides: Partial<PendingOrderInput> = {},
+): PendingOrderInput {
   return {
     metaOrderId,
     channel: 'instagram',

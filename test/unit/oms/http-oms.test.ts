@@ -30,8 +30,17 @@ beforeAll(async () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
-      const signatureValid = verifyOmsSignature(rawBody, request.headers['x-signature-256'] as string | undefined, SECRET);
-      const entry: Received = { headers: request.headers, rawBody, signatureValid, envelope: omsEventEnvelopeSchema.parse(JSON.parse(rawBody)) };
+      const signatureValid = verifyOmsSignature(
+        rawBody,
+        request.headers['x-signature-256'] as string | undefined,
+        SECRET,
+      );
+      const entry: Received = {
+        headers: request.headers,
+        rawBody,
+        signatureValid,
+        envelope: omsEventEnvelopeSchema.parse(JSON.parse(rawBody)),
+      };
       received.push(entry);
       handler(entry, response);
     });
@@ -68,21 +77,51 @@ async function failure(promise: Promise<unknown>): Promise<OmsHttpError> {
 describe('HttpOms requests', () => {
   it('sends every port call as a signed event of its own type, with the event id in a header', async () => {
     handler = (entry, response) => {
-      if (entry.envelope.type === 'order.create_pending') return json(response, 201, { merchantOrderReference: 'SO-42' });
-      if (entry.envelope.type === 'inventory.reserve') return json(response, 200, { reserved: false, shortages: [{ retailerId: 'MUG', quantity: 1 }] });
+      if (entry.envelope.type === 'order.create_pending')
+        return json(response, 201, { merchantOrderReference: 'SO-42' });
+      if (entry.envelope.type === 'inventory.reserve')
+        return json(response, 200, { reserved: false, shortages: [{ retailerId: 'MUG', quantity: 1 }] });
       response.writeHead(204).end();
     };
     const oms = client();
     const orderId = newOrderId();
     const order = pendingOrder(orderId, [line('i1', 'MUG', 2)]);
 
-    expect(await oms.reserveInventory(orderId, [{ retailerId: 'MUG', quantity: 2 }])).toEqual({ reserved: false, shortages: [{ retailerId: 'MUG', quantity: 1 }] });
+    expect(await oms.reserveInventory(orderId, [{ retailerId: 'MUG', quantity: 2 }])).toEqual({
+      reserved: false,
+      shortages: [{ retailerId: 'MUG', quantity: 1 }],
+    });
     expect(await oms.createPendingOrder(order)).toEqual({ merchantOrderReference: 'SO-42' });
     await oms.markProcessing(orderId);
-    await oms.recordShipment({ metaOrderId: orderId, requestId: 's1', items: [{ retailerId: 'MUG', quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z' });
-    await oms.recordTrackingUpdate({ metaOrderId: orderId, requestId: 't1', shipmentRequestId: 's1', carrier: 'DHL', trackingNumber: 'JD0123' });
-    await oms.recordCancellation({ metaOrderId: orderId, requestId: 'c1', items: [{ retailerId: 'MUG', quantity: 1 }], reasonCode: 'OUT_OF_STOCK', restock: true, origin: 'merchant' });
-    await oms.recordRefund({ metaOrderId: orderId, requestId: 'r1', items: [{ retailerId: 'MUG', quantity: 1 }], reasonCode: 'DAMAGED_GOODS', origin: 'merchant' });
+    await oms.recordShipment({
+      metaOrderId: orderId,
+      requestId: 's1',
+      items: [{ retailerId: 'MUG', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: '1Z',
+    });
+    await oms.recordTrackingUpdate({
+      metaOrderId: orderId,
+      requestId: 't1',
+      shipmentRequestId: 's1',
+      carrier: 'DHL',
+      trackingNumber: 'JD0123',
+    });
+    await oms.recordCancellation({
+      metaOrderId: orderId,
+      requestId: 'c1',
+      items: [{ retailerId: 'MUG', quantity: 1 }],
+      reasonCode: 'OUT_OF_STOCK',
+      restock: true,
+      origin: 'merchant',
+    });
+    await oms.recordRefund({
+      metaOrderId: orderId,
+      requestId: 'r1',
+      items: [{ retailerId: 'MUG', quantity: 1 }],
+      reasonCode: 'DAMAGED_GOODS',
+      origin: 'merchant',
+    });
     await oms.markCompleted(orderId);
     await oms.releaseInventory(orderId);
     await oms.notifyExternalChange({ metaOrderId: orderId, kind: 'refunded', detail: 'refund seen on Meta' });
@@ -116,7 +155,13 @@ describe('HttpOms requests', () => {
   it('derives the event id from the call, so a retry carries the same id and another request a new one', async () => {
     const oms = client();
     const orderId = newOrderId();
-    const shipment = { metaOrderId: orderId, requestId: 's1', items: [{ retailerId: 'MUG', quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z' };
+    const shipment = {
+      metaOrderId: orderId,
+      requestId: 's1',
+      items: [{ retailerId: 'MUG', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: '1Z',
+    };
     await oms.recordShipment(shipment);
     await oms.recordShipment(shipment);
     await oms.recordShipment({ ...shipment, requestId: 's2' });
@@ -130,15 +175,24 @@ describe('HttpOms requests', () => {
   });
 
   it('behind the port validation, sends nothing for invalid arguments', async () => {
-    await expect(validatedOmsPort(client()).reserveInventory(newOrderId(), [{ retailerId: 'MUG', quantity: -1 }])).rejects.toBeInstanceOf(OmsInvalidInputError);
+    await expect(
+      validatedOmsPort(client()).reserveInventory(newOrderId(), [{ retailerId: 'MUG', quantity: -1 }]),
+    ).rejects.toBeInstanceOf(OmsInvalidInputError);
     expect(received).toHaveLength(0);
   });
 
   it('behind the port validation, sends only the fields the port defines', async () => {
     const orderId = newOrderId();
-    const ops = { metaOrderId: orderId, severity: 'warning', reason: 'check the stock', internalNote: 'not for the merchant' } as const;
+    const ops = {
+      metaOrderId: orderId,
+      severity: 'warning',
+      reason: 'check the stock',
+      internalNote: 'not for the merchant',
+    } as const;
     await validatedOmsPort(client()).notifyOps(ops);
-    expect(received.map((entry) => entry.envelope.data)).toEqual([{ metaOrderId: orderId, severity: 'warning', reason: 'check the stock' }]);
+    expect(received.map((entry) => entry.envelope.data)).toEqual([
+      { metaOrderId: orderId, severity: 'warning', reason: 'check the stock' },
+    ]);
   });
 });
 
@@ -146,7 +200,12 @@ describe('HttpOms failures', () => {
   it('treats 5xx as retryable', async () => {
     handler = (_entry, response) => json(response, 503, { error: 'maintenance' });
     const error = await failure(client().markProcessing(newOrderId()));
-    expect(error).toMatchObject({ code: 'http_status', status: 503, retryable: true, eventType: 'order.mark_processing' });
+    expect(error).toMatchObject({
+      code: 'http_status',
+      status: 503,
+      retryable: true,
+      eventType: 'order.mark_processing',
+    });
     expect(error.message).toContain('HTTP 503');
     expect(error.message).toContain('maintenance');
   });
@@ -187,9 +246,15 @@ describe('HttpOms failures', () => {
   });
 
   it('names what is wrong with a malformed answer', async () => {
-    handler = (_entry, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy login</html>');
+    handler = (_entry, response) =>
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy login</html>');
     const notJson = await failure(client().createPendingOrder(pendingOrder(newOrderId(), [line('i1', 'MUG', 1)])));
-    expect(notJson).toMatchObject({ code: 'malformed_response', retryable: false, status: 200, eventType: 'order.create_pending' });
+    expect(notJson).toMatchObject({
+      code: 'malformed_response',
+      retryable: false,
+      status: 200,
+      eventType: 'order.create_pending',
+    });
     expect(notJson.message).toContain('body is not JSON');
 
     handler = (_entry, response) => json(response, 200, { orderRef: 'SO-1' });
@@ -200,13 +265,15 @@ describe('HttpOms failures', () => {
     const wrongType = await failure(client().reserveInventory(newOrderId(), [{ retailerId: 'MUG', quantity: 1 }]));
     expect(wrongType.message).toMatch(/malformed response: reserved: /);
 
-    handler = (_entry, response) => json(response, 200, { reserved: true, shortages: [{ retailerId: 'MUG', quantity: 1 }] });
+    handler = (_entry, response) =>
+      json(response, 200, { reserved: true, shortages: [{ retailerId: 'MUG', quantity: 1 }] });
     const inconsistent = await failure(client().reserveInventory(newOrderId(), [{ retailerId: 'MUG', quantity: 1 }]));
     expect(inconsistent.message).toContain('reserved must be true exactly when shortages is empty');
   });
 
   it('never puts the secret (or URL credentials) in an error', async () => {
-    handler = (entry, response) => json(response, 400, { error: `bad signature, expected secret ${SECRET}`, got: entry.headers['x-signature-256'] });
+    handler = (entry, response) =>
+      json(response, 400, { error: `bad signature, expected secret ${SECRET}`, got: entry.headers['x-signature-256'] });
     const withToken = `${url.replace('http://', 'http://user:pw@')}?token=abc123`;
     const error = await failure(client({ url: withToken }).markProcessing(newOrderId()));
     expect(error.message).not.toContain(SECRET);

@@ -22,15 +22,21 @@ async function timeOrders(oms: ReferenceOms): Promise<void> {
   await oms.seedProducts([{ retailerId: 'BENCH-SKU', name: 'Bench', onHand: 1_000_000 }]);
   const started = performance.now();
   for (let index = 0; index < ORDERS; index += 1) {
-    await oms.createPendingOrder(pendingOrder(`bench-${index}`, [line('i1', 'BENCH-SKU', 1), line('i2', 'BENCH-SKU', 2)]));
+    await oms.createPendingOrder(
+      pendingOrder(`bench-${index}`, [line('i1', 'BENCH-SKU', 1), line('i2', 'BENCH-SKU', 2)]),
+    );
   }
   const perOrder = (performance.now() - started) / ORDERS;
   const retryStarted = performance.now();
   for (let index = 0; index < ORDERS; index += 1) {
-    await oms.createPendingOrder(pendingOrder(`bench-${index}`, [line('i1', 'BENCH-SKU', 1), line('i2', 'BENCH-SKU', 2)]));
+    await oms.createPendingOrder(
+      pendingOrder(`bench-${index}`, [line('i1', 'BENCH-SKU', 1), line('i2', 'BENCH-SKU', 2)]),
+    );
   }
   const perRetry = (performance.now() - retryStarted) / ORDERS;
-  console.log(`createPendingOrder: ${perOrder.toFixed(2)} ms per new order (2 lines), ${perRetry.toFixed(2)} ms per idempotent repeat (${ORDERS} each)`);
+  console.log(
+    `createPendingOrder: ${perOrder.toFixed(2)} ms per new order (2 lines), ${perRetry.toFixed(2)} ms per idempotent repeat (${ORDERS} each)`,
+  );
 }
 
 const mode = process.argv[2] ?? 'memory';
@@ -42,13 +48,17 @@ if (mode === 'memory') {
   console.log(`rss after ${ORDERS} orders: ${mb(process.memoryUsage().rss)}`);
   await oms.close();
   const second = await timeOpen(undefined);
-  console.log(`second open in memory (from the schema template): ${second.ms.toFixed(0)} ms; rss: ${mb(process.memoryUsage().rss)}`);
+  console.log(
+    `second open in memory (from the schema template): ${second.ms.toFixed(0)} ms; rss: ${mb(process.memoryUsage().rss)}`,
+  );
   await second.oms.close();
 } else {
   const dataDir = await mkdtemp(join(tmpdir(), 'reference-oms-measure-'));
   try {
     const fresh = await timeOpen(dataDir);
-    console.log(`open on disk (new folder, initdb): ${fresh.ms.toFixed(0)} ms; rss after open: ${mb(process.memoryUsage().rss)}`);
+    console.log(
+      `open on disk (new folder, initdb): ${fresh.ms.toFixed(0)} ms; rss after open: ${mb(process.memoryUsage().rss)}`,
+    );
     await timeOrders(fresh.oms);
     await fresh.oms.close();
     const reopened = await timeOpen(dataDir);

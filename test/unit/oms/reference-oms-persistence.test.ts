@@ -21,7 +21,9 @@ describe('ReferenceOms on disk', () => {
     const before = await ReferenceOms.open({ dataDir });
     await before.seedProducts([{ retailerId: 'MUG-1', name: 'Mug', onHand: 5 }]);
     await before.reserveInventory(firstId, [{ retailerId: 'MUG-1', quantity: 2 }]);
-    const first = await before.createPendingOrder(pendingOrder(firstId, [line('i1', 'MUG-1', 2)], { buyer: { name: 'Łukasz Żółć', marketingOptIn: false } }));
+    const first = await before.createPendingOrder(
+      pendingOrder(firstId, [line('i1', 'MUG-1', 2)], { buyer: { name: 'Łukasz Żółć', marketingOptIn: false } }),
+    );
     await before.markProcessing(firstId);
     await before.notifyOps({ metaOrderId: firstId, severity: 'warning', reason: 'checked' });
     await before.close();
@@ -29,12 +31,29 @@ describe('ReferenceOms on disk', () => {
     const after = await ReferenceOms.open({ dataDir });
     try {
       const order = await after.getOrder(firstId);
-      expect(order).toMatchObject({ merchantOrderReference: first.merchantOrderReference, status: 'processing', buyer: { name: 'Łukasz Żółć' } });
-      expect(await after.inventory('MUG-1')).toEqual({ retailerId: 'MUG-1', name: 'Mug', onHand: 5, reserved: 2, available: 3 });
+      expect(order).toMatchObject({
+        merchantOrderReference: first.merchantOrderReference,
+        status: 'processing',
+        buyer: { name: 'Łukasz Żółć' },
+      });
+      expect(await after.inventory('MUG-1')).toEqual({
+        retailerId: 'MUG-1',
+        name: 'Mug',
+        onHand: 5,
+        reserved: 2,
+        available: 3,
+      });
       // Idempotency survives the restart: the retry neither re-reserves nor issues a new reference.
-      expect(await after.reserveInventory(firstId, [{ retailerId: 'MUG-1', quantity: 2 }])).toEqual({ reserved: true, shortages: [] });
+      expect(await after.reserveInventory(firstId, [{ retailerId: 'MUG-1', quantity: 2 }])).toEqual({
+        reserved: true,
+        shortages: [],
+      });
       expect((await after.inventory('MUG-1'))?.reserved).toBe(2);
-      expect(await after.createPendingOrder(pendingOrder(firstId, [line('i1', 'MUG-1', 2)], { buyer: { name: 'Łukasz Żółć', marketingOptIn: false } }))).toEqual(first);
+      expect(
+        await after.createPendingOrder(
+          pendingOrder(firstId, [line('i1', 'MUG-1', 2)], { buyer: { name: 'Łukasz Żółć', marketingOptIn: false } }),
+        ),
+      ).toEqual(first);
       expect((await after.events(firstId)).map((event) => event.kind)).toEqual(['ops.notification']);
 
       const second = await after.createPendingOrder(pendingOrder(secondId, [line('i1', 'MUG-1', 1)]));
@@ -56,8 +75,12 @@ describe('ReferenceOms on disk', () => {
       expect(await applyMigrations(db)).toEqual([]);
       const recorded = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
       expect(recorded.rows.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
-      await expect(db.query(`UPDATE orders SET merchant_order_reference = 'OMS-999999' WHERE meta_order_id = $1`, [orderId])).rejects.toThrow(/immutable/);
-      await expect(db.query(`UPDATE orders SET status = 'processing' WHERE meta_order_id = $1`, [orderId])).resolves.toBeDefined();
+      await expect(
+        db.query(`UPDATE orders SET merchant_order_reference = 'OMS-999999' WHERE meta_order_id = $1`, [orderId]),
+      ).rejects.toThrow(/immutable/);
+      await expect(
+        db.query(`UPDATE orders SET status = 'processing' WHERE meta_order_id = $1`, [orderId]),
+      ).resolves.toBeDefined();
     } finally {
       await db.close();
     }

@@ -31,12 +31,20 @@ describe('seedProducts and inventory', () => {
     const sku = await stock(4);
     await oms.reserveInventory(newOrderId(), [{ retailerId: sku, quantity: 1 }]);
     await oms.seedProducts([{ retailerId: sku, name: 'Renamed', onHand: 9 }]);
-    expect(await oms.inventory(sku)).toEqual({ retailerId: sku, name: 'Renamed', onHand: 9, reserved: 1, available: 8 });
+    expect(await oms.inventory(sku)).toEqual({
+      retailerId: sku,
+      name: 'Renamed',
+      onHand: 9,
+      reserved: 1,
+      available: 8,
+    });
   });
 
   it('returns undefined for an unknown SKU and refuses a negative count', async () => {
     expect(await oms.inventory('no-such-sku')).toBeUndefined();
-    await expect(oms.seedProducts([{ retailerId: newSku(), name: 'x', onHand: -1 }])).rejects.toBeInstanceOf(OmsInvalidInputError);
+    await expect(oms.seedProducts([{ retailerId: newSku(), name: 'x', onHand: -1 }])).rejects.toBeInstanceOf(
+      OmsInvalidInputError,
+    );
   });
 });
 
@@ -75,7 +83,9 @@ describe('reserveInventory', () => {
   it('reserves once under concurrent identical calls', async () => {
     const sku = await stock(10);
     const orderId = newOrderId();
-    const results = await Promise.all(Array.from({ length: 6 }, () => oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 3 }])));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 3 }])),
+    );
     expect(new Set(results.map((result) => JSON.stringify(result))).size).toBe(1);
     expect((await level(sku)).reserved).toBe(3);
   });
@@ -99,11 +109,13 @@ describe('reserveInventory', () => {
     expect(await level(short)).toEqual({ onHand: 1, reserved: 1, available: 0 });
     expect((await level(plenty)).reserved).toBe(2);
     // The retry reports the same shortages even though stock is now gone: the answer is stored.
-    expect(await oms.reserveInventory(orderId, [
-      { retailerId: short, quantity: 3 },
-      { retailerId: plenty, quantity: 2 },
-      { retailerId: 'never-seeded', quantity: 1 },
-    ])).toEqual(result);
+    expect(
+      await oms.reserveInventory(orderId, [
+        { retailerId: short, quantity: 3 },
+        { retailerId: plenty, quantity: 2 },
+        { retailerId: 'never-seeded', quantity: 1 },
+      ]),
+    ).toEqual(result);
     const shortageEvents = (await oms.events(orderId)).filter((event) => event.kind === 'inventory.shortage');
     expect(shortageEvents).toHaveLength(1);
   });
@@ -128,7 +140,9 @@ describe('reserveInventory', () => {
     const sku = await stock(10);
     const orderId = newOrderId();
     await oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 1 }]);
-    const error = await oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 2 }]).catch((caught: unknown) => caught);
+    const error = await oms
+      .reserveInventory(orderId, [{ retailerId: sku, quantity: 2 }])
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OmsIdempotencyConflictError);
     expect((error as OmsIdempotencyConflictError).retryable).toBe(false);
     expect((await level(sku)).reserved).toBe(1);
@@ -137,8 +151,12 @@ describe('reserveInventory', () => {
   it('behind the port validation, rejects a non-positive or fractional quantity before touching the database', async () => {
     const sku = await stock(3);
     const checked = validatedOmsPort(oms);
-    await expect(checked.reserveInventory(newOrderId(), [{ retailerId: sku, quantity: 0 }])).rejects.toThrow(/quantity/);
-    await expect(checked.reserveInventory(newOrderId(), [{ retailerId: sku, quantity: 1.5 }])).rejects.toBeInstanceOf(OmsInvalidInputError);
+    await expect(checked.reserveInventory(newOrderId(), [{ retailerId: sku, quantity: 0 }])).rejects.toThrow(
+      /quantity/,
+    );
+    await expect(checked.reserveInventory(newOrderId(), [{ retailerId: sku, quantity: 1.5 }])).rejects.toBeInstanceOf(
+      OmsInvalidInputError,
+    );
     expect((await level(sku)).reserved).toBe(0);
   });
 });
@@ -153,7 +171,9 @@ describe('releaseInventory', () => {
     expect(await level(sku)).toEqual({ onHand: 5, reserved: 0, available: 5 });
     const reservation = await oms.reservation(orderId);
     expect(reservation?.releasedAt).toEqual(expect.any(String));
-    expect(reservation?.lines).toEqual([{ retailerId: sku, requested: 4, held: 4, consumed: 0, released: 4, outstanding: 0 }]);
+    expect(reservation?.lines).toEqual([
+      { retailerId: sku, requested: 4, held: 4, consumed: 0, released: 4, outstanding: 0 },
+    ]);
   });
 
   it('does not hold again when reserveInventory is retried after the release', async () => {
@@ -161,7 +181,10 @@ describe('releaseInventory', () => {
     const orderId = newOrderId();
     await oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 2 }]);
     await oms.releaseInventory(orderId);
-    expect(await oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 2 }])).toEqual({ reserved: true, shortages: [] });
+    expect(await oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 2 }])).toEqual({
+      reserved: true,
+      shortages: [],
+    });
     expect((await level(sku)).reserved).toBe(0);
   });
 
@@ -176,7 +199,13 @@ describe('releaseInventory', () => {
     const orderId = newOrderId();
     await oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 4 }]);
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 4)]));
-    await oms.recordShipment({ metaOrderId: orderId, requestId: 'ship-1', items: [{ retailerId: sku, quantity: 1 }], carrier: 'DHL', trackingNumber: 'T1' });
+    await oms.recordShipment({
+      metaOrderId: orderId,
+      requestId: 'ship-1',
+      items: [{ retailerId: sku, quantity: 1 }],
+      carrier: 'DHL',
+      trackingNumber: 'T1',
+    });
     await oms.releaseInventory(orderId);
     expect(await level(sku)).toEqual({ onHand: 5, reserved: 0, available: 5 });
   });
@@ -249,7 +278,9 @@ describe('createPendingOrder', () => {
     const sku = await stock(3);
     const orderId = newOrderId();
     const first = await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 1)]));
-    const changed = pendingOrder(orderId, [line('i1', sku, 2)], { buyer: { name: 'Someone Else', marketingOptIn: false } });
+    const changed = pendingOrder(orderId, [line('i1', sku, 2)], {
+      buyer: { name: 'Someone Else', marketingOptIn: false },
+    });
     expect(await oms.createPendingOrder(changed)).toEqual(first);
     expect(await oms.createPendingOrder(changed)).toEqual(first);
     const order = await oms.getOrder(orderId);
@@ -262,10 +293,17 @@ describe('createPendingOrder', () => {
     const sku = await stock(1);
     const orderId = newOrderId();
     const checked = validatedOmsPort(oms);
-    const notSuppressed = { ...pendingOrder(orderId, [line('i1', sku, 1)]), suppressCustomerEmails: false } as unknown as Parameters<ReferenceOms['createPendingOrder']>[0];
+    const notSuppressed = {
+      ...pendingOrder(orderId, [line('i1', sku, 1)]),
+      suppressCustomerEmails: false,
+    } as unknown as Parameters<ReferenceOms['createPendingOrder']>[0];
     await expect(checked.createPendingOrder(notSuppressed)).rejects.toThrow(/suppressCustomerEmails/);
-    await expect(checked.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 1, '12,50')]))).rejects.toThrow(/amount/);
-    await expect(checked.createPendingOrder(pendingOrder(orderId, [line('same', sku, 1), line('same', sku, 1)]))).rejects.toThrow(/unique/);
+    await expect(checked.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 1, '12,50')]))).rejects.toThrow(
+      /amount/,
+    );
+    await expect(
+      checked.createPendingOrder(pendingOrder(orderId, [line('same', sku, 1), line('same', sku, 1)])),
+    ).rejects.toThrow(/unique/);
     expect(await oms.getOrder(orderId)).toBeUndefined();
   });
 });
@@ -292,7 +330,14 @@ describe('markProcessing and markCompleted', () => {
     const sku = await stock(2);
     const orderId = newOrderId();
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 1)]));
-    await oms.recordCancellation({ metaOrderId: orderId, requestId: 'c1', items: [], reasonCode: 'CUSTOMER_REQUESTED', restock: true, origin: 'external' });
+    await oms.recordCancellation({
+      metaOrderId: orderId,
+      requestId: 'c1',
+      items: [],
+      reasonCode: 'CUSTOMER_REQUESTED',
+      restock: true,
+      origin: 'external',
+    });
     await oms.markProcessing(orderId);
     await oms.markCompleted(orderId);
     expect((await oms.getOrder(orderId))?.status).toBe('cancelled');
@@ -311,13 +356,33 @@ describe('recordTrackingUpdate', () => {
     const sku = await stock(5);
     const orderId = newOrderId();
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 2)]));
-    const shipment = { metaOrderId: orderId, requestId: 'ship-t', items: [{ retailerId: sku, quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z111' };
+    const shipment = {
+      metaOrderId: orderId,
+      requestId: 'ship-t',
+      items: [{ retailerId: sku, quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: '1Z111',
+    };
     await oms.recordShipment(shipment);
-    const update = { metaOrderId: orderId, requestId: 'track-1', shipmentRequestId: 'ship-t', carrier: 'FEDEX', trackingNumber: '7712345' };
+    const update = {
+      metaOrderId: orderId,
+      requestId: 'track-1',
+      shipmentRequestId: 'ship-t',
+      carrier: 'FEDEX',
+      trackingNumber: '7712345',
+    };
     await oms.recordTrackingUpdate(update);
     await oms.recordTrackingUpdate(update); // a retried activity
     const order = await oms.getOrder(orderId);
-    expect(order?.shipments).toEqual([{ requestId: 'ship-t', items: [{ retailerId: sku, quantity: 1 }], carrier: 'FEDEX', trackingNumber: '7712345', createdAt: expect.any(String) }]);
+    expect(order?.shipments).toEqual([
+      {
+        requestId: 'ship-t',
+        items: [{ retailerId: sku, quantity: 1 }],
+        carrier: 'FEDEX',
+        trackingNumber: '7712345',
+        createdAt: expect.any(String),
+      },
+    ]);
     const logged = (await oms.events(orderId)).filter((e) => e.kind === 'order.tracking_updated');
     expect(logged).toHaveLength(1);
     expect(logged[0]?.detail).toBe('shipment ship-t: tracking UPS 1Z111 -> FEDEX 7712345');
@@ -330,11 +395,23 @@ describe('recordTrackingUpdate', () => {
     const sku = await stock(1);
     const orderId = newOrderId();
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 1)]));
-    const update = { metaOrderId: orderId, requestId: 'track-x', shipmentRequestId: 'never-shipped', carrier: 'DHL', trackingNumber: 'JD1' };
-    await expect(oms.recordTrackingUpdate(update)).rejects.toThrow(`OMS has no shipment never-shipped on order ${orderId}`);
+    const update = {
+      metaOrderId: orderId,
+      requestId: 'track-x',
+      shipmentRequestId: 'never-shipped',
+      carrier: 'DHL',
+      trackingNumber: 'JD1',
+    };
+    await expect(oms.recordTrackingUpdate(update)).rejects.toThrow(
+      `OMS has no shipment never-shipped on order ${orderId}`,
+    );
     await expect(oms.recordTrackingUpdate(update)).rejects.toBeInstanceOf(OmsInvalidInputError);
-    await expect(oms.recordTrackingUpdate({ ...update, metaOrderId: 'no-such-order' })).rejects.toBeInstanceOf(OmsNotFoundError);
-    await expect(validatedOmsPort(oms).recordTrackingUpdate({ ...update, carrier: '' })).rejects.toThrow('invalid tracking update: carrier: ');
+    await expect(oms.recordTrackingUpdate({ ...update, metaOrderId: 'no-such-order' })).rejects.toBeInstanceOf(
+      OmsNotFoundError,
+    );
+    await expect(validatedOmsPort(oms).recordTrackingUpdate({ ...update, carrier: '' })).rejects.toThrow(
+      'invalid tracking update: carrier: ',
+    );
   });
 });
 
@@ -344,24 +421,56 @@ describe('recordShipment', () => {
     const orderId = newOrderId();
     await oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 3 }]);
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 3)]));
-    const shipment = { metaOrderId: orderId, requestId: 'ship-a', items: [{ retailerId: sku, quantity: 2 }], carrier: 'UPS', trackingNumber: '1Z999' };
+    const shipment = {
+      metaOrderId: orderId,
+      requestId: 'ship-a',
+      items: [{ retailerId: sku, quantity: 2 }],
+      carrier: 'UPS',
+      trackingNumber: '1Z999',
+    };
     await oms.recordShipment(shipment);
     await oms.recordShipment(shipment);
     await Promise.all([oms.recordShipment(shipment), oms.recordShipment(shipment)]);
     expect(await level(sku)).toEqual({ onHand: 8, reserved: 1, available: 7 });
     const order = await oms.getOrder(orderId);
-    expect(order?.shipments).toEqual([{ requestId: 'ship-a', items: [{ retailerId: sku, quantity: 2 }], carrier: 'UPS', trackingNumber: '1Z999', createdAt: expect.any(String) }]);
+    expect(order?.shipments).toEqual([
+      {
+        requestId: 'ship-a',
+        items: [{ retailerId: sku, quantity: 2 }],
+        carrier: 'UPS',
+        trackingNumber: '1Z999',
+        createdAt: expect.any(String),
+      },
+    ]);
   });
 
   it('ships every open unit when items is empty', async () => {
     const [a, b] = [await stock(5), await stock(5)];
     const orderId = newOrderId();
-    await oms.reserveInventory(orderId, [{ retailerId: a, quantity: 2 }, { retailerId: b, quantity: 1 }]);
+    await oms.reserveInventory(orderId, [
+      { retailerId: a, quantity: 2 },
+      { retailerId: b, quantity: 1 },
+    ]);
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', a, 2), line('i2', b, 1)]));
-    await oms.recordShipment({ metaOrderId: orderId, requestId: 's1', items: [{ retailerId: a, quantity: 1 }], carrier: 'UPS', trackingNumber: 'T1' });
-    await oms.recordShipment({ metaOrderId: orderId, requestId: 's2', items: [], carrier: 'UPS', trackingNumber: 'T2' });
+    await oms.recordShipment({
+      metaOrderId: orderId,
+      requestId: 's1',
+      items: [{ retailerId: a, quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: 'T1',
+    });
+    await oms.recordShipment({
+      metaOrderId: orderId,
+      requestId: 's2',
+      items: [],
+      carrier: 'UPS',
+      trackingNumber: 'T2',
+    });
     const order = await oms.getOrder(orderId);
-    expect(order?.shipments[1]?.items).toEqual([{ retailerId: a, quantity: 1 }, { retailerId: b, quantity: 1 }]);
+    expect(order?.shipments[1]?.items).toEqual([
+      { retailerId: a, quantity: 1 },
+      { retailerId: b, quantity: 1 },
+    ]);
     expect(await level(a)).toEqual({ onHand: 3, reserved: 0, available: 3 });
     expect(await level(b)).toEqual({ onHand: 4, reserved: 0, available: 4 });
   });
@@ -370,18 +479,48 @@ describe('recordShipment', () => {
     const sku = await stock(5);
     const orderId = newOrderId();
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 2)]));
-    await oms.recordShipment({ metaOrderId: orderId, requestId: 's1', items: [{ retailerId: sku, quantity: 1 }], carrier: 'UPS', trackingNumber: 'T1' });
+    await oms.recordShipment({
+      metaOrderId: orderId,
+      requestId: 's1',
+      items: [{ retailerId: sku, quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: 'T1',
+    });
     await expect(
-      oms.recordShipment({ metaOrderId: orderId, requestId: 's1', items: [{ retailerId: sku, quantity: 1 }], carrier: 'UPS', trackingNumber: 'OTHER' }),
+      oms.recordShipment({
+        metaOrderId: orderId,
+        requestId: 's1',
+        items: [{ retailerId: sku, quantity: 1 }],
+        carrier: 'UPS',
+        trackingNumber: 'OTHER',
+      }),
     ).rejects.toBeInstanceOf(OmsIdempotencyConflictError);
     await expect(
-      oms.recordShipment({ metaOrderId: orderId, requestId: 's2', items: [{ retailerId: sku, quantity: 2 }], carrier: 'UPS', trackingNumber: 'T2' }),
+      oms.recordShipment({
+        metaOrderId: orderId,
+        requestId: 's2',
+        items: [{ retailerId: sku, quantity: 2 }],
+        carrier: 'UPS',
+        trackingNumber: 'T2',
+      }),
     ).rejects.toThrow(/only 1 open/);
     await expect(
-      oms.recordShipment({ metaOrderId: orderId, requestId: 's3', items: [{ retailerId: 'not-on-order', quantity: 1 }], carrier: 'UPS', trackingNumber: 'T3' }),
+      oms.recordShipment({
+        metaOrderId: orderId,
+        requestId: 's3',
+        items: [{ retailerId: 'not-on-order', quantity: 1 }],
+        carrier: 'UPS',
+        trackingNumber: 'T3',
+      }),
     ).rejects.toBeInstanceOf(OmsInvalidInputError);
     await expect(
-      oms.recordShipment({ metaOrderId: 'no-such-order', requestId: 's1', items: [], carrier: 'UPS', trackingNumber: 'T' }),
+      oms.recordShipment({
+        metaOrderId: 'no-such-order',
+        requestId: 's1',
+        items: [],
+        carrier: 'UPS',
+        trackingNumber: 'T',
+      }),
     ).rejects.toBeInstanceOf(OmsNotFoundError);
     expect((await level(sku)).onHand).toBe(4);
   });
@@ -390,7 +529,13 @@ describe('recordShipment', () => {
     const sku = await stock(1);
     const orderId = newOrderId();
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 2)]));
-    await oms.recordShipment({ metaOrderId: orderId, requestId: 's1', items: [], carrier: 'UPS', trackingNumber: 'T1' });
+    await oms.recordShipment({
+      metaOrderId: orderId,
+      requestId: 's1',
+      items: [],
+      carrier: 'UPS',
+      trackingNumber: 'T1',
+    });
     expect(await level(sku)).toEqual({ onHand: -1, reserved: 0, available: 0 });
     const events = await oms.events(orderId);
     expect(events.map((event) => [event.kind, event.severity])).toEqual([['inventory.negative_on_hand', 'warning']]);
@@ -403,7 +548,14 @@ describe('recordCancellation', () => {
     const orderId = newOrderId();
     await oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 3 }]);
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 3)]));
-    const cancellation = { metaOrderId: orderId, requestId: 'c1', items: [{ retailerId: sku, quantity: 3 }], reasonCode: 'OUT_OF_STOCK', restock: true, origin: 'merchant' as const };
+    const cancellation = {
+      metaOrderId: orderId,
+      requestId: 'c1',
+      items: [{ retailerId: sku, quantity: 3 }],
+      reasonCode: 'OUT_OF_STOCK',
+      restock: true,
+      origin: 'merchant' as const,
+    };
     await oms.recordCancellation(cancellation);
     await oms.recordCancellation(cancellation);
     expect(await level(sku)).toEqual({ onHand: 5, reserved: 0, available: 5 });
@@ -422,7 +574,14 @@ describe('recordCancellation', () => {
     const orderId = newOrderId();
     await oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 2 }]);
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 2)]));
-    await oms.recordCancellation({ metaOrderId: orderId, requestId: 'c1', items: [], reasonCode: 'SUSPICIOUS_ORDER', restock: false, origin: 'merchant' });
+    await oms.recordCancellation({
+      metaOrderId: orderId,
+      requestId: 'c1',
+      items: [],
+      reasonCode: 'SUSPICIOUS_ORDER',
+      restock: false,
+      origin: 'merchant',
+    });
     expect(await level(sku)).toEqual({ onHand: 3, reserved: 0, available: 3 });
     expect((await oms.events(orderId)).map((event) => event.kind)).toEqual(['inventory.written_off']);
   });
@@ -430,18 +589,42 @@ describe('recordCancellation', () => {
   it('of part of an order keeps the rest held and the status unchanged', async () => {
     const [a, b] = [await stock(5), await stock(5)];
     const orderId = newOrderId();
-    await oms.reserveInventory(orderId, [{ retailerId: a, quantity: 2 }, { retailerId: b, quantity: 2 }]);
+    await oms.reserveInventory(orderId, [
+      { retailerId: a, quantity: 2 },
+      { retailerId: b, quantity: 2 },
+    ]);
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', a, 2), line('i2', b, 2)]));
     await oms.markProcessing(orderId);
-    await oms.recordCancellation({ metaOrderId: orderId, requestId: 'c1', items: [{ retailerId: a, quantity: 1 }], reasonCode: 'OUT_OF_STOCK', restock: true, origin: 'merchant' });
+    await oms.recordCancellation({
+      metaOrderId: orderId,
+      requestId: 'c1',
+      items: [{ retailerId: a, quantity: 1 }],
+      reasonCode: 'OUT_OF_STOCK',
+      restock: true,
+      origin: 'merchant',
+    });
     expect((await oms.getOrder(orderId))?.status).toBe('processing');
     expect((await level(a)).reserved).toBe(1);
     expect((await level(b)).reserved).toBe(2);
     await expect(
-      oms.recordCancellation({ metaOrderId: orderId, requestId: 'c2', items: [{ retailerId: a, quantity: 2 }], reasonCode: 'OUT_OF_STOCK', restock: true, origin: 'merchant' }),
+      oms.recordCancellation({
+        metaOrderId: orderId,
+        requestId: 'c2',
+        items: [{ retailerId: a, quantity: 2 }],
+        reasonCode: 'OUT_OF_STOCK',
+        restock: true,
+        origin: 'merchant',
+      }),
     ).rejects.toThrow(/only 1 open/);
     await expect(
-      oms.recordCancellation({ metaOrderId: orderId, requestId: 'c1', items: [{ retailerId: a, quantity: 1 }], reasonCode: 'CUSTOMER_REQUESTED', restock: true, origin: 'merchant' }),
+      oms.recordCancellation({
+        metaOrderId: orderId,
+        requestId: 'c1',
+        items: [{ retailerId: a, quantity: 1 }],
+        reasonCode: 'CUSTOMER_REQUESTED',
+        restock: true,
+        origin: 'merchant',
+      }),
     ).rejects.toBeInstanceOf(OmsIdempotencyConflictError);
   });
 
@@ -449,7 +632,14 @@ describe('recordCancellation', () => {
     const sku = await stock(5);
     const orderId = newOrderId();
     await oms.reserveInventory(orderId, [{ retailerId: sku, quantity: 2 }]);
-    await oms.recordCancellation({ metaOrderId: orderId, requestId: 'meta-cancel-1', items: [], reasonCode: 'CUSTOMER_REQUESTED', restock: true, origin: 'external' });
+    await oms.recordCancellation({
+      metaOrderId: orderId,
+      requestId: 'meta-cancel-1',
+      items: [],
+      reasonCode: 'CUSTOMER_REQUESTED',
+      restock: true,
+      origin: 'external',
+    });
     expect(await level(sku)).toEqual({ onHand: 5, reserved: 0, available: 5 });
     expect(await oms.getOrder(orderId)).toBeUndefined();
     expect((await oms.reservation(orderId))?.lines[0]).toMatchObject({ held: 2, released: 2, outstanding: 0 });
@@ -461,11 +651,20 @@ describe('recordRefund', () => {
     const sku = await stock(5);
     const orderId = newOrderId();
     await oms.createPendingOrder(pendingOrder(orderId, [line('i1', sku, 2)]));
-    await oms.recordShipment({ metaOrderId: orderId, requestId: 's1', items: [], carrier: 'UPS', trackingNumber: 'T1' });
+    await oms.recordShipment({
+      metaOrderId: orderId,
+      requestId: 's1',
+      items: [],
+      carrier: 'UPS',
+      trackingNumber: 'T1',
+    });
     const refund = {
       metaOrderId: orderId,
       requestId: 'r1',
-      items: [{ retailerId: sku, quantity: 1 }, { retailerId: sku, amount: { amount: '2.00', currency: 'EUR' } }],
+      items: [
+        { retailerId: sku, quantity: 1 },
+        { retailerId: sku, amount: { amount: '2.00', currency: 'EUR' } },
+      ],
       shipping: { amount: '4.90', currency: 'EUR' },
       reasonCode: 'DAMAGED_GOODS',
       origin: 'merchant' as const,
@@ -474,10 +673,21 @@ describe('recordRefund', () => {
     await oms.recordRefund(refund);
     const order = await oms.getOrder(orderId);
     expect(order?.refunds).toEqual([
-      { requestId: 'r1', items: refund.items, shipping: refund.shipping, reasonCode: 'DAMAGED_GOODS', origin: 'merchant', createdAt: expect.any(String) },
+      {
+        requestId: 'r1',
+        items: refund.items,
+        shipping: refund.shipping,
+        reasonCode: 'DAMAGED_GOODS',
+        origin: 'merchant',
+        createdAt: expect.any(String),
+      },
     ]);
-    await expect(oms.recordRefund({ ...refund, reasonCode: 'WRONG_ITEM' })).rejects.toBeInstanceOf(OmsIdempotencyConflictError);
-    await expect(oms.recordRefund({ ...refund, requestId: 'r2', items: [{ retailerId: 'not-on-order', quantity: 1 }] })).rejects.toBeInstanceOf(OmsInvalidInputError);
+    await expect(oms.recordRefund({ ...refund, reasonCode: 'WRONG_ITEM' })).rejects.toBeInstanceOf(
+      OmsIdempotencyConflictError,
+    );
+    await expect(
+      oms.recordRefund({ ...refund, requestId: 'r2', items: [{ retailerId: 'not-on-order', quantity: 1 }] }),
+    ).rejects.toBeInstanceOf(OmsInvalidInputError);
   });
 });
 
@@ -485,16 +695,37 @@ describe('notifyExternalChange, notifyOps and events', () => {
   it('log each distinct notification once, filterable by order', async () => {
     const orderId = newOrderId();
     const otherId = newOrderId();
-    const change = { metaOrderId: orderId, kind: 'cancelled_before_release' as const, detail: 'buyer cancelled in FB_PROCESSING' };
+    const change = {
+      metaOrderId: orderId,
+      kind: 'cancelled_before_release' as const,
+      detail: 'buyer cancelled in FB_PROCESSING',
+    };
     await oms.notifyExternalChange(change);
     await oms.notifyExternalChange(change);
     await oms.notifyOps({ metaOrderId: orderId, severity: 'critical', reason: 'acknowledgement failed 5 times' });
     await oms.notifyOps({ metaOrderId: orderId, severity: 'critical', reason: 'acknowledgement failed 5 times' });
     await oms.notifyOps({ metaOrderId: otherId, severity: 'warning', reason: 'stuck in FB_PROCESSING' });
     const events = await oms.events(orderId);
-    expect(events.map((event) => ({ kind: event.kind, severity: event.severity, detail: event.detail, metaOrderId: event.metaOrderId }))).toEqual([
-      { kind: 'external.cancelled_before_release', severity: 'info', detail: 'buyer cancelled in FB_PROCESSING', metaOrderId: orderId },
-      { kind: 'ops.notification', severity: 'critical', detail: 'acknowledgement failed 5 times', metaOrderId: orderId },
+    expect(
+      events.map((event) => ({
+        kind: event.kind,
+        severity: event.severity,
+        detail: event.detail,
+        metaOrderId: event.metaOrderId,
+      })),
+    ).toEqual([
+      {
+        kind: 'external.cancelled_before_release',
+        severity: 'info',
+        detail: 'buyer cancelled in FB_PROCESSING',
+        metaOrderId: orderId,
+      },
+      {
+        kind: 'ops.notification',
+        severity: 'critical',
+        detail: 'acknowledgement failed 5 times',
+        metaOrderId: orderId,
+      },
     ]);
     const all = await oms.events();
     expect(all.some((event) => event.metaOrderId === otherId && event.kind === 'ops.notification')).toBe(true);
@@ -532,7 +763,9 @@ describe('ReferenceOms.open in memory', () => {
       expect(await second.listOrders()).toEqual([]);
       expect(await second.inventory(sku)).toBeUndefined();
       await second.seedProducts([{ retailerId: sku, name: 'Other', onHand: 1 }]);
-      expect(await second.createPendingOrder(pendingOrder(newOrderId(), [line('i1', sku, 1)]))).toEqual({ merchantOrderReference: 'OMS-000001' });
+      expect(await second.createPendingOrder(pendingOrder(newOrderId(), [line('i1', sku, 1)]))).toEqual({
+        merchantOrderReference: 'OMS-000001',
+      });
       expect((await oms.inventory(sku))?.name).toBe(`Name of ${sku}`);
     } finally {
       await second.close();

@@ -35,13 +35,29 @@ describe('ReferenceOms with transliterateToAscii', () => {
     const orderId = newOrderId();
     const input = pendingOrder(orderId, [line('i1', 'SKU-1', 1)], {
       buyer: { name: 'Zoë Weiß', email: 'relay@marketplace.example', marketingOptIn: false },
-      shippingAddress: { name: 'Zoë Weiß', street1: 'Königstraße 1', street2: 'Hinterhaus', city: 'Köln', state: 'NRW', postalCode: '50667', country: 'DE' },
+      shippingAddress: {
+        name: 'Zoë Weiß',
+        street1: 'Königstraße 1',
+        street2: 'Hinterhaus',
+        city: 'Köln',
+        state: 'NRW',
+        postalCode: '50667',
+        country: 'DE',
+      },
     });
     const first = await oms.createPendingOrder(input);
     expect(await oms.createPendingOrder(input)).toEqual(first);
     const order = await oms.getOrder(orderId);
     expect(order?.buyer.name).toBe('Zoe Weiss');
-    expect(order?.shippingAddress).toEqual({ name: 'Zoe Weiss', street1: 'Konigstrasse 1', street2: 'Hinterhaus', city: 'Koln', state: 'NRW', postalCode: '50667', country: 'DE' });
+    expect(order?.shippingAddress).toEqual({
+      name: 'Zoe Weiss',
+      street1: 'Konigstrasse 1',
+      street2: 'Hinterhaus',
+      city: 'Koln',
+      state: 'NRW',
+      postalCode: '50667',
+      country: 'DE',
+    });
     expect(await oms.events(orderId)).toEqual([]);
   });
 });

@@ -35,9 +35,19 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('the OMS port table', () => {
   it('names every port method; every one but createPendingOrder is an OMS activity', () => {
-    expect([...OMS_PORT_METHODS].sort()).toEqual(
-      ['createPendingOrder', 'markCompleted', 'markProcessing', 'notifyExternalChange', 'notifyOps', 'recordCancellation', 'recordRefund', 'recordShipment', 'recordTrackingUpdate', 'releaseInventory', 'reserveInventory'],
-    );
+    expect([...OMS_PORT_METHODS].sort()).toEqual([
+      'createPendingOrder',
+      'markCompleted',
+      'markProcessing',
+      'notifyExternalChange',
+      'notifyOps',
+      'recordCancellation',
+      'recordRefund',
+      'recordShipment',
+      'recordTrackingUpdate',
+      'releaseInventory',
+      'reserveInventory',
+    ]);
     expect(OMS_ACTIVITY_METHODS).toEqual(OMS_PORT_METHODS.filter((method) => method !== 'createPendingOrder'));
   });
 });
@@ -62,8 +72,18 @@ describe('validatedOmsPort', () => {
     expect((lines as Error).message).toMatch(/^invalid reservation lines: 0\.quantity: /);
     const id = await rejection(checked.markProcessing(''));
     expect((id as Error).message).toMatch(/^invalid metaOrderId: \(root\): /);
-    const refund = await rejection(checked.recordRefund({ metaOrderId: '1001', requestId: 'r1', items: [{ retailerId: 'SKU-1', amount: { amount: '1,00', currency: 'EUR' } }], reasonCode: 'X', origin: 'merchant' }));
-    expect((refund as Error).message).toMatch(/^invalid refund: items\.0\.amount\.amount: amount must be a decimal string/);
+    const refund = await rejection(
+      checked.recordRefund({
+        metaOrderId: '1001',
+        requestId: 'r1',
+        items: [{ retailerId: 'SKU-1', amount: { amount: '1,00', currency: 'EUR' } }],
+        reasonCode: 'X',
+        origin: 'merchant',
+      }),
+    );
+    expect((refund as Error).message).toMatch(
+      /^invalid refund: items\.0\.amount\.amount: amount must be a decimal string/,
+    );
     expect(calls).toEqual([]);
   });
 
@@ -89,9 +109,21 @@ describe('validatedOmsPort', () => {
 describe('OMS activities', () => {
   it('turn an invalid argument into a non-retryable OmsRejectedError without calling the adapter', async () => {
     const { port, calls } = recordingPort();
-    const failure = await rejection(createOmsActivities(port).recordShipment({ metaOrderId: '1001', requestId: 's1', items: [], carrier: '', trackingNumber: 'T1' }));
+    const failure = await rejection(
+      createOmsActivities(port).recordShipment({
+        metaOrderId: '1001',
+        requestId: 's1',
+        items: [],
+        carrier: '',
+        trackingNumber: 'T1',
+      }),
+    );
     expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect(failure).toMatchObject({ type: 'OmsRejectedError', nonRetryable: true, details: [{ code: 'invalid_input' }] });
+    expect(failure).toMatchObject({
+      type: 'OmsRejectedError',
+      nonRetryable: true,
+      details: [{ code: 'invalid_input' }],
+    });
     expect((failure as Error).message).toMatch(/^invalid shipment: carrier: /);
     expect(calls).toEqual([]);
   });
@@ -101,6 +133,8 @@ describe('OMS activities', () => {
     const activities = createOmsActivities(port);
     expect(Object.keys(activities)).toEqual(OMS_ACTIVITY_METHODS);
     await activities.notifyOps({ metaOrderId: '1001', severity: 'critical', reason: 'stuck' });
-    expect(calls).toEqual([{ method: 'notifyOps', args: [{ metaOrderId: '1001', severity: 'critical', reason: 'stuck' }] }]);
+    expect(calls).toEqual([
+      { method: 'notifyOps', args: [{ metaOrderId: '1001', severity: 'critical', reason: 'stuck' }] },
+    ]);
   });
 });

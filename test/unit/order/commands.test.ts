@@ -8,16 +8,34 @@ import {
   ShipCommandSchema,
   type CommandKind,
 } from '../../../src/order/commands/index.js';
-import { CANCEL_REASON_CODES, PLATFORM_REFUND_REASON_CODES, SELLER_REFUND_REASON_CODES } from '../../../src/domain/reason-codes.js';
+import {
+  CANCEL_REASON_CODES,
+  PLATFORM_REFUND_REASON_CODES,
+  SELLER_REFUND_REASON_CODES,
+} from '../../../src/domain/reason-codes.js';
 
 const VALID = {
-  ship: { requestId: 'ship-1', carrier: 'UPS', trackingNumber: '1Z999AA10123456784', items: [{ retailerId: 'sku-a', quantity: 2 }], shippingMethodName: 'Ground' },
-  cancel: { requestId: 'cancel_1', reasonCode: 'OUT_OF_STOCK', reasonDescription: 'none left', items: [{ retailerId: 'sku-a', quantity: 1 }] },
+  ship: {
+    requestId: 'ship-1',
+    carrier: 'UPS',
+    trackingNumber: '1Z999AA10123456784',
+    items: [{ retailerId: 'sku-a', quantity: 2 }],
+    shippingMethodName: 'Ground',
+  },
+  cancel: {
+    requestId: 'cancel_1',
+    reasonCode: 'OUT_OF_STOCK',
+    reasonDescription: 'none left',
+    items: [{ retailerId: 'sku-a', quantity: 1 }],
+  },
   refund: {
     requestId: 'REFUND-1',
     reasonCode: 'DAMAGED_GOODS',
     reasonText: 'arrived broken',
-    items: [{ retailerId: 'sku-a', quantity: 1 }, { retailerId: 'sku-b', amount: { amount: '2.50', currency: 'USD' } }],
+    items: [
+      { retailerId: 'sku-a', quantity: 1 },
+      { retailerId: 'sku-b', amount: { amount: '2.50', currency: 'USD' } },
+    ],
     shippingRefund: { amount: '4.99', currency: 'USD' },
   },
   updateTracking: { requestId: 'track-2', shipmentRequestId: 'ship-1', carrier: 'FEDEX', trackingNumber: '7712345' },
@@ -39,7 +57,10 @@ function rejected(kind: CommandKind, input: unknown): string {
   return result.reason;
 }
 
-const withField = (kind: CommandKind, field: string, fieldValue: unknown): Record<string, unknown> => ({ ...VALID[kind], [field]: fieldValue });
+const withField = (kind: CommandKind, field: string, fieldValue: unknown): Record<string, unknown> => ({
+  ...VALID[kind],
+  [field]: fieldValue,
+});
 const without = (kind: CommandKind, field: string): Record<string, unknown> => {
   const copy: Record<string, unknown> = { ...VALID[kind] };
   delete copy[field];
@@ -64,19 +85,38 @@ describe('every command', () => {
     for (const input of [null, undefined, 'ship', 42, []]) rejected(kind, input);
   });
 
-  const badRequestIds: unknown[] = ['', 'a'.repeat(65), 'has space', 'slash/id', 'dot.id', 'ünïcode', 'semi;colon', 7, null];
+  const badRequestIds: unknown[] = [
+    '',
+    'a'.repeat(65),
+    'has space',
+    'slash/id',
+    'dot.id',
+    'ünïcode',
+    'semi;colon',
+    7,
+    null,
+  ];
   test.each(badRequestIds)('requestId %j is refused', (requestId) => {
     for (const kind of KINDS) {
       expect(rejected(kind, withField(kind, 'requestId', requestId))).toMatch(/^invalid \w+ command: requestId: /);
     }
   });
 
-  test.each(['a', 'A-z_0-9', 'x'.repeat(64), '3f2b8c1e-9d4a-4e2f-8b1a-0c9d8e7f6a5b'])('requestId %j is accepted', (requestId) => {
-    for (const kind of KINDS) expect(accepted(kind, withField(kind, 'requestId', requestId)).requestId).toBe(requestId);
-  });
+  test.each(['a', 'A-z_0-9', 'x'.repeat(64), '3f2b8c1e-9d4a-4e2f-8b1a-0c9d8e7f6a5b'])(
+    'requestId %j is accepted',
+    (requestId) => {
+      for (const kind of KINDS)
+        expect(accepted(kind, withField(kind, 'requestId', requestId)).requestId).toBe(requestId);
+    },
+  );
 
   test('several problems are all reported, each with its path', () => {
-    const why = rejected('ship', { requestId: '', carrier: 'NOPE', trackingNumber: '', items: [{ retailerId: 'a', quantity: 0 }] });
+    const why = rejected('ship', {
+      requestId: '',
+      carrier: 'NOPE',
+      trackingNumber: '',
+      items: [{ retailerId: 'a', quantity: 0 }],
+    });
     expect(why).toContain('requestId: requestId must be 1-64 characters');
     expect(why).toContain('carrier: unknown carrier code "NOPE"');
     expect(why).toContain('trackingNumber: trackingNumber must not be empty');
@@ -95,20 +135,31 @@ describe('ship', () => {
     expect(accepted('ship', withField('ship', 'trackingNumber', '  1Z9  ')).trackingNumber).toBe('1Z9');
   });
 
-  test('every carrier code on Meta\'s list is accepted', () => {
+  test("every carrier code on Meta's list is accepted", () => {
     const codes = Object.keys(CARRIER_LABELS);
     expect(codes.length).toBeGreaterThan(500);
     for (const carrier of codes) expect(ShipCommandSchema.safeParse({ ...VALID.ship, carrier }).success).toBe(true);
   });
 
-  test.each(['FEDX', 'ups', 'Fedex', '', ' UPS', 'toString', '__proto__', 'constructor'])('carrier %j is refused', (carrier) => {
-    expect(rejected('ship', withField('ship', 'carrier', carrier))).toContain(`carrier: unknown carrier code ${JSON.stringify(carrier)}`);
-  });
+  test.each(['FEDX', 'ups', 'Fedex', '', ' UPS', 'toString', '__proto__', 'constructor'])(
+    'carrier %j is refused',
+    (carrier) => {
+      expect(rejected('ship', withField('ship', 'carrier', carrier))).toContain(
+        `carrier: unknown carrier code ${JSON.stringify(carrier)}`,
+      );
+    },
+  );
 
   test.each([
     [[{ retailerId: 'sku-a', quantity: 0 }], 'items[0].quantity: quantity must be at least 1'],
     [[{ retailerId: 'sku-a', quantity: -2 }], 'items[0].quantity: quantity must be at least 1'],
-    [[{ retailerId: 'sku-a', quantity: 1 }, { retailerId: 'sku-b', quantity: 1.5 }], 'items[1].quantity: quantity must be a whole number'],
+    [
+      [
+        { retailerId: 'sku-a', quantity: 1 },
+        { retailerId: 'sku-b', quantity: 1.5 },
+      ],
+      'items[1].quantity: quantity must be a whole number',
+    ],
     [[{ retailerId: 'sku-a', quantity: '2' }], 'items[0].quantity: '],
     [[{ retailerId: 'sku-a' }], 'items[0].quantity: '],
     [[{ retailerId: '', quantity: 1 }], 'items[0].retailerId: retailerId must not be empty'],
@@ -122,7 +173,9 @@ describe('ship', () => {
   });
 
   test('the extra key in a line is named', () => {
-    expect(rejected('ship', withField('ship', 'items', [{ retailerId: 'sku-a', quantity: 1, item_id: '9' }]))).toMatch(/items\[0\]: .*item_id/);
+    expect(rejected('ship', withField('ship', 'items', [{ retailerId: 'sku-a', quantity: 1, item_id: '9' }]))).toMatch(
+      /items\[0\]: .*item_id/,
+    );
   });
 
   test.each([
@@ -148,38 +201,63 @@ describe('cancel', () => {
   });
 
   test('items are optional (every unshipped unit)', () => {
-    expect(accepted('cancel', { requestId: 'c', reasonCode: 'CUSTOMER_REQUESTED' })).toEqual({ requestId: 'c', reasonCode: 'CUSTOMER_REQUESTED', restock: false });
+    expect(accepted('cancel', { requestId: 'c', reasonCode: 'CUSTOMER_REQUESTED' })).toEqual({
+      requestId: 'c',
+      reasonCode: 'CUSTOMER_REQUESTED',
+      restock: false,
+    });
   });
 
   test.each([...CANCEL_REASON_CODES])('reason %s is accepted', (reasonCode) => {
     expect(accepted('cancel', { ...VALID.cancel, reasonCode }).reasonCode).toBe(reasonCode);
   });
 
-  test.each(['BUYERS_REMORSE', 'FACEBOOK_INITIATED', 'customer_requested', '', 'OTHER'])('reason %j is refused, listing the valid codes', (reasonCode) => {
-    const why = rejected('cancel', { ...VALID.cancel, reasonCode });
-    expect(why).toContain(`reasonCode: reasonCode must be one of ${CANCEL_REASON_CODES.join(', ')}`);
-  });
+  test.each(['BUYERS_REMORSE', 'FACEBOOK_INITIATED', 'customer_requested', '', 'OTHER'])(
+    'reason %j is refused, listing the valid codes',
+    (reasonCode) => {
+      const why = rejected('cancel', { ...VALID.cancel, reasonCode });
+      expect(why).toContain(`reasonCode: reasonCode must be one of ${CANCEL_REASON_CODES.join(', ')}`);
+    },
+  );
 
   test('a missing reason and bad lines are refused by path', () => {
     expect(rejected('cancel', without('cancel', 'reasonCode'))).toContain('reasonCode: ');
-    expect(rejected('cancel', { ...VALID.cancel, reasonDescription: 'x'.repeat(501) })).toContain('reasonDescription: ');
-    expect(rejected('cancel', { ...VALID.cancel, items: [{ retailerId: 'a', quantity: 1 }, { retailerId: 'b', quantity: 0 }] })).toContain('items[1].quantity: quantity must be at least 1');
+    expect(rejected('cancel', { ...VALID.cancel, reasonDescription: 'x'.repeat(501) })).toContain(
+      'reasonDescription: ',
+    );
+    expect(
+      rejected('cancel', {
+        ...VALID.cancel,
+        items: [
+          { retailerId: 'a', quantity: 1 },
+          { retailerId: 'b', quantity: 0 },
+        ],
+      }),
+    ).toContain('items[1].quantity: quantity must be at least 1');
     expect(rejected('cancel', { ...VALID.cancel, items: [] })).toContain('items: items must not be empty');
   });
 });
 
 describe('refund', () => {
   test('items and shipping are optional (a full refund)', () => {
-    expect(accepted('refund', { requestId: 'r', reasonCode: 'WRONG_ITEM' })).toEqual({ requestId: 'r', reasonCode: 'WRONG_ITEM' });
+    expect(accepted('refund', { requestId: 'r', reasonCode: 'WRONG_ITEM' })).toEqual({
+      requestId: 'r',
+      reasonCode: 'WRONG_ITEM',
+    });
   });
 
   test.each([...SELLER_REFUND_REASON_CODES])('seller reason %s is accepted', (reasonCode) => {
     expect(accepted('refund', { ...VALID.refund, reasonCode }).reasonCode).toBe(reasonCode);
   });
 
-  test.each([...PLATFORM_REFUND_REASON_CODES, 'OUT_OF_STOCK', 'damaged_goods', ''])('reason %j (not a seller code) is refused', (reasonCode) => {
-    expect(rejected('refund', { ...VALID.refund, reasonCode })).toContain(`reasonCode: reasonCode must be one of ${SELLER_REFUND_REASON_CODES.join(', ')}`);
-  });
+  test.each([...PLATFORM_REFUND_REASON_CODES, 'OUT_OF_STOCK', 'damaged_goods', ''])(
+    'reason %j (not a seller code) is refused',
+    (reasonCode) => {
+      expect(rejected('refund', { ...VALID.refund, reasonCode })).toContain(
+        `reasonCode: reasonCode must be one of ${SELLER_REFUND_REASON_CODES.join(', ')}`,
+      );
+    },
+  );
 
   test('FACEBOOK_INITIATED is refused in particular', () => {
     expect(RefundCommandSchema.safeParse({ ...VALID.refund, reasonCode: 'FACEBOOK_INITIATED' }).success).toBe(false);
@@ -195,28 +273,45 @@ describe('refund', () => {
   });
 
   test.each([
-    [{ retailerId: 'sku-a', amount: { amount: '1.234', currency: 'USD' } }, 'items[0].amount.amount: amount must be a decimal string like "12.50"'],
+    [
+      { retailerId: 'sku-a', amount: { amount: '1.234', currency: 'USD' } },
+      'items[0].amount.amount: amount must be a decimal string like "12.50"',
+    ],
     [{ retailerId: 'sku-a', amount: { amount: '-1', currency: 'USD' } }, 'items[0].amount.amount: '],
     [{ retailerId: 'sku-a', amount: { amount: '1e3', currency: 'USD' } }, 'items[0].amount.amount: '],
     [{ retailerId: 'sku-a', amount: { amount: 5, currency: 'USD' } }, 'items[0].amount.amount: '],
-    [{ retailerId: 'sku-a', amount: { amount: '1.00', currency: 'usd' } }, 'items[0].amount.currency: currency must be an ISO 4217 code like "USD"'],
+    [
+      { retailerId: 'sku-a', amount: { amount: '1.00', currency: 'usd' } },
+      'items[0].amount.currency: currency must be an ISO 4217 code like "USD"',
+    ],
     [{ retailerId: 'sku-a', amount: { amount: '1.00', currency: 'US' } }, 'items[0].amount.currency: '],
     [{ retailerId: 'sku-a', amount: { amount: '1.00' } }, 'items[0].amount.currency: '],
     [{ retailerId: 'sku-a', quantity: 0 }, 'items[0].quantity: quantity must be at least 1'],
     [{ retailerId: 'sku-a', quantity: 2.5 }, 'items[0].quantity: quantity must be a whole number'],
     [{ retailerId: '', quantity: 1 }, 'items[0].retailerId: retailerId must not be empty'],
     [{ retailerId: 'sku-a', quantity: 1, item_refund_quantity: 1 }, 'items[0]: '],
-    [{ retailerId: 'sku-a', amount: { amount: '1.00', currency: 'USD', amout: '1.00' } }, 'items[0].amount: Unrecognized key: "amout"'],
+    [
+      { retailerId: 'sku-a', amount: { amount: '1.00', currency: 'USD', amout: '1.00' } },
+      'items[0].amount: Unrecognized key: "amout"',
+    ],
   ])('line %j is refused with %j', (line, message) => {
     expect(rejected('refund', { ...VALID.refund, items: [line] })).toContain(message);
   });
 
   test('bad shipping refunds are refused by path', () => {
-    expect(rejected('refund', { ...VALID.refund, shippingRefund: { amount: '-1', currency: 'USD' } })).toContain('shippingRefund.amount: ');
-    expect(rejected('refund', { ...VALID.refund, shippingRefund: { amount: 'abc', currency: 'USD' } })).toContain('shippingRefund.amount: ');
-    expect(rejected('refund', { ...VALID.refund, shippingRefund: { amount: '1.00', currency: 'dollars' } })).toContain('shippingRefund.currency: ');
+    expect(rejected('refund', { ...VALID.refund, shippingRefund: { amount: '-1', currency: 'USD' } })).toContain(
+      'shippingRefund.amount: ',
+    );
+    expect(rejected('refund', { ...VALID.refund, shippingRefund: { amount: 'abc', currency: 'USD' } })).toContain(
+      'shippingRefund.amount: ',
+    );
+    expect(rejected('refund', { ...VALID.refund, shippingRefund: { amount: '1.00', currency: 'dollars' } })).toContain(
+      'shippingRefund.currency: ',
+    );
     expect(rejected('refund', { ...VALID.refund, shippingRefund: '4.99' })).toContain('shippingRefund: ');
-    expect(rejected('refund', { ...VALID.refund, shippingRefund: { amount: '1.00', currency: 'USD', offset: 100 } })).toMatch(/shippingRefund: .*offset/);
+    expect(
+      rejected('refund', { ...VALID.refund, shippingRefund: { amount: '1.00', currency: 'USD', offset: 100 } }),
+    ).toMatch(/shippingRefund: .*offset/);
   });
 
   test('empty items and long text are refused', () => {
@@ -227,13 +322,19 @@ describe('refund', () => {
 
 describe('updateTracking', () => {
   test('shipmentRequestId follows the requestId rules', () => {
-    expect(rejected('updateTracking', { ...VALID.updateTracking, shipmentRequestId: 'bad id' })).toContain('shipmentRequestId: ');
+    expect(rejected('updateTracking', { ...VALID.updateTracking, shipmentRequestId: 'bad id' })).toContain(
+      'shipmentRequestId: ',
+    );
     expect(rejected('updateTracking', without('updateTracking', 'shipmentRequestId'))).toContain('shipmentRequestId: ');
   });
 
   test('carrier and tracking number are checked as for ship', () => {
-    expect(rejected('updateTracking', { ...VALID.updateTracking, carrier: 'PONY_EXPRESS' })).toContain('carrier: unknown carrier code "PONY_EXPRESS"');
-    expect(rejected('updateTracking', { ...VALID.updateTracking, trackingNumber: ' ' })).toContain('trackingNumber: trackingNumber must not be empty');
+    expect(rejected('updateTracking', { ...VALID.updateTracking, carrier: 'PONY_EXPRESS' })).toContain(
+      'carrier: unknown carrier code "PONY_EXPRESS"',
+    );
+    expect(rejected('updateTracking', { ...VALID.updateTracking, trackingNumber: ' ' })).toContain(
+      'trackingNumber: trackingNumber must not be empty',
+    );
   });
 });
 
@@ -241,7 +342,10 @@ describe('commandFingerprint', () => {
   test('is the same whatever the key order, at every depth', () => {
     const reordered = {
       shippingRefund: { currency: 'USD', amount: '4.99' },
-      items: [{ quantity: 1, retailerId: 'sku-a' }, { amount: { currency: 'USD', amount: '2.50' }, retailerId: 'sku-b' }],
+      items: [
+        { quantity: 1, retailerId: 'sku-a' },
+        { amount: { currency: 'USD', amount: '2.50' }, retailerId: 'sku-b' },
+      ],
       reasonText: 'arrived broken',
       reasonCode: 'DAMAGED_GOODS',
       requestId: 'REFUND-1',
@@ -251,7 +355,9 @@ describe('commandFingerprint', () => {
 
   test('is stable across calls and ignores undefined fields', () => {
     expect(commandFingerprint('ship', VALID.ship)).toBe(commandFingerprint('ship', structuredClone(VALID.ship)));
-    expect(commandFingerprint('ship', { ...VALID.ship, shippingMethodName: undefined })).toBe(commandFingerprint('ship', without('ship', 'shippingMethodName')));
+    expect(commandFingerprint('ship', { ...VALID.ship, shippingMethodName: undefined })).toBe(
+      commandFingerprint('ship', without('ship', 'shippingMethodName')),
+    );
   });
 
   test('a parsed command with a default applied matches one that spelled the default out', () => {
@@ -283,7 +389,10 @@ describe('commandFingerprint', () => {
   });
 
   test('amounts differing only in a refund line change the fingerprint', () => {
-    const other = { ...VALID.refund, items: [VALID.refund.items[0], { retailerId: 'sku-b', amount: { amount: '2.51', currency: 'USD' } }] };
+    const other = {
+      ...VALID.refund,
+      items: [VALID.refund.items[0], { retailerId: 'sku-b', amount: { amount: '2.51', currency: 'USD' } }],
+    };
     expect(commandFingerprint('refund', other)).not.toBe(commandFingerprint('refund', VALID.refund));
   });
 });

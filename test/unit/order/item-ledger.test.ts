@@ -50,7 +50,8 @@ function item(ledger: Ledger, retailerId: string): LedgerItem {
 }
 
 const ship = (ledger: Ledger, lines?: UnitLine[]): Ledger => applyShipment(ledger, value(checkShipment(ledger, lines)));
-const cancel = (ledger: Ledger, lines?: UnitLine[]): Ledger => applyCancellation(ledger, value(checkCancellation(ledger, lines)));
+const cancel = (ledger: Ledger, lines?: UnitLine[]): Ledger =>
+  applyCancellation(ledger, value(checkCancellation(ledger, lines)));
 const refund = (ledger: Ledger, lines?: RefundLine[], shipping?: Money, shippingPaid?: Money): Ledger =>
   applyRefund(ledger, value(checkRefund(ledger, lines, shipping, shippingPaid)));
 
@@ -85,7 +86,9 @@ describe('createLedger', () => {
   });
 
   test('takes the currency from the items', () => {
-    const ledger = createLedger([{ itemId: 'i', retailerId: 'r', quantity: 1, pricePerUnit: { amount: '5.00', currency: 'EUR' } }]);
+    const ledger = createLedger([
+      { itemId: 'i', retailerId: 'r', quantity: 1, pricePerUnit: { amount: '5.00', currency: 'EUR' } },
+    ]);
     expect(ledger.currency).toBe('EUR');
   });
 });
@@ -105,7 +108,10 @@ describe('shipments', () => {
     expect(unshippedUnits(item(ledger, 'sku-a'))).toBe(2);
     expect(isFulfilled(ledger)).toBe(false);
 
-    ledger = ship(ledger, [{ retailerId: 'sku-a', quantity: 2 }, { retailerId: 'sku-c', quantity: 1 }]);
+    ledger = ship(ledger, [
+      { retailerId: 'sku-a', quantity: 2 },
+      { retailerId: 'sku-c', quantity: 1 },
+    ]);
     expect(item(ledger, 'sku-a').shipped).toBe(3);
     expect(value(checkShipment(ledger, undefined))).toEqual([{ retailerId: 'sku-b', quantity: 3 }]);
 
@@ -130,11 +136,17 @@ describe('shipments', () => {
 
   test('more units than remain are refused, counting shipped and cancelled units', () => {
     const fresh = newLedger();
-    expect(reason(checkShipment(fresh, [{ retailerId: 'sku-a', quantity: 4 }]))).toBe('cannot ship 4 of sku-a: only 3 unshipped and not cancelled');
+    expect(reason(checkShipment(fresh, [{ retailerId: 'sku-a', quantity: 4 }]))).toBe(
+      'cannot ship 4 of sku-a: only 3 unshipped and not cancelled',
+    );
 
     const partly = cancel(ship(fresh, [{ retailerId: 'sku-a', quantity: 1 }]), [{ retailerId: 'sku-a', quantity: 1 }]);
-    expect(reason(checkShipment(partly, [{ retailerId: 'sku-a', quantity: 2 }]))).toMatch(/cannot ship 2 of sku-a: only 1 unshipped/);
-    expect(value(checkShipment(partly, [{ retailerId: 'sku-a', quantity: 1 }]))).toEqual([{ retailerId: 'sku-a', quantity: 1 }]);
+    expect(reason(checkShipment(partly, [{ retailerId: 'sku-a', quantity: 2 }]))).toMatch(
+      /cannot ship 2 of sku-a: only 1 unshipped/,
+    );
+    expect(value(checkShipment(partly, [{ retailerId: 'sku-a', quantity: 1 }]))).toEqual([
+      { retailerId: 'sku-a', quantity: 1 },
+    ]);
   });
 
   test('an over-quantity shipment never suggests a refund', () => {
@@ -143,20 +155,33 @@ describe('shipments', () => {
   });
 
   test('an item not in the order is refused by name', () => {
-    expect(reason(checkShipment(newLedger(), [{ retailerId: 'sku-zzz', quantity: 1 }]))).toBe('unknown item "sku-zzz": not in this order');
+    expect(reason(checkShipment(newLedger(), [{ retailerId: 'sku-zzz', quantity: 1 }]))).toBe(
+      'unknown item "sku-zzz": not in this order',
+    );
   });
 
   test('duplicate lines for one item are summed, and the sum is checked', () => {
     const ledger = newLedger();
-    expect(value(checkShipment(ledger, [
-      { retailerId: 'sku-a', quantity: 1 },
-      { retailerId: 'sku-b', quantity: 1 },
-      { retailerId: 'sku-a', quantity: 2 },
-    ]))).toEqual([
+    expect(
+      value(
+        checkShipment(ledger, [
+          { retailerId: 'sku-a', quantity: 1 },
+          { retailerId: 'sku-b', quantity: 1 },
+          { retailerId: 'sku-a', quantity: 2 },
+        ]),
+      ),
+    ).toEqual([
       { retailerId: 'sku-a', quantity: 3 },
       { retailerId: 'sku-b', quantity: 1 },
     ]);
-    expect(reason(checkShipment(ledger, [{ retailerId: 'sku-a', quantity: 2 }, { retailerId: 'sku-a', quantity: 2 }]))).toMatch(/cannot ship 4 of sku-a: only 3/);
+    expect(
+      reason(
+        checkShipment(ledger, [
+          { retailerId: 'sku-a', quantity: 2 },
+          { retailerId: 'sku-a', quantity: 2 },
+        ]),
+      ),
+    ).toMatch(/cannot ship 4 of sku-a: only 3/);
   });
 
   test('an empty list is refused (it is not "everything")', () => {
@@ -164,7 +189,9 @@ describe('shipments', () => {
   });
 
   test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('quantity %s is refused', (quantity) => {
-    expect(reason(checkShipment(newLedger(), [{ retailerId: 'sku-a', quantity }]))).toBe('quantity for sku-a must be a positive whole number');
+    expect(reason(checkShipment(newLedger(), [{ retailerId: 'sku-a', quantity }]))).toBe(
+      'quantity for sku-a must be a positive whole number',
+    );
   });
 });
 
@@ -188,7 +215,9 @@ describe('cancellations', () => {
     ledger = cancel(ledger, [{ retailerId: 'sku-b', quantity: 1 }]);
     expect(item(ledger, 'sku-b').cancelled).toBe(2);
     expect(unshippedUnits(item(ledger, 'sku-b'))).toBe(1);
-    expect(reason(checkCancellation(ledger, [{ retailerId: 'sku-b', quantity: 2 }]))).toBe('cannot cancel 2 of sku-b: only 1 unshipped and not cancelled');
+    expect(reason(checkCancellation(ledger, [{ retailerId: 'sku-b', quantity: 2 }]))).toBe(
+      'cannot cancel 2 of sku-b: only 1 unshipped and not cancelled',
+    );
   });
 
   test('cancelling shipped units is refused with the hint to refund them', () => {
@@ -205,7 +234,15 @@ describe('cancellations', () => {
 
   test('duplicate lines are summed; unknown items, empty lists and bad quantities are refused', () => {
     const ledger = newLedger();
-    expect(value(checkCancellation(ledger, [{ retailerId: 'sku-c', quantity: 1 }, { retailerId: 'sku-a', quantity: 1 }, { retailerId: 'sku-a', quantity: 1 }]))).toEqual([
+    expect(
+      value(
+        checkCancellation(ledger, [
+          { retailerId: 'sku-c', quantity: 1 },
+          { retailerId: 'sku-a', quantity: 1 },
+          { retailerId: 'sku-a', quantity: 1 },
+        ]),
+      ),
+    ).toEqual([
       { retailerId: 'sku-c', quantity: 1 },
       { retailerId: 'sku-a', quantity: 2 },
     ]);
@@ -240,7 +277,16 @@ describe('isFulfilled / isFullyCancelled', () => {
   });
 
   test('one unit left anywhere keeps the order open', () => {
-    const ledger = ship(cancel(newLedger(), [{ retailerId: 'sku-b', quantity: 3 }, { retailerId: 'sku-a', quantity: 1 }]), [{ retailerId: 'sku-a', quantity: 1 }, { retailerId: 'sku-c', quantity: 1 }]);
+    const ledger = ship(
+      cancel(newLedger(), [
+        { retailerId: 'sku-b', quantity: 3 },
+        { retailerId: 'sku-a', quantity: 1 },
+      ]),
+      [
+        { retailerId: 'sku-a', quantity: 1 },
+        { retailerId: 'sku-c', quantity: 1 },
+      ],
+    );
     expect(isFulfilled(ledger)).toBe(false);
     expect(isFullyCancelled(ledger)).toBe(false);
     expect(isFulfilled(ship(ledger))).toBe(true);
@@ -257,14 +303,22 @@ describe('refunds', () => {
   test('nothing shipped: a refund is refused, with or without lines', () => {
     const ledger = newLedger();
     expect(reason(checkRefund(ledger, undefined))).toBe('nothing has shipped yet: only shipped units can be refunded');
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 1 }]))).toMatch(/cannot refund sku-a: no unit of it has shipped \(cancel unshipped units instead\)/);
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', amount: usd('1.00') }]))).toMatch(/no unit of it has shipped/);
-    expect(reason(checkRefund(ledger, undefined, usd('1.00'), usd('5.00')))).toBe('nothing has shipped yet: shipping cannot be refunded');
+    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 1 }]))).toMatch(
+      /cannot refund sku-a: no unit of it has shipped \(cancel unshipped units instead\)/,
+    );
+    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', amount: usd('1.00') }]))).toMatch(
+      /no unit of it has shipped/,
+    );
+    expect(reason(checkRefund(ledger, undefined, usd('1.00'), usd('5.00')))).toBe(
+      'nothing has shipped yet: shipping cannot be refunded',
+    );
   });
 
   test('an item with no shipped unit is refused even when others shipped', () => {
     const ledger = ship(newLedger(), [{ retailerId: 'sku-a', quantity: 1 }]);
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-b', quantity: 1 }]))).toMatch(/cannot refund sku-b: no unit of it has shipped/);
+    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-b', quantity: 1 }]))).toMatch(
+      /cannot refund sku-b: no unit of it has shipped/,
+    );
   });
 
   test('by quantity: priced at the unit price, limited to shipped units not yet refunded', () => {
@@ -276,7 +330,9 @@ describe('refunds', () => {
     expect(item(ledger, 'sku-a')).toMatchObject({ refundedQuantity: 1, refundedAmount: '10.00' });
     expect(refundableAmount(item(ledger, 'sku-a'))).toBe('10.00');
 
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 2 }]))).toBe('cannot refund 2 of sku-a: only 1 shipped and not yet refunded');
+    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 2 }]))).toBe(
+      'cannot refund 2 of sku-a: only 1 shipped and not yet refunded',
+    );
     ledger = refund(ledger, [{ retailerId: 'sku-a', quantity: 1 }]);
     expect(item(ledger, 'sku-a')).toMatchObject({ refundedQuantity: 2, refundedAmount: '20.00' });
     expect(totalUnits(ledger, 'refundedQuantity')).toBe(2);
@@ -291,7 +347,9 @@ describe('refunds', () => {
 
   test.each([0, -1, 1.5])('refund quantity %s is refused', (quantity) => {
     const ledger = ship(newLedger());
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity }]))).toBe('refund quantity for sku-a must be a positive whole number');
+    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity }]))).toBe(
+      'refund quantity for sku-a must be a positive whole number',
+    );
   });
 
   test('by amount: partial amounts add up exactly to what was paid, never beyond', () => {
@@ -320,33 +378,55 @@ describe('refunds', () => {
   test('a quantity refund after an amount refund may not exceed the money left', () => {
     let ledger = ship(newLedger(), [{ retailerId: 'sku-a', quantity: 2 }]);
     ledger = refund(ledger, [{ retailerId: 'sku-a', amount: usd('15.00') }]);
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 1 }]))).toBe('cannot refund 1 of sku-a: only 5.00 USD is left to refund');
+    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 1 }]))).toBe(
+      'cannot refund 1 of sku-a: only 5.00 USD is left to refund',
+    );
   });
 
   test('a zero amount is refused', () => {
     const ledger = ship(newLedger());
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', amount: usd('0.00') }]))).toBe('refund amount for sku-a must be above zero');
+    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', amount: usd('0.00') }]))).toBe(
+      'refund amount for sku-a must be above zero',
+    );
   });
 
   test('a line needs exactly one of quantity and amount', () => {
     const ledger = ship(newLedger());
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a' }]))).toBe('refund of sku-a needs either a quantity or an amount');
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 1, amount: usd('10.00') }]))).toBe('refund of sku-a needs either a quantity or an amount');
+    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a' }]))).toBe(
+      'refund of sku-a needs either a quantity or an amount',
+    );
+    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 1, amount: usd('10.00') }]))).toBe(
+      'refund of sku-a needs either a quantity or an amount',
+    );
   });
 
   test('unknown items and duplicate lines are refused', () => {
     const ledger = ship(newLedger());
-    expect(reason(checkRefund(ledger, [{ retailerId: 'ghost', quantity: 1 }]))).toBe('unknown item "ghost": not in this order');
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 1 }, { retailerId: 'sku-a', quantity: 1 }]))).toBe('item sku-a appears twice in the refund');
+    expect(reason(checkRefund(ledger, [{ retailerId: 'ghost', quantity: 1 }]))).toBe(
+      'unknown item "ghost": not in this order',
+    );
+    expect(
+      reason(
+        checkRefund(ledger, [
+          { retailerId: 'sku-a', quantity: 1 },
+          { retailerId: 'sku-a', quantity: 1 },
+        ]),
+      ),
+    ).toBe('item sku-a appears twice in the refund');
   });
 
   test('an amount in another currency is refused', () => {
     const ledger = ship(newLedger());
-    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', amount: { amount: '1.00', currency: 'EUR' } }]))).toBe('refund currency EUR differs from the order currency USD');
+    expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', amount: { amount: '1.00', currency: 'EUR' } }]))).toBe(
+      'refund currency EUR differs from the order currency USD',
+    );
   });
 
   test('omitted lines refund every shipped unit not yet refunded', () => {
-    let ledger = ship(newLedger(), [{ retailerId: 'sku-a', quantity: 2 }, { retailerId: 'sku-b', quantity: 3 }]);
+    let ledger = ship(newLedger(), [
+      { retailerId: 'sku-a', quantity: 2 },
+      { retailerId: 'sku-b', quantity: 3 },
+    ]);
     ledger = refund(ledger, [{ retailerId: 'sku-a', quantity: 1 }]);
     const plan = value(checkRefund(ledger, undefined));
     expect(plan.lines).toEqual([
@@ -359,7 +439,10 @@ describe('refunds', () => {
   });
 
   test('omitted lines after a partial amount refund refund what is left of the money', () => {
-    let ledger = ship(newLedger(), [{ retailerId: 'sku-a', quantity: 2 }, { retailerId: 'sku-c', quantity: 1 }]);
+    let ledger = ship(newLedger(), [
+      { retailerId: 'sku-a', quantity: 2 },
+      { retailerId: 'sku-c', quantity: 1 },
+    ]);
     ledger = refund(ledger, [{ retailerId: 'sku-a', amount: usd('5.00') }]);
     const plan = value(checkRefund(ledger, undefined));
     expect(plan.lines).toEqual([
@@ -372,9 +455,14 @@ describe('refunds', () => {
   });
 
   test('omitted lines skip an item whose money was fully refunded by amount', () => {
-    let ledger = ship(newLedger(), [{ retailerId: 'sku-a', quantity: 1 }, { retailerId: 'sku-c', quantity: 1 }]);
+    let ledger = ship(newLedger(), [
+      { retailerId: 'sku-a', quantity: 1 },
+      { retailerId: 'sku-c', quantity: 1 },
+    ]);
     ledger = refund(ledger, [{ retailerId: 'sku-a', amount: usd('10.00') }]);
-    expect(value(checkRefund(ledger, undefined)).lines).toEqual([{ retailerId: 'sku-c', quantity: 1, amount: usd('1234.56') }]);
+    expect(value(checkRefund(ledger, undefined)).lines).toEqual([
+      { retailerId: 'sku-c', quantity: 1, amount: usd('1234.56') },
+    ]);
     ledger = refund(ledger, [{ retailerId: 'sku-c', quantity: 1 }]);
     expect(reason(checkRefund(ledger, undefined))).toBe('nothing left to refund');
   });
@@ -384,14 +472,18 @@ describe('refunds', () => {
 
     test('up to what was paid, across several refunds', () => {
       let ledger = shipped();
-      expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 1 }], usd('5.01'), usd('5.00')))).toBe('cannot refund 5.01 of shipping: only 5.00 is left of what was paid');
+      expect(reason(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 1 }], usd('5.01'), usd('5.00')))).toBe(
+        'cannot refund 5.01 of shipping: only 5.00 is left of what was paid',
+      );
 
       const plan = value(checkRefund(ledger, [{ retailerId: 'sku-a', quantity: 1 }], usd('3.00'), usd('5.00')));
       expect(plan.shipping).toEqual(usd('3.00'));
       ledger = applyRefund(ledger, plan);
       expect(ledger.shippingRefunded).toBe('3.00');
 
-      expect(reason(checkRefund(ledger, [], usd('2.01'), usd('5.00')))).toBe('cannot refund 2.01 of shipping: only 2.00 is left of what was paid');
+      expect(reason(checkRefund(ledger, [], usd('2.01'), usd('5.00')))).toBe(
+        'cannot refund 2.01 of shipping: only 2.00 is left of what was paid',
+      );
       ledger = refund(ledger, [], usd('2.00'), usd('5.00'));
       expect(ledger.shippingRefunded).toBe('5.00');
       expect(reason(checkRefund(ledger, [], usd('0.01'), usd('5.00')))).toMatch(/only 0.00 is left/);
@@ -407,7 +499,9 @@ describe('refunds', () => {
     });
 
     test('in another currency is refused', () => {
-      expect(reason(checkRefund(shipped(), [], { amount: '1.00', currency: 'GBP' }, usd('5.00')))).toBe('shipping refund currency GBP differs from the order currency USD');
+      expect(reason(checkRefund(shipped(), [], { amount: '1.00', currency: 'GBP' }, usd('5.00')))).toBe(
+        'shipping refund currency GBP differs from the order currency USD',
+      );
     });
 
     test('a zero shipping refund is refused', () => {
@@ -436,7 +530,9 @@ describe('reconcile', () => {
   });
 
   test('nothing new: no external changes and an equal ledger', () => {
-    const ledger = cancel(ship(newLedger(), [{ retailerId: 'sku-a', quantity: 2 }]), [{ retailerId: 'sku-b', quantity: 1 }]);
+    const ledger = cancel(ship(newLedger(), [{ retailerId: 'sku-a', quantity: 2 }]), [
+      { retailerId: 'sku-b', quantity: 1 },
+    ]);
     const result = reconcile(ledger, [
       { retailerId: 'sku-a', fulfilled: 2, cancelled: 0 },
       { retailerId: 'sku-b', fulfilled: 0, cancelled: 1 },
@@ -447,7 +543,9 @@ describe('reconcile', () => {
   });
 
   test('never subtracts when Meta reports less than the ledger holds', () => {
-    const ledger = cancel(ship(newLedger(), [{ retailerId: 'sku-a', quantity: 3 }]), [{ retailerId: 'sku-b', quantity: 2 }]);
+    const ledger = cancel(ship(newLedger(), [{ retailerId: 'sku-a', quantity: 3 }]), [
+      { retailerId: 'sku-b', quantity: 2 },
+    ]);
     const result = reconcile(ledger, [
       { retailerId: 'sku-a', fulfilled: 1, cancelled: 0 },
       { retailerId: 'sku-b', fulfilled: 0, cancelled: 0 },
@@ -467,7 +565,10 @@ describe('reconcile', () => {
   });
 
   test('an externally completed order reads as fulfilled', () => {
-    const result = reconcile(newLedger(), ORDER.map((line) => ({ retailerId: line.retailerId, fulfilled: line.quantity, cancelled: 0 })));
+    const result = reconcile(
+      newLedger(),
+      ORDER.map((line) => ({ retailerId: line.retailerId, fulfilled: line.quantity, cancelled: 0 })),
+    );
     expect(isFulfilled(result.ledger)).toBe(true);
     expect(totalUnits(result.ledger, 'shipped')).toBe(7);
   });
@@ -479,16 +580,24 @@ describe('immutability', () => {
     const frozen = deepFreeze(structuredClone(base));
     const snapshot = structuredClone(frozen);
 
-    const shipLines = deepFreeze([{ retailerId: 'sku-a', quantity: 1 }, { retailerId: 'sku-a', quantity: 1 }]);
+    const shipLines = deepFreeze([
+      { retailerId: 'sku-a', quantity: 1 },
+      { retailerId: 'sku-a', quantity: 1 },
+    ]);
     const shipped = applyShipment(frozen, value(checkShipment(frozen, shipLines)));
     const cancelled = applyCancellation(frozen, value(checkCancellation(frozen, undefined)));
-    const refundPlan = deepFreeze(value(checkRefund(frozen, deepFreeze([{ retailerId: 'sku-a', quantity: 1 }]), usd('1.00'), usd('5.00'))));
+    const refundPlan = deepFreeze(
+      value(checkRefund(frozen, deepFreeze([{ retailerId: 'sku-a', quantity: 1 }]), usd('1.00'), usd('5.00'))),
+    );
     const refunded = applyRefund(frozen, refundPlan);
     const statuses = deepFreeze([{ retailerId: 'sku-b', fulfilled: 1, cancelled: 1 }]);
     const reconciled = reconcile(frozen, statuses);
 
     expect(frozen).toEqual(snapshot);
-    expect(shipLines).toEqual([{ retailerId: 'sku-a', quantity: 1 }, { retailerId: 'sku-a', quantity: 1 }]);
+    expect(shipLines).toEqual([
+      { retailerId: 'sku-a', quantity: 1 },
+      { retailerId: 'sku-a', quantity: 1 },
+    ]);
     // The results did change, in new objects.
     expect(item(shipped, 'sku-a').shipped).toBe(3);
     expect(item(cancelled, 'sku-b').cancelled).toBe(3);

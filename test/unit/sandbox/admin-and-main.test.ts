@@ -17,7 +17,12 @@ describe('startSandbox', () => {
     t = await startTestSandbox();
     expect(t.sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(t.sandbox.port).toBeGreaterThan(0);
-    expect(t.sandbox.options).toMatchObject({ host: '127.0.0.1', accessToken: 'sandbox-token', cmsId: '1000000000000001', connected: true });
+    expect(t.sandbox.options).toMatchObject({
+      host: '127.0.0.1',
+      accessToken: 'sandbox-token',
+      cmsId: '1000000000000001',
+      connected: true,
+    });
     expect(await t.admin.health()).toEqual({ ok: true, url: t.sandbox.url });
   });
 
@@ -25,9 +30,9 @@ describe('startSandbox', () => {
     const sandbox = await startSandbox({ port: 0 });
     const admin = new SandboxAdminClient(sandbox.url);
     await admin.addFaultRule({ endpoint: 'commerce_orders', fault: 'timeout' });
-    const hung = fetch(`${sandbox.url}/v22.0/${sandbox.options.cmsId}/commerce_orders`, { headers: { authorization: 'Bearer sandbox-token' } }).catch(
-      (error: unknown) => error,
-    );
+    const hung = fetch(`${sandbox.url}/v22.0/${sandbox.options.cmsId}/commerce_orders`, {
+      headers: { authorization: 'Bearer sandbox-token' },
+    }).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = Date.now();
     await sandbox.close();
@@ -47,11 +52,19 @@ describe('admin API', () => {
       shippingAddress: { street1: '1 Main St', city: 'Lagos', postalCode: '100001', country: 'NG' },
     });
     expect(orders).toHaveLength(2);
-    expect(orders[0]).toMatchObject({ state: 'FB_PROCESSING', channel: 'instagram', items: [{ retailerId: 'SKU-Q', quantity: 2 }] });
+    expect(orders[0]).toMatchObject({
+      state: 'FB_PROCESSING',
+      channel: 'instagram',
+      items: [{ retailerId: 'SKU-Q', quantity: 2 }],
+    });
     expect(orders[0]!.items[0]!.productId).toBe(orders[1]!.items[0]!.productId);
     await t.admin.release([orders[0]!.id]);
     const read = await t.graph.get(`/${orders[0]!.id}`, { fields: 'buyer_details,shipping_address,channel' });
-    expect(read.body.buyer_details).toEqual({ name: 'Ngozi Okonkwo-Adébáyọ̀', email: 'ngozi@marketplace.facebook.com', email_remarketing_option: true });
+    expect(read.body.buyer_details).toEqual({
+      name: 'Ngozi Okonkwo-Adébáyọ̀',
+      email: 'ngozi@marketplace.facebook.com',
+      email_remarketing_option: true,
+    });
     expect(read.body.shipping_address).toMatchObject({ name: 'Ngozi Okonkwo-Adébáyọ̀', city: 'Lagos', country: 'NG' });
     expect((await t.admin.getOrder(orders[1]!.id)).state).toBe('FB_PROCESSING');
     expect(await t.admin.release()).toEqual([orders[1]!.id]);
@@ -72,7 +85,13 @@ describe('admin API', () => {
     await t.admin.setAccessToken('other');
     await t.admin.addFaultRule({ endpoint: '*', fault: 'server_error', times: 5 });
     const settings = await t.admin.reset();
-    expect(settings).toMatchObject({ releaseDelayMs: 5_000, clockOffsetMs: 0, orders: 0, idempotencyKeys: 0, rateLimit: { callsPerWindow: 20_000 } });
+    expect(settings).toMatchObject({
+      releaseDelayMs: 5_000,
+      clockOffsetMs: 0,
+      orders: 0,
+      idempotencyKeys: 0,
+      rateLimit: { callsPerWindow: 20_000 },
+    });
     expect(JSON.stringify(settings)).not.toContain('sandbox-token');
     expect((await t.graph.get(`/${t.cmsId}/commerce_orders`)).status).toBe(200);
     const ledger = await t.admin.getLedger();
@@ -105,7 +124,10 @@ describe('demo trickle', () => {
   it('creates orders on both channels with Unicode buyer names', async () => {
     t = await startTestSandbox({ demo: { intervalMs: 20, itemsPerOrder: 2 } });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const response = await t.graph.get(`/${t.cmsId}/commerce_orders`, { fields: 'channel,buyer_details{name},items{id}', limit: 100 });
+    const response = await t.graph.get(`/${t.cmsId}/commerce_orders`, {
+      fields: 'channel,buyer_details{name},items{id}',
+      limit: 100,
+    });
     const orders: Json[] = response.body.data;
     expect(orders.length).toBeGreaterThanOrEqual(4);
     expect(new Set(orders.map((o) => o.channel))).toEqual(new Set(['facebook', 'instagram']));
@@ -117,14 +139,21 @@ describe('demo trickle', () => {
 describe('npm run sandbox (sandbox/main.ts)', () => {
   it('starts from env vars, prints the URL without secrets, and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
-      env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_ACCESS_TOKEN: 'very-secret-token', SANDBOX_APP_SECRET: 'very-secret-app', SANDBOX_RELEASE_DELAY_MS: '0' },
+      env: {
+        ...process.env,
+        SANDBOX_PORT: '0',
+        SANDBOX_ACCESS_TOKEN: 'very-secret-token',
+        SANDBOX_APP_SECRET: 'very-secret-app',
+        SANDBOX_RELEASE_DELAY_MS: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 15_000;
-    while (!/listening on (http:\/\/\S+)/.test(output) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!/listening on (http:\/\/\S+)/.test(output) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
     expect(url, output).toBeDefined();
     const settings = await new SandboxAdminClient(url!).getSettings();

@@ -11,7 +11,16 @@ afterEach(async () => {
 function businessUsage(response: GraphResponse, businessId: string) {
   const header = response.headers['x-business-use-case-usage'];
   expect(typeof header).toBe('string');
-  const parsed = JSON.parse(header as string) as Record<string, { type: string; call_count: number; total_cputime: number; total_time: number; estimated_time_to_regain_access: number }[]>;
+  const parsed = JSON.parse(header as string) as Record<
+    string,
+    {
+      type: string;
+      call_count: number;
+      total_cputime: number;
+      total_time: number;
+      estimated_time_to_regain_access: number;
+    }[]
+  >;
   const [entry] = parsed[businessId]!;
   return entry!;
 }
@@ -22,7 +31,15 @@ describe('access token', () => {
     const path = `/${t.cmsId}/commerce_orders`;
     expect((await t.graph.get(path)).status).toBe(200);
     expect((await t.graph.get(path, {}, { tokenAsParam: true })).status).toBe(200);
-    expect((await t.graph.post(`/${t.cmsId}/order_management_apps`, { idempotency_key: newKey() }, { tokenAsParam: true, encoding: 'form' })).status).toBe(200);
+    expect(
+      (
+        await t.graph.post(
+          `/${t.cmsId}/order_management_apps`,
+          { idempotency_key: newKey() },
+          { tokenAsParam: true, encoding: 'form' },
+        )
+      ).status,
+    ).toBe(200);
 
     const missing = await t.graph.get(path, {}, { token: null });
     expect(missing.status).toBe(400);
@@ -56,7 +73,10 @@ describe('access token', () => {
     expect((await t.graph.get(path, { appsecret_proof: proof })).status).toBe(200);
     expect((await t.graph.get(path, { appsecret_proof: proof }, { tokenAsParam: true })).status).toBe(200);
     const order = await t.admin.createOrder();
-    expect((await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey(), appsecret_proof: proof })).status).toBe(200);
+    expect(
+      (await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey(), appsecret_proof: proof }))
+        .status,
+    ).toBe(200);
     const missing = expectGraphError(await t.graph.get(path), 100);
     expect(missing.message).toMatch(/appsecret_proof/);
     expectGraphError(await t.graph.get(path, { appsecret_proof: 'ab'.repeat(32) }), 100);
@@ -79,7 +99,11 @@ describe('rate limiting', () => {
       total_time: 25,
       estimated_time_to_regain_access: 0,
     });
-    expect(JSON.parse(first.headers['x-app-usage'] as string)).toEqual({ call_count: 25, total_cputime: 25, total_time: 25 });
+    expect(JSON.parse(first.headers['x-app-usage'] as string)).toEqual({
+      call_count: 25,
+      total_cputime: 25,
+      total_time: 25,
+    });
     await t.graph.get(path);
     await t.graph.get(path);
     const fourth = await t.graph.get(path);

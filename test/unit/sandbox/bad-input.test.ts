@@ -38,11 +38,17 @@ describe('malformed requests', () => {
       [json, 'null'],
       [json, '"just a string"'],
       [json, Buffer.from([0xff, 0xfe, 0x00, 0x7b])],
-      [{ ...auth, 'content-type': 'application/x-www-form-urlencoded' }, 'idempotency_key=k2&items=[{broken&tracking_info={"carrier":"UPS"'],
+      [
+        { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+        'idempotency_key=k2&items=[{broken&tracking_info={"carrier":"UPS"',
+      ],
       [{ ...auth, 'content-type': 'application/x-www-form-urlencoded' }, 'idempotency_key=k3&tracking_info=%E0%A4%A'],
       [{ ...auth, 'content-type': 'application/xml' }, '<shipment/>'],
       [{ ...auth, 'content-type': 'multipart/form-data' }, '--x\r\n'],
-      [{ ...auth, 'content-type': 'multipart/form-data; boundary=x' }, '--x\r\ncontent-disposition: form-data; name="f"; filename="a.txt"\r\n\r\nhello\r\n--x--'],
+      [
+        { ...auth, 'content-type': 'multipart/form-data; boundary=x' },
+        '--x\r\ncontent-disposition: form-data; name="f"; filename="a.txt"\r\n\r\nhello\r\n--x--',
+      ],
     ];
     for (const [headers, body] of cases) expectClientError(await t.graph.raw('POST', path, headers, body));
   });
@@ -54,20 +60,58 @@ describe('malformed requests', () => {
       { idempotency_key: newKey(), tracking_info: 'UPS' },
       { idempotency_key: newKey(), tracking_info: { carrier: 42, tracking_number: '1' } },
       { idempotency_key: newKey(), tracking_info: { carrier: 'UPS', tracking_number: '1' }, items: 'all' },
-      { idempotency_key: newKey(), tracking_info: { carrier: 'UPS', tracking_number: '1' }, items: [{ retailer_id: 'SKU-A', quantity: -1 }] },
-      { idempotency_key: newKey(), tracking_info: { carrier: 'UPS', tracking_number: '1' }, items: [{ retailer_id: 'SKU-A', quantity: 1.5 }] },
-      { idempotency_key: newKey(), tracking_info: { carrier: 'UPS', tracking_number: '1' }, items: [{ retailer_id: 'SKU-A', item_id: '1', quantity: 1 }] },
+      {
+        idempotency_key: newKey(),
+        tracking_info: { carrier: 'UPS', tracking_number: '1' },
+        items: [{ retailer_id: 'SKU-A', quantity: -1 }],
+      },
+      {
+        idempotency_key: newKey(),
+        tracking_info: { carrier: 'UPS', tracking_number: '1' },
+        items: [{ retailer_id: 'SKU-A', quantity: 1.5 }],
+      },
+      {
+        idempotency_key: newKey(),
+        tracking_info: { carrier: 'UPS', tracking_number: '1' },
+        items: [{ retailer_id: 'SKU-A', item_id: '1', quantity: 1 }],
+      },
       { idempotency_key: newKey(), tracking_info: { carrier: 'UPS', tracking_number: 'x'.repeat(5000) } },
       { idempotency_key: ['k'], tracking_info: { carrier: 'UPS', tracking_number: '1' } },
       { idempotency_key: 'x'.repeat(10_000), tracking_info: { carrier: 'UPS', tracking_number: '1' } },
-      { idempotency_key: newKey(), tracking_info: { carrier: 'UPS', tracking_number: '1' }, items: [{ retailer_id: 'SKU-A', quantity: 1e308 }] },
+      {
+        idempotency_key: newKey(),
+        tracking_info: { carrier: 'UPS', tracking_number: '1' },
+        items: [{ retailer_id: 'SKU-A', quantity: 1e308 }],
+      },
     ];
     for (const body of bodies) expectClientError(await t.graph.post(`/${orderId}/shipments`, body));
-    expectClientError(await t.graph.post(`/${orderId}/refunds`, { idempotency_key: newKey(), reason_code: 'WRONG_ITEM', items: [{ retailer_id: 'SKU-A', item_refund_amount: { amount: '-1', currency: 'USD' } }] }));
-    expectClientError(await t.graph.post(`/${orderId}/refunds`, { idempotency_key: newKey(), reason_code: 'WRONG_ITEM', items: [{ retailer_id: 'SKU-A', item_refund_amount: { amount: '1.001', currency: 'usd' } }] }));
-    expectClientError(await t.graph.post(`/${orderId}/cancellations`, { idempotency_key: newKey(), restock_items: 'maybe' }));
-    expectClientError(await t.graph.post(`/${t.cmsId}/acknowledge_orders`, { idempotency_key: newKey(), orders: [{ id: 123 }] }));
-    expectClientError(await t.graph.post(`/${t.cmsId}/acknowledge_orders`, { idempotency_key: newKey(), orders: 'not json' }, { encoding: 'form' }));
+    expectClientError(
+      await t.graph.post(`/${orderId}/refunds`, {
+        idempotency_key: newKey(),
+        reason_code: 'WRONG_ITEM',
+        items: [{ retailer_id: 'SKU-A', item_refund_amount: { amount: '-1', currency: 'USD' } }],
+      }),
+    );
+    expectClientError(
+      await t.graph.post(`/${orderId}/refunds`, {
+        idempotency_key: newKey(),
+        reason_code: 'WRONG_ITEM',
+        items: [{ retailer_id: 'SKU-A', item_refund_amount: { amount: '1.001', currency: 'usd' } }],
+      }),
+    );
+    expectClientError(
+      await t.graph.post(`/${orderId}/cancellations`, { idempotency_key: newKey(), restock_items: 'maybe' }),
+    );
+    expectClientError(
+      await t.graph.post(`/${t.cmsId}/acknowledge_orders`, { idempotency_key: newKey(), orders: [{ id: 123 }] }),
+    );
+    expectClientError(
+      await t.graph.post(
+        `/${t.cmsId}/acknowledge_orders`,
+        { idempotency_key: newKey(), orders: 'not json' },
+        { encoding: 'form' },
+      ),
+    );
   });
 
   it('answers odd paths, methods, queries and oversized bodies without a 500', async () => {
@@ -104,7 +148,8 @@ describe('malformed requests', () => {
   });
 
   it('answers admin nonsense with an error envelope', async () => {
-    const admin = (method: string, path: string, body?: string) => t.graph.raw(method, path, { 'content-type': 'application/json' }, body);
+    const admin = (method: string, path: string, body?: string) =>
+      t.graph.raw(method, path, { 'content-type': 'application/json' }, body);
     for (const [method, path, body] of [
       ['POST', '/_admin/orders', '{not json'],
       ['POST', '/_admin/orders', '{"count": -1}'],
@@ -131,14 +176,61 @@ describe('malformed requests', () => {
     };
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
     const values: unknown[] = [
-      null, true, 0, -1, 1.5, 1e21, '', ' ', '1', 'SKU-A', 'UPS', '{', '[{}]', '{"a":1}', [], [{}], {}, { amount: '1.00', currency: 'USD' },
-      [{ retailer_id: 'SKU-A', quantity: 1 }], [{ item_id: orderId, quantity: 1 }], 'ü李🌻', 'x'.repeat(300), { carrier: 'UPS', tracking_number: '1' },
-      { reason_code: 'OUT_OF_STOCK' }, [{ id: orderId }], [{ retailer_id: 'SKU-A', item_refund_quantity: 1 }],
+      null,
+      true,
+      0,
+      -1,
+      1.5,
+      1e21,
+      '',
+      ' ',
+      '1',
+      'SKU-A',
+      'UPS',
+      '{',
+      '[{}]',
+      '{"a":1}',
+      [],
+      [{}],
+      {},
+      { amount: '1.00', currency: 'USD' },
+      [{ retailer_id: 'SKU-A', quantity: 1 }],
+      [{ item_id: orderId, quantity: 1 }],
+      'ü李🌻',
+      'x'.repeat(300),
+      { carrier: 'UPS', tracking_number: '1' },
+      { reason_code: 'OUT_OF_STOCK' },
+      [{ id: orderId }],
+      [{ retailer_id: 'SKU-A', item_refund_quantity: 1 }],
     ];
-    const names = ['items', 'tracking_info', 'external_shipment_id', 'merchant_order_reference', 'cancel_reason', 'restock_items', 'reason_code', 'reason_text', 'shipping', 'deductions', 'adjustment_amount', 'return_id', 'orders', 'shipment_id', 'fields', 'limit', 'after', 'x'];
+    const names = [
+      'items',
+      'tracking_info',
+      'external_shipment_id',
+      'merchant_order_reference',
+      'cancel_reason',
+      'restock_items',
+      'reason_code',
+      'reason_text',
+      'shipping',
+      'deductions',
+      'adjustment_amount',
+      'return_id',
+      'orders',
+      'shipment_id',
+      'fields',
+      'limit',
+      'after',
+      'x',
+    ];
     const targets = [
-      `/${orderId}/shipments`, `/${orderId}/cancellations`, `/${orderId}/refunds`, `/${orderId}/update_shipment`, `/${orderId}/acknowledge_order`,
-      `/${t.cmsId}/acknowledge_orders`, `/${t.cmsId}/order_management_apps`,
+      `/${orderId}/shipments`,
+      `/${orderId}/cancellations`,
+      `/${orderId}/refunds`,
+      `/${orderId}/update_shipment`,
+      `/${orderId}/acknowledge_order`,
+      `/${t.cmsId}/acknowledge_orders`,
+      `/${t.cmsId}/order_management_apps`,
     ];
     let statuses = 0;
     for (let i = 0; i < 300; i += 1) {
@@ -152,8 +244,16 @@ describe('malformed requests', () => {
     }
     for (let i = 0; i < 100; i += 1) {
       const query: Record<string, string> = {};
-      for (let f = 0; f < 3; f += 1) query[pick(['fields', 'limit', 'after', 'before', 'state', 'filters', 'updated_after', 'updated_before'])] = String(pick(values));
-      const path = pick([`/${t.cmsId}/commerce_orders`, `/${orderId}`, `/${orderId}/items`, `/${orderId}/refunds`, `/${productId}`]);
+      for (let f = 0; f < 3; f += 1)
+        query[pick(['fields', 'limit', 'after', 'before', 'state', 'filters', 'updated_after', 'updated_before'])] =
+          String(pick(values));
+      const path = pick([
+        `/${t.cmsId}/commerce_orders`,
+        `/${orderId}`,
+        `/${orderId}/items`,
+        `/${orderId}/refunds`,
+        `/${productId}`,
+      ]);
       const response = await t.graph.get(path, query);
       expect(response.status, JSON.stringify({ path, query, answer: response.body })).toBeLessThan(500);
       statuses += 1;

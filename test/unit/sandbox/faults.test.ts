@@ -92,12 +92,15 @@ describe('fault injection', () => {
     const ledger = await t.admin.getLedger();
     expect(lost).toBeGreaterThan(0);
     expect(ledger.faultsInjected.byKind.lost_response).toBe(lost);
-    for (const order of orders) expect(ledger.orders[order.id]!.filter((e) => e.kind === 'acknowledge')).toHaveLength(1);
+    for (const order of orders)
+      expect(ledger.orders[order.id]!.filter((e) => e.kind === 'acknowledge')).toHaveLength(1);
     expect(ledger.replays.total).toBeGreaterThan(0);
   });
 
   it('takes faults from the start options too', async () => {
-    const other = await startTestSandbox({ faults: { latencyMs: 120, rules: [{ endpoint: 'commerce_orders', fault: 'server_error', status: 503 }] } });
+    const other = await startTestSandbox({
+      faults: { latencyMs: 120, rules: [{ endpoint: 'commerce_orders', fault: 'server_error', status: 503 }] },
+    });
     try {
       const started = Date.now();
       const first = await other.graph.get(`/${other.cmsId}/commerce_orders`);
@@ -113,6 +116,8 @@ describe('fault injection', () => {
 
   it('rejects malformed fault configuration', async () => {
     await expect(t.admin.setFaults({ serverErrorRate: 2 })).rejects.toMatchObject({ status: 400 });
-    await expect(t.admin.addFaultRule({ endpoint: 'nope' as 'order', fault: 'timeout' })).rejects.toMatchObject({ status: 400 });
+    await expect(t.admin.addFaultRule({ endpoint: 'nope' as 'order', fault: 'timeout' })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 });

@@ -14,10 +14,15 @@ describe('fields parameter', () => {
       {
         name: 'items',
         limit: 5,
-        children: [{ name: 'id' }, { name: 'tax_details', children: [{ name: 'estimated_tax', children: [{ name: 'amount' }] }] }],
+        children: [
+          { name: 'id' },
+          { name: 'tax_details', children: [{ name: 'estimated_tax', children: [{ name: 'amount' }] }] },
+        ],
       },
     ]);
-    expect(parseFields('items.fields(id,quantity)')).toEqual([{ name: 'items', children: [{ name: 'id' }, { name: 'quantity' }] }]);
+    expect(parseFields('items.fields(id,quantity)')).toEqual([
+      { name: 'items', children: [{ name: 'id' }, { name: 'quantity' }] },
+    ]);
   });
 
   it('accepts the quoted form from Meta samples and merges repeated fields', () => {
@@ -30,14 +35,17 @@ describe('fields parameter', () => {
     expect(serializeFields(parseFields(text))).toBe(text);
   });
 
-  it.each(['', 'id,', 'items{id', 'items}', 'id,,x', '1abc', 'items.limit(x)', 'items.as(foo)', 'a b'])('rejects %j with a (#100) error', (text) => {
-    let thrown: unknown;
-    try {
-      parseFields(text);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(SandboxGraphError);
-    expect((thrown as SandboxGraphError).code).toBe(100);
-  });
+  it.each(['', 'id,', 'items{id', 'items}', 'id,,x', '1abc', 'items.limit(x)', 'items.as(foo)', 'a b'])(
+    'rejects %j with a (#100) error',
+    (text) => {
+      let thrown: unknown;
+      try {
+        parseFields(text);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(SandboxGraphError);
+      expect((thrown as SandboxGraphError).code).toBe(100);
+    },
+  );
 });

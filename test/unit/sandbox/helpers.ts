@@ -4,7 +4,12 @@
  */
 import { request } from 'undici';
 import { expect } from 'vitest';
-import { SandboxAdminClient, startSandbox, type RunningSandbox, type SandboxOptionsInput } from '../../../sandbox/index.js';
+import {
+  SandboxAdminClient,
+  startSandbox,
+  type RunningSandbox,
+  type SandboxOptionsInput,
+} from '../../../sandbox/index.js';
 
 export const VERSION = 'v22.0';
 
@@ -35,7 +40,10 @@ export class GraphCaller {
     public token: string,
   ) {}
 
-  private authed(params: Record<string, unknown>, options: CallOptions): { params: Record<string, unknown>; headers: Record<string, string> } {
+  private authed(
+    params: Record<string, unknown>,
+    options: CallOptions,
+  ): { params: Record<string, unknown>; headers: Record<string, string> } {
     const token = options.token === undefined ? this.token : options.token;
     const headers: Record<string, string> = { ...options.extraHeaders };
     if (token === null) return { params, headers };
@@ -43,9 +51,15 @@ export class GraphCaller {
     return { params, headers: { ...headers, authorization: `Bearer ${token}` } };
   }
 
-  async get(path: string, query: Record<string, string | number> = {}, options: CallOptions = {}): Promise<GraphResponse> {
+  async get(
+    path: string,
+    query: Record<string, string | number> = {},
+    options: CallOptions = {},
+  ): Promise<GraphResponse> {
     const { params, headers } = this.authed(query, options);
-    const search = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    const search = new URLSearchParams(
+      Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
     return this.send('GET', `/${VERSION}${path}${search ? `?${search}` : ''}`, headers, undefined, options);
   }
 
@@ -64,23 +78,51 @@ export class GraphCaller {
     return this.write('DELETE', path, body, options);
   }
 
-  private async write(method: 'POST' | 'DELETE', path: string, body: Record<string, unknown>, options: CallOptions): Promise<GraphResponse> {
+  private async write(
+    method: 'POST' | 'DELETE',
+    path: string,
+    body: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<GraphResponse> {
     const { params, headers } = this.authed(body, options);
     if (options.encoding === 'form') {
       const form = new URLSearchParams(
         Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
       ).toString();
-      return this.send(method, `/${VERSION}${path}`, { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, form, options);
+      return this.send(
+        method,
+        `/${VERSION}${path}`,
+        { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        form,
+        options,
+      );
     }
-    return this.send(method, `/${VERSION}${path}`, { ...headers, 'content-type': 'application/json' }, JSON.stringify(params), options);
+    return this.send(
+      method,
+      `/${VERSION}${path}`,
+      { ...headers, 'content-type': 'application/json' },
+      JSON.stringify(params),
+      options,
+    );
   }
 
   /** Anything at all, for malformed-input tests. */
-  async raw(method: string, pathAndQuery: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<GraphResponse> {
+  async raw(
+    method: string,
+    pathAndQuery: string,
+    headers: Record<string, string> = {},
+    body?: string | Buffer,
+  ): Promise<GraphResponse> {
     return this.send(method, pathAndQuery, headers, body, {});
   }
 
-  private async send(method: string, pathAndQuery: string, headers: Record<string, string>, body: string | Buffer | undefined, options: CallOptions): Promise<GraphResponse> {
+  private async send(
+    method: string,
+    pathAndQuery: string,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    options: CallOptions,
+  ): Promise<GraphResponse> {
     const response = await request(`${this.url}${pathAndQuery}`, {
       method: method as 'GET',
       headers,

@@ -19,7 +19,8 @@ async function acknowledged() {
   return order;
 }
 
-const effectsOf = async (orderId: string, kind: string) => (await t.admin.getLedger(orderId)).effects.filter((e) => e.kind === kind);
+const effectsOf = async (orderId: string, kind: string) =>
+  (await t.admin.getLedger(orderId)).effects.filter((e) => e.kind === kind);
 
 describe('idempotency keys', () => {
   it('requires a key on every POST, in the documented format', async () => {
@@ -34,7 +35,9 @@ describe('idempotency keys', () => {
     expectGraphError(await t.graph.post(`/${t.cmsId}/order_management_apps`, {}), 100);
     expect((await t.graph.post(path, { idempotency_key: randomUUID() })).status).toBe(200);
     const other = await t.admin.createOrder();
-    expect((await t.graph.post(`/${other.id}/acknowledge_order`, { idempotency_key: 'k'.repeat(100) })).status).toBe(200);
+    expect((await t.graph.post(`/${other.id}/acknowledge_order`, { idempotency_key: 'k'.repeat(100) })).status).toBe(
+      200,
+    );
     expect((await effectsOf(order.id, 'acknowledge')).length).toBe(1);
   });
 
@@ -72,7 +75,11 @@ describe('idempotency keys', () => {
     expect(first.status).toBe(200);
     const again = await t.graph.post(
       `/${order.id}/refunds`,
-      { items: [{ item_refund_amount: { currency: 'USD', amount: 5.5 }, retailer_id: 'SKU-A' }], reason_code: 'WRONG_ITEM', idempotency_key: key },
+      {
+        items: [{ item_refund_amount: { currency: 'USD', amount: 5.5 }, retailer_id: 'SKU-A' }],
+        reason_code: 'WRONG_ITEM',
+        idempotency_key: key,
+      },
       { encoding: 'form' },
     );
     expect(again.status).toBe(200);
@@ -84,11 +91,21 @@ describe('idempotency keys', () => {
     const order = await t.admin.createOrder();
     const other = await t.admin.createOrder();
     const key = newKey();
-    expect((await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: key, merchant_order_reference: 'A-1' })).status).toBe(200);
-    const differentBody = await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: key, merchant_order_reference: 'A-2' });
+    expect(
+      (await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: key, merchant_order_reference: 'A-1' }))
+        .status,
+    ).toBe(200);
+    const differentBody = await t.graph.post(`/${order.id}/acknowledge_order`, {
+      idempotency_key: key,
+      merchant_order_reference: 'A-2',
+    });
     const error = expectGraphError(differentBody, 100, 2388049);
     expect(error.message).toMatch(/idempotency_key was already used for a different request/);
-    expectGraphError(await t.graph.post(`/${other.id}/acknowledge_order`, { idempotency_key: key, merchant_order_reference: 'A-1' }), 100, 2388049);
+    expectGraphError(
+      await t.graph.post(`/${other.id}/acknowledge_order`, { idempotency_key: key, merchant_order_reference: 'A-1' }),
+      100,
+      2388049,
+    );
     expectGraphError(await t.graph.post(`/${order.id}/cancellations`, { idempotency_key: key }), 100, 2388049);
     const ledger = await t.admin.getLedger();
     expect(ledger.rejectedDuplicates.total).toBe(3);
@@ -125,9 +142,14 @@ describe('lost responses and timeouts', () => {
     const order = await t.admin.createOrder();
     await t.admin.addFaultRule({ endpoint: 'acknowledge_order', fault: 'lost_response', times: 1 });
     const key = newKey();
-    await expect(t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: key, merchant_order_reference: 'L-1' })).rejects.toThrow();
+    await expect(
+      t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: key, merchant_order_reference: 'L-1' }),
+    ).rejects.toThrow();
     expect((await t.admin.getOrder(order.id)).state).toBe('IN_PROGRESS');
-    const retry = await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: key, merchant_order_reference: 'L-1' });
+    const retry = await t.graph.post(`/${order.id}/acknowledge_order`, {
+      idempotency_key: key,
+      merchant_order_reference: 'L-1',
+    });
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual({ success: true });
     const ledger = await t.admin.getLedger();
@@ -136,7 +158,13 @@ describe('lost responses and timeouts', () => {
     expect(ledger.faultsInjected.byKind.lost_response).toBe(1);
     expect(ledger.calls.byEndpoint['POST acknowledge_order']).toBe(2);
     // A client that retried with a new key would be told the order is no longer CREATED.
-    expectGraphError(await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey(), merchant_order_reference: 'L-1' }), 100);
+    expectGraphError(
+      await t.graph.post(`/${order.id}/acknowledge_order`, {
+        idempotency_key: newKey(),
+        merchant_order_reference: 'L-1',
+      }),
+      100,
+    );
   });
 
   it('lost response on shipments: one shipment after the retry', async () => {
@@ -144,7 +172,11 @@ describe('lost responses and timeouts', () => {
     await t.admin.addFaultRule({ endpoint: 'shipments', fault: 'lost_response', objectId: order.id });
     // A GET of the shipments edge is not a write: the rule leaves it alone.
     expect((await t.graph.get(`/${order.id}/shipments`)).status).toBe(200);
-    const request = { idempotency_key: newKey(), tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 2 }] };
+    const request = {
+      idempotency_key: newKey(),
+      tracking_info: TRACKING,
+      items: [{ retailer_id: 'SKU-A', quantity: 2 }],
+    };
     await expect(t.graph.post(`/${order.id}/shipments`, request)).rejects.toThrow();
     expect((await t.graph.post(`/${order.id}/shipments`, request)).status).toBe(200);
     expect(await effectsOf(order.id, 'shipment')).toHaveLength(1);
@@ -165,7 +197,9 @@ describe('lost responses and timeouts', () => {
     const order = await t.admin.createOrder();
     await t.admin.addFaultRule({ endpoint: 'acknowledge_order', fault: 'timeout' });
     const key = newKey();
-    await expect(t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: key }, { headersTimeout: 300 })).rejects.toThrow();
+    await expect(
+      t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: key }, { headersTimeout: 300 }),
+    ).rejects.toThrow();
     expect((await t.admin.getOrder(order.id)).state).toBe('CREATED');
     expect((await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: key })).status).toBe(200);
     expect((await t.admin.getLedger()).replays.total).toBe(0);
@@ -173,7 +207,9 @@ describe('lost responses and timeouts', () => {
     const second = await t.admin.createOrder();
     await t.admin.addFaultRule({ endpoint: 'acknowledge_order', fault: 'timeout', afterEffect: true });
     const key2 = newKey();
-    await expect(t.graph.post(`/${second.id}/acknowledge_order`, { idempotency_key: key2 }, { headersTimeout: 300 })).rejects.toThrow();
+    await expect(
+      t.graph.post(`/${second.id}/acknowledge_order`, { idempotency_key: key2 }, { headersTimeout: 300 }),
+    ).rejects.toThrow();
     expect((await t.admin.getOrder(second.id)).state).toBe('IN_PROGRESS');
     expect((await t.graph.post(`/${second.id}/acknowledge_order`, { idempotency_key: key2 })).status).toBe(200);
     const ledger = await t.admin.getLedger();

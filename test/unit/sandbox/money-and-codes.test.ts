@@ -32,7 +32,8 @@ describe("sandbox's Meta lists", () => {
     expect(isCarrierCode('OTHER')).toBe(true);
     expect(carrierLabel('DHL_ECOMMERCE_US')).toBe('DHL eCommerce US');
     expect(carrierLabel('SHANGHAI_WISE_SUPPLY_CHAIN_MANAGEMENT_CO_LTD')).toMatch(/Shanghai Wise Supply Chain/);
-    for (const unknown of ['ups', 'ROYALMAIL', '', 'toString', '__proto__']) expect(isCarrierCode(unknown), unknown).toBe(false);
+    for (const unknown of ['ups', 'ROYALMAIL', '', 'toString', '__proto__'])
+      expect(isCarrierCode(unknown), unknown).toBe(false);
   });
 
   it('knows the four order states', () => {

@@ -66,12 +66,33 @@ describe('sandbox state file', () => {
     const [acked, shipped, untouched] = await first.admin.createOrders({ count: 3, itemsPerOrder: 2 });
     const held = await first.admin.createOrder({ holdForReview: true });
     const later = await first.admin.createOrder({ releaseDelayMs: 60_000 });
-    expect((await first.graph.post(`/${acked!.id}/acknowledge_order`, { idempotency_key: newKey(), merchant_order_reference: 'OMS-1001' })).status).toBe(200);
-    expect((await first.graph.post(`/${shipped!.id}/acknowledge_order`, { idempotency_key: newKey(), merchant_order_reference: 'OMS-1002' })).status).toBe(200);
+    expect(
+      (
+        await first.graph.post(`/${acked!.id}/acknowledge_order`, {
+          idempotency_key: newKey(),
+          merchant_order_reference: 'OMS-1001',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await first.graph.post(`/${shipped!.id}/acknowledge_order`, {
+          idempotency_key: newKey(),
+          merchant_order_reference: 'OMS-1002',
+        })
+      ).status,
+    ).toBe(200);
     const retailerId = shipped!.items[0]!.retailerId;
-    const shipment = { idempotency_key: newKey(), tracking_info: TRACKING, items: [{ retailer_id: retailerId, quantity: 1 }] };
+    const shipment = {
+      idempotency_key: newKey(),
+      tracking_info: TRACKING,
+      items: [{ retailer_id: retailerId, quantity: 1 }],
+    };
     expect((await first.graph.post(`/${shipped!.id}/shipments`, shipment)).status).toBe(200);
-    await first.admin.createReturn(shipped!.id, { items: [{ itemId: shipped!.items[0]!.id, quantity: 1 }], reason: 'Too small' });
+    await first.admin.createReturn(shipped!.id, {
+      items: [{ itemId: shipped!.items[0]!.id, quantity: 1 }],
+      reason: 'Too small',
+    });
 
     const ids = [acked!.id, shipped!.id, untouched!.id, held.id, later.id];
     const before = { views: [] as string[], snapshots: [] as Json[] };
@@ -86,7 +107,11 @@ describe('sandbox state file', () => {
 
     const second = await start(file);
     try {
-      expect(second.sandbox.persistence?.restored).toMatchObject({ orders: 5, ledgerEffects: ledgerBefore.effects.length, startOptionsWon: [] });
+      expect(second.sandbox.persistence?.restored).toMatchObject({
+        orders: 5,
+        ledgerEffects: ledgerBefore.effects.length,
+        startOptionsWon: [],
+      });
       // The ledger first: the reads below add calls to it.
       expect(await second.admin.getLedger()).toEqual(ledgerBefore);
       expect(await second.admin.listOrders()).toEqual(listBefore);
@@ -112,7 +137,9 @@ describe('sandbox state file', () => {
   it('answers a retried POST after a restart from the idempotency store, with no second effect', async () => {
     const file = newStateFile();
     const first = await start(file);
-    const order = await first.admin.createOrder({ items: [{ retailerId: 'SKU-P', quantity: 3, pricePerUnit: '10.00' }] });
+    const order = await first.admin.createOrder({
+      items: [{ retailerId: 'SKU-P', quantity: 3, pricePerUnit: '10.00' }],
+    });
     const ack = { idempotency_key: newKey() };
     expect((await first.graph.post(`/${order.id}/acknowledge_order`, ack)).status).toBe(200);
     const ship = { idempotency_key: newKey(), tracking_info: TRACKING, items: [{ retailer_id: 'SKU-P', quantity: 1 }] };
@@ -133,7 +160,11 @@ describe('sandbox state file', () => {
       expect(ledger.replays.byEndpoint).toEqual({ 'POST acknowledge_order': 1, 'POST shipments': 1 });
       expect((await second.admin.getOrder(order.id)).items[0]!.shipped).toBe(1);
       // The same key for another request is still a conflict after the restart.
-      expectGraphError(await second.graph.post(`/${order.id}/shipments`, { ...ship, items: [{ retailer_id: 'SKU-P', quantity: 2 }] }), 100, 2388049);
+      expectGraphError(
+        await second.graph.post(`/${order.id}/shipments`, { ...ship, items: [{ retailer_id: 'SKU-P', quantity: 2 }] }),
+        100,
+        2388049,
+      );
     } finally {
       await second.close();
     }
@@ -158,7 +189,9 @@ describe('sandbox state file', () => {
         }
       }
       // Newest first: the new orders sort before the restored one.
-      const { body } = await second.graph.get(`/${second.cmsId}/commerce_orders`, { state: 'CREATED,IN_PROGRESS,COMPLETED' });
+      const { body } = await second.graph.get(`/${second.cmsId}/commerce_orders`, {
+        state: 'CREATED,IN_PROGRESS,COMPLETED',
+      });
       expect(body.data.map((o: Json) => o.id)).toEqual([fresh[1]!.id, fresh[0]!.id, order.id]);
     } finally {
       await second.close();
@@ -226,7 +259,10 @@ describe('sandbox state file', () => {
   it('lets the demo trickle go on with fresh ids after a reload', async () => {
     const file = newStateFile();
     const waitForOrders = async (t: TestSandbox, atLeast: number) => {
-      await vi.waitFor(async () => expect((await t.admin.listOrders()).length).toBeGreaterThanOrEqual(atLeast), { timeout: 3_000, interval: 20 });
+      await vi.waitFor(async () => expect((await t.admin.listOrders()).length).toBeGreaterThanOrEqual(atLeast), {
+        timeout: 3_000,
+        interval: 20,
+      });
       return (await t.admin.listOrders()).map((o) => o.id);
     };
     const first = await start(file, { demo: { intervalMs: 20 } });
@@ -286,13 +322,19 @@ describe('sandbox state file', () => {
     });
 
     it('a wrong field', async () => {
-      expect((await refusal(damaged((c) => (c.orders[1].items[0].quantity = 'two')))).message).toMatch(/orders\.1\.items\.0\.quantity: /);
-      expect((await refusal(damaged((c) => (c.orders[0].shippingOption.priceMinor = 5)))).message).toMatch(/orders\.0\.shippingOption\.priceMinor: /);
+      expect((await refusal(damaged((c) => (c.orders[1].items[0].quantity = 'two')))).message).toMatch(
+        /orders\.1\.items\.0\.quantity: /,
+      );
+      expect((await refusal(damaged((c) => (c.orders[0].shippingOption.priceMinor = 5)))).message).toMatch(
+        /orders\.0\.shippingOption\.priceMinor: /,
+      );
       expect((await refusal(damaged((c) => delete c.ledger))).message).toMatch(/ledger: /);
     });
 
     it('content that does not hold together', async () => {
-      expect((await refusal(damaged((c) => (c.orders[1].id = c.orders[0].id)))).message).toMatch(/orders\.1\.id: id \d+ is used twice/);
+      expect((await refusal(damaged((c) => (c.orders[1].id = c.orders[0].id)))).message).toMatch(
+        /orders\.1\.id: id \d+ is used twice/,
+      );
       expect((await refusal(damaged((c) => (c.lastId = 1)))).message).toMatch(/lastId: is below id/);
       expect((await refusal(damaged((c) => (c.cmsId = '999')))).message).toMatch(/cmsId: .*commerce account 999/);
     });
@@ -321,7 +363,8 @@ describe('sandbox state file', () => {
     const file = newStateFile();
     const first = await start(file);
     const orders = await first.admin.createOrders({ count: 2_000, itemsPerOrder: 2 });
-    for (const order of orders.slice(0, 50)) await first.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
+    for (const order of orders.slice(0, 50))
+      await first.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
     const listBefore = await first.admin.listOrders();
     const saveStarted = performance.now();
     await first.sandbox.persistence!.save();

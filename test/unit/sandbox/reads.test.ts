@@ -14,7 +14,10 @@ beforeEach(async () => {
 
 const list = (query: Record<string, string | number> = {}) => t.graph.get(`/${t.cmsId}/commerce_orders`, query);
 
-async function pageThrough(query: Record<string, string | number>, between?: (page: number) => Promise<void>): Promise<string[]> {
+async function pageThrough(
+  query: Record<string, string | number>,
+  between?: (page: number) => Promise<void>,
+): Promise<string[]> {
   const seen: string[] = [];
   let response = await list(query);
   for (let page = 0; ; page += 1) {
@@ -50,15 +53,24 @@ describe('GET /{cms-id}/commerce_orders', () => {
     const [a, b, c] = await t.admin.createOrders({ count: 3, items: [{ retailerId: 'SKU-A', quantity: 2 }] });
     await t.graph.post(`/${a!.id}/acknowledge_order`, { idempotency_key: newKey() });
     await t.graph.post(`/${b!.id}/acknowledge_order`, { idempotency_key: newKey() });
-    await t.graph.post(`/${b!.id}/shipments`, { idempotency_key: newKey(), tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 1 }] });
-    await t.graph.post(`/${b!.id}/cancellations`, { idempotency_key: newKey(), items: [{ retailer_id: 'SKU-A', quantity: 1 }] });
+    await t.graph.post(`/${b!.id}/shipments`, {
+      idempotency_key: newKey(),
+      tracking_info: TRACKING,
+      items: [{ retailer_id: 'SKU-A', quantity: 1 }],
+    });
+    await t.graph.post(`/${b!.id}/cancellations`, {
+      idempotency_key: newKey(),
+      items: [{ retailer_id: 'SKU-A', quantity: 1 }],
+    });
     const ids = async (query: Record<string, string>) => (await list(query)).body.data.map((o: Json) => o.id).sort();
 
     expect(await ids({ state: 'CREATED,IN_PROGRESS' })).toEqual([a!.id, c!.id].sort());
     expect(await ids({ state: 'completed' })).toEqual([b!.id]);
     expect(await ids({ state: 'IN_PROGRESS,COMPLETED', filters: 'NO_SHIPMENTS' })).toEqual([a!.id]);
     expect(await ids({ state: 'IN_PROGRESS,COMPLETED', filters: 'has_cancellations' })).toEqual([b!.id]);
-    expect(await ids({ state: 'IN_PROGRESS,COMPLETED', filters: 'has_fulfillments,has_cancellations' })).toEqual([b!.id]);
+    expect(await ids({ state: 'IN_PROGRESS,COMPLETED', filters: 'has_fulfillments,has_cancellations' })).toEqual([
+      b!.id,
+    ]);
     expect(await ids({ state: 'IN_PROGRESS,COMPLETED', filters: 'no_shipments,has_cancellations' })).toEqual([]);
     expect(await ids({ state: '"CREATED"' })).toEqual([c!.id]);
     expectGraphError(await list({ state: 'CANCELLED' }), 100);
@@ -124,7 +136,8 @@ describe('GET /{cms-id}/commerce_orders', () => {
       taxRate: 0.1,
     });
     const response = await list({
-      fields: 'channel,buyer_details{name},items{id,retailer_id,quantity,product_name},estimated_payment_details{total_amount,subtotal{items}}',
+      fields:
+        'channel,buyer_details{name},items{id,retailer_id,quantity,product_name},estimated_payment_details{total_amount,subtotal{items}}',
     });
     const [order] = response.body.data;
     expect(Object.keys(order).sort()).toEqual(['buyer_details', 'channel', 'estimated_payment_details', 'id', 'items']);
@@ -137,7 +150,10 @@ describe('GET /{cms-id}/commerce_orders', () => {
     expect(Object.keys(order.items.data[0]).sort()).toEqual(['id', 'product_name', 'quantity', 'retailer_id']);
     expect(order.items.paging.cursors.after).toEqual(expect.any(String));
     // items 25.50 + shipping 4.00 + 10% tax 2.95 (2.55 + 0.40)
-    expect(order.estimated_payment_details).toEqual({ total_amount: { amount: '32.45', currency: 'USD' }, subtotal: { items: { amount: '25.50', currency: 'USD' } } });
+    expect(order.estimated_payment_details).toEqual({
+      total_amount: { amount: '32.45', currency: 'USD' },
+      subtotal: { items: { amount: '25.50', currency: 'USD' } },
+    });
 
     expectGraphError(await list({ fields: 'id,nope' }), 100);
     expectGraphError(await list({ fields: 'buyer_details{phone}' }), 100);
@@ -198,7 +214,10 @@ describe('FB_PROCESSING and the release', () => {
     expect(read.body.order_status.state).toBe('CREATED');
     expect(Math.floor(Date.parse(read.body.last_updated) / 1000)).toBe(Math.floor(releaseAt / 1000));
     expect(Date.parse(snapshot.createdAt)).toBeLessThan(releaseAt);
-    const polled = await list({ updated_after: Math.floor(releaseAt / 1000), updated_before: Math.floor(releaseAt / 1000) + 1 });
+    const polled = await list({
+      updated_after: Math.floor(releaseAt / 1000),
+      updated_before: Math.floor(releaseAt / 1000) + 1,
+    });
     expect(polled.body.data.map((o: Json) => o.id)).toEqual([order.id]);
   });
 
@@ -233,8 +252,13 @@ describe('order, items, product and history edges', () => {
     const plain = await t.graph.get(`/${order.id}`);
     expect(Object.keys(plain.body).sort()).toEqual(['created', 'id', 'last_updated', 'order_status']);
     expect((await t.graph.get(`/${order.id}`, { fields: 'merchant_order_id' })).body).toEqual({ id: order.id });
-    await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey(), merchant_order_reference: 'OMS-77' });
-    const after = await t.graph.get(`/${order.id}`, { fields: 'merchant_order_id,order_status,ship_by_date,selected_shipping_option' });
+    await t.graph.post(`/${order.id}/acknowledge_order`, {
+      idempotency_key: newKey(),
+      merchant_order_reference: 'OMS-77',
+    });
+    const after = await t.graph.get(`/${order.id}`, {
+      fields: 'merchant_order_id,order_status,ship_by_date,selected_shipping_option',
+    });
     expect(after.body.merchant_order_id).toBe('OMS-77');
     expect(after.body.order_status.state).toBe('IN_PROGRESS');
     expect(after.body.ship_by_date).toMatch(/^\d{4}-\d\d-\d\d$/);
@@ -251,19 +275,38 @@ describe('order, items, product and history edges', () => {
     });
     const items = await t.graph.get(`/${order.id}/items`);
     expect(items.body.data).toHaveLength(2);
-    expect(Object.keys(items.body.data[0]).sort()).toEqual(['id', 'price_per_unit', 'product_id', 'quantity', 'retailer_id']);
+    expect(Object.keys(items.body.data[0]).sort()).toEqual([
+      'id',
+      'price_per_unit',
+      'product_id',
+      'quantity',
+      'retailer_id',
+    ]);
     expect(items.body.data[0].price_per_unit).toEqual({ amount: '2.50', currency: 'USD' });
 
     await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
-    await t.graph.post(`/${order.id}/shipments`, { idempotency_key: newKey(), tracking_info: TRACKING, items: [{ retailer_id: 'SKU-1', quantity: 2 }] });
-    await t.graph.post(`/${order.id}/cancellations`, { idempotency_key: newKey(), items: [{ retailer_id: 'SKU-1', quantity: 1 }] });
-    const page = await t.graph.get(`/${order.id}/items`, { fields: 'retailer_id,status,tax_details,product_name', limit: 1 });
+    await t.graph.post(`/${order.id}/shipments`, {
+      idempotency_key: newKey(),
+      tracking_info: TRACKING,
+      items: [{ retailer_id: 'SKU-1', quantity: 2 }],
+    });
+    await t.graph.post(`/${order.id}/cancellations`, {
+      idempotency_key: newKey(),
+      items: [{ retailer_id: 'SKU-1', quantity: 1 }],
+    });
+    const page = await t.graph.get(`/${order.id}/items`, {
+      fields: 'retailer_id,status,tax_details,product_name',
+      limit: 1,
+    });
     expect(page.body.data).toEqual([
       {
         id: order.items[0]!.id,
         retailer_id: 'SKU-1',
         status: { in_progress: 1, fulfilled: 2, cancelled: 1 },
-        tax_details: { estimated_tax: { amount: '1.00', currency: 'USD' }, captured_tax: { total_tax: { amount: '0.50', currency: 'USD' } } },
+        tax_details: {
+          estimated_tax: { amount: '1.00', currency: 'USD' },
+          captured_tax: { total_tax: { amount: '0.50', currency: 'USD' } },
+        },
         product_name: 'Pen',
       },
     ]);
@@ -272,7 +315,9 @@ describe('order, items, product and history edges', () => {
   });
 
   it('serves products by id with defaults and requested fields', async () => {
-    const order = await t.admin.createOrder({ items: [{ retailerId: 'SKU-P', quantity: 1, productName: 'Çay bardağı' }] });
+    const order = await t.admin.createOrder({
+      items: [{ retailerId: 'SKU-P', quantity: 1, productName: 'Çay bardağı' }],
+    });
     const productId = order.items[0]!.productId;
     const product = await t.graph.get(`/${productId}`);
     expect(product.body).toEqual({ id: productId, retailer_id: 'SKU-P', name: 'Çay bardağı' });
@@ -290,7 +335,11 @@ describe('order, items, product and history edges', () => {
       items: [{ retailer_id: 'SKU-1', quantity: 2 }],
       external_shipment_id: 'box_1',
     });
-    await t.graph.post(`/${order.id}/cancellations`, { idempotency_key: newKey(), cancel_reason: { reason_code: 'OUT_OF_STOCK' }, restock_items: true });
+    await t.graph.post(`/${order.id}/cancellations`, {
+      idempotency_key: newKey(),
+      cancel_reason: { reason_code: 'OUT_OF_STOCK' },
+      restock_items: true,
+    });
     await t.admin.createReturn(order.id, { items: [{ retailerId: 'SKU-1', quantity: 1 }], reason: 'Too small' });
     const returns = await t.graph.get(`/${order.id}/returns`);
     expect(returns.body.data).toHaveLength(1);
@@ -302,14 +351,27 @@ describe('order, items, product and history edges', () => {
     });
     const shipments = (await t.graph.get(`/${order.id}/shipments`)).body.data;
     expect(shipments).toHaveLength(1);
-    expect(shipments[0]).toMatchObject({ external_shipment_id: 'box_1', tracking_info: { carrier: 'UPS', tracking_number: TRACKING.tracking_number } });
+    expect(shipments[0]).toMatchObject({
+      external_shipment_id: 'box_1',
+      tracking_info: { carrier: 'UPS', tracking_number: TRACKING.tracking_number },
+    });
     expect(shipments[0].items.data).toEqual([{ item_id: order.items[0]!.id, retailer_id: 'SKU-1', quantity: 2 }]);
     const cancellations = (await t.graph.get(`/${order.id}/cancellations`)).body.data;
-    expect(cancellations[0]).toMatchObject({ cancel_reason: { reason_code: 'OUT_OF_STOCK' }, restock_items: true, initiated_by: 'SELLER' });
+    expect(cancellations[0]).toMatchObject({
+      cancel_reason: { reason_code: 'OUT_OF_STOCK' },
+      restock_items: true,
+      initiated_by: 'SELLER',
+    });
     expect(cancellations[0].items.data[0].quantity).toBe(1);
-    const refunds = (await t.graph.get(`/${order.id}/refunds`, { fields: 'reason_code,total_refund_amount,return_id' })).body.data;
+    const refunds = (await t.graph.get(`/${order.id}/refunds`, { fields: 'reason_code,total_refund_amount,return_id' }))
+      .body.data;
     expect(refunds).toEqual([
-      { id: expect.any(String), reason_code: 'BUYERS_REMORSE', total_refund_amount: { amount: '10.00', currency: 'USD' }, return_id: returns.body.data[0].id },
+      {
+        id: expect.any(String),
+        reason_code: 'BUYERS_REMORSE',
+        total_refund_amount: { amount: '10.00', currency: 'USD' },
+        return_id: returns.body.data[0].id,
+      },
     ]);
     const product = await t.graph.get(`/${order.items[0]!.productId}`, { fields: 'inventory' });
     expect(product.body.inventory).toBe(101);
@@ -319,8 +381,12 @@ describe('order, items, product and history edges', () => {
 describe('paths and versions', () => {
   it('accepts v13.0 to v30.0 and refuses others', async () => {
     const order = await t.admin.createOrder();
-    expect((await t.graph.raw('GET', `/v13.0/${order.id}`, { authorization: 'Bearer sandbox-token' })).status).toBe(200);
-    expect((await t.graph.raw('GET', `/v30.0/${order.id}`, { authorization: 'Bearer sandbox-token' })).status).toBe(200);
+    expect((await t.graph.raw('GET', `/v13.0/${order.id}`, { authorization: 'Bearer sandbox-token' })).status).toBe(
+      200,
+    );
+    expect((await t.graph.raw('GET', `/v30.0/${order.id}`, { authorization: 'Bearer sandbox-token' })).status).toBe(
+      200,
+    );
     expectGraphError(await t.graph.raw('GET', `/v12.0/${order.id}`, { authorization: 'Bearer sandbox-token' }), 2635);
     expectGraphError(await t.graph.raw('GET', `/v31.0/${order.id}`, { authorization: 'Bearer sandbox-token' }), 2500);
     expectGraphError(await t.graph.raw('GET', `/${order.id}`, { authorization: 'Bearer sandbox-token' }), 2500);

@@ -12,8 +12,10 @@ beforeEach(async () => {
   await t.admin.reset();
 });
 
-const post = (path: string, body: Record<string, unknown> = {}) => t.graph.post(path, { idempotency_key: newKey(), ...body });
-const state = async (id: string): Promise<string> => (await t.graph.get(`/${id}`, { fields: 'order_status' })).body.order_status.state;
+const post = (path: string, body: Record<string, unknown> = {}) =>
+  t.graph.post(path, { idempotency_key: newKey(), ...body });
+const state = async (id: string): Promise<string> =>
+  (await t.graph.get(`/${id}`, { fields: 'order_status' })).body.order_status.state;
 
 /** An acknowledged order with two lines: SKU-A x3 at 10.00, SKU-B x1 at 4.00; shipping 5.00. */
 async function inProgressOrder(reference?: string) {
@@ -77,21 +79,31 @@ describe('acknowledgement', () => {
     expect(results[2]).toMatchObject({ id: orders[2]!.id, state: 'IN_PROGRESS', error: { code: 100 } });
     expect(results[3]).toMatchObject({ id: processing.id, state: 'FB_PROCESSING', error: { code: 100 } });
     expect(results[4]).toMatchObject({ id: '999999999', error: { code: 100, error_subcode: 33 } });
-    expect((await t.graph.get(`/${orders[0]!.id}`, { fields: 'merchant_order_id' })).body.merchant_order_id).toBe('R-0');
+    expect((await t.graph.get(`/${orders[0]!.id}`, { fields: 'merchant_order_id' })).body.merchant_order_id).toBe(
+      'R-0',
+    );
     const ledger = await t.admin.getLedger();
-    expect(ledger.effects.filter((e) => e.kind === 'acknowledge' && e.endpoint === 'POST acknowledge_orders')).toHaveLength(2);
+    expect(
+      ledger.effects.filter((e) => e.kind === 'acknowledge' && e.endpoint === 'POST acknowledge_orders'),
+    ).toHaveLength(2);
 
     const tooMany = Array.from({ length: 101 }, (_, i) => ({ id: String(1000 + i) }));
     expectGraphError(await post(`/${t.cmsId}/acknowledge_orders`, { orders: tooMany }), 100);
     expectGraphError(await post(`/${t.cmsId}/acknowledge_orders`, { orders: [] }), 100);
-    expectGraphError(await post(`/${t.cmsId}/acknowledge_orders`, { orders: [{ id: orders[0]!.id }, { id: orders[0]!.id }] }), 100);
+    expectGraphError(
+      await post(`/${t.cmsId}/acknowledge_orders`, { orders: [{ id: orders[0]!.id }, { id: orders[0]!.id }] }),
+      100,
+    );
   });
 });
 
 describe('shipments', () => {
   it('ships partially, then the rest, and completes the order', async () => {
     const order = await inProgressOrder();
-    const first = await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 2 }] });
+    const first = await post(`/${order.id}/shipments`, {
+      tracking_info: TRACKING,
+      items: [{ retailer_id: 'SKU-A', quantity: 2 }],
+    });
     expect(first.body).toEqual({ success: true });
     expect(await state(order.id)).toBe('IN_PROGRESS');
     const rest = await post(`/${order.id}/shipments`, { tracking_info: { carrier: 'FEDEX', tracking_number: '7777' } });
@@ -107,53 +119,138 @@ describe('shipments', () => {
 
   it('checks state, carrier, quantities, item ids and external ids', async () => {
     const created = await t.admin.createOrder();
-    expect(expectGraphError(await post(`/${created.id}/shipments`, { tracking_info: TRACKING }), 100).message).toMatch(/acknowledged/);
+    expect(expectGraphError(await post(`/${created.id}/shipments`, { tracking_info: TRACKING }), 100).message).toMatch(
+      /acknowledged/,
+    );
     const order = await inProgressOrder();
-    expectGraphError(await post(`/${order.id}/shipments`, { tracking_info: { carrier: 'PONY_EXPRESS', tracking_number: '1' } }), 100);
-    expectGraphError(await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 4 }] }), 100);
     expectGraphError(
-      await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 2 }, { retailer_id: 'SKU-A', quantity: 2 }] }),
+      await post(`/${order.id}/shipments`, { tracking_info: { carrier: 'PONY_EXPRESS', tracking_number: '1' } }),
       100,
     );
-    expectGraphError(await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'NOPE', quantity: 1 }] }), 100);
+    expectGraphError(
+      await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 4 }] }),
+      100,
+    );
+    expectGraphError(
+      await post(`/${order.id}/shipments`, {
+        tracking_info: TRACKING,
+        items: [
+          { retailer_id: 'SKU-A', quantity: 2 },
+          { retailer_id: 'SKU-A', quantity: 2 },
+        ],
+      }),
+      100,
+    );
+    expectGraphError(
+      await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'NOPE', quantity: 1 }] }),
+      100,
+    );
     expectGraphError(await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ quantity: 1 }] }), 100);
-    expectGraphError(await post(`/${order.id}/shipments`, { tracking_info: TRACKING, external_shipment_id: 'has-hyphen' }), 100);
+    expectGraphError(
+      await post(`/${order.id}/shipments`, { tracking_info: TRACKING, external_shipment_id: 'has-hyphen' }),
+      100,
+    );
     const byItemId = await post(`/${order.id}/shipments`, {
       tracking_info: TRACKING,
       items: [{ item_id: order.items[1]!.id, quantity: 1 }],
       external_shipment_id: 'box_1',
     });
     expect(byItemId.status).toBe(200);
-    expectGraphError(await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-B', quantity: 1 }] }), 100, 1818215);
-    expectGraphError(await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 1 }], external_shipment_id: 'box_1' }), 100);
+    expectGraphError(
+      await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-B', quantity: 1 }] }),
+      100,
+      1818215,
+    );
+    expectGraphError(
+      await post(`/${order.id}/shipments`, {
+        tracking_info: TRACKING,
+        items: [{ retailer_id: 'SKU-A', quantity: 1 }],
+        external_shipment_id: 'box_1',
+      }),
+      100,
+    );
     const ledger = await t.admin.getLedger(order.id);
     expect(ledger.effects.filter((e) => e.kind === 'shipment')).toHaveLength(1);
   });
 
   it('keeps merchant_order_reference immutable: set at ship if absent, a different one is an error', async () => {
     const order = await inProgressOrder();
-    expect((await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 1 }], merchant_order_reference: 'OMS-9' })).status).toBe(200);
+    expect(
+      (
+        await post(`/${order.id}/shipments`, {
+          tracking_info: TRACKING,
+          items: [{ retailer_id: 'SKU-A', quantity: 1 }],
+          merchant_order_reference: 'OMS-9',
+        })
+      ).status,
+    ).toBe(200);
     expect((await t.graph.get(`/${order.id}`, { fields: 'merchant_order_id' })).body.merchant_order_id).toBe('OMS-9');
-    expect((await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 1 }], merchant_order_reference: 'OMS-9' })).status).toBe(200);
-    const other = await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 1 }], merchant_order_reference: 'OMS-10' });
+    expect(
+      (
+        await post(`/${order.id}/shipments`, {
+          tracking_info: TRACKING,
+          items: [{ retailer_id: 'SKU-A', quantity: 1 }],
+          merchant_order_reference: 'OMS-9',
+        })
+      ).status,
+    ).toBe(200);
+    const other = await post(`/${order.id}/shipments`, {
+      tracking_info: TRACKING,
+      items: [{ retailer_id: 'SKU-A', quantity: 1 }],
+      merchant_order_reference: 'OMS-10',
+    });
     expect(expectGraphError(other, 100).message).toMatch(/immutable/);
   });
 
   it('updates tracking by shipment id, fulfillment id or external id', async () => {
     const order = await inProgressOrder();
-    await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 1 }], external_shipment_id: 'ext_1' });
+    await post(`/${order.id}/shipments`, {
+      tracking_info: TRACKING,
+      items: [{ retailer_id: 'SKU-A', quantity: 1 }],
+      external_shipment_id: 'ext_1',
+    });
     const shipmentId = (await t.graph.get(`/${order.id}/shipments`)).body.data[0].id;
     const before = (await t.graph.get(`/${order.id}`, { fields: 'last_updated' })).body.last_updated;
     await t.admin.advanceClock(5_000);
-    expect((await post(`/${order.id}/update_shipment`, { shipment_id: shipmentId, tracking_info: { carrier: 'DHL', tracking_number: 'D1' } })).status).toBe(200);
-    expect((await post(`/${order.id}/update_shipment`, { fulfillment_id: shipmentId, tracking_info: { carrier: 'DHL', tracking_number: 'D2' } })).status).toBe(200);
-    expect((await post(`/${order.id}/update_shipment`, { external_shipment_id: 'ext_1', tracking_info: { carrier: 'USPS', tracking_number: 'U3' } })).status).toBe(200);
+    expect(
+      (
+        await post(`/${order.id}/update_shipment`, {
+          shipment_id: shipmentId,
+          tracking_info: { carrier: 'DHL', tracking_number: 'D1' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await post(`/${order.id}/update_shipment`, {
+          fulfillment_id: shipmentId,
+          tracking_info: { carrier: 'DHL', tracking_number: 'D2' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await post(`/${order.id}/update_shipment`, {
+          external_shipment_id: 'ext_1',
+          tracking_info: { carrier: 'USPS', tracking_number: 'U3' },
+        })
+      ).status,
+    ).toBe(200);
     const shipment = (await t.graph.get(`/${order.id}/shipments`)).body.data[0];
     expect(shipment.tracking_info).toMatchObject({ carrier: 'USPS', tracking_number: 'U3' });
     expect((await t.graph.get(`/${order.id}`, { fields: 'last_updated' })).body.last_updated > before).toBe(true);
-    expectGraphError(await post(`/${order.id}/update_shipment`, { shipment_id: '12345', tracking_info: TRACKING }), 100);
+    expectGraphError(
+      await post(`/${order.id}/update_shipment`, { shipment_id: '12345', tracking_info: TRACKING }),
+      100,
+    );
     expectGraphError(await post(`/${order.id}/update_shipment`, { tracking_info: TRACKING }), 100);
-    expectGraphError(await post(`/${order.id}/update_shipment`, { shipment_id: shipmentId, tracking_info: { carrier: 'BOGUS', tracking_number: 'x' } }), 100);
+    expectGraphError(
+      await post(`/${order.id}/update_shipment`, {
+        shipment_id: shipmentId,
+        tracking_info: { carrier: 'BOGUS', tracking_number: 'x' },
+      }),
+      100,
+    );
     expect((await t.admin.getLedger(order.id)).effects.filter((e) => e.kind === 'shipment_update')).toHaveLength(3);
   });
 });
@@ -162,7 +259,11 @@ describe('cancellations', () => {
   it('cancels unshipped units only, partially then fully, ending COMPLETED', async () => {
     const order = await inProgressOrder();
     await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-B', quantity: 1 }] });
-    expectGraphError(await post(`/${order.id}/cancellations`, { items: [{ retailer_id: 'SKU-B', quantity: 1 }] }), 100, 1818050);
+    expectGraphError(
+      await post(`/${order.id}/cancellations`, { items: [{ retailer_id: 'SKU-B', quantity: 1 }] }),
+      100,
+      1818050,
+    );
     expectGraphError(await post(`/${order.id}/cancellations`, { items: [{ retailer_id: 'SKU-A', quantity: 4 }] }), 100);
     expectGraphError(await post(`/${order.id}/cancellations`, { cancel_reason: { reason_code: 'BORED' } }), 100);
     const partial = await post(`/${order.id}/cancellations`, {
@@ -171,7 +272,9 @@ describe('cancellations', () => {
     });
     expect(partial.body).toEqual({ success: true });
     expect(await state(order.id)).toBe('IN_PROGRESS');
-    expect((await post(`/${order.id}/cancellations`, { cancel_reason: { reason_code: 'CUSTOMER_REQUESTED' } })).status).toBe(200);
+    expect(
+      (await post(`/${order.id}/cancellations`, { cancel_reason: { reason_code: 'CUSTOMER_REQUESTED' } })).status,
+    ).toBe(200);
     expect(await state(order.id)).toBe('COMPLETED');
     const status = (await t.graph.get(`/${order.id}/items`, { fields: 'status' })).body.data.map((i: Json) => i.status);
     expect(status).toEqual([
@@ -183,8 +286,14 @@ describe('cancellations', () => {
 
   it('uses the already-cancelled subcodes, and 1818111 for shipping a cancelled order', async () => {
     const order = await inProgressOrder();
-    expect((await post(`/${order.id}/cancellations`, { items: [{ retailer_id: 'SKU-B', quantity: 1 }] })).status).toBe(200);
-    expectGraphError(await post(`/${order.id}/cancellations`, { items: [{ retailer_id: 'SKU-B', quantity: 1 }] }), 100, 1818049);
+    expect((await post(`/${order.id}/cancellations`, { items: [{ retailer_id: 'SKU-B', quantity: 1 }] })).status).toBe(
+      200,
+    );
+    expectGraphError(
+      await post(`/${order.id}/cancellations`, { items: [{ retailer_id: 'SKU-B', quantity: 1 }] }),
+      100,
+      1818049,
+    );
     expect((await post(`/${order.id}/cancellations`)).status).toBe(200);
     expectGraphError(await post(`/${order.id}/cancellations`), 100, 1818048);
     expectGraphError(await post(`/${order.id}/shipments`, { tracking_info: TRACKING }), 100, 1818111);
@@ -198,7 +307,9 @@ describe('cancellations', () => {
     expect(expectGraphError(await post(`/${stuck.id}/cancellations`), 100).message).toMatch(/24 hours/);
     await t.admin.advanceClock(24 * 3_600_000 + 1_000);
     expectGraphError(await post(`/${stuck.id}/cancellations`, { items: [{ retailer_id: 'SKU-S', quantity: 1 }] }), 100);
-    expect((await post(`/${stuck.id}/cancellations`, { cancel_reason: { reason_code: 'SUSPICIOUS_ORDER' } })).status).toBe(200);
+    expect(
+      (await post(`/${stuck.id}/cancellations`, { cancel_reason: { reason_code: 'SUSPICIOUS_ORDER' } })).status,
+    ).toBe(200);
     expect(await state(stuck.id)).toBe('COMPLETED');
     expect((await t.admin.release([stuck.id])).length).toBe(0);
   });
@@ -207,33 +318,91 @@ describe('cancellations', () => {
 describe('refunds', () => {
   it('refunds shipped units by quantity and by amount, never above what was paid', async () => {
     const order = await inProgressOrder();
-    expectGraphError(await post(`/${order.id}/refunds`, { reason_code: 'DAMAGED_GOODS', items: [{ retailer_id: 'SKU-A', item_refund_quantity: 1 }] }), 100);
-    await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 2 }] });
-    expectGraphError(await post(`/${order.id}/refunds`, { reason_code: 'DAMAGED_GOODS', items: [{ retailer_id: 'SKU-A', item_refund_quantity: 3 }] }), 100);
-    expect((await post(`/${order.id}/refunds`, { reason_code: 'DAMAGED_GOODS', items: [{ retailer_id: 'SKU-A', item_refund_quantity: 1 }] })).status).toBe(200);
     expectGraphError(
-      await post(`/${order.id}/refunds`, { reason_code: 'QUALITY_ISSUE', items: [{ retailer_id: 'SKU-A', item_refund_amount: { amount: '10.01', currency: 'USD' } }] }),
+      await post(`/${order.id}/refunds`, {
+        reason_code: 'DAMAGED_GOODS',
+        items: [{ retailer_id: 'SKU-A', item_refund_quantity: 1 }],
+      }),
+      100,
+    );
+    await post(`/${order.id}/shipments`, { tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 2 }] });
+    expectGraphError(
+      await post(`/${order.id}/refunds`, {
+        reason_code: 'DAMAGED_GOODS',
+        items: [{ retailer_id: 'SKU-A', item_refund_quantity: 3 }],
+      }),
       100,
     );
     expect(
-      (await post(`/${order.id}/refunds`, { reason_code: 'QUALITY_ISSUE', items: [{ retailer_id: 'SKU-A', item_refund_amount: { amount: '7.5', currency: 'USD' } }] })).status,
+      (
+        await post(`/${order.id}/refunds`, {
+          reason_code: 'DAMAGED_GOODS',
+          items: [{ retailer_id: 'SKU-A', item_refund_quantity: 1 }],
+        })
+      ).status,
     ).toBe(200);
     expectGraphError(
-      await post(`/${order.id}/refunds`, { reason_code: 'QUALITY_ISSUE', items: [{ retailer_id: 'SKU-A', item_refund_amount: { amount: '1.00', currency: 'EUR' } }] }),
+      await post(`/${order.id}/refunds`, {
+        reason_code: 'QUALITY_ISSUE',
+        items: [{ retailer_id: 'SKU-A', item_refund_amount: { amount: '10.01', currency: 'USD' } }],
+      }),
       100,
     );
-    expectGraphError(await post(`/${order.id}/refunds`, { reason_code: 'QUALITY_ISSUE', items: [{ retailer_id: 'SKU-B', item_refund_quantity: 1 }] }), 100);
-    expectGraphError(await post(`/${order.id}/refunds`, { reason_code: 'QUALITY_ISSUE', items: [{ retailer_id: 'SKU-Z', item_refund_quantity: 1 }] }), 100, 2382021);
+    expect(
+      (
+        await post(`/${order.id}/refunds`, {
+          reason_code: 'QUALITY_ISSUE',
+          items: [{ retailer_id: 'SKU-A', item_refund_amount: { amount: '7.5', currency: 'USD' } }],
+        })
+      ).status,
+    ).toBe(200);
+    expectGraphError(
+      await post(`/${order.id}/refunds`, {
+        reason_code: 'QUALITY_ISSUE',
+        items: [{ retailer_id: 'SKU-A', item_refund_amount: { amount: '1.00', currency: 'EUR' } }],
+      }),
+      100,
+    );
+    expectGraphError(
+      await post(`/${order.id}/refunds`, {
+        reason_code: 'QUALITY_ISSUE',
+        items: [{ retailer_id: 'SKU-B', item_refund_quantity: 1 }],
+      }),
+      100,
+    );
+    expectGraphError(
+      await post(`/${order.id}/refunds`, {
+        reason_code: 'QUALITY_ISSUE',
+        items: [{ retailer_id: 'SKU-Z', item_refund_quantity: 1 }],
+      }),
+      100,
+      2382021,
+    );
     expectGraphError(await post(`/${order.id}/refunds`, { reason_code: 'REFUND_SFI_FAKE' }), 100);
     expectGraphError(await post(`/${order.id}/refunds`, { reason_code: 'BECAUSE' }), 100);
-    expectGraphError(await post(`/${order.id}/refunds`, { reason_code: 'WRONG_ITEM', shipping: { shipping_refund: { amount: '5.01', currency: 'USD' } } }), 100);
-    expect((await post(`/${order.id}/refunds`, { reason_code: 'WRONG_ITEM', shipping: { shipping_refund: { amount: '5.00', currency: 'USD' } } })).status).toBe(200);
+    expectGraphError(
+      await post(`/${order.id}/refunds`, {
+        reason_code: 'WRONG_ITEM',
+        shipping: { shipping_refund: { amount: '5.01', currency: 'USD' } },
+      }),
+      100,
+    );
+    expect(
+      (
+        await post(`/${order.id}/refunds`, {
+          reason_code: 'WRONG_ITEM',
+          shipping: { shipping_refund: { amount: '5.00', currency: 'USD' } },
+        })
+      ).status,
+    ).toBe(200);
 
     // Full refund: what is left of the shipped units (20.00 - 10.00 - 7.50).
-    const full = await post(`/${order.id}/refunds`, { reason_code: "NOT_AS_DESCRIBED" });
+    const full = await post(`/${order.id}/refunds`, { reason_code: 'NOT_AS_DESCRIBED' });
     expect(full.status, JSON.stringify(full.body)).toBe(200);
     expectGraphError(await post(`/${order.id}/refunds`, { reason_code: 'NOT_AS_DESCRIBED' }), 100, 1818107);
-    const refunds = (await t.graph.get(`/${order.id}/refunds`, { fields: 'total_refund_amount' })).body.data.map((r: Json) => r.total_refund_amount.amount);
+    const refunds = (await t.graph.get(`/${order.id}/refunds`, { fields: 'total_refund_amount' })).body.data.map(
+      (r: Json) => r.total_refund_amount.amount,
+    );
     expect(refunds).toEqual(['10.00', '7.50', '5.00', '2.50']);
     const snapshot = await t.admin.getOrder(order.id);
     expect(snapshot.items[0]).toMatchObject({ shipped: 2, refundedAmount: { amount: '20.00', currency: 'USD' } });
@@ -285,7 +454,11 @@ describe('every change bumps last_updated', () => {
 describe('Commerce Manager actions through the admin API', () => {
   it('ships and cancels IN_PROGRESS orders, recorded with their origin', async () => {
     const order = await inProgressOrder();
-    await t.admin.shipExternally(order.id, { items: [{ retailerId: 'SKU-A', quantity: 1 }], carrier: 'USPS', trackingNumber: '9400' });
+    await t.admin.shipExternally(order.id, {
+      items: [{ retailerId: 'SKU-A', quantity: 1 }],
+      carrier: 'USPS',
+      trackingNumber: '9400',
+    });
     const result = await t.admin.cancelExternally(order.id, { restock: true });
     expect(result.state).toBe('COMPLETED');
     const effects = (await t.admin.getLedger(order.id)).effects.filter((e) => e.origin === 'commerce_manager');

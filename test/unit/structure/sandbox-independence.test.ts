@@ -28,12 +28,20 @@ function target(file: string, specifier: string): string | undefined {
 }
 
 /** "sandbox/x.ts:6 imports '../src/y.js'" for each import of `file` that lands inside `forbidden`. */
-function violations(file: string, imports: readonly ModuleImport[], forbidden: string, checkUnresolvable: boolean): string[] {
+function violations(
+  file: string,
+  imports: readonly ModuleImport[],
+  forbidden: string,
+  checkUnresolvable: boolean,
+): string[] {
   const where = (line: number) => `${relative(REPO_ROOT, file)}:${line}`;
   return imports.flatMap(({ specifier, line }) => {
-    if (specifier === null) return checkUnresolvable ? [`${where(line)} imports a computed module name, which this check cannot follow`] : [];
+    if (specifier === null)
+      return checkUnresolvable ? [`${where(line)} imports a computed module name, which this check cannot follow`] : [];
     const path = target(file, specifier);
-    return path !== undefined && isInside(forbidden, path) ? [`${where(line)} imports '${specifier}' (${relative(REPO_ROOT, path)})`] : [];
+    return path !== undefined && isInside(forbidden, path)
+      ? [`${where(line)} imports '${specifier}' (${relative(REPO_ROOT, path)})`]
+      : [];
   });
 }
 
@@ -54,7 +62,9 @@ describe('the sandbox shares no code with the product', () => {
   });
 
   it('no file under src/ imports the sandbox, except src/main.ts (the demo)', () => {
-    const offending = srcFiles.filter((file) => file !== DEMO_ENTRY).flatMap((file) => violations(file, importsOf(file), SANDBOX, false));
+    const offending = srcFiles
+      .filter((file) => file !== DEMO_ENTRY)
+      .flatMap((file) => violations(file, importsOf(file), SANDBOX, false));
     expect(offending, `src/ must not import the sandbox:\n${offending.join('\n')}`).toEqual([]);
   });
 
@@ -75,7 +85,7 @@ describe('the sandbox shares no code with the product', () => {
       "import f = require('../src/config.js');",
       'const g = await import(`../src/${name}.js`);',
       "// import { h } from '../src/domain/money.js';",
-      "const i = \"import { j } from '../src/domain/money.js'\";",
+      'const i = "import { j } from \'../src/domain/money.js\'";',
       "import { k } from './money.js';",
       "import { z } from 'zod';",
     ].join('\n');
