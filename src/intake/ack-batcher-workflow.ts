@@ -102,13 +102,11 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     if (outcomes.length === 0) {
       // None of them in the listing's first pages yet (Meta lists with a delay, or a huge backlog of
       // other orders): rather than spin, the oldest fall back to their own acknowledgement.
-      outcomes = candidates
-        .slice(0, maxBatch)
-        .map((o) => ({
-          orderId: o.orderId,
-          acknowledged: false,
-          reason: 'not found in the first pages of the CREATED listing',
-        }));
+      outcomes = candidates.slice(0, maxBatch).map((o) => ({
+        orderId: o.orderId,
+        acknowledged: false,
+        reason: 'not found in the first pages of the CREATED listing',
+      }));
     }
     for (const outcome of outcomes) pending.delete(outcome.orderId);
     thisRun.batches += 1;
