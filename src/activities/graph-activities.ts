@@ -7,17 +7,32 @@
  */
 import type { GraphActivities } from '../api/activities.js';
 import type { OmsPort } from '../api/oms-port.js';
+import type { UnitLine } from '../api/ledger.js';
+import type { MetaObjectKind } from '../api/order-history.js';
 import type { OrderSnapshot } from '../api/order-state.js';
 import type { GraphClient } from '../graph/client.js';
 import { GraphError } from '../graph/errors.js';
-import { idempotencyKey } from '../graph/idempotency.js';
+import { commandIdempotencyKey, idempotencyKey, type IdempotentOperation } from '../graph/idempotency.js';
 import type { GraphCalls } from './graph-calls.js';
+import { toOrderHistory } from './history-mapping.js';
 import { BUYER_FIELDS, SNAPSHOT_FIELDS, toOrderSnapshot, toPendingOrderInput } from './order-mapping.js';
 
 /** Meta's external_shipment_id allows [A-Za-z0-9_]: the ship key without hyphens is unique and stable. */
 export function externalShipmentId(orderId: string, shipRequestId: string): string {
   return idempotencyKey(orderId, 'ship', shipRequestId).replaceAll('-', '');
 }
+
+/** The key of a command's call: from its content too, unless it was scheduled before commands carried a fingerprint. */
+function keyFor(orderId: string, operation: IdempotentOperation, requestId: string, fingerprint: string | undefined): string {
+  return fingerprint ? commandIdempotencyKey(orderId, operation, requestId, fingerprint) : idempotencyKey(orderId, operation, requestId);
+}
+
+/** Meta's line reference: the item id (lines recorded before item ids were kept name the retailer id). */
+function itemRef(line: { itemId?: string | undefined; retailerId: string }): { itemId: string } | { retailerId: string } {
+  return line.itemId ? { itemId: line.itemId } : { retailerId: line.retailerId };
+}
+
+const unitWire = (line: UnitLine) => ({ ...itemRef(line), quantity: line.quantity });
 
 export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; calls: GraphCalls }): GraphActivities {
   const { graph, oms } = deps;
@@ -59,51 +74,67 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
       });
     },
 
-    async shipItems({ orderId, requestId, items, carrier, trackingNumber, shippingMethodName }) {
-      await paced(() =>
-        graph.createShipment(orderId, {
-          idempotencyKey: idempotencyKey(orderId, 'ship', requestId),
-          items: items.map((i) => ({ retailerId: i.retailerId, quantity: i.quantity })),
-          trackingInfo: { carrier, trackingNumber, shippingMethodName },
-          externalShipmentId: externalShipmentId(orderId, requestId),
-        }),
-      );
+    async fetchOrderHistory({ orderId, kinds }) {
+      // One read per edge asked for (a command's read-back needs only its own edge).
+      const wanted = (kind: MetaObjectKind) => kinds === undefined || kinds.includes(kind);
+      const shipments = wanted('shipments') ? await paced(() => graph.listShipments(orderId)) : [];
+      const cancellations = wanted('cancellations') ? await paced(() => graph.listCancellations(orderId)) : [];
+      const refunds = wanted('refunds') ? await paced(() => graph.listRefunds(orderId)) : [];
+      return toOrderHistory(shipments, cancellations, refunds);
     },
 
-    async updateTracking({ orderId, requestId, shipmentRequestId, carrier, trackingNumber }) {
+    async shipItems({ orderId, requestId, fingerprint, items, carrier, trackingNumber, shippingMethodName }) {
+      const shipmentId = externalShipmentId(orderId, requestId);
+      await paced(() =>
+        graph.createShipment(orderId, {
+          idempotencyKey: keyFor(orderId, 'ship', requestId, fingerprint),
+          items: items.map(unitWire),
+          trackingInfo: { carrier, trackingNumber, shippingMethodName },
+          externalShipmentId: shipmentId,
+        }),
+      );
+      return { externalShipmentId: shipmentId };
+    },
+
+    async updateTracking({ orderId, requestId, fingerprint, shipmentRequestId, carrier, trackingNumber }) {
       await paced(() =>
         graph.updateShipment(orderId, {
-          idempotencyKey: idempotencyKey(orderId, 'updateShipment', requestId),
+          idempotencyKey: keyFor(orderId, 'updateShipment', requestId, fingerprint),
           externalShipmentId: externalShipmentId(orderId, shipmentRequestId),
           trackingInfo: { carrier, trackingNumber },
         }),
       );
     },
 
-    async cancelItems({ orderId, requestId, reasonCode, reasonDescription, restock, items }) {
+    async cancelItems({ orderId, requestId, fingerprint, reasonCode, reasonDescription, restock, items }) {
       await paced(() =>
         graph.cancelOrder(orderId, {
-          idempotencyKey: idempotencyKey(orderId, 'cancel', requestId),
+          idempotencyKey: keyFor(orderId, 'cancel', requestId, fingerprint),
           reasonCode: reasonCode as never,
           reasonDescription,
           restockItems: restock,
-          items: items?.map((i) => ({ retailerId: i.retailerId, quantity: i.quantity })),
+          items: items?.map(unitWire),
         }),
       );
     },
 
-    async refundItems({ orderId, requestId, reasonCode, reasonText, plan }) {
+    async refundItems({ orderId, requestId, fingerprint, reasonCode, reasonText, plan }) {
       await paced(() =>
         graph.refundOrder(orderId, {
-          idempotencyKey: idempotencyKey(orderId, 'refund', requestId),
+          idempotencyKey: keyFor(orderId, 'refund', requestId, fingerprint),
           reasonCode: reasonCode as never,
           reasonText,
-          items: plan.lines.map((l) =>
-            l.quantity !== undefined
-              ? { retailerId: l.retailerId, quantity: l.quantity }
-              : { retailerId: l.retailerId, amount: l.amount },
-          ),
+          // Always explicit: Meta reads a refund without items as "everything", and a shipping-only
+          // refund must stay shipping only.
+          items: plan.lines.length
+            ? plan.lines.map((l) => ({ ...itemRef(l), ...(l.quantity !== undefined ? { quantity: l.quantity } : { amount: l.amount }) }))
+            : undefined,
           shippingRefund: plan.shipping,
+          deductions: plan.deductions?.length
+            ? plan.deductions.map((d) => ({ type: d.type as 'RETURN_SHIPPING', amount: d.amount }))
+            : undefined,
+          adjustmentAmount: plan.adjustment,
+          returnId: plan.returnId,
         }),
       );
     },

@@ -9,20 +9,28 @@ import type { AckMode } from './ack-modes.js';
 import type { Channel, OmsPort } from './oms-port.js';
 import type { OmsActivityMethod } from './oms-port-methods.js';
 import type { AckOutcome } from './order-messages.js';
+import type { MetaObjectKind, OrderHistory } from './order-history.js';
 import type { MetaOrderState, OrderSnapshot } from './order-state.js';
 
-export interface ShipItemsInput {
+/** What every command's Graph call carries: its idempotency key derives from all three. */
+export interface CommandCallInput {
   orderId: string;
   requestId: string;
+  /**
+   * The command's canonical text: the key covers content as well as requestId. Absent in calls
+   * scheduled before it existed, whose key derives from the requestId alone (as Meta saw it then).
+   */
+  fingerprint?: string | undefined;
+}
+
+export interface ShipItemsInput extends CommandCallInput {
   items: UnitLine[];
   carrier: string;
   trackingNumber: string;
   shippingMethodName?: string | undefined;
 }
 
-export interface CancelItemsInput {
-  orderId: string;
-  requestId: string;
+export interface CancelItemsInput extends CommandCallInput {
   reasonCode: string;
   reasonDescription?: string | undefined;
   restock: boolean;
@@ -30,17 +38,13 @@ export interface CancelItemsInput {
   items?: UnitLine[] | undefined;
 }
 
-export interface RefundItemsInput {
-  orderId: string;
-  requestId: string;
+export interface RefundItemsInput extends CommandCallInput {
   reasonCode: string;
   reasonText?: string | undefined;
   plan: RefundPlan;
 }
 
-export interface UpdateTrackingInput {
-  orderId: string;
-  requestId: string;
+export interface UpdateTrackingInput extends CommandCallInput {
   shipmentRequestId: string;
   carrier: string;
   trackingNumber: string;
@@ -63,7 +67,10 @@ export interface GraphActivities {
   /** Reads the buyer and address from Meta and creates the pending OMS order in one step, so buyer data never enters workflow history. */
   createPendingOmsOrder(input: { orderId: string; channel: Channel }): Promise<{ merchantOrderReference: string }>;
   acknowledgeOrder(input: { orderId: string; merchantOrderReference: string }): Promise<{ state: MetaOrderState }>;
-  shipItems(input: ShipItemsInput): Promise<void>;
+  /** Meta's history edges of the order (three reads): shipments, cancellations, refunds by Meta's object id. */
+  fetchOrderHistory(input: { orderId: string; kinds?: MetaObjectKind[] | undefined }): Promise<OrderHistory>;
+  /** Returns the external_shipment_id it gave Meta, by which the shipment is later recognised as ours. */
+  shipItems(input: ShipItemsInput): Promise<{ externalShipmentId: string } | void>;
   updateTracking(input: UpdateTrackingInput): Promise<void>;
   cancelItems(input: CancelItemsInput): Promise<void>;
   refundItems(input: RefundItemsInput): Promise<void>;

@@ -7,7 +7,7 @@ import type { CommandKind } from './command-kinds.js';
 import type { Ledger, UnitLine } from './ledger.js';
 import type { Money } from '../domain/money.js';
 import type { OrderState } from '../domain/order-states.js';
-import type { Channel } from './oms-port.js';
+import type { Channel, ReservationLine } from './oms-port.js';
 
 /** Meta's order state (ORDER_STATES in src/domain/order-states.ts, in lifecycle order). */
 export type MetaOrderState = OrderState;
@@ -76,8 +76,21 @@ export interface Attention {
 
 export interface ExternalChangeRecord {
   at: string;
-  kind: 'shipped' | 'cancelled' | 'cancelled_before_release';
+  kind: 'shipped' | 'cancelled' | 'cancelled_before_release' | 'refunded';
   lines: UnitLine[];
+  /** Meta's object id (shipment, cancellation, refund), when read from Meta's history edges. */
+  metaObjectId?: string | undefined;
+  /** A refund's total as Meta computed it. */
+  amount?: Money | undefined;
+}
+
+/** One of our own cancellations or refunds that Meta accepted and whose Meta object is not matched yet. */
+export interface OwnChangeAwaitingMetaId {
+  kind: 'cancellations' | 'refunds';
+  requestId: string;
+  lines: UnitLine[];
+  /** A refund's total, to tell apart two refunds of the same lines. */
+  total?: Money | undefined;
 }
 
 export interface OrderWorkflowState {
@@ -89,7 +102,7 @@ export interface OrderWorkflowState {
   merchantOrderReference?: string | undefined;
   createdAt?: string | undefined;
   metaLastUpdated?: string | undefined;
-  reservation: { status: 'none' | 'reserved' | 'released' | 'consumed'; shortages: UnitLine[] };
+  reservation: { status: 'none' | 'reserved' | 'released' | 'consumed'; shortages: ReservationLine[] };
   /** FB_PROCESSING for more than 24 hours: flagged, and a seller cancel is allowed. */
   processingOverdue: boolean;
   ledger?: Ledger | undefined;
@@ -105,6 +118,18 @@ export interface OrderWorkflowState {
   rejectedSignals: RejectedSignal[];
   externalChanges: ExternalChangeRecord[];
   /** Shipments by the requestId of their `ship` command, for updateTracking. */
-  shipments: Record<string, { carrier: string; trackingNumber: string; lines: UnitLine[] }>;
+  shipments: Record<
+    string,
+    { carrier: string; trackingNumber: string; lines: UnitLine[]; externalShipmentId?: string | undefined }
+  >;
+  /**
+   * Meta's history-edge objects already in the ledger, ours and external, by kind: each is
+   * applied once however often it is read. Absent in runs from before the edges were read.
+   */
+  metaObjects?: { shipments: string[]; cancellations: string[]; refunds: string[] } | undefined;
+  /** Our own changes not yet matched to their Meta object (matched by content on the next read). */
+  ownAwaitingMetaId?: OwnChangeAwaitingMetaId[] | undefined;
+  /** The order's `last_updated` when the history edges were last read: read again only once it moves. */
+  historyReadAt?: string | undefined;
   continuedAsNew: number;
 }

@@ -122,7 +122,7 @@ function recentCommands(s: OrderWorkflowState): string {
   return `${title}\n${indent(renderTable(['APPLIED AT', 'COMMAND', 'REQUEST ID', 'SUMMARY', 'META STATE'], rows))}`;
 }
 
-function lines(units: readonly UnitLine[]): string {
+function lines(units: readonly { retailerId: string; quantity: number }[]): string {
   return units.map((line) => `${line.quantity} × ${line.retailerId}`).join(', ');
 }
 

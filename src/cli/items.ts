@@ -3,7 +3,6 @@
  * The split is at the LAST ":" or "=", so retailer ids that themselves contain ":" or "="
  * (e.g. "TEE:RED:M:2") still work. Anything malformed is a usage error that quotes the value.
  */
-import type { UnitLine } from '../api/ledger.js';
 import { isValidAmount } from '../domain/money.js';
 import { UsageError } from './args.js';
 
@@ -12,7 +11,7 @@ export type ItemArg = { retailerId: string; quantity: number } | { retailerId: s
 const MAX_QUANTITY = 1_000_000;
 
 /** `SKU:QTY` only: ship and cancel move whole units. */
-export function parseUnitItem(text: string): UnitLine {
+export function parseUnitItem(text: string): { retailerId: string; quantity: number } {
   const item = parseItem(text, false);
   if (!('quantity' in item)) throw new UsageError(`--item ${JSON.stringify(text)}: expected SKU:QTY`);
   return item;

@@ -35,6 +35,17 @@ export function idempotencyKey(orderId: string, operation: IdempotentOperation, 
   return uuidv5(JSON.stringify(['order-operation', orderId, operation, requestId ?? null]), IDEMPOTENCY_NAMESPACE);
 }
 
+/**
+ * Key for one OMS command carried out on Meta: from the command's requestId AND its content
+ * (`fingerprint`, the command's canonical text). A retry sends the identical request under the
+ * identical key; a corrected command re-sent with the same requestId (after Meta refused the first)
+ * gets a key of its own, since Meta refuses a key it has seen with another body.
+ */
+export function commandIdempotencyKey(orderId: string, operation: IdempotentOperation, requestId: string, fingerprint: string): string {
+  if (!orderId || !requestId || !fingerprint) throw new TypeError('commandIdempotencyKey: orderId, requestId and fingerprint are required');
+  return uuidv5(JSON.stringify(['order-command', orderId, operation, requestId, fingerprint]), IDEMPOTENCY_NAMESPACE);
+}
+
 export type BatchEntry = string | { id: string; merchantOrderReference?: string | undefined };
 
 /**

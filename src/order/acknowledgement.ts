@@ -11,21 +11,26 @@
  *           of an order first seen CREATED and said so): the order does not ask again. The
  *           batch also marks the OMS orders Meta acknowledged processing, so the order need not.
  */
-import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
+import { ApplicationFailure, condition, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import { ackRequestSignal } from '../api/ack-batcher-messages.js';
 import type { AckResult } from '../api/order-messages.js';
 import type { AckMode } from '../api/ack-modes.js';
+import { rejectedByMeta } from './commands/command.js';
 import type { OrderContext } from './context.js';
+import { isFullyCancelled } from './item-ledger.js';
+import { refreshHoldingLock } from './refresh.js';
 import { ackBatcherWorkflowId } from '../api/ids.js';
 
 export async function acknowledge(ctx: OrderContext, mode: AckMode): Promise<void> {
   const s = ctx.state;
   // An order already IN_PROGRESS was acknowledged before (a lost response, or another tool): no call.
   let omsMarkedByBatch = false;
+  let cancelled = false;
   if (s.metaState === 'CREATED') {
     await ctx.lock.exclusive(async () => {
       const batched = mode === 'bulk' && !s.merchantOrderReference ? await acknowledgeInBatch(ctx) : undefined;
-      if (!batched) await acknowledgeAlone(ctx);
+      if (!batched) cancelled = (await acknowledgeAlone(ctx)) === 'cancelled';
+      if (cancelled) return;
       omsMarkedByBatch = batched?.omsProcessing === true;
       s.metaState = 'IN_PROGRESS';
     });
@@ -35,8 +40,21 @@ export async function acknowledge(ctx: OrderContext, mode: AckMode): Promise<voi
   s.acknowledgedAt = ctx.now();
   s.reservation = { ...s.reservation, status: s.reservation.status === 'reserved' ? 'consumed' : s.reservation.status };
   // The batch marks its acknowledged orders processing right after Meta's answer; if it could not, the order does.
+  if (cancelled) return endCancelledBeforeAcknowledgement(ctx);
   if (!omsMarkedByBatch) await ctx.oms.markProcessing(s.orderId);
   ctx.setPhase('IN_PROGRESS');
+}
+
+/**
+ * Cancelled while CREATED (the buyer through support, or Meta) before our acknowledgement landed:
+ * the refresh has told the OMS (Meta's cancellation, with its restock flag); the stock held for the
+ * order goes back and the order ends.
+ */
+async function endCancelledBeforeAcknowledgement(ctx: OrderContext): Promise<void> {
+  const s = ctx.state;
+  await ctx.oms.releaseInventory(s.orderId);
+  s.reservation = { ...s.reservation, status: 'released' };
+  ctx.setPhase('CANCELLED');
 }
 
 async function createPendingOmsOrder(ctx: OrderContext): Promise<string> {
@@ -49,12 +67,33 @@ async function createPendingOmsOrder(ctx: OrderContext): Promise<string> {
   return merchantOrderReference;
 }
 
-async function acknowledgeAlone(ctx: OrderContext): Promise<void> {
+/** Patch id: an acknowledgement Meta refuses makes the order look at itself first (cancelled while CREATED?). */
+export const ACK_REFUSAL_CHECKS_ORDER_PATCH = 'ack-refusal-checks-order';
+
+/** Acknowledges with `acknowledge_order`; runs holding the order's lock. */
+async function acknowledgeAlone(ctx: OrderContext): Promise<'acknowledged' | 'cancelled'> {
   const s = ctx.state;
   const reference = s.merchantOrderReference ?? (await createPendingOmsOrder(ctx));
-  await ctx.attention.step('acknowledge', () =>
-    ctx.activities.graphWrite.acknowledgeOrder({ orderId: s.orderId, merchantOrderReference: reference }),
-  );
+  const send = () =>
+    ctx.activities.graphWrite.acknowledgeOrder({ orderId: s.orderId, merchantOrderReference: reference });
+  try {
+    // A refusal of the content ("not CREATED") is handed back here instead of parking the order,
+    // in runs recorded after the patch (older ones park as they did).
+    await ctx.attention.step(
+      'acknowledge',
+      send,
+      (failure) => rejectedByMeta(failure) && patched(ACK_REFUSAL_CHECKS_ORDER_PATCH),
+    );
+    return 'acknowledged';
+  } catch (err) {
+    if (!(err instanceof ApplicationFailure)) throw err;
+    // Meta refused: most likely the order was cancelled while CREATED. Read it (and its history)
+    // from Meta; if every unit is cancelled, the order ends instead of waiting for an operator.
+    await refreshHoldingLock(ctx, { fromMeta: true });
+    if (s.ledger && isFullyCancelled(s.ledger)) return 'cancelled';
+    await ctx.attention.step('acknowledge', send);
+    return 'acknowledged';
+  }
 }
 
 /** Hands the order to the ack batcher (unless the poller already did) and waits for its answer; undefined means "do it alone". */

@@ -4,8 +4,8 @@ import type { GraphActivities, OmsActivities } from '../api/activities.js';
 import type { OrderPolicy } from './policy.js';
 
 export interface OrderActivities {
-  graphRead: Pick<GraphActivities, 'fetchOrderSnapshot'>;
-  graphWrite: Omit<GraphActivities, 'fetchOrderSnapshot'>;
+  graphRead: Pick<GraphActivities, 'fetchOrderSnapshot' | 'fetchOrderHistory'>;
+  graphWrite: Omit<GraphActivities, 'fetchOrderSnapshot' | 'fetchOrderHistory'>;
   oms: OmsActivities;
 }
 

@@ -6,40 +6,84 @@ import type { OrderSnapshot } from '../api/order-state.js';
 import { orderStateRank } from '../domain/order-states.js';
 import type { OrderContext } from './context.js';
 import { createLedger, reconcile } from './item-ledger.js';
+import { readMetaHistory, readsMetaHistory, reconcileMetaHistory } from './meta-books.js';
+import type { Ledger } from '../api/ledger.js';
 
 /** Refreshes the order from Meta under the order's lock and folds in what changed. */
 export async function refresh(ctx: OrderContext): Promise<OrderSnapshot> {
-  return ctx.lock.exclusive(async () => {
-    // The poller's snapshot, when it brought one, saves a Graph read.
-    const noticed = ctx.inbox.takeNotice();
-    const snapshot =
-      noticed ??
-      (await ctx.attention.step('refresh from Meta', () =>
-        ctx.activities.graphRead.fetchOrderSnapshot(ctx.state.orderId),
-      ));
-    absorbSnapshot(ctx, snapshot);
-    if (!ctx.state.ledger) {
-      ctx.state.ledger = createLedger(
-        snapshot.items.map((i) => ({
-          itemId: i.itemId,
-          retailerId: i.retailerId,
-          productName: i.productName,
-          quantity: i.quantity,
-          pricePerUnit: i.pricePerUnit,
-        })),
-      );
-    }
-    await reconcileExternalChanges(ctx, snapshot);
-    return snapshot;
-  });
+  return ctx.lock.exclusive(() => refreshHoldingLock(ctx));
 }
 
-/** Shipments and cancellations Meta reports that we did not make: buyer, support or Commerce Manager. */
+/** The refresh itself, for a caller that already holds the order's lock. */
+export async function refreshHoldingLock(
+  ctx: OrderContext,
+  options: { fromMeta?: boolean } = {},
+): Promise<OrderSnapshot> {
+  // The poller's snapshot, when it brought one, saves a Graph read (unless the caller needs Meta's word now).
+  const taken = ctx.inbox.takeNotice();
+  const noticed = options.fromMeta ? undefined : taken;
+  const snapshot =
+    noticed ??
+    (await ctx.attention.step('refresh from Meta', () =>
+      ctx.activities.graphRead.fetchOrderSnapshot(ctx.state.orderId),
+    ));
+  absorbSnapshot(ctx, snapshot);
+  if (!ctx.state.ledger) {
+    ctx.state.ledger = createLedger(
+      snapshot.items.map((i) => ({
+        itemId: i.itemId,
+        retailerId: i.retailerId,
+        productName: i.productName,
+        quantity: i.quantity,
+        pricePerUnit: i.pricePerUnit,
+      })),
+    );
+  }
+  await reconcileWithMeta(ctx, snapshot);
+  return snapshot;
+}
+
+/**
+ * Once the order is released, Meta's history edges are the truth (src/order/meta-books.ts), read
+ * only when `last_updated` moved. Before release (a buyer cancel in the remorse window, no OMS
+ * order yet), and in runs recorded before the edges were read, Meta's per-item counts are.
+ */
+async function reconcileWithMeta(ctx: OrderContext, snapshot: OrderSnapshot): Promise<void> {
+  const s = ctx.state;
+  if (s.phase === 'AWAITING_RELEASE' || !readsMetaHistory()) return reconcileExternalChanges(ctx, snapshot);
+  if (snapshot.lastUpdated === s.historyReadAt) return;
+  const history = await readMetaHistory(ctx);
+  if (s.metaObjects === undefined && s.ledger && hasProgress(s.ledger)) {
+    // An order that lived before the edges were read: its ledger followed Meta's counts. Catch up
+    // on those once more, then take Meta's objects as they stand, so none is applied a second time.
+    await reconcileExternalChanges(ctx, snapshot);
+    s.metaObjects = {
+      shipments: history.shipments.map((o) => o.id),
+      cancellations: history.cancellations.map((o) => o.id),
+      refunds: history.refunds.map((o) => o.id),
+    };
+  } else {
+    await reconcileMetaHistory(ctx, history);
+  }
+  s.historyReadAt = snapshot.lastUpdated;
+}
+
+const hasProgress = (ledger: Ledger) =>
+  ledger.items.some(
+    (item) => item.shipped > 0 || item.cancelled > 0 || item.refundedQuantity > 0 || item.refundedAmount !== '0.00',
+  );
+
+/** Shipments and cancellations Meta's per-item counts show beyond our ledger: buyer, support or Commerce Manager. */
 async function reconcileExternalChanges(ctx: OrderContext, snapshot: OrderSnapshot): Promise<void> {
   const s = ctx.state;
   const statuses = snapshot.items
     .filter((i) => i.status)
-    .map((i) => ({ retailerId: i.retailerId, fulfilled: i.status!.fulfilled, cancelled: i.status!.cancelled }));
+    .map((i) => ({
+      itemId: i.itemId,
+      retailerId: i.retailerId,
+      fulfilled: i.status!.fulfilled,
+      cancelled: i.status!.cancelled,
+    }));
   if (!s.ledger || statuses.length === 0) return;
   const result = reconcile(s.ledger, statuses);
   if (result.externallyShipped.length === 0 && result.externallyCancelled.length === 0) return;

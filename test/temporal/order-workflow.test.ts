@@ -290,12 +290,12 @@ describe('commands', () => {
       ],
       [
         'refund before shipment',
-        () => world.orders.refund(orderId, { requestId: 'bad-4', reasonCode: 'DAMAGED_GOODS' }),
+        () => world.orders.refund(orderId, { requestId: 'bad-4', reasonCode: 'DAMAGED_GOODS', full: true }),
         /nothing has shipped yet/,
       ],
       [
         'bad cancel reason',
-        () => world.orders.cancel(orderId, { requestId: 'bad-5', reasonCode: 'BORED' as never }),
+        () => world.orders.cancel(orderId, { requestId: 'bad-5', reasonCode: 'BORED' as never, restock: true }),
         /reasonCode must be one of/,
       ],
       [
@@ -348,6 +348,7 @@ describe('commands', () => {
       world.orders.cancel(orderId, {
         requestId: 'bad-8',
         reasonCode: 'OUT_OF_STOCK',
+        restock: true,
         items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
       }),
     ).rejects.toThrow(/shipped units cannot be cancelled/);
@@ -516,6 +517,7 @@ describe('stuck in FB_PROCESSING', () => {
       world.orders.cancel(orderId, {
         requestId: 'stuck-part',
         reasonCode: 'OUT_OF_STOCK',
+        restock: true,
         items: [{ retailerId: 'SKU-MUG', quantity: 1 }],
       }),
     ).rejects.toThrow(/only be cancelled whole/);

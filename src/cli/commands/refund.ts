@@ -7,13 +7,14 @@ import { OrderCommandRejectedError } from '../../client/errors.js';
 import { SELLER_REFUND_REASON_CODES } from '../../domain/reason-codes.js';
 import type { RefundCommand } from '../../order/commands/index.js';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../args.js';
 import { parseAmount, parseRefundItem, type ItemArg } from '../items.js';
 import type { OrderCommandCli } from '../order-command.js';
 
 export const refundCli: OrderCommandCli<'refund'> = {
   name: 'refund',
   summary:
-    'Refund shipped units by quantity or amount, and/or shipping (everything shipped and not yet refunded unless --item or --shipping is given).',
+    'Refund shipped units by quantity or amount, shipping, or everything left (--full): exactly what is named, nothing implied.',
   options: [
     {
       name: 'reason',
@@ -28,24 +29,55 @@ export const refundCli: OrderCommandCli<'refund'> = {
       repeatable: true,
       description: 'units of one retailer id, or an amount of it in the order currency',
     },
+    { name: 'full', description: 'refund every shipped unit not yet refunded (instead of --item)' },
     { name: 'shipping', value: 'AMOUNT', description: 'shipping to refund, in the order currency' },
+    { name: 'adjustment', value: 'AMOUNT', description: 'an amount on top (goodwill), in the order currency' },
+    {
+      name: 'deduct-return-shipping',
+      value: 'AMOUNT',
+      description: 'taken off the refund: the return shipping the buyer pays',
+    },
+    { name: 'return', value: 'RETURN_ID', description: "Meta's id of the buyer's return this refund settles" },
     { name: 'text', value: 'TEXT', description: 'free-text reason (up to 500 characters)' },
   ],
   notes: [
     'example: fb-orders refund 1234567890 --reason DAMAGED_GOODS --item SKU-MUG:1 --item SKU-TEE-M=5.00 --shipping 4.99',
+    'shipping only: fb-orders refund 1234567890 --reason REFUND_REASON_OTHER --shipping 4.99',
   ],
   async build(args, ctx, orderId) {
     // Parse everything before connecting: a malformed --item is a usage error, not a network round trip.
     const items = args.values('item').map(parseRefundItem);
-    const shippingText = args.value('shipping');
-    const shipping = shippingText === undefined ? undefined : parseAmount(shippingText, '--shipping');
+    const full = args.flag('full');
+    if (full && items.length) throw new UsageError('--full refunds every shipped unit left: leave out --item');
+    const amountOf = (name: string) => {
+      const text = args.value(name);
+      return text === undefined ? undefined : parseAmount(text, `--${name}`);
+    };
+    const shipping = amountOf('shipping');
+    const adjustment = amountOf('adjustment');
+    const deduction = amountOf('deduct-return-shipping');
+    if (!full && !items.length && shipping === undefined && adjustment === undefined) {
+      throw new UsageError('say what to refund: --item, --shipping, --adjustment, or --full');
+    }
     const text = args.value('text');
-    const needsCurrency = shipping !== undefined || items.some((item) => 'amount' in item);
+    const returnId = args.value('return');
+    const needsCurrency =
+      shipping !== undefined ||
+      adjustment !== undefined ||
+      deduction !== undefined ||
+      items.some((item) => 'amount' in item);
     const currency = needsCurrency ? await orderCurrency(ctx, orderId) : undefined;
+    const money = (amount: string) => ({ amount, currency: currency! });
     return {
       reasonCode: args.value('reason') as RefundCommand['reasonCode'],
       ...(items.length ? { items: items.map((item) => refundLine(item, currency)) } : {}),
-      ...(shipping !== undefined ? { shippingRefund: { amount: shipping, currency: currency! } } : {}),
+      ...(full ? { full: true as const } : {}),
+      ...(shipping !== undefined ? { shippingRefund: money(shipping) } : {}),
+      ...(adjustment !== undefined ? { adjustment: money(adjustment) } : {}),
+      ...(deduction !== undefined
+        ? { deductions: [{ type: 'RETURN_SHIPPING' as const, amount: money(deduction) }] }
+        : {}),
+      ...(returnId !== undefined ? { returnId } : {}),
       ...(text !== undefined ? { reasonText: text } : {}),
     };
   },

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CANCEL_REASON_CODES } from '../../domain/reason-codes.js';
 import { applyCancellation, checkCancellation, isFulfilled } from '../item-ledger.js';
+import { readBackOwn, readsMetaHistory } from '../meta-books.js';
 import { defineCommand, describeLines, reject, rejectedByMeta } from './command.js';
 import { requestId, unitLines } from './fields.js';
 
@@ -13,8 +14,10 @@ export const CancelCommandSchema = z
     requestId,
     reasonCode: z.enum(CANCEL_REASON_CODES, { message: `reasonCode must be one of ${CANCEL_REASON_CODES.join(', ')}` }),
     reasonDescription: z.string().max(500).optional(),
-    /** Put the cancelled units back into sellable stock. */
-    restock: z.boolean().default(false),
+    /** Put the cancelled units back into sellable stock: always said, since writing stock off is not a default. */
+    restock: z.boolean({
+      message: 'restock is required: true puts the units back into sellable stock, false writes them off',
+    }),
     /** Omitted: every unit not yet shipped (a partial cancel names its items). */
     items: unitLines.optional(),
   })
@@ -27,6 +30,8 @@ export const cancel = defineCommand({
   schema: CancelCommandSchema,
   signal: true,
   exclusive: true,
+  // Before EXPLICIT_COMMANDS_PATCH a cancel without restock meant no restock.
+  upgradeAccepted: (input) => (input.restock === undefined ? { ...input, restock: false } : input),
   check(s, command) {
     const overdue = s.phase === 'AWAITING_RELEASE' && s.processingOverdue;
     if ((s.phase !== 'IN_PROGRESS' && !overdue) || !s.ledger) {
@@ -39,16 +44,16 @@ export const cancel = defineCommand({
     if (!lines.ok) reject(lines.reason);
     return { lines: lines.value, wholeOrder: !command.items };
   },
-  async execute(ctx, command, { lines, wholeOrder }) {
+  async execute(ctx, command, { lines, wholeOrder }, { requestId, fingerprint }) {
     const s = ctx.state;
     const { orderId } = s;
-    const { requestId } = command;
     await ctx.attention.step(
       `cancel ${requestId}`,
       () =>
         ctx.activities.graphWrite.cancelItems({
           orderId,
           requestId,
+          fingerprint,
           reasonCode: command.reasonCode,
           reasonDescription: command.reasonDescription,
           restock: command.restock,
@@ -58,6 +63,8 @@ export const cancel = defineCommand({
     );
     s.ledger = applyCancellation(s.ledger!, lines);
     if (isFulfilled(s.ledger)) s.metaState = 'COMPLETED';
+    // Meta's cancellation object, read back: its id marks it as ours on every later read.
+    const meta = readsMetaHistory() ? await readBackOwn(ctx, { kind: 'cancellations', requestId, lines }) : undefined;
     await ctx.oms.recordCancellation({
       metaOrderId: orderId,
       requestId,
@@ -65,6 +72,7 @@ export const cancel = defineCommand({
       reasonCode: command.reasonCode,
       restock: command.restock,
       origin: 'merchant',
+      ...(meta ? { metaCancellationId: meta.id } : {}),
     });
     return `cancelled ${describeLines(lines)} (${command.reasonCode}${command.restock ? ', restocked' : ''})`;
   },

@@ -25,11 +25,31 @@ export interface CommandDefinition<K extends CommandKind, S extends z.ZodType, P
    * holding the lock is the one waiting for the retry.
    */
   exclusive: boolean;
+  /**
+   * A command in the shape an earlier version accepted, mapped to this version's shape with the
+   * meaning it had then (e.g. a cancel without `restock` meant "no restock"). Applied only to
+   * commands that workflows accepted before EXPLICIT_COMMANDS_PATCH, so their histories replay.
+   */
+  upgradeAccepted?(input: Record<string, unknown>): Record<string, unknown>;
   /** Everything Meta would refuse, from the workflow's own state: returns what will be done, or calls `reject`. */
   check(state: OrderWorkflowState, command: z.output<S>): Plan;
   /** Carries the checked command out against Meta, then the ledger and the OMS; returns a one-line summary. */
-  execute(ctx: OrderContext, command: z.output<S>, plan: Plan): Promise<string>;
+  execute(ctx: OrderContext, command: z.output<S>, plan: Plan, run: CommandRun): Promise<string>;
 }
+
+/** What the handler knows of the command it runs: its Graph calls' idempotency keys derive from both. */
+export interface CommandRun {
+  requestId: string;
+  /** The command's canonical text (commandFingerprint). */
+  fingerprint: string;
+}
+
+/**
+ * Patch id: commands say what they mean. A refund without items is no longer "everything" (a full
+ * refund says `full`), a cancel needs an explicit `restock`. Commands accepted before the patch are
+ * read with the definition's `upgradeAccepted`, so running orders replay unchanged.
+ */
+export const EXPLICIT_COMMANDS_PATCH = 'explicit-commands';
 
 /** Types a command module's definition (the literal kind and signal flag are kept for the registry). */
 export function defineCommand<K extends CommandKind, S extends z.ZodType, Plan, Signal extends boolean>(

@@ -24,7 +24,24 @@ export const money = z
   })
   .strict();
 
-export const unitLines = z.array(z.object({ retailerId, quantity }).strict()).min(1, 'items must not be empty');
+/** Meta's id of one order line. */
+export const itemId = z
+  .string()
+  .regex(/^[A-Za-z0-9_]{1,64}$/, "itemId must be Meta's item id (1-64 of A-Z, a-z, 0-9, _)");
+
+/** A line named by Meta's item id, or by retailer id when that is unique in the order. */
+export const oneItemRef = (line: { itemId?: string | undefined; retailerId?: string | undefined }) =>
+  (line.itemId === undefined) !== (line.retailerId === undefined);
+export const ONE_ITEM_REF = 'each item needs either itemId or retailerId, not both';
+
+export const unitLines = z
+  .array(
+    z
+      .object({ itemId: itemId.optional(), retailerId: retailerId.optional(), quantity })
+      .strict()
+      .refine(oneItemRef, ONE_ITEM_REF),
+  )
+  .min(1, 'items must not be empty');
 
 export const carrier = z.string().superRefine((value, ctx) => {
   if (!isKnownCarrier(value))

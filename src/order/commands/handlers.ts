@@ -8,11 +8,11 @@
  * Workflow code.
  */
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { COMMAND_KINDS, type CommandKind } from '../../api/command-kinds.js';
 import type { CommandOutcome } from '../../api/order-state.js';
 import type { OrderContext } from '../context.js';
-import { CommandRejected, reject, rejectedByMeta } from './command.js';
+import { CommandRejected, EXPLICIT_COMMANDS_PATCH, reject, rejectedByMeta, type CommandRun } from './command.js';
 import {
   COMMANDS,
   SIGNAL_COMMAND_KINDS,
@@ -29,9 +29,26 @@ type Checked =
   | { status: 'new'; requestId: string; command: unknown; plan: unknown; fingerprint: string }
   | { status: 'repeat'; requestId: string };
 
+/**
+ * How a command is read. `current`: as this version defines it (Update validators, and handlers of
+ * commands that arrive now). `accepted-before`: a command an earlier version accepted, replayed from
+ * history, read with the meaning it had then (CommandDefinition.upgradeAccepted).
+ */
+type Reading = 'current' | 'accepted-before';
+
+/** The reading for a handler: commands in histories from before EXPLICIT_COMMANDS_PATCH keep their old meaning. */
+const handlerReading = (): Reading => (patched(EXPLICIT_COMMANDS_PATCH) ? 'current' : 'accepted-before');
+
+function upgraded(kind: CommandKind, input: unknown, reading: Reading): unknown {
+  const upgrade = COMMANDS[kind].upgradeAccepted;
+  if (reading === 'current' || !upgrade || typeof input !== 'object' || input === null || Array.isArray(input))
+    return input;
+  return upgrade(input as Record<string, unknown>);
+}
+
 /** Everything Meta would reject, and every repeat, decided from the workflow's own state. */
-function checkCommand(ctx: OrderContext, kind: CommandKind, input: unknown): Checked {
-  const parsed = parseCommand(kind, input);
+function checkCommand(ctx: OrderContext, kind: CommandKind, input: unknown, reading: Reading): Checked {
+  const parsed = parseCommand(kind, upgraded(kind, input, reading));
   if (!parsed.ok) reject(parsed.reason);
   const command = parsed.command;
   const fingerprint = commandFingerprint(kind, command);
@@ -58,7 +75,8 @@ function checkCommand(ctx: OrderContext, kind: CommandKind, input: unknown): Che
 
 /** Runs a command once per requestId and returns its outcome; a repeat gets the first outcome. */
 async function runCommand(ctx: OrderContext, kind: CommandKind, input: unknown): Promise<CommandOutcome> {
-  const first = checkCommand(ctx, kind, input);
+  const reading = handlerReading();
+  const first = checkCommand(ctx, kind, input, reading);
   const s = ctx.state;
   if (first.status === 'repeat') {
     await condition(() => s.commands[first.requestId] !== undefined || s.pendingCommand?.requestId !== first.requestId);
@@ -71,7 +89,7 @@ async function runCommand(ctx: OrderContext, kind: CommandKind, input: unknown):
   const run = async (): Promise<CommandOutcome> => {
     let checked: Checked;
     try {
-      checked = checkCommand(ctx, kind, input);
+      checked = checkCommand(ctx, kind, input, reading);
     } catch (err) {
       if (err instanceof CommandRejected) throw ApplicationFailure.nonRetryable(err.message, 'CommandRejected');
       throw err;
@@ -81,8 +99,13 @@ async function runCommand(ctx: OrderContext, kind: CommandKind, input: unknown):
     s.pendingCommand = { kind, requestId };
     ctx.visibility.publish();
     try {
-      const execute = definition.execute as (ctx: OrderContext, command: unknown, plan: unknown) => Promise<string>;
-      const summary = await execute(ctx, command, plan);
+      const execute = definition.execute as (
+        ctx: OrderContext,
+        command: unknown,
+        plan: unknown,
+        run: CommandRun,
+      ) => Promise<string>;
+      const summary = await execute(ctx, command, plan, { requestId, fingerprint });
       const outcome: CommandOutcome = {
         kind,
         requestId,
@@ -109,7 +132,8 @@ async function runCommand(ctx: OrderContext, kind: CommandKind, input: unknown):
 function validator(ctx: OrderContext, kind: CommandKind) {
   return (input: unknown): void => {
     try {
-      checkCommand(ctx, kind, input);
+      // Validators run only for Updates arriving now (never on replay): always the current reading.
+      checkCommand(ctx, kind, input, 'current');
     } catch (err) {
       // A plain Error from a validator rejects the Update: nothing is written to history.
       if (err instanceof CommandRejected) throw new Error(err.message, { cause: err });

@@ -2,12 +2,21 @@
 import { z } from 'zod';
 import { SELLER_REFUND_REASON_CODES } from '../../domain/reason-codes.js';
 import { applyRefund, checkRefund } from '../item-ledger.js';
+import type { RefundPlan, UnitLine } from '../../api/ledger.js';
+import type { MetaRefund } from '../../api/order-history.js';
+import { readBackOwn, readsMetaHistory, refundPlanOf, refundRecord } from '../meta-books.js';
 import { defineCommand, reject, rejectedByMeta } from './command.js';
-import { money, quantity, requestId, retailerId } from './fields.js';
+import { itemId, money, ONE_ITEM_REF, oneItemRef, quantity, requestId, retailerId } from './fields.js';
 
 const refundLine = z
-  .object({ retailerId, quantity: quantity.optional(), amount: money.optional() })
+  .object({
+    itemId: itemId.optional(),
+    retailerId: retailerId.optional(),
+    quantity: quantity.optional(),
+    amount: money.optional(),
+  })
   .strict()
+  .refine(oneItemRef, ONE_ITEM_REF)
   .refine(
     (line) => (line.quantity === undefined) !== (line.amount === undefined),
     'each refund item needs either quantity or amount, not both',
@@ -20,11 +29,30 @@ export const RefundCommandSchema = z
       message: `reasonCode must be one of ${SELLER_REFUND_REASON_CODES.join(', ')}`,
     }),
     reasonText: z.string().max(500).optional(),
-    /** Omitted: every shipped unit not yet refunded. */
+    /** Shipped units by quantity, or amounts of them. */
     items: z.array(refundLine).min(1, 'items must not be empty').optional(),
+    /** Every shipped unit not yet refunded (what is left of each item's money). Never implied. */
+    full: z.literal(true, { message: 'full must be true, or left out' }).optional(),
     shippingRefund: money.optional(),
+    /** Taken off the refund: Meta knows RETURN_SHIPPING (the buyer pays the way back). */
+    deductions: z
+      .array(z.object({ type: z.literal('RETURN_SHIPPING'), amount: money }).strict())
+      .min(1)
+      .max(10)
+      .optional(),
+    /** Added to the refund beyond items and shipping (goodwill). */
+    adjustment: money.optional(),
+    /** Meta's id of the buyer's return this refund settles. */
+    returnId: itemId.optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => !(c.full && c.items), {
+    message: 'a full refund refunds every shipped unit left: leave items out',
+    path: ['full'],
+  })
+  .refine((c) => c.full || c.items || c.shippingRefund || c.adjustment, {
+    message: 'say what to refund: items, shippingRefund, adjustment, or full: true',
+  });
 
 export type RefundCommand = z.input<typeof RefundCommandSchema>;
 
@@ -33,41 +61,60 @@ export const refund = defineCommand({
   schema: RefundCommandSchema,
   signal: true,
   exclusive: true,
+  // Before EXPLICIT_COMMANDS_PATCH a refund without items meant "everything shipped and not yet refunded".
+  upgradeAccepted: (input) =>
+    input.items === undefined && input.full === undefined ? { ...input, full: true } : input,
   check(s, command) {
     if ((s.phase !== 'IN_PROGRESS' && s.phase !== 'RETURN_WINDOW') || !s.ledger) {
       reject(`cannot refund: the order is ${s.phase}; refunds apply to shipped units of an acknowledged order`);
     }
-    const plan = checkRefund(s.ledger, command.items, command.shippingRefund, s.shippingPaid);
+    const plan = checkRefund(
+      s.ledger,
+      {
+        items: command.items,
+        full: command.full,
+        shipping: command.shippingRefund,
+        deductions: command.deductions,
+        adjustment: command.adjustment,
+        returnId: command.returnId,
+      },
+      s.shippingPaid,
+    );
     if (!plan.ok) reject(plan.reason);
     return plan.value;
   },
-  async execute(ctx, command, plan) {
+  async execute(ctx, command, plan, { requestId, fingerprint }) {
     const s = ctx.state;
     const { orderId } = s;
-    const { requestId } = command;
     await ctx.attention.step(
       `refund ${requestId}`,
       () =>
         ctx.activities.graphWrite.refundItems({
           orderId,
           requestId,
+          fingerprint,
           reasonCode: command.reasonCode,
           reasonText: command.reasonText,
           plan,
         }),
       rejectedByMeta,
     );
-    s.ledger = applyRefund(s.ledger!, plan);
-    await ctx.oms.recordRefund({
-      metaOrderId: orderId,
-      requestId,
-      items: plan.lines,
-      shipping: plan.shipping,
-      reasonCode: command.reasonCode,
-      origin: 'merchant',
-    });
+    // Meta's refund object, read back: the amounts Meta computed are what the ledger and the OMS record.
+    const meta = readsMetaHistory()
+      ? ((await readBackOwn(ctx, { kind: 'refunds', requestId, lines: refundedUnits(plan), total: plan.total })) as
+          MetaRefund | undefined)
+      : undefined;
+    const booked = meta ? refundPlanOf(s.ledger!, meta) : plan;
+    s.ledger = applyRefund(s.ledger!, booked);
+    await ctx.oms.recordRefund(refundRecord(orderId, requestId, meta, booked, 'merchant', command.reasonCode));
     const amounts = plan.lines.map((l) => `${l.amount.amount} ${l.amount.currency} for ${l.retailerId}`);
     if (plan.shipping) amounts.push(`${plan.shipping.amount} ${plan.shipping.currency} shipping`);
+    if (plan.adjustment) amounts.push(`${plan.adjustment.amount} ${plan.adjustment.currency} adjustment`);
+    for (const d of plan.deductions ?? []) amounts.push(`less ${d.amount.amount} ${d.amount.currency} ${d.type}`);
     return `refunded ${amounts.join(', ')} (${command.reasonCode})`;
   },
 });
+
+/** A refund's lines as units (an amount-only line counts 0), as Meta's object is matched by. */
+const refundedUnits = (plan: RefundPlan): UnitLine[] =>
+  plan.lines.map((l) => ({ itemId: l.itemId, retailerId: l.retailerId, quantity: l.quantity ?? 0 }));

@@ -39,16 +39,16 @@ export const ship = defineCommand({
     if (!lines.ok) reject(lines.reason);
     return lines.value;
   },
-  async execute(ctx, command, lines) {
+  async execute(ctx, command, lines, { requestId, fingerprint }) {
     const s = ctx.state;
     const { orderId } = s;
-    const { requestId } = command;
-    await ctx.attention.step(
+    const sent = await ctx.attention.step(
       `ship ${requestId}`,
       () =>
         ctx.activities.graphWrite.shipItems({
           orderId,
           requestId,
+          fingerprint,
           items: lines,
           carrier: command.carrier,
           trackingNumber: command.trackingNumber,
@@ -57,7 +57,13 @@ export const ship = defineCommand({
       rejectedByMeta,
     );
     s.ledger = applyShipment(s.ledger!, lines);
-    s.shipments[requestId] = { carrier: command.carrier, trackingNumber: command.trackingNumber, lines };
+    // The id Meta keeps on the shipment: how Meta's history edge shows it as ours.
+    s.shipments[requestId] = {
+      carrier: command.carrier,
+      trackingNumber: command.trackingNumber,
+      lines,
+      ...(sent ? { externalShipmentId: sent.externalShipmentId } : {}),
+    };
     if (isFulfilled(s.ledger)) s.metaState = 'COMPLETED';
     await ctx.oms.recordShipment({
       metaOrderId: orderId,

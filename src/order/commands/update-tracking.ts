@@ -30,14 +30,21 @@ export const updateTracking = defineCommand({
     if (!s.shipments[command.shipmentRequestId])
       reject(`no shipment was made by a ship command with requestId ${command.shipmentRequestId}`);
   },
-  async execute(ctx, command) {
+  async execute(ctx, command, _plan, { fingerprint }) {
     const s = ctx.state;
     const { orderId } = s;
     const { requestId, shipmentRequestId, carrier, trackingNumber } = command;
     await ctx.attention.step(
       `updateTracking ${requestId}`,
       () =>
-        ctx.activities.graphWrite.updateTracking({ orderId, requestId, shipmentRequestId, carrier, trackingNumber }),
+        ctx.activities.graphWrite.updateTracking({
+          orderId,
+          requestId,
+          fingerprint,
+          shipmentRequestId,
+          carrier,
+          trackingNumber,
+        }),
       rejectedByMeta,
     );
     s.shipments[shipmentRequestId] = { ...s.shipments[shipmentRequestId]!, carrier, trackingNumber };

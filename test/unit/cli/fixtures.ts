@@ -77,8 +77,8 @@ export function fixtureState(overrides: Partial<OrderWorkflowState> = {}): Order
         carrier: 'UPS',
         trackingNumber: '1Z0001',
         lines: [
-          { retailerId: 'SKU-TEE-M', quantity: 1 },
-          { retailerId: 'SKU-MUG', quantity: 1 },
+          { itemId: 'i1', retailerId: 'SKU-TEE-M', quantity: 1 },
+          { itemId: 'i2', retailerId: 'SKU-MUG', quantity: 1 },
         ],
       },
     },

@@ -1,0 +1,62 @@
+/**
+ * Meta's books for one order: its shipments, cancellations and refunds as Meta's history edges
+ * list them, each with Meta's object id. The workflow reconciles its ledger against these (each
+ * object applied once, by id), and reports the ones made outside the integration to the OMS.
+ * Lines name Meta's item id when Meta gave one; money as Meta computed it. No buyer data.
+ */
+import type { Money } from '../domain/money.js';
+
+export interface MetaLine {
+  itemId?: string | undefined;
+  retailerId?: string | undefined;
+  quantity: number;
+}
+
+export interface MetaShipment {
+  id: string;
+  /** Set when the seller gave one: ours are derived from the ship command's requestId. */
+  externalShipmentId?: string | undefined;
+  carrier?: string | undefined;
+  trackingNumber?: string | undefined;
+  lines: MetaLine[];
+}
+
+export interface MetaCancellation {
+  id: string;
+  reasonCode?: string | undefined;
+  reasonDescription?: string | undefined;
+  /** Meta's restock flag: whether the units went back into sellable stock. */
+  restock?: boolean | undefined;
+  /** BUYER or SELLER, as Meta says. */
+  initiatedBy?: string | undefined;
+  lines: MetaLine[];
+}
+
+export interface MetaRefundLine {
+  itemId?: string | undefined;
+  retailerId?: string | undefined;
+  quantity?: number | undefined;
+  /** What Meta refunded for the line (also when the request gave a quantity). */
+  amount?: Money | undefined;
+}
+
+export interface MetaRefund {
+  id: string;
+  reasonCode?: string | undefined;
+  reasonText?: string | undefined;
+  lines: MetaRefundLine[];
+  shipping?: Money | undefined;
+  deductions?: { type: string; amount: Money }[] | undefined;
+  adjustment?: Money | undefined;
+  total?: Money | undefined;
+  returnId?: string | undefined;
+}
+
+export interface OrderHistory {
+  shipments: MetaShipment[];
+  cancellations: MetaCancellation[];
+  refunds: MetaRefund[];
+}
+
+/** The kinds of object on Meta's history edges the workflow reconciles. */
+export type MetaObjectKind = keyof OrderHistory;
