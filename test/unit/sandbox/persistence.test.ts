@@ -170,6 +170,34 @@ describe('sandbox state file', () => {
     }
   });
 
+  it('loads a file saved before cancellations had initiatedBy and ledger effects had external', async () => {
+    const file = newStateFile();
+    const first = await start(file);
+    const [byBuyer, bySeller] = await first.admin.createOrders({ count: 2, releaseDelayMs: 60_000 });
+    await first.admin.buyerCancel(byBuyer!.id);
+    await first.admin.release([bySeller!.id]);
+    await first.graph.post(`/${bySeller!.id}/acknowledge_order`, { idempotency_key: newKey() });
+    await first.graph.post(`/${bySeller!.id}/cancellations`, { idempotency_key: newKey() });
+    await first.close();
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    for (const order of saved.orders) for (const c of order.cancellations) delete c.initiatedBy;
+    for (const effect of saved.ledger.effects) delete effect.external;
+    await writeFile(file, JSON.stringify(saved));
+
+    const second = await start(file);
+    try {
+      const initiator = async (id: string) =>
+        (await second.graph.get(`/${id}/cancellations`, { fields: 'initiated_by' })).body.data[0].initiated_by;
+      expect(await initiator(byBuyer!.id)).toBe('BUYER');
+      expect(await initiator(bySeller!.id)).toBe('SELLER');
+      const effects = (await second.admin.getLedger()).effects;
+      expect(effects.length).toBeGreaterThan(0);
+      for (const effect of effects) expect(effect.external).toBe(effect.origin !== 'api');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('gives new orders ids never used before the restart', async () => {
     const file = newStateFile();
     const first = await start(file);
