@@ -170,6 +170,32 @@ describe('sandbox state file', () => {
     }
   });
 
+  it('keeps refusals stored in strict idempotency mode: replayed, and a conflict for a corrected request', async () => {
+    const file = newStateFile();
+    const first = await start(file, { strictIdempotency: true });
+    const order = await first.admin.createOrder();
+    const ship = { idempotency_key: newKey(), tracking_info: TRACKING };
+    const refused = await first.graph.post(`/${order.id}/shipments`, ship);
+    expectGraphError(refused, 100);
+    await first.close();
+
+    const second = await start(file, { strictIdempotency: true });
+    try {
+      await second.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
+      const replayed = await second.graph.post(`/${order.id}/shipments`, ship);
+      expect(replayed.status).toBe(400);
+      expect(replayed.body).toEqual(refused.body);
+      expectGraphError(
+        await second.graph.post(`/${order.id}/shipments`, { ...ship, external_shipment_id: 'box_1' }),
+        100,
+        2388049,
+      );
+      expect((await second.admin.getOrder(order.id)).shipments).toBe(0);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('loads a file saved before cancellations had initiatedBy and ledger effects had external', async () => {
     const file = newStateFile();
     const first = await start(file);
