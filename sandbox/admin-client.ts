@@ -20,6 +20,7 @@ import {
   type CreateOrdersRequest,
   type EffectResponse,
   type ExternalCancelRequest,
+  type ExternalRefundRequest,
   type ExternalShipRequest,
   type OrderSnapshot,
   type RateLimitView,
@@ -104,14 +105,32 @@ export class SandboxAdminClient {
     return this.call('POST', `/orders/${orderId}/buyer-cancel`, EffectResponseSchema, {});
   }
 
-  /** Ships units as if done in Commerce Manager (IN_PROGRESS orders). */
+  /**
+   * Ships units as if done in Commerce Manager (IN_PROGRESS orders): a shipment on the order's
+   * `shipments` edge, `objectId` = its id. Items by `itemId` or `retailerId`; default every open unit.
+   */
   shipExternally(orderId: string, input: ExternalShipRequest = {}): Promise<EffectResponse> {
     return this.call('POST', `/orders/${orderId}/ship`, EffectResponseSchema, input);
   }
 
-  /** Cancels units as if done in Commerce Manager (IN_PROGRESS orders). */
+  /**
+   * Cancels as if done in Commerce Manager (`initiatedBy: 'SELLER'`, the default) or by the buyer
+   * through Meta support (`'BUYER'`), with or without `restock`: a cancellation on the order's
+   * `cancellations` edge, `objectId` = its id. A CREATED order (not acknowledged yet) is cancelled
+   * whole and ends COMPLETED.
+   */
   cancelExternally(orderId: string, input: ExternalCancelRequest = {}): Promise<EffectResponse> {
     return this.call('POST', `/orders/${orderId}/cancel`, EffectResponseSchema, input);
+  }
+
+  /**
+   * Refunds as if done in Commerce Manager (`issuedBy: 'SELLER'`, the default) or by Meta support
+   * (`'META'`), under the Graph refund rules; Meta's own reason codes (REFUND_FOR_RETURN, ...) are
+   * allowed. Items by quantity or amount, `shipping` alone, or `{}` for a full refund: a refund on
+   * the order's `refunds` edge, `objectId` = its id.
+   */
+  refundExternally(orderId: string, input: ExternalRefundRequest = {}): Promise<EffectResponse> {
+    return this.call('POST', `/orders/${orderId}/refund`, EffectResponseSchema, input);
   }
 
   /** A buyer returns shipped units. */

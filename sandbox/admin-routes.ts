@@ -10,6 +10,7 @@ import {
   ClockRequestSchema,
   CreateOrdersRequestSchema,
   ExternalCancelRequestSchema,
+  ExternalRefundRequestSchema,
   ExternalShipRequestSchema,
   FaultConfigSchema,
   FaultPatchSchema,
@@ -22,8 +23,17 @@ import {
 } from './admin-schemas.js';
 import { SandboxGraphError } from './errors.js';
 import { readBody } from './http-body.js';
-import type { StoredOrder } from './model.js';
-import { buyerCancel, cancel, createReturn, ship, type AppliedEffect, type RuleContext } from './order-rules.js';
+import type { Origin, StoredOrder } from './model.js';
+import {
+  buyerCancel,
+  cancel,
+  createReturn,
+  refund,
+  ship,
+  type AppliedEffect,
+  type MoneyInput,
+  type RuleContext,
+} from './order-rules.js';
 import { createOrders } from './order-factory.js';
 import type { SandboxState } from './state.js';
 
@@ -106,11 +116,11 @@ export function orderSnapshot(order: StoredOrder): OrderSnapshot {
   };
 }
 
-/** Applies a Meta-side action and records it in the ledger with its origin. */
+/** Applies a Meta-side action and records it in the ledger with its origin (marked external). */
 function effect(
   state: SandboxState,
   orderId: string,
-  origin: 'commerce_manager' | 'buyer',
+  origin: Exclude<Origin, 'api'>,
   act: (order: StoredOrder, ctx: RuleContext) => AppliedEffect,
 ): unknown {
   const order = orderOr404(state, orderId);
@@ -138,6 +148,7 @@ function settingsView(state: SandboxState): SettingsView {
     clockOffsetMs: state.clock.offset,
     orders: state.store.all().length,
     idempotencyKeys: state.idempotency.size,
+    strictIdempotency: state.settings.strictIdempotency,
   };
 }
 
@@ -155,6 +166,7 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
       if (patch.appSecret !== undefined) state.settings.appSecret = patch.appSecret ?? undefined;
       if (patch.releaseDelayMs !== undefined) state.settings.releaseDelayMs = patch.releaseDelayMs;
       if (patch.rateLimit !== undefined) state.settings.rateLimit = { ...patch.rateLimit };
+      if (patch.strictIdempotency !== undefined) state.settings.strictIdempotency = patch.strictIdempotency;
       if (patch.connected !== undefined && patch.connected !== state.settings.connected) {
         const now = state.clock.now();
         state.store.releaseDue(now);
@@ -245,6 +257,7 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
             tracking: {
               carrier: request.carrier,
               trackingNumber: request.trackingNumber ?? `CM${String(trackingCounter).padStart(10, '0')}`,
+              shippingMethodName: request.shippingMethodName,
             },
           },
           'commerce_manager',
@@ -257,14 +270,51 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
     pattern: /^\/_admin\/orders\/(\d+)\/cancel$/,
     handler: ({ state, match, body }) => {
       const request = parse(ExternalCancelRequestSchema, body);
-      return effect(state, match[1]!, 'commerce_manager', (order, ctx) =>
+      const origin = request.initiatedBy === 'BUYER' ? 'buyer' : 'commerce_manager';
+      return effect(state, match[1]!, origin, (order, ctx) =>
         cancel(
           ctx,
           order,
-          { items: request.items, reasonCode: request.reasonCode, restockItems: request.restock },
-          'commerce_manager',
+          {
+            items: request.items,
+            reasonCode: request.reasonCode,
+            reasonDescription: request.reasonDescription,
+            restockItems: request.restock,
+            initiatedBy: request.initiatedBy,
+          },
+          origin,
         ),
       );
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/_admin\/orders\/(\d+)\/refund$/,
+    handler: ({ state, match, body }) => {
+      const request = parse(ExternalRefundRequestSchema, body);
+      const origin = request.issuedBy === 'META' ? 'platform' : 'commerce_manager';
+      return effect(state, match[1]!, origin, (order, ctx) => {
+        const money = (amount: string): MoneyInput => ({ amount, currency: order.currency });
+        return refund(
+          ctx,
+          order,
+          {
+            reasonCode: request.reasonCode,
+            reasonText: request.reasonText,
+            items: request.items?.map((line) => ({
+              retailerId: line.retailerId,
+              itemId: line.itemId,
+              quantity: line.quantity,
+              amount: line.amount === undefined ? undefined : money(line.amount),
+            })),
+            shipping: request.shipping === undefined ? undefined : money(request.shipping),
+            deductions: request.deductions?.map((d) => ({ type: d.type, amount: money(d.amount) })),
+            adjustment: request.adjustment === undefined ? undefined : money(request.adjustment),
+            returnId: request.returnId,
+          },
+          origin,
+        );
+      });
     },
   },
   {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { isAmount } from './money.js';
 import { ORDER_STATES } from './meta-codes/order-states.js';
-import { CANCEL_REASONS } from './meta-codes/reason-codes.js';
+import { CANCEL_REASONS, PLATFORM_REFUND_REASONS, SELLER_REFUND_REASONS } from './meta-codes/reason-codes.js';
 import { FaultConfigSchema, FaultPatchSchema, FaultStateSchema } from './fault-schemas.js';
 import { LedgerSnapshotSchema } from './ledger-schemas.js';
 import { RateLimitSchema } from './options.js';
@@ -21,6 +21,7 @@ export const NewOrderItemSchema = z.strictObject({
   customization: z.string().max(500).optional(),
 });
 
+/** Lines may share a retailer id (a personalised and a plain mug): each line is its own item with its own id. */
 export const CreateOrdersRequestSchema = z.strictObject({
   count: z.number().int().min(1).max(5_000).default(1),
   /** Default: alternates facebook / instagram. */
@@ -100,21 +101,81 @@ const UnitLineSchema = z
     'needs exactly one of retailerId or itemId',
   );
 
-/** Shipping as if done in Commerce Manager. */
+/** Shipping as if done in Commerce Manager (IN_PROGRESS orders). Default: every open unit. */
 export const ExternalShipRequestSchema = z.strictObject({
+  /** Each line names its item by `itemId` or `retailerId` (the latter must be unambiguous). */
   items: z.array(UnitLineSchema).min(1).optional(),
+  /** A code of Meta's carrier list. */
   carrier: z.string().min(1).default('OTHER'),
+  /** Default: a generated "CM0000000001". */
   trackingNumber: z.string().min(1).max(100).optional(),
+  shippingMethodName: z.string().min(1).max(200).optional(),
 });
 export type ExternalShipRequest = z.input<typeof ExternalShipRequestSchema>;
 
-/** Cancelling as if done in Commerce Manager. */
+/**
+ * Cancelling outside the integration: by the seller in Commerce Manager (`initiatedBy: 'SELLER'`)
+ * or by the buyer through Meta support (`'BUYER'`). IN_PROGRESS orders: the given units (default:
+ * every open unit). CREATED orders, and FB_PROCESSING ones for a buyer (a seller only after 24
+ * hours there): the whole order only, which then ends COMPLETED with every unit cancelled.
+ */
 export const ExternalCancelRequestSchema = z.strictObject({
   items: z.array(UnitLineSchema).min(1).optional(),
   reasonCode: z.enum(CANCEL_REASONS).default('CUSTOMER_REQUESTED'),
+  reasonDescription: z.string().max(1000).optional(),
+  /** `restock_items` on the cancellation: the units go back to the product's inventory. */
   restock: z.boolean().default(false),
+  initiatedBy: z.enum(['SELLER', 'BUYER']).default('SELLER'),
 });
 export type ExternalCancelRequest = z.input<typeof ExternalCancelRequestSchema>;
+
+const RefundLineSchema = z
+  .strictObject({
+    retailerId: z.string().min(1).optional(),
+    itemId: z.string().min(1).optional(),
+    /** Units to refund at the unit price. */
+    quantity: z.number().int().min(1).optional(),
+    /** Money to refund on the line, in the order's currency. */
+    amount: amount.optional(),
+  })
+  .refine(
+    (line) => (line.retailerId === undefined) !== (line.itemId === undefined),
+    'needs exactly one of retailerId or itemId',
+  )
+  .refine(
+    (line) => (line.quantity === undefined) !== (line.amount === undefined),
+    'needs exactly one of quantity or amount',
+  );
+
+export const REFUND_REASONS = [...SELLER_REFUND_REASONS, ...PLATFORM_REFUND_REASONS] as const;
+
+/**
+ * Refunding outside the integration: by the seller in Commerce Manager (`issuedBy: 'SELLER'`) or
+ * by Meta / its support (`'META'`). The Graph refund rules apply unchanged (shipped units only,
+ * never more than is left or than the buyer paid), except that Meta's own reason codes are
+ * allowed. Forms: `items` by quantity or by amount, `shipping` alone, or nothing itemised at all
+ * (a full refund of what is left). Amounts are decimal strings in the order's currency.
+ */
+export const ExternalRefundRequestSchema = z.strictObject({
+  reasonCode: z.enum(REFUND_REASONS).default('REFUND_REASON_OTHER'),
+  reasonText: z.string().max(1000).optional(),
+  items: z.array(RefundLineSchema).min(1).optional(),
+  /** `shipping.shipping_refund`. */
+  shipping: amount.optional(),
+  deductions: z
+    .array(z.strictObject({ type: z.enum(['RETURN_SHIPPING']).default('RETURN_SHIPPING'), amount }))
+    .max(10)
+    .optional(),
+  /** `adjustment_amount`. */
+  adjustment: amount.optional(),
+  /** Id of a return of this order (created with `createReturn`). */
+  returnId: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .optional(),
+  issuedBy: z.enum(['SELLER', 'META']).default('SELLER'),
+});
+export type ExternalRefundRequest = z.input<typeof ExternalRefundRequestSchema>;
 
 /** A buyer-initiated return of shipped units. */
 export const ReturnRequestSchema = z.strictObject({
@@ -149,6 +210,8 @@ export const SettingsPatchSchema = z.strictObject({
   /** Same as POST/DELETE /{cms-id}/order_management_apps (disconnecting auto-acknowledges CREATED orders). */
   connected: z.boolean().optional(),
   rateLimit: RateLimitSchema.optional(),
+  /** Until reset (or restart): whether refusals are stored under their idempotency key. */
+  strictIdempotency: z.boolean().optional(),
 });
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
 
@@ -164,6 +227,8 @@ export const SettingsViewSchema = z.object({
   clockOffsetMs: z.number(),
   orders: z.number().int(),
   idempotencyKeys: z.number().int(),
+  /** Refusals (code 100) are stored under their key too; see SandboxOptions.strictIdempotency. */
+  strictIdempotency: z.boolean(),
 });
 export type SettingsView = z.output<typeof SettingsViewSchema>;
 

@@ -23,6 +23,8 @@ export interface GraphAnswer {
   status: number;
   /** Serialized JSON: a replay sends the stored text byte for byte. */
   body: string;
+  /** x-fb-trace-id; default a fresh one. Set when the body names its own (an error answered without throwing). */
+  traceId?: string | undefined;
 }
 
 export function ok(body: unknown): GraphAnswer {

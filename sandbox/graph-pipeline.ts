@@ -161,7 +161,7 @@ export async function handleGraph(
       path: route.path,
       view: { graphBase: `${baseUrl(state, req)}/${route.version}`, authQuery },
     });
-    answer = { ...result, traceId: newTraceId() };
+    answer = { ...result, traceId: result.traceId ?? newTraceId() };
   } catch (error) {
     if (!(error instanceof SandboxGraphError)) throw error;
     state.ledger.countError(error.code);

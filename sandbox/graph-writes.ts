@@ -2,11 +2,18 @@
  * The Graph POST/DELETE endpoints. Every POST goes through `idempotentWrite`: key check, strict
  * parse, replay or conflict, then the order rule, then the answer and effects are committed
  * together. All of it is synchronous, so no other request can slip in between check and effect.
+ * In strict idempotency mode a refusal (code 100) is committed under the key as well.
  */
 import type { z } from 'zod';
 import { invalidParameter, notConnected, SandboxGraphError } from './errors.js';
 import { ok, type GraphAnswer, type GraphCall } from './graph-call.js';
-import { canonicalJson, idempotencyConflict, requireIdempotencyKey } from './idempotency.js';
+import {
+  canonicalJson,
+  idempotencyConflict,
+  isStorableRefusal,
+  requireIdempotencyKey,
+  unparsedFingerprint,
+} from './idempotency.js';
 import type { TrackingInfo } from './model.js';
 import {
   acknowledge,
@@ -36,6 +43,32 @@ interface WriteOutcome {
   effects: AppliedEffect[];
 }
 
+type Parsed<T> = { ok: true; request: T } | { ok: false; refusal: SandboxGraphError };
+
+/** Strict mode: a validation refusal is kept to be answered (and stored) after the key check. */
+function parseForWrite<S extends z.ZodType>(
+  schema: S,
+  params: Record<string, unknown>,
+  strict: boolean,
+): Parsed<z.output<S>> {
+  try {
+    return { ok: true, request: parseParams(schema, params) };
+  } catch (error) {
+    if (!strict || !(error instanceof SandboxGraphError) || !isStorableRefusal(error)) throw error;
+    return { ok: false, refusal: error };
+  }
+}
+
+/** The refusal's error code, for the ledger's error counter when it is replayed. */
+function storedErrorCode(body: string): number | undefined {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'number' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function idempotentWrite<S extends z.ZodType>(
   call: GraphCall,
   schema: S,
@@ -44,11 +77,16 @@ function idempotentWrite<S extends z.ZodType>(
   const { state } = call;
   const key = requireIdempotencyKey(call.params);
   const { idempotency_key: _key, ...rest } = call.params;
-  const request = parseParams(schema, rest);
-  const fingerprint = canonicalJson(request);
+  const strict = state.settings.strictIdempotency;
+  const parsed = parseForWrite(schema, rest, strict);
+  const fingerprint = parsed.ok ? canonicalJson(parsed.request) : unparsedFingerprint(rest);
   const outcome = state.idempotency.check(key, call.endpoint, call.objectId, fingerprint);
   if (outcome.kind === 'replay') {
     state.ledger.countReplay(call.endpointKey);
+    if (outcome.answer.httpStatus >= 400) {
+      const code = storedErrorCode(outcome.answer.body);
+      if (code !== undefined) state.ledger.countError(code);
+    }
     return { status: outcome.answer.httpStatus, body: outcome.answer.body };
   }
   if (outcome.kind === 'conflict') {
@@ -56,7 +94,30 @@ function idempotentWrite<S extends z.ZodType>(
     throw idempotencyConflict(outcome.answer);
   }
   const ctx = state.ruleContext();
-  const { body, effects } = apply(request, ctx);
+  let applied: WriteOutcome;
+  try {
+    if (!parsed.ok) throw parsed.refusal;
+    applied = apply(parsed.request, ctx);
+  } catch (error) {
+    if (!strict || !(error instanceof SandboxGraphError) || !isStorableRefusal(error)) throw error;
+    // Answered here rather than rethrown, so the stored body is byte for byte the one sent.
+    const errorBody = error.toBody();
+    const refusal: GraphAnswer = {
+      status: error.httpStatus,
+      body: JSON.stringify(errorBody),
+      traceId: errorBody.error.fbtrace_id,
+    };
+    state.idempotency.save(key, {
+      endpoint: call.endpoint,
+      objectId: call.objectId,
+      fingerprint,
+      httpStatus: refusal.status,
+      body: refusal.body,
+    });
+    state.ledger.countError(error.code);
+    return refusal;
+  }
+  const { body, effects } = applied;
   const answer = ok(body);
   state.idempotency.save(key, {
     endpoint: call.endpoint,

@@ -5,8 +5,14 @@
  * parameters (the zod-normalised request with sorted keys), so a JSON retry of a form-encoded
  * call, or "5.5" vs "5.50", is still the same request.
  *
- * Only successful answers are stored: a refused request changed nothing, so repeating it (after
- * the cause is fixed) is a first attempt, not a replay. Keys live until `reset`.
+ * By default only successful answers are stored: a refused request changed nothing, so repeating
+ * it (after the cause is fixed) is a first attempt, not a replay. In strict mode
+ * (`strictIdempotency`) a refusal with code 100 (validation or a commerce rule) is stored too: the
+ * same key and request replays the refusal, and a corrected request under that key is a conflict,
+ * as for any "different request" with a used key. A request that failed validation is compared
+ * as sent (JSON-text parameters parsed, keys sorted), since it has no canonical form. Refusals
+ * that say nothing about the request (token, permission, throttling, server errors, unknown
+ * objects) are never stored. Keys live until `reset`.
  */
 import { invalidParameter, IDEMPOTENCY_CONFLICT_SUBCODE, type SandboxGraphError } from './errors.js';
 import { IDEMPOTENCY_KEY } from './request-schemas.js';
@@ -31,6 +37,26 @@ export function canonicalJson(value: unknown): string {
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** Fingerprint of a request that failed validation: its parameters as sent, never equal to a parsed one's. */
+export function unparsedFingerprint(params: Record<string, unknown>): string {
+  const asSent = Object.fromEntries(
+    Object.entries(params).map(([name, value]) => {
+      if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return [name, value];
+      try {
+        return [name, JSON.parse(value) as unknown];
+      } catch {
+        return [name, value];
+      }
+    }),
+  );
+  return canonicalJson({ unparsed: asSent });
+}
+
+/** Whether strict mode stores this refusal under the request's key: code 100 answers of the request itself. */
+export function isStorableRefusal(error: SandboxGraphError): boolean {
+  return error.code === 100 && error.httpStatus >= 400 && error.httpStatus < 500;
 }
 
 export function requireIdempotencyKey(params: Record<string, unknown>): string {

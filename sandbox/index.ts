@@ -99,6 +99,7 @@ export type {
   SettingsView,
   ExternalShipRequest,
   ExternalCancelRequest,
+  ExternalRefundRequest,
   ReturnRequest,
   EffectResponse,
   ClockResponse,

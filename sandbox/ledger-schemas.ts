@@ -26,6 +26,12 @@ export const LedgerEffectSchema = z.object({
   orderId: z.string().nullable(),
   kind: z.enum(EFFECT_KINDS),
   origin: z.enum(['api', 'commerce_manager', 'buyer', 'platform']),
+  /**
+   * True when the effect did not come from a Graph call of the integration: Commerce Manager,
+   * the buyer, Meta support or Meta itself made it (the admin API). A reconciliation sees these
+   * only on the order's history edges. Equivalent to `origin !== 'api'`, spelled out for tests.
+   */
+  external: z.boolean(),
   /** Ledger key of the call that applied it, e.g. "POST acknowledge_order"; null when not an API call. */
   endpoint: z.string().nullable(),
   idempotencyKey: z.string().nullable(),

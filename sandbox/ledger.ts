@@ -77,6 +77,7 @@ export class Ledger {
       orderId: input.orderId,
       kind: input.kind,
       origin: input.origin,
+      external: input.origin !== 'api',
       endpoint: input.endpoint ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
       request: input.request ?? null,

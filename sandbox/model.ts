@@ -9,6 +9,9 @@ export type Channel = 'facebook' | 'instagram';
 /** Who caused a change: the API caller, Commerce Manager (admin API), the buyer, or Meta itself. */
 export type Origin = 'api' | 'commerce_manager' | 'buyer' | 'platform';
 
+/** `initiated_by` of a cancellation: the seller (API or Commerce Manager) or the buyer (app or support). */
+export type CancelInitiator = 'SELLER' | 'BUYER';
+
 export interface StoredItem {
   id: string;
   productId: string;
@@ -53,6 +56,7 @@ export interface StoredCancellation {
   reasonCode: string;
   reasonDescription?: string | undefined;
   restockItems: boolean;
+  initiatedBy: CancelInitiator;
   origin: Origin;
   createdMs: number;
 }

@@ -13,6 +13,7 @@ import {
   allUnitsCancelled,
   allUnitsClosed,
   openUnits,
+  type CancelInitiator,
   type Origin,
   type RefundLine,
   type StoredItem,
@@ -99,7 +100,15 @@ function resolveItem(
     if (!item) throw invalidParameter(`Order ${order.id} has no item with id ${ref.itemId}`);
     return item;
   }
-  const item = order.items.find((candidate) => candidate.retailerId === ref.retailerId);
+  const matches = order.items.filter((candidate) => candidate.retailerId === ref.retailerId);
+  if (matches.length > 1) {
+    // Meta documents nothing for this case; refusing is the only answer that cannot act on the wrong line.
+    throw invalidParameter(
+      `retailer_id '${ref.retailerId}' is ambiguous: it matches ${matches.length} items of order ${order.id} (${matches.map((m) => m.id).join(', ')}); name the item by item_id`,
+      { userTitle: 'Ambiguous retailer_id' },
+    );
+  }
+  const item = matches[0];
   if (!item) {
     if (forRefund) {
       throw commerceError(
@@ -270,6 +279,12 @@ export interface CancelCommand {
   reasonCode: string;
   reasonDescription?: string | undefined;
   restockItems: boolean;
+  /** Default: BUYER when the origin is the buyer, SELLER otherwise. */
+  initiatedBy?: CancelInitiator | undefined;
+}
+
+function initiatorOf(command: CancelCommand, origin: Origin): CancelInitiator {
+  return command.initiatedBy ?? (origin === 'buyer' ? 'BUYER' : 'SELLER');
 }
 
 function recordCancellation(
@@ -292,6 +307,7 @@ function recordCancellation(
     reasonCode: command.reasonCode,
     reasonDescription: command.reasonDescription,
     restockItems: command.restockItems,
+    initiatedBy: initiatorOf(command, origin),
     origin,
     createdMs: ctx.now,
   };
@@ -299,8 +315,16 @@ function recordCancellation(
   return { orderId: order.id, kind: 'cancellation', objectId: cancellation.id };
 }
 
-/** Cancels every unit of an order that never left FB_PROCESSING; it ends COMPLETED (Meta has no CANCELLED state). */
-function cancelUnreleased(ctx: RuleContext, order: StoredOrder, command: CancelCommand, origin: Origin): AppliedEffect {
+/**
+ * Cancels every unit of an order that was never acknowledged (FB_PROCESSING or CREATED); it ends
+ * COMPLETED with every unit cancelled (Meta has no CANCELLED state).
+ */
+function cancelWholeOrder(ctx: RuleContext, order: StoredOrder, command: CancelCommand, origin: Origin): AppliedEffect {
+  if (command.items !== undefined) {
+    throw invalidParameter(
+      `Order ${order.id} is ${order.state}: before acknowledgement only the whole order can be cancelled (omit items)`,
+    );
+  }
   ctx.store.unschedule(order);
   const plan = new Map(order.items.map((item) => [item, openUnits(item)] as const));
   const effect = recordCancellation(ctx, order, plan, command, origin);
@@ -309,18 +333,23 @@ function cancelUnreleased(ctx: RuleContext, order: StoredOrder, command: CancelC
   return effect;
 }
 
+/**
+ * Cancels units. Through the API (origin 'api') the order must be IN_PROGRESS, or stuck in
+ * FB_PROCESSING for more than 24 hours. Outside the integration (Commerce Manager, the buyer via
+ * support) a CREATED order can be cancelled too, and a buyer can cancel during FB_PROCESSING;
+ * before acknowledgement only the whole order, which then ends COMPLETED.
+ */
 export function cancel(ctx: RuleContext, order: StoredOrder, command: CancelCommand, origin: Origin): AppliedEffect {
-  if (order.state === 'FB_PROCESSING' && origin === 'api') {
-    if (ctx.now - order.createdMs <= STUCK_PROCESSING_MS) {
+  if (order.state === 'FB_PROCESSING') {
+    if (initiatorOf(command, origin) === 'SELLER' && ctx.now - order.createdMs <= STUCK_PROCESSING_MS) {
       throw invalidParameter(
         `Order ${order.id} is still being processed by Meta (FB_PROCESSING); it can only be cancelled once it has been stuck there for more than 24 hours`,
         { userTitle: 'Order not released yet' },
       );
     }
-    if (command.items !== undefined)
-      throw invalidParameter(`Order ${order.id} is in FB_PROCESSING: only the whole order can be cancelled`);
-    return cancelUnreleased(ctx, order, command, origin);
+    return cancelWholeOrder(ctx, order, command, origin);
   }
+  if (order.state === 'CREATED' && origin !== 'api') return cancelWholeOrder(ctx, order, command, origin);
   requireReleased(order, 'cancelled');
   if (order.state === 'COMPLETED') {
     if (allUnitsCancelled(order)) {
@@ -374,10 +403,15 @@ export function buyerCancel(ctx: RuleContext, order: StoredOrder): AppliedEffect
   if (order.state !== 'FB_PROCESSING') {
     throw invalidParameter(`Order ${order.id} is ${order.state}: a buyer can only cancel during FB_PROCESSING`);
   }
-  return cancelUnreleased(
+  return cancelWholeOrder(
     ctx,
     order,
-    { reasonCode: 'CUSTOMER_REQUESTED', reasonDescription: 'Cancelled by the buyer', restockItems: true },
+    {
+      reasonCode: 'CUSTOMER_REQUESTED',
+      reasonDescription: 'Cancelled by the buyer',
+      restockItems: true,
+      initiatedBy: 'BUYER',
+    },
     'buyer',
   );
 }
@@ -419,16 +453,28 @@ function refundableMinor(item: StoredItem): bigint {
   return item.unitPriceMinor * BigInt(item.shipped) - item.refundedMinor;
 }
 
-function requireRefundReason(code: string): void {
+/** The API takes the seller's codes only; a refund made outside it (Commerce Manager, Meta support) takes Meta's too. */
+function requireRefundReason(code: string, origin: Origin): void {
   if ((SELLER_REFUND_REASONS as readonly string[]).includes(code)) return;
   if ((PLATFORM_REFUND_REASONS as readonly string[]).includes(code)) {
+    if (origin !== 'api') return;
     throw invalidParameter(`reason_code ${code} is reserved for refunds issued by Meta`);
   }
   throw invalidParameter(`Invalid reason_code '${code}'; expected one of ${SELLER_REFUND_REASONS.join(', ')}`);
 }
 
-export function refund(ctx: RuleContext, order: StoredOrder, command: RefundCommand): AppliedEffect {
-  requireRefundReason(command.reasonCode);
+/**
+ * One refund, the same rules whoever issues it (the API, or the admin API standing in for
+ * Commerce Manager and Meta support): only shipped units, never more than is left of an item,
+ * of shipping, or of what the buyer paid.
+ */
+export function refund(
+  ctx: RuleContext,
+  order: StoredOrder,
+  command: RefundCommand,
+  origin: Origin = 'api',
+): AppliedEffect {
+  requireRefundReason(command.reasonCode, origin);
   if (order.state !== 'FB_PROCESSING' && order.state !== 'CREATED' && allUnitsCancelled(order)) {
     throw commerceError(
       CommerceSubcode.cannotRefundCancelledOrder,

@@ -59,15 +59,23 @@ const ShipmentSchema = z.strictObject({
   origin,
 });
 
-const CancellationSchema = z.strictObject({
-  id: graphId,
-  items: z.array(UnitLineSchema),
-  reasonCode: z.string(),
-  reasonDescription: z.string().optional(),
-  restockItems: z.boolean(),
-  origin,
-  createdMs: timeMs,
-});
+/** Files saved before `initiatedBy` existed lack it: the buyer's cancellations were the buyer's, the rest the seller's. */
+const CancellationSchema = z
+  .strictObject({
+    id: graphId,
+    items: z.array(UnitLineSchema),
+    reasonCode: z.string(),
+    reasonDescription: z.string().optional(),
+    restockItems: z.boolean(),
+    initiatedBy: z.enum(['SELLER', 'BUYER']).optional(),
+    origin,
+    createdMs: timeMs,
+  })
+  .transform((cancellation) => ({
+    ...cancellation,
+    initiatedBy:
+      cancellation.initiatedBy ?? (cancellation.origin === 'buyer' ? ('BUYER' as const) : ('SELLER' as const)),
+  }));
 
 const RefundSchema = z.strictObject({
   id: graphId,
@@ -168,6 +176,11 @@ export const PersistedSettingsSchema = z.strictObject({
   connected: plainSetting(z.boolean()),
 });
 
+/** Files saved before `external` existed lack it; it follows from the origin. */
+const PersistedLedgerEffectSchema = LedgerEffectSchema.extend({ external: z.boolean().optional() }).transform(
+  (effect) => ({ ...effect, external: effect.external ?? effect.origin !== 'api' }),
+);
+
 const counters = Object.fromEntries(LEDGER_COUNTERS.map((name) => [name, z.record(z.string(), count)])) as Record<
   LedgerCounterName,
   z.ZodRecord<z.ZodString, typeof count>
@@ -189,7 +202,7 @@ export const StateFileSchema = z.strictObject({
   orders: z.array(PersistedOrderSchema),
   /** Stored answers by idempotency key, so a retry after a restart is still a replay. */
   idempotency: z.array(StoredAnswerSchema),
-  ledger: z.strictObject({ effects: z.array(LedgerEffectSchema), counters: z.strictObject(counters) }),
+  ledger: z.strictObject({ effects: z.array(PersistedLedgerEffectSchema), counters: z.strictObject(counters) }),
 });
 
 /** The decoded file: money as bigint, exactly the shapes the store holds. */

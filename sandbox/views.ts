@@ -280,7 +280,7 @@ export const CANCELLATION_TYPE: NodeType<StoredCancellation> = {
     },
     restock_items: { get: (c) => c.restockItems },
     items: { get: (c) => unitLinesView(c.items), shape: UNIT_LINES_SHAPE },
-    initiated_by: { get: (c) => (c.origin === 'buyer' ? 'BUYER' : 'SELLER') },
+    initiated_by: { get: (c) => c.initiatedBy },
     created: { get: (c) => metaTimestamp(c.createdMs) },
   },
 };

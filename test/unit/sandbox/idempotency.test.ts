@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SandboxAdminClient, startSandbox } from '../../../sandbox/index.js';
 import { expectGraphError, newKey, startTestSandbox, TRACKING, type TestSandbox } from './helpers.js';
 
 let t: TestSandbox;
@@ -125,7 +126,8 @@ describe('idempotency keys', () => {
     expect((await t.admin.getLedger()).effects.filter((e) => e.kind === 'acknowledge')).toHaveLength(3);
   });
 
-  it('does not store refused requests: the same key works once the cause is fixed', async () => {
+  it('not strict (the library default): refused requests are not stored; the key works once the cause is fixed', async () => {
+    expect((await t.admin.updateSettings({ strictIdempotency: false })).strictIdempotency).toBe(false);
     const order = await t.admin.createOrder();
     const key = newKey();
     const request = { idempotency_key: key, tracking_info: TRACKING };
@@ -133,7 +135,109 @@ describe('idempotency keys', () => {
     await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
     expect((await t.graph.post(`/${order.id}/shipments`, request)).status).toBe(200);
     expect(await effectsOf(order.id, 'shipment')).toHaveLength(1);
-    expect((await t.admin.getLedger()).replays.total).toBe(0);
+    // A corrected request under the key of an invalid one is a first attempt too.
+    const other = await t.admin.createOrder();
+    const reused = newKey();
+    const path = `/${other.id}/acknowledge_order`;
+    expectGraphError(await t.graph.post(path, { idempotency_key: reused, merchant_order_reference: '' }), 100);
+    expect((await t.graph.post(path, { idempotency_key: reused, merchant_order_reference: 'R-1' })).status).toBe(200);
+    const ledger = await t.admin.getLedger();
+    expect(ledger.replays.total).toBe(0);
+    expect(ledger.rejectedDuplicates.total).toBe(0);
+    expect((await t.admin.getSettings()).idempotencyKeys).toBe(3);
+  });
+});
+
+describe('strict idempotency (refusals keep their key)', () => {
+  it('is on in the test helpers, off by default in the library, and reset restores the start option', async () => {
+    expect((await t.admin.getSettings()).strictIdempotency).toBe(true);
+    await t.admin.updateSettings({ strictIdempotency: false });
+    await t.admin.reset();
+    expect((await t.admin.getSettings()).strictIdempotency).toBe(true);
+    const plain = await startSandbox({ port: 0 });
+    try {
+      expect(plain.options.strictIdempotency).toBe(false);
+      expect((await new SandboxAdminClient(plain.url).getSettings()).strictIdempotency).toBe(false);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('replays a commerce refusal byte for byte, even once the cause is gone, with no effect', async () => {
+    const order = await t.admin.createOrder();
+    const key = newKey();
+    const request = { idempotency_key: key, tracking_info: TRACKING };
+    const first = await t.graph.post(`/${order.id}/shipments`, request);
+    expect(expectGraphError(first, 100).message).toMatch(/must be acknowledged/);
+    expect(first.headers['x-fb-trace-id']).toBe(first.body.error.fbtrace_id);
+    await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
+    const again = await t.graph.post(`/${order.id}/shipments`, request, { encoding: 'form' });
+    expect(again.status).toBe(400);
+    expect(again.body).toEqual(first.body);
+    expect(await effectsOf(order.id, 'shipment')).toHaveLength(0);
+    const ledger = await t.admin.getLedger();
+    expect(ledger.replays.byEndpoint['POST shipments']).toBe(1);
+    expect(ledger.errors.byCode['100']).toBe(2);
+    // A new key is a new request.
+    expect((await t.graph.post(`/${order.id}/shipments`, { ...request, idempotency_key: newKey() })).status).toBe(200);
+  });
+
+  it('refuses a corrected request under the key of a refused one as a conflict', async () => {
+    const order = await t.admin.createOrder({ items: [{ retailerId: 'SKU-A', quantity: 2, pricePerUnit: '10.00' }] });
+    await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
+    const key = newKey();
+    const tooMany = { idempotency_key: key, tracking_info: TRACKING, items: [{ retailer_id: 'SKU-A', quantity: 3 }] };
+    expect(expectGraphError(await t.graph.post(`/${order.id}/shipments`, tooMany), 100).message).toMatch(/only 2 unit/);
+    const corrected = { ...tooMany, items: [{ retailer_id: 'SKU-A', quantity: 2 }] };
+    const conflict = expectGraphError(await t.graph.post(`/${order.id}/shipments`, corrected), 100, 2388049);
+    expect(conflict.message).toMatch(/already used for a different request/);
+    expect(await effectsOf(order.id, 'shipment')).toHaveLength(0);
+    expect((await t.admin.getLedger()).rejectedDuplicates.byEndpoint['POST shipments']).toBe(1);
+    expect((await t.graph.post(`/${order.id}/shipments`, { ...corrected, idempotency_key: newKey() })).status).toBe(
+      200,
+    );
+  });
+
+  it('stores validation refusals as sent: the same body replays, a fixed one conflicts', async () => {
+    const order = await t.admin.createOrder();
+    const key = newKey();
+    const path = `/${order.id}/acknowledge_order`;
+    const invalid = await t.graph.post(path, { idempotency_key: key, merchant_order_reference: '' });
+    expectGraphError(invalid, 100);
+    const replay = await t.graph.post(
+      path,
+      { idempotency_key: key, merchant_order_reference: '' },
+      { encoding: 'form' },
+    );
+    expect(replay.body).toEqual(invalid.body);
+    expectGraphError(await t.graph.post(path, { idempotency_key: key, merchant_order_reference: 'R-1' }), 100, 2388049);
+    // An unknown parameter is a validation refusal too; the refusal belongs to its endpoint and object.
+    const bulkKey = newKey();
+    const unknown = await t.graph.post(`/${t.cmsId}/acknowledge_orders`, { idempotency_key: bulkKey, order: [] });
+    expectGraphError(unknown, 100);
+    expectGraphError(await t.graph.post(path, { idempotency_key: bulkKey }), 100, 2388049);
+    expect((await t.admin.getOrder(order.id)).state).toBe('CREATED');
+    expect((await t.admin.getLedger()).replays.total).toBe(1);
+  });
+
+  it('keeps no key for refusals that say nothing about the request (disconnected account, token, faults)', async () => {
+    await t.admin.setConnected(false);
+    const early = await t.admin.createOrder();
+    const bulkKey = newKey();
+    const bulk = `/${t.cmsId}/acknowledge_orders`;
+    expectGraphError(await t.graph.post(bulk, { idempotency_key: bulkKey, orders: [{ id: early.id }] }), 200);
+    await t.admin.setConnected(true);
+    const order = await t.admin.createOrder();
+    expect((await t.graph.post(bulk, { idempotency_key: bulkKey, orders: [{ id: order.id }] })).status).toBe(200);
+    const other = await t.admin.createOrder();
+    const key = newKey();
+    const path = `/${other.id}/acknowledge_order`;
+    expectGraphError(await t.graph.post(path, { idempotency_key: key }, { token: 'wrong-token' }), 190);
+    await t.admin.addFaultRule({ endpoint: 'acknowledge_order', fault: 'server_error', times: 1 });
+    expect((await t.graph.post(path, { idempotency_key: key })).status).toBeGreaterThanOrEqual(500);
+    expect((await t.graph.post(path, { idempotency_key: key })).status).toBe(200);
+    expect((await t.admin.getSettings()).idempotencyKeys).toBe(2);
+    expect((await t.admin.getLedger()).rejectedDuplicates.total).toBe(0);
   });
 });
 

@@ -170,6 +170,60 @@ describe('sandbox state file', () => {
     }
   });
 
+  it('keeps refusals stored in strict idempotency mode: replayed, and a conflict for a corrected request', async () => {
+    const file = newStateFile();
+    const first = await start(file, { strictIdempotency: true });
+    const order = await first.admin.createOrder();
+    const ship = { idempotency_key: newKey(), tracking_info: TRACKING };
+    const refused = await first.graph.post(`/${order.id}/shipments`, ship);
+    expectGraphError(refused, 100);
+    await first.close();
+
+    const second = await start(file, { strictIdempotency: true });
+    try {
+      await second.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
+      const replayed = await second.graph.post(`/${order.id}/shipments`, ship);
+      expect(replayed.status).toBe(400);
+      expect(replayed.body).toEqual(refused.body);
+      expectGraphError(
+        await second.graph.post(`/${order.id}/shipments`, { ...ship, external_shipment_id: 'box_1' }),
+        100,
+        2388049,
+      );
+      expect((await second.admin.getOrder(order.id)).shipments).toBe(0);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('loads a file saved before cancellations had initiatedBy and ledger effects had external', async () => {
+    const file = newStateFile();
+    const first = await start(file);
+    const [byBuyer, bySeller] = await first.admin.createOrders({ count: 2, releaseDelayMs: 60_000 });
+    await first.admin.buyerCancel(byBuyer!.id);
+    await first.admin.release([bySeller!.id]);
+    await first.graph.post(`/${bySeller!.id}/acknowledge_order`, { idempotency_key: newKey() });
+    await first.graph.post(`/${bySeller!.id}/cancellations`, { idempotency_key: newKey() });
+    await first.close();
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    for (const order of saved.orders) for (const c of order.cancellations) delete c.initiatedBy;
+    for (const effect of saved.ledger.effects) delete effect.external;
+    await writeFile(file, JSON.stringify(saved));
+
+    const second = await start(file);
+    try {
+      const initiator = async (id: string) =>
+        (await second.graph.get(`/${id}/cancellations`, { fields: 'initiated_by' })).body.data[0].initiated_by;
+      expect(await initiator(byBuyer!.id)).toBe('BUYER');
+      expect(await initiator(bySeller!.id)).toBe('SELLER');
+      const effects = (await second.admin.getLedger()).effects;
+      expect(effects.length).toBeGreaterThan(0);
+      for (const effect of effects) expect(effect.external).toBe(effect.origin !== 'api');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('gives new orders ids never used before the restart', async () => {
     const file = newStateFile();
     const first = await start(file);
