@@ -63,7 +63,13 @@ async function acknowledged(items?: { retailerId: string; quantity: number }[]) 
 const UPS = { trackingNumber: '1Z999AA10123456784', carrier: 'UPS', shippingMethodName: 'Ground' };
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, accessToken: TOKEN, appSecret: SECRET, releaseDelayMs: 0 });
+  sandbox = await startSandbox({
+    port: 0,
+    accessToken: TOKEN,
+    appSecret: SECRET,
+    releaseDelayMs: 0,
+    strictIdempotency: true,
+  });
   admin = new SandboxAdminClient(sandbox.url);
   cmsId = sandbox.options.cmsId;
   graph = client();

@@ -26,6 +26,7 @@ const VALID = {
     requestId: 'cancel_1',
     reasonCode: 'OUT_OF_STOCK',
     reasonDescription: 'none left',
+    restock: false,
     items: [{ retailerId: 'sku-a', quantity: 1 }],
   },
   refund: {
@@ -164,7 +165,11 @@ describe('ship', () => {
     [[{ retailerId: 'sku-a' }], 'items[0].quantity: '],
     [[{ retailerId: '', quantity: 1 }], 'items[0].retailerId: retailerId must not be empty'],
     [[{ retailerId: 'x'.repeat(101), quantity: 1 }], 'items[0].retailerId: '],
-    [[{ quantity: 1 }], 'items[0].retailerId: '],
+    [[{ quantity: 1 }], 'items[0]: each item needs either itemId or retailerId, not both'],
+    [
+      [{ itemId: '7', retailerId: 'sku-a', quantity: 1 }],
+      'items[0]: each item needs either itemId or retailerId, not both',
+    ],
     [[{ retailerId: 'sku-a', quantity: 1, item_id: '9' }], 'items[0]: '],
     [[], 'items: items must not be empty'],
     ['sku-a', 'items: '],
@@ -193,19 +198,27 @@ describe('ship', () => {
 });
 
 describe('cancel', () => {
-  test('restock defaults to false and keeps an explicit value', () => {
-    expect(accepted('cancel', VALID.cancel).restock).toBe(false);
+  test('restock must be said: writing stock off is not a default', () => {
+    expect(rejected('cancel', without('cancel', 'restock'))).toContain(
+      'restock: restock is required: true puts the units back into sellable stock, false writes them off',
+    );
     expect(CancelCommandSchema.parse(VALID.cancel).restock).toBe(false);
     expect(accepted('cancel', { ...VALID.cancel, restock: true }).restock).toBe(true);
     expect(rejected('cancel', { ...VALID.cancel, restock: 'yes' })).toContain('restock: ');
   });
 
   test('items are optional (every unshipped unit)', () => {
-    expect(accepted('cancel', { requestId: 'c', reasonCode: 'CUSTOMER_REQUESTED' })).toEqual({
+    expect(accepted('cancel', { requestId: 'c', reasonCode: 'CUSTOMER_REQUESTED', restock: true })).toEqual({
       requestId: 'c',
       reasonCode: 'CUSTOMER_REQUESTED',
-      restock: false,
+      restock: true,
     });
+  });
+
+  test('a line may be named by Meta item id', () => {
+    expect(accepted('cancel', { ...VALID.cancel, items: [{ itemId: '42', quantity: 1 }] }).items).toEqual([
+      { itemId: '42', quantity: 1 },
+    ]);
   });
 
   test.each([...CANCEL_REASON_CODES])('reason %s is accepted', (reasonCode) => {
@@ -239,11 +252,38 @@ describe('cancel', () => {
 });
 
 describe('refund', () => {
-  test('items and shipping are optional (a full refund)', () => {
-    expect(accepted('refund', { requestId: 'r', reasonCode: 'WRONG_ITEM' })).toEqual({
+  test('nothing is implied: a refund names what it refunds, and a full refund says so', () => {
+    expect(rejected('refund', { requestId: 'r', reasonCode: 'WRONG_ITEM' })).toContain(
+      'say what to refund: items, shippingRefund, adjustment, or full: true',
+    );
+    expect(accepted('refund', { requestId: 'r', reasonCode: 'WRONG_ITEM', full: true })).toEqual({
       requestId: 'r',
       reasonCode: 'WRONG_ITEM',
+      full: true,
     });
+    expect(rejected('refund', { ...VALID.refund, full: true })).toContain(
+      'full: a full refund refunds every shipped unit left: leave items out',
+    );
+    expect(rejected('refund', { requestId: 'r', reasonCode: 'WRONG_ITEM', full: false })).toContain('full: ');
+  });
+
+  test('shipping only, deductions, an adjustment and a return id are expressible', () => {
+    const usd = (amount: string) => ({ amount, currency: 'USD' });
+    expect(accepted('refund', { requestId: 'r', reasonCode: 'WRONG_ITEM', shippingRefund: usd('4.99') })).toEqual({
+      requestId: 'r',
+      reasonCode: 'WRONG_ITEM',
+      shippingRefund: usd('4.99'),
+    });
+    const command = accepted('refund', {
+      ...VALID.refund,
+      adjustment: usd('1.00'),
+      deductions: [{ type: 'RETURN_SHIPPING', amount: usd('2.00') }],
+      returnId: '555',
+    });
+    expect(command).toMatchObject({ adjustment: usd('1.00'), returnId: '555' });
+    expect(
+      rejected('refund', { ...VALID.refund, deductions: [{ type: 'RESTOCKING', amount: usd('2.00') }] }),
+    ).toContain('deductions[0].type: ');
   });
 
   test.each([...SELLER_REFUND_REASON_CODES])('seller reason %s is accepted', (reasonCode) => {
@@ -360,10 +400,11 @@ describe('commandFingerprint', () => {
     );
   });
 
-  test('a parsed command with a default applied matches one that spelled the default out', () => {
-    const implicit = accepted('cancel', VALID.cancel);
-    const explicit = accepted('cancel', { ...VALID.cancel, restock: false });
-    expect(commandFingerprint('cancel', implicit)).toBe(commandFingerprint('cancel', explicit));
+  test('the same content in another key order has the same fingerprint', () => {
+    const { reasonCode, ...rest } = VALID.cancel;
+    expect(commandFingerprint('cancel', accepted('cancel', { ...rest, reasonCode }))).toBe(
+      commandFingerprint('cancel', accepted('cancel', VALID.cancel)),
+    );
   });
 
   test.each([
