@@ -10,12 +10,24 @@ import { OmsInvalidInputError } from './oms-errors.js';
 
 const nonEmpty = z.string().min(1);
 const quantity = z.number().int().positive();
+/** Ids (Meta's object and item ids, return ids, codes Meta sends): at most 100 characters. */
+const id = nonEmpty.max(100);
+/** Free text Meta passes on (reason descriptions): at most 500 characters. */
+const freeText = z.string().max(500);
 
-export const metaOrderIdSchema = nonEmpty.max(100);
+export const metaOrderIdSchema = id;
+
+const currency = z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code');
 
 export const moneySchema = z.object({
   amount: z.string().regex(/^-?\d+(\.\d+)?$/, 'amount must be a decimal string such as "12.50"'),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code'),
+  currency,
+});
+
+/** Money that cannot be negative (what a refund gives back or deducts). */
+export const nonNegativeMoneySchema = z.object({
+  amount: z.string().regex(/^\d+(\.\d+)?$/, 'amount must be a decimal string such as "12.50", not negative'),
+  currency,
 });
 
 export const reservationLinesSchema = z.array(z.object({ retailerId: nonEmpty, quantity }));
@@ -63,7 +75,8 @@ export const pendingOrderInputSchema = z.object({
   suppressCustomerEmails: z.literal(true),
 });
 
-const itemQuantities = z.array(z.object({ retailerId: nonEmpty, quantity }));
+const itemQuantities = z.array(z.object({ itemId: id.optional(), retailerId: nonEmpty, quantity }));
+const recordOrigin = z.enum(['merchant', 'external']);
 
 export const shipmentRecordSchema = z.object({
   metaOrderId: metaOrderIdSchema,
@@ -71,6 +84,8 @@ export const shipmentRecordSchema = z.object({
   items: itemQuantities,
   carrier: nonEmpty,
   trackingNumber: nonEmpty,
+  origin: recordOrigin.optional(),
+  metaShipmentId: id.optional(),
 });
 
 export const trackingUpdateRecordSchema = z.object({
@@ -87,17 +102,54 @@ export const cancellationRecordSchema = z.object({
   items: itemQuantities,
   reasonCode: nonEmpty,
   restock: z.boolean(),
-  origin: z.enum(['merchant', 'external']),
+  origin: recordOrigin,
+  initiatedBy: id.optional(),
+  reasonDescription: freeText.optional(),
+  metaCancellationId: id.optional(),
 });
 
-export const refundRecordSchema = z.object({
-  metaOrderId: metaOrderIdSchema,
-  requestId: nonEmpty,
-  items: z.array(z.object({ retailerId: nonEmpty, quantity: quantity.optional(), amount: moneySchema.optional() })),
-  shipping: moneySchema.optional(),
-  reasonCode: nonEmpty,
-  origin: z.enum(['merchant', 'external']),
-});
+/** Every currency a refund names: all must be the same. */
+function refundCurrencies(refund: {
+  items: { amount?: { currency: string } | undefined }[];
+  shipping?: { currency: string } | undefined;
+  deductions?: { amount: { currency: string } }[] | undefined;
+  adjustment?: { currency: string } | undefined;
+  total?: { currency: string } | undefined;
+}): Set<string> {
+  const amounts = [
+    ...refund.items.map((item) => item.amount),
+    refund.shipping,
+    ...(refund.deductions ?? []).map((deduction) => deduction.amount),
+    refund.adjustment,
+    refund.total,
+  ];
+  return new Set(amounts.flatMap((money) => (money === undefined ? [] : [money.currency])));
+}
+
+export const refundRecordSchema = z
+  .object({
+    metaOrderId: metaOrderIdSchema,
+    requestId: nonEmpty,
+    items: z.array(
+      z.object({
+        itemId: id.optional(),
+        retailerId: nonEmpty,
+        quantity: quantity.optional(),
+        amount: nonNegativeMoneySchema.optional(),
+      }),
+    ),
+    shipping: nonNegativeMoneySchema.optional(),
+    deductions: z.array(z.object({ type: id, amount: nonNegativeMoneySchema })).optional(),
+    /** May be negative: Meta's adjustment is added to the refund as it is. */
+    adjustment: moneySchema.optional(),
+    total: nonNegativeMoneySchema.optional(),
+    reasonCode: nonEmpty,
+    reasonText: freeText.optional(),
+    returnId: id.optional(),
+    origin: recordOrigin,
+    metaRefundId: id.optional(),
+  })
+  .refine((refund) => refundCurrencies(refund).size <= 1, 'every amount of a refund must be in one currency');
 
 export const externalChangeSchema = z.object({
   metaOrderId: metaOrderIdSchema,

@@ -59,12 +59,35 @@ export interface PendingOrderInput {
   suppressCustomerEmails: true;
 }
 
+/**
+ * Units of one line of the order. `itemId` (Meta's item id) names the line; without it the units are
+ * taken from the lines with this retailer id, in order. An order may have two lines with one retailer
+ * id: send `itemId` to keep them apart.
+ */
+export interface ItemQuantity {
+  /** Meta's item id within the order (OrderLine.itemId). */
+  itemId?: string | undefined;
+  retailerId: string;
+  quantity: number;
+}
+
+/** Who made a shipment, cancellation or refund: our command (`merchant`) or someone outside the integration. */
+export type RecordOrigin = 'merchant' | 'external';
+
 export interface ShipmentRecord {
   metaOrderId: string;
+  /** For an external shipment, derived from Meta's object id: `meta-shipment-<metaShipmentId>`. */
   requestId: string;
-  items: { retailerId: string; quantity: number }[];
+  items: ItemQuantity[];
   carrier: string;
   trackingNumber: string;
+  /**
+   * `merchant` (also when absent) when our ship command made it; `external` when Meta reported a
+   * shipment made outside the integration (Commerce Manager, support). Recorded the same either way.
+   */
+  origin?: RecordOrigin | undefined;
+  /** Meta's shipment object id, when known. An external shipment is keyed by it (see requestId). */
+  metaShipmentId?: string | undefined;
 }
 
 /** Our updateTracking command changed a shipment's carrier or tracking number on Meta. */
@@ -80,23 +103,69 @@ export interface TrackingUpdateRecord {
 
 export interface CancellationRecord {
   metaOrderId: string;
+  /** For an external cancellation, derived from Meta's object id: `meta-cancellation-<metaCancellationId>`. */
   requestId: string;
-  items: { retailerId: string; quantity: number }[];
+  items: ItemQuantity[];
   reasonCode: string;
+  /** Put the cancelled units back on sale. For an external cancellation, Meta's restock flag. */
   restock: boolean;
   /** `merchant` when the OMS asked for it; `external` when Meta reported it (buyer, Commerce Manager). */
-  origin: 'merchant' | 'external';
+  origin: RecordOrigin;
+  /** Meta's `initiated_by`: who cancelled, e.g. `BUYER` or `SELLER`. */
+  initiatedBy?: string | undefined;
+  /** Meta's free-text reason description. */
+  reasonDescription?: string | undefined;
+  /** Meta's cancellation object id, when known. An external cancellation is keyed by it (see requestId). */
+  metaCancellationId?: string | undefined;
 }
 
+/** One line of a refund: by quantity, by amount, or both (Meta's item_refund_quantity / item_refund_amount). */
+export interface RefundItem {
+  /** Meta's item id within the order (OrderLine.itemId). */
+  itemId?: string | undefined;
+  retailerId: string;
+  quantity?: number | undefined;
+  /** The money refunded for this line, as Meta computed it when known. */
+  amount?: Money | undefined;
+}
+
+export interface RefundDeduction {
+  /** Meta's deduction_type, e.g. `RETURN_SHIPPING`. */
+  type: string;
+  amount: Money;
+}
+
+/**
+ * A refund, with the amounts as Meta computed them when the workflow knows them, so that the OMS's
+ * books can be compared with Meta's. Every amount of one refund is in one currency.
+ */
 export interface RefundRecord {
   metaOrderId: string;
+  /** For an external refund, derived from Meta's object id: `meta-refund-<metaRefundId>`. */
   requestId: string;
-  items: { retailerId: string; quantity?: number | undefined; amount?: Money | undefined }[];
+  items: RefundItem[];
   shipping?: Money | undefined;
+  /** Taken off the refund (Meta's deductions, e.g. return shipping). */
+  deductions?: RefundDeduction[] | undefined;
+  /** Meta's adjustment_amount: added to the refund beyond the items and shipping. */
+  adjustment?: Money | undefined;
+  /** Meta's total_refund_amount: what the buyer gets back (items + shipping + adjustment - deductions). */
+  total?: Money | undefined;
   reasonCode: string;
-  origin: 'merchant' | 'external';
+  /** Meta's free-text reason. */
+  reasonText?: string | undefined;
+  /** The return this refund settles (Meta's return_id). */
+  returnId?: string | undefined;
+  origin: RecordOrigin;
+  /** Meta's refund object id, when known. An external refund is keyed by it (see requestId). */
+  metaRefundId?: string | undefined;
 }
 
+/**
+ * A change made outside the integration that no structured record covers. Shipments, cancellations
+ * and refunds made outside go to recordShipment / recordCancellation / recordRefund with
+ * `origin: 'external'` and Meta's object id instead: those are recorded once and counted in the books.
+ */
 export interface ExternalChange {
   metaOrderId: string;
   kind: 'cancelled_before_release' | 'cancelled' | 'shipped' | 'refunded' | 'state_changed';
@@ -124,9 +193,16 @@ export interface OmsPort {
   createPendingOrder(input: PendingOrderInput): Promise<{ merchantOrderReference: string }>;
   /** Called only after Meta confirmed the acknowledgement. */
   markProcessing(metaOrderId: string): Promise<void>;
+  /**
+   * Records units leaving: carrier, tracking, stock out of the shelf. Idempotent per (metaOrderId,
+   * requestId): the same record again changes nothing, other data under the same key is an
+   * OmsIdempotencyConflictError. The same holds for recordCancellation and recordRefund, and for
+   * Meta's object id (metaShipmentId, metaCancellationId, metaRefundId) when given.
+   */
   recordShipment(shipment: ShipmentRecord): Promise<void>;
   /** Called after Meta accepted the new tracking. Idempotent: the same update twice changes nothing. */
   recordTrackingUpdate(update: TrackingUpdateRecord): Promise<void>;
+  /** Cancelled units go back on sale only with `restock`. */
   recordCancellation(cancellation: CancellationRecord): Promise<void>;
   recordRefund(refund: RefundRecord): Promise<void>;
   markCompleted(metaOrderId: string): Promise<void>;

@@ -1,4 +1,12 @@
-import type { Channel, Money, OrderLine, PostalAddress } from '../api/oms-port.js';
+import type {
+  Channel,
+  Money,
+  OrderLine,
+  PostalAddress,
+  RecordOrigin,
+  RefundDeduction,
+  RefundItem,
+} from '../api/oms-port.js';
 
 /**
  * Read access to an OMS's records, for tests, the CLI and the demo. Separate from OmsPort on purpose:
@@ -12,6 +20,11 @@ export interface OmsReadModel {
   reservation(metaOrderId: string): Promise<OmsReservation | undefined>;
   /** Every event, or one order's, oldest first. */
   events(metaOrderId?: string): Promise<OmsEvent[]>;
+  /**
+   * What the OMS's records of an order add up to, per order line: units shipped, cancelled and
+   * refunded, money refunded; to compare with Meta's order. Undefined when the OMS has no such order.
+   */
+  orderBooks(metaOrderId: string): Promise<OmsOrderBooks | undefined>;
 }
 
 export const OMS_ORDER_STATUSES = ['pending', 'processing', 'completed', 'cancelled'] as const;
@@ -38,34 +51,53 @@ export interface OmsOrderSummary {
 }
 
 export interface OmsItemQuantity {
+  /**
+   * The order line (Meta's item id) the units came from. Absent on shipments and cancellations recorded
+   * before item ids were kept, and on a cancellation of an order the OMS never created.
+   */
+  itemId?: string | undefined;
   retailerId: string;
   quantity: number;
 }
 
 export interface OmsShipment {
   requestId: string;
+  /** The units actually shipped, per order line (an empty request resolves to every unit still open). */
   items: OmsItemQuantity[];
   carrier: string;
   trackingNumber: string;
+  origin: RecordOrigin;
+  metaShipmentId: string | undefined;
   createdAt: string;
 }
 
 export interface OmsCancellation {
   requestId: string;
-  /** The units actually cancelled (an empty request resolves to every unit still open). */
+  /** The units actually cancelled, per order line (an empty request resolves to every unit still open). */
   items: OmsItemQuantity[];
   reasonCode: string;
   restock: boolean;
-  origin: 'merchant' | 'external';
+  origin: RecordOrigin;
+  initiatedBy: string | undefined;
+  reasonDescription: string | undefined;
+  metaCancellationId: string | undefined;
   createdAt: string;
 }
 
 export interface OmsRefund {
   requestId: string;
-  items: { retailerId: string; quantity?: number | undefined; amount?: Money | undefined }[];
+  /** Each with the order line it was booked on (itemId), unless the OMS does not hold the order. */
+  items: RefundItem[];
   shipping: Money | undefined;
+  deductions: RefundDeduction[];
+  adjustment: Money | undefined;
+  /** Meta's total_refund_amount, when the refund carried it. */
+  total: Money | undefined;
   reasonCode: string;
-  origin: 'merchant' | 'external';
+  reasonText: string | undefined;
+  returnId: string | undefined;
+  origin: RecordOrigin;
+  metaRefundId: string | undefined;
   createdAt: string;
 }
 
@@ -115,4 +147,45 @@ export interface OmsEvent {
   detail: string;
   data: unknown;
   createdAt: string;
+}
+
+/**
+ * One order line in the books. Amounts are exact decimal strings with at least two decimals
+ * ("12.50", "0.00"), in the order's currency.
+ */
+export interface OmsItemBooks {
+  /** Meta's item id. */
+  itemId: string;
+  retailerId: string;
+  ordered: number;
+  shipped: number;
+  cancelled: number;
+  /** Units refunded: the quantities of the refund lines booked on this line. */
+  refunded: number;
+  /** Money refunded: the amounts of the refund lines booked on this line. */
+  refundedAmount: Money;
+}
+
+/** An order's books: what its shipments, cancellations and refunds add up to, to compare with Meta's. */
+export interface OmsOrderBooks {
+  metaOrderId: string;
+  /** The order's currency: every amount below is in it. */
+  currency: string;
+  /** One entry per order line, in the order's line order. */
+  items: OmsItemBooks[];
+  shippingRefunded: Money;
+  /** Deductions taken off refunds (return shipping, ...). */
+  deducted: Money;
+  /** Adjustments added to refunds. */
+  adjusted: Money;
+  /**
+   * What the buyer got back: per refund, Meta's total when recorded, otherwise its lines + shipping +
+   * adjustment - deductions.
+   */
+  totalRefunded: Money;
+  /**
+   * Refund lines given by quantity without an amount (Meta priced them): their money is missing from
+   * refundedAmount, and from totalRefunded unless their refund carried Meta's total.
+   */
+  unpricedRefundLines: number;
 }

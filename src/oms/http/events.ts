@@ -2,7 +2,12 @@ import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
 import { canonicalJson } from '../canonical-json.js';
 
-/** One event type per OmsPort method. */
+/**
+ * One event type per OmsPort method; `data` is the method's argument as the port defines it (see
+ * src/oms/README.md for each type's fields). Shipments, cancellations and refunds made outside the
+ * integration come as order.record_shipment / order.record_cancellation / order.record_refund with
+ * `origin: "external"` and Meta's object id, not as order.external_change.
+ */
 export const OMS_EVENT_TYPES = [
   'inventory.reserve',
   'inventory.release',

@@ -85,8 +85,12 @@ export class HttpOms implements OmsPort {
     await this.send('order.mark_processing', [metaOrderId], { metaOrderId });
   }
 
+  /** The event always names the origin: `merchant` when the record leaves it out. */
   async recordShipment(shipment: ShipmentRecord): Promise<void> {
-    await this.send('order.record_shipment', [shipment.metaOrderId, shipment.requestId], shipment);
+    await this.send('order.record_shipment', [shipment.metaOrderId, shipment.requestId], {
+      ...shipment,
+      origin: shipment.origin ?? 'merchant',
+    });
   }
 
   async recordTrackingUpdate(update: TrackingUpdateRecord): Promise<void> {

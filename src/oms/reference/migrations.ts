@@ -162,6 +162,84 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_by_order ON events (meta_order_id, id);
     `,
   },
+  {
+    version: 2,
+    name: "item ids, external records with Meta's object ids, refund amounts as NUMERIC",
+    sql: `
+      -- Shipments and cancellations store their items resolved to order lines from now on
+      -- ({itemId, retailerId, quantity}); rows written before name the retailer id only.
+      ALTER TABLE shipments
+        ADD COLUMN origin text NOT NULL DEFAULT 'merchant' CHECK (origin IN ('merchant', 'external')),
+        ADD COLUMN meta_shipment_id text;
+      -- Meta's object is recorded once per order, whatever request reports it.
+      CREATE UNIQUE INDEX shipments_by_meta_id ON shipments (meta_order_id, meta_shipment_id)
+        WHERE meta_shipment_id IS NOT NULL;
+
+      ALTER TABLE cancellations
+        ADD COLUMN initiated_by text,
+        ADD COLUMN reason_description text,
+        ADD COLUMN meta_cancellation_id text;
+      CREATE UNIQUE INDEX cancellations_by_meta_id ON cancellations (meta_order_id, meta_cancellation_id)
+        WHERE meta_cancellation_id IS NOT NULL;
+
+      -- Refund money in NUMERIC columns (exact decimals, never floats), each amount with its currency,
+      -- so the books can add them up in SQL. Version 1 kept the lines and shipping as JSON: they move
+      -- here and the JSON columns go.
+      ALTER TABLE refunds
+        ADD COLUMN shipping_amount numeric,
+        ADD COLUMN shipping_currency text,
+        ADD COLUMN adjustment_amount numeric,
+        ADD COLUMN adjustment_currency text,
+        ADD COLUMN total_amount numeric,
+        ADD COLUMN total_currency text,
+        ADD COLUMN reason_text text,
+        ADD COLUMN return_id text,
+        ADD COLUMN meta_refund_id text,
+        ADD CHECK ((shipping_amount IS NULL) = (shipping_currency IS NULL)),
+        ADD CHECK ((adjustment_amount IS NULL) = (adjustment_currency IS NULL)),
+        ADD CHECK ((total_amount IS NULL) = (total_currency IS NULL));
+      CREATE UNIQUE INDEX refunds_by_meta_id ON refunds (meta_order_id, meta_refund_id)
+        WHERE meta_refund_id IS NOT NULL;
+
+      CREATE TABLE refund_lines (
+        refund_id   bigint NOT NULL REFERENCES refunds (id),
+        position    integer NOT NULL,
+        -- Meta's item id of the order line; NULL only for a refund of an order the OMS does not hold.
+        item_id     text,
+        retailer_id text NOT NULL,
+        quantity    integer CHECK (quantity > 0),
+        amount      numeric,
+        currency    text,
+        CHECK ((amount IS NULL) = (currency IS NULL)),
+        PRIMARY KEY (refund_id, position)
+      );
+
+      CREATE TABLE refund_deductions (
+        refund_id bigint NOT NULL REFERENCES refunds (id),
+        position  integer NOT NULL,
+        type      text NOT NULL,
+        amount    numeric NOT NULL,
+        currency  text NOT NULL,
+        PRIMARY KEY (refund_id, position)
+      );
+
+      -- Refunds recorded before: each line goes to the first order line of its retailer id.
+      INSERT INTO refund_lines (refund_id, position, item_id, retailer_id, quantity, amount, currency)
+      SELECT r.id,
+             (line.ordinality - 1)::integer,
+             (SELECT ol.item_id FROM order_lines ol
+              WHERE ol.meta_order_id = r.meta_order_id AND ol.retailer_id = line.item->>'retailerId'
+              ORDER BY ol.position LIMIT 1),
+             line.item->>'retailerId',
+             (line.item->>'quantity')::integer,
+             (line.item->'amount'->>'amount')::numeric,
+             line.item->'amount'->>'currency'
+      FROM refunds r CROSS JOIN LATERAL jsonb_array_elements(r.items) WITH ORDINALITY AS line(item, ordinality);
+      UPDATE refunds SET shipping_amount = (shipping->>'amount')::numeric, shipping_currency = shipping->>'currency'
+      WHERE shipping IS NOT NULL;
+      ALTER TABLE refunds DROP COLUMN items, DROP COLUMN shipping;
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks; returns the versions it applied. */

@@ -1,12 +1,13 @@
 import type { Transaction } from '@electric-sql/pglite';
 import { z } from 'zod';
 import { moneySchema } from '../../api/oms-port-schemas.js';
-import type { OrderLine } from '../../api/oms-port.js';
+import type { Money, OrderLine, RefundDeduction, RefundItem } from '../../api/oms-port.js';
 import {
   OMS_ORDER_STATUSES,
   type OmsCancellation,
   type OmsEvent,
   type OmsInventoryLevel,
+  type OmsOrderBooks,
   type OmsOrderDetail,
   type OmsOrderStatus,
   type OmsOrderSummary,
@@ -14,6 +15,7 @@ import {
   type OmsReservation,
   type OmsShipment,
 } from '../read-model.js';
+import { lineProgress } from './line-progress.js';
 
 /**
  * Reads of the reference OMS. Rows are parsed with zod rather than cast: the database is a boundary
@@ -31,7 +33,13 @@ const textOrUndefined = z
   .string()
   .nullable()
   .transform((text) => text ?? undefined);
-const itemQuantities = z.array(z.object({ retailerId: z.string(), quantity: z.number().int() }));
+const itemQuantities = z.array(
+  z.object({ itemId: z.string().optional(), retailerId: z.string(), quantity: z.number().int() }),
+);
+const origin = z.enum(['merchant', 'external']);
+/** A NUMERIC column (PGlite hands it over as text) with its currency column: Money, or undefined when NULL. */
+const numericMoney = (amount: string | null, currency: string | null): Money | undefined =>
+  amount === null || currency === null ? undefined : { amount, currency };
 
 const orderRow = z
   .object({
@@ -116,6 +124,8 @@ const shipmentRow = z
     items: itemQuantities,
     carrier: z.string(),
     tracking_number: z.string(),
+    origin,
+    meta_shipment_id: textOrUndefined,
     created_at: iso,
   })
   .transform((row): OmsShipment => ({
@@ -123,6 +133,8 @@ const shipmentRow = z
     items: row.items,
     carrier: row.carrier,
     trackingNumber: row.tracking_number,
+    origin: row.origin,
+    metaShipmentId: row.meta_shipment_id,
     createdAt: row.created_at,
   }));
 
@@ -132,7 +144,10 @@ const cancellationRow = z
     items: itemQuantities,
     reason_code: z.string(),
     restock: z.boolean(),
-    origin: z.enum(['merchant', 'external']),
+    origin,
+    initiated_by: textOrUndefined,
+    reason_description: textOrUndefined,
+    meta_cancellation_id: textOrUndefined,
     created_at: iso,
   })
   .transform((row): OmsCancellation => ({
@@ -141,28 +156,100 @@ const cancellationRow = z
     reasonCode: row.reason_code,
     restock: row.restock,
     origin: row.origin,
+    initiatedBy: row.initiated_by,
+    reasonDescription: row.reason_description,
+    metaCancellationId: row.meta_cancellation_id,
     createdAt: row.created_at,
   }));
 
-const refundRow = z
+const numeric = z.string().nullable();
+const currencyColumn = z.string().nullable();
+
+const refundRow = z.object({
+  id: z.number().int(),
+  request_id: z.string(),
+  shipping_amount: numeric,
+  shipping_currency: currencyColumn,
+  adjustment_amount: numeric,
+  adjustment_currency: currencyColumn,
+  total_amount: numeric,
+  total_currency: currencyColumn,
+  reason_code: z.string(),
+  reason_text: textOrUndefined,
+  return_id: textOrUndefined,
+  origin,
+  meta_refund_id: textOrUndefined,
+  created_at: iso,
+});
+
+const refundLineRow = z
   .object({
-    request_id: z.string(),
-    items: z.array(
-      z.object({ retailerId: z.string(), quantity: z.number().int().optional(), amount: moneySchema.optional() }),
-    ),
-    shipping: moneySchema.nullable().transform((money) => money ?? undefined),
-    reason_code: z.string(),
-    origin: z.enum(['merchant', 'external']),
-    created_at: iso,
+    refund_id: z.number().int(),
+    item_id: textOrUndefined,
+    retailer_id: z.string(),
+    quantity: z.number().int().nullable(),
+    amount: numeric,
+    currency: currencyColumn,
   })
-  .transform((row): OmsRefund => ({
-    requestId: row.request_id,
-    items: row.items,
-    shipping: row.shipping,
-    reasonCode: row.reason_code,
-    origin: row.origin,
-    createdAt: row.created_at,
+  .transform((row): { refundId: number; item: RefundItem } => {
+    const amount = numericMoney(row.amount, row.currency);
+    return {
+      refundId: row.refund_id,
+      item: {
+        ...(row.item_id === undefined ? {} : { itemId: row.item_id }),
+        retailerId: row.retailer_id,
+        ...(row.quantity === null ? {} : { quantity: row.quantity }),
+        ...(amount === undefined ? {} : { amount }),
+      },
+    };
+  });
+
+const refundDeductionRow = z
+  .object({ refund_id: z.number().int(), type: z.string(), amount: z.string(), currency: z.string() })
+  .transform((row): { refundId: number; deduction: RefundDeduction } => ({
+    refundId: row.refund_id,
+    deduction: { type: row.type, amount: { amount: row.amount, currency: row.currency } },
   }));
+
+async function readRefunds(db: Queryable, metaOrderId: string): Promise<OmsRefund[]> {
+  const [refunds, lines, deductions] = [
+    await db.query(
+      `SELECT id, request_id, shipping_amount::text, shipping_currency, adjustment_amount::text, adjustment_currency,
+         total_amount::text, total_currency, reason_code, reason_text, return_id, origin, meta_refund_id, created_at
+       FROM refunds WHERE meta_order_id = $1 ORDER BY id`,
+      [metaOrderId],
+    ),
+    await db.query(
+      `SELECT l.refund_id, l.item_id, l.retailer_id, l.quantity, l.amount::text, l.currency
+       FROM refund_lines l JOIN refunds r ON r.id = l.refund_id WHERE r.meta_order_id = $1 ORDER BY l.refund_id, l.position`,
+      [metaOrderId],
+    ),
+    await db.query(
+      `SELECT d.refund_id, d.type, d.amount::text, d.currency
+       FROM refund_deductions d JOIN refunds r ON r.id = d.refund_id WHERE r.meta_order_id = $1 ORDER BY d.refund_id, d.position`,
+      [metaOrderId],
+    ),
+  ];
+  const parsedLines = lines.rows.map((row) => refundLineRow.parse(row));
+  const parsedDeductions = deductions.rows.map((row) => refundDeductionRow.parse(row));
+  return refunds.rows.map((raw) => {
+    const row = refundRow.parse(raw);
+    return {
+      requestId: row.request_id,
+      items: parsedLines.filter((line) => line.refundId === row.id).map((line) => line.item),
+      shipping: numericMoney(row.shipping_amount, row.shipping_currency),
+      deductions: parsedDeductions.filter((line) => line.refundId === row.id).map((line) => line.deduction),
+      adjustment: numericMoney(row.adjustment_amount, row.adjustment_currency),
+      total: numericMoney(row.total_amount, row.total_currency),
+      reasonCode: row.reason_code,
+      reasonText: row.reason_text,
+      returnId: row.return_id,
+      origin: row.origin,
+      metaRefundId: row.meta_refund_id,
+      createdAt: row.created_at,
+    };
+  });
+}
 
 const inventoryRow = z
   .object({ retailer_id: z.string(), name: z.string(), on_hand: z.number().int(), reserved: z.number().int() })
@@ -221,21 +308,20 @@ export async function readOrder(db: Queryable, metaOrderId: string): Promise<Oms
   const found = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders WHERE meta_order_id = $1`, [metaOrderId]);
   if (found.rows.length === 0) return undefined;
   const summary = orderRow.parse(found.rows[0]);
-  const [lines, shipments, cancellations, refunds] = [
+  const [lines, shipments, cancellations] = [
     await db.query(
       'SELECT item_id, retailer_id, product_name, quantity, price_amount, price_currency FROM order_lines WHERE meta_order_id = $1 ORDER BY position',
       [metaOrderId],
     ),
     await db.query(
-      'SELECT request_id, items, carrier, tracking_number, created_at FROM shipments WHERE meta_order_id = $1 ORDER BY id',
+      `SELECT request_id, items, carrier, tracking_number, origin, meta_shipment_id, created_at
+       FROM shipments WHERE meta_order_id = $1 ORDER BY id`,
       [metaOrderId],
     ),
     await db.query(
-      'SELECT request_id, items, reason_code, restock, origin, created_at FROM cancellations WHERE meta_order_id = $1 ORDER BY id',
-      [metaOrderId],
-    ),
-    await db.query(
-      'SELECT request_id, items, shipping, reason_code, origin, created_at FROM refunds WHERE meta_order_id = $1 ORDER BY id',
+      `SELECT request_id, items, reason_code, restock, origin, initiated_by, reason_description, meta_cancellation_id,
+         created_at
+       FROM cancellations WHERE meta_order_id = $1 ORDER BY id`,
       [metaOrderId],
     ),
   ];
@@ -244,7 +330,7 @@ export async function readOrder(db: Queryable, metaOrderId: string): Promise<Oms
     lines: lines.rows.map((row) => lineRow.parse(row)),
     shipments: shipments.rows.map((row) => shipmentRow.parse(row)),
     cancellations: cancellations.rows.map((row) => cancellationRow.parse(row)),
-    refunds: refunds.rows.map((row) => refundRow.parse(row)),
+    refunds: await readRefunds(db, metaOrderId),
   };
 }
 
@@ -294,4 +380,102 @@ export async function readEvents(db: Queryable, metaOrderId: string | undefined)
       ? await db.query(`SELECT ${columns} FROM events ORDER BY id`)
       : await db.query(`SELECT ${columns} FROM events WHERE meta_order_id = $1 ORDER BY id`, [metaOrderId]);
   return found.rows.map((row) => eventRow.parse(row));
+}
+
+/** "6.9" -> "6.90", "0" -> "0.00": at least two decimals, digits never changed (exact). */
+function atLeastTwoDecimals(amount: string): string {
+  const [whole, fraction = ''] = amount.split('.');
+  return `${whole}.${fraction.padEnd(2, '0')}`;
+}
+
+const booksLineRow = z.object({
+  item_id: z.string().nullable(),
+  units: z.number().int(),
+  amount: z.string(),
+  unpriced: z.number().int(),
+});
+const booksTotalsRow = z.object({
+  shipping: z.string(),
+  deducted: z.string(),
+  adjusted: z.string(),
+  total: z.string(),
+});
+
+/**
+ * The order's books, summed in SQL over NUMERIC columns (exact). Refund lines without an item id
+ * (recorded before the OMS held the order) count on the first line of their retailer id.
+ */
+export async function readOrderBooks(db: Queryable, metaOrderId: string): Promise<OmsOrderBooks | undefined> {
+  const progress = await lineProgress(db, metaOrderId);
+  if (progress.length === 0) return undefined;
+  const currencyRow = await db.query<{ currency: string }>(
+    'SELECT price_currency AS currency FROM order_lines WHERE meta_order_id = $1 ORDER BY position LIMIT 1',
+    [metaOrderId],
+  );
+  const currency = currencyRow.rows[0]!.currency;
+  const foreign = await db.query<{ currency: string }>(
+    `SELECT DISTINCT currency FROM (
+       SELECT unnest(ARRAY[shipping_currency, adjustment_currency, total_currency]) AS currency
+       FROM refunds WHERE meta_order_id = $1
+       UNION ALL
+       SELECT l.currency FROM refund_lines l JOIN refunds r ON r.id = l.refund_id WHERE r.meta_order_id = $1
+       UNION ALL
+       SELECT d.currency FROM refund_deductions d JOIN refunds r ON r.id = d.refund_id WHERE r.meta_order_id = $1
+     ) AS used WHERE currency IS NOT NULL AND currency <> $2`,
+    [metaOrderId, currency],
+  );
+  if (foreign.rows.length > 0) {
+    throw new Error(
+      `order ${metaOrderId} (${currency}) has refunds in ${foreign.rows.map((row) => row.currency).join(', ')}: no books`,
+    );
+  }
+  const perLine = await db.query(
+    `SELECT coalesce(l.item_id, (SELECT ol.item_id FROM order_lines ol
+              WHERE ol.meta_order_id = r.meta_order_id AND ol.retailer_id = l.retailer_id
+              ORDER BY ol.position LIMIT 1)) AS item_id,
+            coalesce(sum(l.quantity), 0)::integer AS units,
+            coalesce(sum(l.amount), 0)::text AS amount,
+            (count(*) FILTER (WHERE l.quantity IS NOT NULL AND l.amount IS NULL))::integer AS unpriced
+     FROM refund_lines l JOIN refunds r ON r.id = l.refund_id
+     WHERE r.meta_order_id = $1 GROUP BY 1`,
+    [metaOrderId],
+  );
+  const totals = await db.query(
+    `SELECT coalesce(sum(r.shipping_amount), 0)::text AS shipping,
+            coalesce(sum(d.deducted), 0)::text AS deducted,
+            coalesce(sum(r.adjustment_amount), 0)::text AS adjusted,
+            coalesce(sum(coalesce(r.total_amount, coalesce(l.lines, 0) + coalesce(r.shipping_amount, 0)
+              + coalesce(r.adjustment_amount, 0) - coalesce(d.deducted, 0))), 0)::text AS total
+     FROM refunds r
+     LEFT JOIN LATERAL (SELECT sum(amount) AS lines FROM refund_lines WHERE refund_id = r.id) AS l ON true
+     LEFT JOIN LATERAL (SELECT sum(amount) AS deducted FROM refund_deductions WHERE refund_id = r.id) AS d ON true
+     WHERE r.meta_order_id = $1`,
+    [metaOrderId],
+  );
+  const refunded = new Map(
+    perLine.rows.map((raw) => {
+      const row = booksLineRow.parse(raw);
+      return [row.item_id, row] as const;
+    }),
+  );
+  const sums = booksTotalsRow.parse(totals.rows[0]);
+  const money = (amount: string): Money => ({ amount: atLeastTwoDecimals(amount), currency });
+  return {
+    metaOrderId,
+    currency,
+    items: progress.map((line) => ({
+      itemId: line.itemId,
+      retailerId: line.retailerId,
+      ordered: line.ordered,
+      shipped: line.shipped,
+      cancelled: line.cancelled,
+      refunded: refunded.get(line.itemId)?.units ?? 0,
+      refundedAmount: money(refunded.get(line.itemId)?.amount ?? '0'),
+    })),
+    shippingRefunded: money(sums.shipping),
+    deducted: money(sums.deducted),
+    adjusted: money(sums.adjusted),
+    totalRefunded: money(sums.total),
+    unpricedRefundLines: [...refunded.values()].reduce((sum, row) => sum + row.unpriced, 0),
+  };
 }

@@ -3,15 +3,18 @@ import { canonicalHash } from '../canonical-json.js';
 import { OmsIdempotencyConflictError, OmsInvalidInputError, OmsNotFoundError } from '../../api/oms-errors.js';
 import type {
   CancellationRecord,
+  ItemQuantity,
+  Money,
   PendingOrderInput,
+  RefundItem,
   RefundRecord,
-  ReservationLine,
   ShipmentRecord,
   TrackingUpdateRecord,
 } from '../../api/oms-port.js';
 import type { OmsOrderStatus } from '../read-model.js';
 import { recordEvent } from './event-log.js';
-import { aggregateBySku, cancelUnits, outstandingHolds, shipUnits } from './inventory-ledger.js';
+import { cancelUnits, outstandingHolds, shipUnits } from './inventory-ledger.js';
+import { lineProgress, resolveUnits, type LineProgress } from './line-progress.js';
 
 /**
  * Order writes of the reference OMS. Each function runs in the caller's transaction, which holds the
@@ -132,13 +135,15 @@ async function requireOrder(tx: Transaction, metaOrderId: string): Promise<OmsOr
   return status;
 }
 
+type RecordTable = 'shipments' | 'cancellations' | 'refunds';
+
 /**
  * Looks up an earlier record with the same (order, request id). Returns true when it is this very
  * request again (nothing to do); throws when the request id was used for different data.
  */
 async function alreadyRecorded(
   tx: Transaction,
-  table: 'shipments' | 'cancellations' | 'refunds',
+  table: RecordTable,
   metaOrderId: string,
   requestId: string,
   requestHash: string,
@@ -157,78 +162,64 @@ async function alreadyRecorded(
   return true;
 }
 
-interface LineProgress {
-  ordered: number;
-  shipped: number;
-  cancelled: number;
-}
+const META_ID_COLUMNS: Readonly<Record<RecordTable, string>> = {
+  shipments: 'meta_shipment_id',
+  cancellations: 'meta_cancellation_id',
+  refunds: 'meta_refund_id',
+};
 
-/** Per SKU: units ordered, shipped and cancelled so far. */
-async function lineProgress(tx: Transaction, metaOrderId: string): Promise<Map<string, LineProgress>> {
-  const progress = new Map<string, LineProgress>();
-  const entry = (sku: string) => {
-    let found = progress.get(sku);
-    if (found === undefined) progress.set(sku, (found = { ordered: 0, shipped: 0, cancelled: 0 }));
-    return found;
-  };
-  const ordered = await tx.query<{ retailer_id: string; units: number }>(
-    'SELECT retailer_id, sum(quantity)::integer AS units FROM order_lines WHERE meta_order_id = $1 GROUP BY retailer_id',
-    [metaOrderId],
+/**
+ * Meta's object is recorded once: a new request naming a Meta shipment, cancellation or refund that
+ * an earlier request already recorded is a conflict (the same object reported under two keys).
+ */
+async function refuseRecordedMetaObject(
+  tx: Transaction,
+  table: RecordTable,
+  metaOrderId: string,
+  metaObjectId: string | undefined,
+): Promise<void> {
+  if (metaObjectId === undefined) return;
+  // The column is one of three literals, never caller text.
+  const found = await tx.query<{ request_id: string }>(
+    `SELECT request_id FROM ${table} WHERE meta_order_id = $1 AND ${META_ID_COLUMNS[table]} = $2`,
+    [metaOrderId, metaObjectId],
   );
-  for (const row of ordered.rows) entry(row.retailer_id).ordered = row.units;
-  for (const table of ['shipments', 'cancellations'] as const) {
-    const done = await tx.query<{ retailer_id: string; units: number }>(
-      `SELECT item->>'retailerId' AS retailer_id, sum((item->>'quantity')::integer)::integer AS units
-       FROM ${table}, jsonb_array_elements(items) AS item WHERE meta_order_id = $1 GROUP BY 1`,
-      [metaOrderId],
+  const previous = found.rows[0]?.request_id;
+  if (previous !== undefined) {
+    throw new OmsIdempotencyConflictError(
+      `Meta's ${table.slice(0, -1)} ${metaObjectId} of order ${metaOrderId} was already recorded by request ${previous}`,
     );
-    for (const row of done.rows) entry(row.retailer_id)[table === 'shipments' ? 'shipped' : 'cancelled'] = row.units;
   }
-  return progress;
-}
-
-function openUnits(progress: Map<string, LineProgress>): ReservationLine[] {
-  return [...progress.entries()]
-    .map(([retailerId, line]) => ({ retailerId, quantity: line.ordered - line.shipped - line.cancelled }))
-    .filter((line) => line.quantity > 0);
 }
 
 /**
- * An empty item list means every open unit (as on Meta's endpoints); otherwise each SKU must be on
- * the order with enough units still open.
+ * The hash a shipment is known by. `origin: 'merchant'` and no origin are the same shipment, and hash
+ * as shipments recorded before `origin` existed did, so a retry across the upgrade is no conflict.
  */
-function resolveItems(
-  what: string,
-  metaOrderId: string,
-  requested: ReservationLine[],
-  progress: Map<string, LineProgress>,
-): ReservationLine[] {
-  const open = openUnits(progress);
-  const items = requested.length === 0 ? open : aggregateBySku(requested);
-  if (items.length === 0) throw new OmsInvalidInputError(`order ${metaOrderId} has no open units to ${what}`);
-  for (const item of items) {
-    const line = progress.get(item.retailerId);
-    if (line === undefined || line.ordered === 0)
-      throw new OmsInvalidInputError(`order ${metaOrderId} has no line for ${item.retailerId}`);
-    const stillOpen = line.ordered - line.shipped - line.cancelled;
-    if (item.quantity > stillOpen) {
-      throw new OmsInvalidInputError(
-        `cannot ${what} ${item.quantity} x ${item.retailerId} on order ${metaOrderId}: only ${stillOpen} open`,
-      );
-    }
-  }
-  return items;
+function shipmentHash(shipment: ShipmentRecord): string {
+  return canonicalHash({ ...shipment, origin: shipment.origin === 'merchant' ? undefined : shipment.origin });
 }
 
 export async function insertShipment(tx: Transaction, shipment: ShipmentRecord): Promise<void> {
   const { metaOrderId, requestId } = shipment;
   await requireOrder(tx, metaOrderId);
-  if (await alreadyRecorded(tx, 'shipments', metaOrderId, requestId, canonicalHash(shipment))) return;
-  const items = resolveItems('ship', metaOrderId, shipment.items, await lineProgress(tx, metaOrderId));
+  const requestHash = shipmentHash(shipment);
+  if (await alreadyRecorded(tx, 'shipments', metaOrderId, requestId, requestHash)) return;
+  await refuseRecordedMetaObject(tx, 'shipments', metaOrderId, shipment.metaShipmentId);
+  const items = resolveUnits('ship', metaOrderId, shipment.items, await lineProgress(tx, metaOrderId));
   await tx.query(
-    `INSERT INTO shipments (meta_order_id, request_id, request_hash, items, carrier, tracking_number)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
-    [metaOrderId, requestId, canonicalHash(shipment), JSON.stringify(items), shipment.carrier, shipment.trackingNumber],
+    `INSERT INTO shipments (meta_order_id, request_id, request_hash, items, carrier, tracking_number, origin, meta_shipment_id)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)`,
+    [
+      metaOrderId,
+      requestId,
+      requestHash,
+      JSON.stringify(items),
+      shipment.carrier,
+      shipment.trackingNumber,
+      shipment.origin ?? 'merchant',
+      shipment.metaShipmentId ?? null,
+    ],
   );
   await shipUnits(tx, metaOrderId, requestId, items);
   await tx.query('UPDATE orders SET updated_at = now() WHERE meta_order_id = $1', [metaOrderId]);
@@ -267,23 +258,43 @@ export async function updateShipmentTracking(tx: Transaction, update: TrackingUp
   await tx.query('UPDATE orders SET updated_at = now() WHERE meta_order_id = $1', [metaOrderId]);
 }
 
+/** Sums items per (item id, retailer id), in a stable order: what a cancellation without an order stores. */
+function sumItems(items: readonly ItemQuantity[]): ItemQuantity[] {
+  const totals = new Map<string, ItemQuantity>();
+  for (const item of items) {
+    const key = JSON.stringify([item.itemId ?? null, item.retailerId]);
+    const found = totals.get(key);
+    if (found === undefined) totals.set(key, { ...item });
+    else found.quantity += item.quantity;
+  }
+  return [...totals.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, item]) => (item.itemId === undefined ? { retailerId: item.retailerId, quantity: item.quantity } : item));
+}
+
+/**
+ * Cancelled units leave the order; the units it held go back on sale only with `restock` (for an
+ * external cancellation, Meta's restock flag), and are written off otherwise.
+ */
 export async function insertCancellation(tx: Transaction, cancellation: CancellationRecord): Promise<void> {
   const { metaOrderId, requestId } = cancellation;
   const requestHash = canonicalHash(cancellation);
   if (await alreadyRecorded(tx, 'cancellations', metaOrderId, requestId, requestHash)) return;
+  await refuseRecordedMetaObject(tx, 'cancellations', metaOrderId, cancellation.metaCancellationId);
   const order = await tx.query<{ status: OmsOrderStatus }>('SELECT status FROM orders WHERE meta_order_id = $1', [
     metaOrderId,
   ]);
   const orderExists = order.rows.length > 0;
   // Without an order (cancelled before the OMS created it) the reservation is all there is to cancel.
-  const items = orderExists
-    ? resolveItems('cancel', metaOrderId, cancellation.items, await lineProgress(tx, metaOrderId))
+  const items: ItemQuantity[] = orderExists
+    ? resolveUnits('cancel', metaOrderId, cancellation.items, await lineProgress(tx, metaOrderId))
     : cancellation.items.length === 0
       ? await outstandingHolds(tx, metaOrderId)
-      : aggregateBySku(cancellation.items);
+      : sumItems(cancellation.items);
   await tx.query(
-    `INSERT INTO cancellations (meta_order_id, request_id, request_hash, items, reason_code, restock, origin)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)`,
+    `INSERT INTO cancellations (meta_order_id, request_id, request_hash, items, reason_code, restock, origin,
+       initiated_by, reason_description, meta_cancellation_id)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)`,
     [
       metaOrderId,
       requestId,
@@ -292,12 +303,15 @@ export async function insertCancellation(tx: Transaction, cancellation: Cancella
       cancellation.reasonCode,
       cancellation.restock,
       cancellation.origin,
+      cancellation.initiatedBy ?? null,
+      cancellation.reasonDescription ?? null,
+      cancellation.metaCancellationId ?? null,
     ],
   );
   await cancelUnits(tx, metaOrderId, requestId, items, cancellation.restock);
   if (!orderExists) return;
   const progress = await lineProgress(tx, metaOrderId);
-  const everyUnitCancelled = [...progress.values()].every((line) => line.cancelled >= line.ordered);
+  const everyUnitCancelled = progress.every((line) => line.cancelled >= line.ordered);
   // A partly shipped order is not "cancelled": markCompleted closes it once nothing is open.
   await tx.query(
     everyUnitCancelled
@@ -307,28 +321,128 @@ export async function insertCancellation(tx: Transaction, cancellation: Cancella
   );
 }
 
+/**
+ * Names each refund line's order line. An item id must be a line of this retailer id. An item named
+ * by retailer id alone goes to the first of its lines with room for its units (units refunded so far
+ * plus these within the units ordered), else to the first with any room, else to the first: a guess
+ * when two lines share a retailer id, which is why callers should send item ids.
+ */
+async function resolveRefundItems(
+  tx: Transaction,
+  metaOrderId: string,
+  items: readonly RefundItem[],
+  progress: readonly LineProgress[],
+): Promise<RefundItem[]> {
+  const refunded = await tx.query<{ item_id: string; units: number }>(
+    `SELECT l.item_id, coalesce(sum(l.quantity), 0)::integer AS units
+     FROM refund_lines l JOIN refunds r ON r.id = l.refund_id
+     WHERE r.meta_order_id = $1 AND l.item_id IS NOT NULL GROUP BY l.item_id`,
+    [metaOrderId],
+  );
+  const refundedUnits = new Map(refunded.rows.map((row) => [row.item_id, row.units]));
+  return items.map((item) => {
+    let line: LineProgress | undefined;
+    if (item.itemId !== undefined) {
+      line = progress.find((candidate) => candidate.itemId === item.itemId);
+      if (line === undefined) throw new OmsInvalidInputError(`order ${metaOrderId} has no item ${item.itemId}`);
+      if (line.retailerId !== item.retailerId) {
+        throw new OmsInvalidInputError(
+          `item ${item.itemId} of order ${metaOrderId} is ${line.retailerId}, not ${item.retailerId}`,
+        );
+      }
+    } else {
+      const lines = progress.filter((candidate) => candidate.retailerId === item.retailerId);
+      if (lines.length === 0) throw new OmsInvalidInputError(`order ${metaOrderId} has no line for ${item.retailerId}`);
+      const refundedSoFar = (candidate: LineProgress) => refundedUnits.get(candidate.itemId) ?? 0;
+      line =
+        lines.find((candidate) => refundedSoFar(candidate) + (item.quantity ?? 0) <= candidate.ordered) ??
+        lines.find((candidate) => refundedSoFar(candidate) < candidate.ordered) ??
+        lines[0]!;
+    }
+    refundedUnits.set(line.itemId, (refundedUnits.get(line.itemId) ?? 0) + (item.quantity ?? 0));
+    return { ...item, itemId: line.itemId };
+  });
+}
+
+function refundAmounts(refund: RefundRecord): Money[] {
+  return [
+    ...refund.items.flatMap((item) => (item.amount === undefined ? [] : [item.amount])),
+    ...(refund.shipping === undefined ? [] : [refund.shipping]),
+    ...(refund.deductions ?? []).map((deduction) => deduction.amount),
+    ...(refund.adjustment === undefined ? [] : [refund.adjustment]),
+    ...(refund.total === undefined ? [] : [refund.total]),
+  ];
+}
+
+/**
+ * Stores a refund with its amounts as given (Meta's, when known) in NUMERIC columns: exact decimals
+ * the books add up. Each line is kept on its order line; every amount must be in the order's currency.
+ */
 export async function insertRefund(tx: Transaction, refund: RefundRecord): Promise<void> {
   const { metaOrderId, requestId } = refund;
   const requestHash = canonicalHash(refund);
   if (await alreadyRecorded(tx, 'refunds', metaOrderId, requestId, requestHash)) return;
+  await refuseRecordedMetaObject(tx, 'refunds', metaOrderId, refund.metaRefundId);
   const progress = await lineProgress(tx, metaOrderId);
-  if (progress.size > 0) {
-    const unknown = refund.items.find((item) => !progress.has(item.retailerId));
-    if (unknown !== undefined)
-      throw new OmsInvalidInputError(`order ${metaOrderId} has no line for ${unknown.retailerId}`);
+  // Without an order (handled on Meta before the OMS created it) the refund is kept as given.
+  const items =
+    progress.length === 0 ? refund.items : await resolveRefundItems(tx, metaOrderId, refund.items, progress);
+  if (progress.length > 0) {
+    const currencies = await tx.query<{ currency: string }>(
+      'SELECT DISTINCT price_currency AS currency FROM order_lines WHERE meta_order_id = $1',
+      [metaOrderId],
+    );
+    const orderCurrencies = new Set(currencies.rows.map((row) => row.currency));
+    const foreign = refundAmounts(refund).find((money) => !orderCurrencies.has(money.currency));
+    if (foreign !== undefined) {
+      throw new OmsInvalidInputError(
+        `refund ${requestId} of order ${metaOrderId} is in ${foreign.currency}, the order in ${[...orderCurrencies].join(', ')}`,
+      );
+    }
   }
-  await tx.query(
-    `INSERT INTO refunds (meta_order_id, request_id, request_hash, items, shipping, reason_code, origin)
-     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)`,
+  const inserted = await tx.query<{ id: number }>(
+    `INSERT INTO refunds (meta_order_id, request_id, request_hash, reason_code, origin, shipping_amount, shipping_currency,
+       adjustment_amount, adjustment_currency, total_amount, total_currency, reason_text, return_id, meta_refund_id)
+     VALUES ($1, $2, $3, $4, $5, $6::numeric, $7, $8::numeric, $9, $10::numeric, $11, $12, $13, $14)
+     RETURNING id`,
     [
       metaOrderId,
       requestId,
       requestHash,
-      JSON.stringify(refund.items),
-      refund.shipping === undefined ? null : JSON.stringify(refund.shipping),
       refund.reasonCode,
       refund.origin,
+      refund.shipping?.amount ?? null,
+      refund.shipping?.currency ?? null,
+      refund.adjustment?.amount ?? null,
+      refund.adjustment?.currency ?? null,
+      refund.total?.amount ?? null,
+      refund.total?.currency ?? null,
+      refund.reasonText ?? null,
+      refund.returnId ?? null,
+      refund.metaRefundId ?? null,
     ],
   );
+  const refundId = inserted.rows[0]!.id;
+  for (const [position, item] of items.entries()) {
+    await tx.query(
+      `INSERT INTO refund_lines (refund_id, position, item_id, retailer_id, quantity, amount, currency)
+       VALUES ($1, $2, $3, $4, $5, $6::numeric, $7)`,
+      [
+        refundId,
+        position,
+        item.itemId ?? null,
+        item.retailerId,
+        item.quantity ?? null,
+        item.amount?.amount ?? null,
+        item.amount?.currency ?? null,
+      ],
+    );
+  }
+  for (const [position, deduction] of (refund.deductions ?? []).entries()) {
+    await tx.query(
+      `INSERT INTO refund_deductions (refund_id, position, type, amount, currency) VALUES ($1, $2, $3, $4::numeric, $5)`,
+      [refundId, position, deduction.type, deduction.amount.amount, deduction.amount.currency],
+    );
+  }
   await tx.query('UPDATE orders SET updated_at = now() WHERE meta_order_id = $1', [metaOrderId]);
 }

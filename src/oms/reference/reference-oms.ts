@@ -16,6 +16,7 @@ import type {
 import type {
   OmsEvent,
   OmsInventoryLevel,
+  OmsOrderBooks,
   OmsOrderDetail,
   OmsOrderStatus,
   OmsOrderSummary,
@@ -25,7 +26,7 @@ import type {
 import { recordEvent } from './event-log.js';
 import { releaseAll, reserve } from './inventory-ledger.js';
 import { openDatabase } from './database.js';
-import { readEvents, readInventory, readOrder, readOrders, readReservation } from './order-reader.js';
+import { readEvents, readInventory, readOrder, readOrderBooks, readOrders, readReservation } from './order-reader.js';
 import {
   advanceStatus,
   insertCancellation,
@@ -208,6 +209,15 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
 
   events(metaOrderId?: string): Promise<OmsEvent[]> {
     return readEvents(this.db, metaOrderId);
+  }
+
+  /**
+   * The order's books, per order line (Meta's item id): units ordered, shipped, cancelled and
+   * refunded, money refunded; and per order shipping refunded, deductions, adjustments and the total
+   * refunded. Exact sums, for comparing the OMS with Meta (the sandbox). Undefined without the order.
+   */
+  orderBooks(metaOrderId: string): Promise<OmsOrderBooks | undefined> {
+    return this.db.transaction((tx) => readOrderBooks(tx, metaOrderId));
   }
 
   /**

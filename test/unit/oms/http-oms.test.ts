@@ -152,6 +152,62 @@ describe('HttpOms requests', () => {
     expect(new Set(received.map((entry) => entry.envelope.id)).size).toBe(received.length);
   });
 
+  it("sends external records with Meta's object ids, item ids and amounts, and names a shipment's origin", async () => {
+    const oms = client();
+    const orderId = newOrderId();
+    const eur = (amount: string) => ({ amount, currency: 'EUR' });
+    const ours = {
+      metaOrderId: orderId,
+      requestId: 's1',
+      items: [{ itemId: 'i1', retailerId: 'MUG', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: '1Z',
+    };
+    const theirs = {
+      ...ours,
+      requestId: 'meta-shipment-9001',
+      origin: 'external' as const,
+      metaShipmentId: '9001',
+    };
+    const cancellation = {
+      metaOrderId: orderId,
+      requestId: 'meta-cancellation-7001',
+      items: [{ itemId: 'i2', retailerId: 'MUG', quantity: 1 }],
+      reasonCode: 'CUSTOMER_REQUESTED',
+      restock: true,
+      origin: 'external' as const,
+      initiatedBy: 'BUYER',
+      reasonDescription: 'changed my mind',
+      metaCancellationId: '7001',
+    };
+    const refund = {
+      metaOrderId: orderId,
+      requestId: 'meta-refund-5551',
+      items: [{ itemId: 'i1', retailerId: 'MUG', quantity: 1, amount: eur('12.50') }],
+      shipping: eur('4.90'),
+      deductions: [{ type: 'RETURN_SHIPPING', amount: eur('3.00') }],
+      adjustment: eur('1.10'),
+      total: eur('15.50'),
+      reasonCode: 'REFUND_FOR_RETURN',
+      reasonText: 'cracked handle',
+      returnId: '88001',
+      origin: 'external' as const,
+      metaRefundId: '5551',
+    };
+    const checked = validatedOmsPort(oms);
+    await checked.recordShipment(ours);
+    await checked.recordShipment(theirs);
+    await checked.recordCancellation(cancellation);
+    await checked.recordRefund(refund);
+    expect(received.map((entry) => [entry.envelope.type, entry.envelope.data])).toEqual([
+      ['order.record_shipment', { ...ours, origin: 'merchant' }],
+      ['order.record_shipment', theirs],
+      ['order.record_cancellation', cancellation],
+      ['order.record_refund', refund],
+    ]);
+    expect(received.every((entry) => entry.signatureValid)).toBe(true);
+  });
+
   it('derives the event id from the call, so a retry carries the same id and another request a new one', async () => {
     const oms = client();
     const orderId = newOrderId();

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RefundRecord, ShipmentRecord } from '../../../src/api/oms-port.js';
+import { canonicalHash } from '../../../src/oms/canonical-json.js';
 import { MIGRATIONS, ReferenceOms, applyMigrations } from '../../../src/oms/reference/index.js';
 import { line, newOrderId, pendingOrder } from './fixtures.js';
 
@@ -83,6 +85,122 @@ describe('ReferenceOms on disk', () => {
       ).resolves.toBeDefined();
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('a database created before item ids and refund amounts (schema version 1)', () => {
+  it('upgrades: old records keep their data, are counted per line in the books, and replay as no-ops', async () => {
+    const oldDir = await mkdtemp(join(tmpdir(), 'reference-oms-v1-'));
+    const orderId = newOrderId();
+    // What version 1 stored: shipments and cancellations by retailer id only, refunds as JSON.
+    const shipment: ShipmentRecord = {
+      metaOrderId: orderId,
+      requestId: 'ship-1',
+      items: [{ retailerId: 'MUG', quantity: 2 }],
+      carrier: 'UPS',
+      trackingNumber: '1Z1',
+    };
+    const refund: RefundRecord = {
+      metaOrderId: orderId,
+      requestId: 'refund-1',
+      items: [
+        { retailerId: 'MUG', quantity: 1, amount: { amount: '12.50', currency: 'EUR' } },
+        { retailerId: 'MUG', amount: { amount: '0.10', currency: 'EUR' } },
+      ],
+      shipping: { amount: '4.9', currency: 'EUR' },
+      reasonCode: 'DAMAGED_GOODS',
+      origin: 'merchant',
+    };
+    const v1 = await PGlite.create(oldDir);
+    try {
+      expect(
+        await applyMigrations(
+          v1,
+          MIGRATIONS.filter((migration) => migration.version === 1),
+        ),
+      ).toEqual([1]);
+      await v1.exec(`
+        INSERT INTO products (retailer_id, name) VALUES ('MUG', 'Mug');
+        INSERT INTO inventory (retailer_id, on_hand) VALUES ('MUG', 8);
+        INSERT INTO orders (meta_order_id, merchant_order_reference, channel, payment_method, buyer_name,
+          marketing_opt_in, suppress_customer_emails, ship_name, ship_street1, ship_city, ship_postal_code,
+          ship_country, input_hash, status)
+        VALUES ('${orderId}', 'OMS-000001', 'facebook', 'Paid on Facebook', 'Ana', false, true, 'Ana', 'Rua 1',
+          'Lisboa', '1000-001', 'PT', 'h', 'processing');
+        INSERT INTO order_lines (meta_order_id, item_id, position, retailer_id, quantity, price_amount, price_currency)
+        VALUES ('${orderId}', 'first', 0, 'MUG', 2, '12.50', 'EUR'), ('${orderId}', 'second', 1, 'MUG', 1, '12.50', 'EUR');
+      `);
+      await v1.query(
+        `INSERT INTO shipments (meta_order_id, request_id, request_hash, items, carrier, tracking_number)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+        [orderId, 'ship-1', canonicalHash(shipment), JSON.stringify(shipment.items), 'UPS', '1Z1'],
+      );
+      await v1.query(
+        `INSERT INTO cancellations (meta_order_id, request_id, request_hash, items, reason_code, restock, origin)
+         VALUES ($1, 'external-1', 'old-hash', $2::jsonb, 'EXTERNAL', false, 'external')`,
+        [orderId, JSON.stringify([{ retailerId: 'MUG', quantity: 1 }])],
+      );
+      await v1.query(
+        `INSERT INTO refunds (meta_order_id, request_id, request_hash, items, shipping, reason_code, origin)
+         VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)`,
+        [
+          orderId,
+          'refund-1',
+          canonicalHash(refund),
+          JSON.stringify(refund.items),
+          JSON.stringify(refund.shipping),
+          'DAMAGED_GOODS',
+          'merchant',
+        ],
+      );
+    } finally {
+      await v1.close();
+    }
+
+    const oms = await ReferenceOms.open({ dataDir: oldDir });
+    try {
+      const order = await oms.getOrder(orderId);
+      expect(order?.shipments).toEqual([
+        expect.objectContaining({ items: [{ retailerId: 'MUG', quantity: 2 }], origin: 'merchant' }),
+      ]);
+      expect(order?.cancellations).toEqual([
+        expect.objectContaining({ items: [{ retailerId: 'MUG', quantity: 1 }], initiatedBy: undefined }),
+      ]);
+      // The refund's lines moved to NUMERIC columns, booked on the first line of their retailer id.
+      expect(order?.refunds).toEqual([
+        expect.objectContaining({
+          items: [
+            { itemId: 'first', retailerId: 'MUG', quantity: 1, amount: { amount: '12.50', currency: 'EUR' } },
+            { itemId: 'first', retailerId: 'MUG', amount: { amount: '0.10', currency: 'EUR' } },
+          ],
+          shipping: { amount: '4.9', currency: 'EUR' },
+          deductions: [],
+          total: undefined,
+        }),
+      ]);
+      // Units named by retailer id alone fill the lines in order.
+      expect(await oms.orderBooks(orderId)).toMatchObject({
+        items: [
+          { itemId: 'first', shipped: 2, cancelled: 0, refunded: 1, refundedAmount: { amount: '12.60' } },
+          { itemId: 'second', shipped: 0, cancelled: 1, refunded: 0, refundedAmount: { amount: '0.00' } },
+        ],
+        shippingRefunded: { amount: '4.90', currency: 'EUR' },
+        totalRefunded: { amount: '17.50', currency: 'EUR' },
+      });
+      // A retry of a call made before the upgrade is the same request, not a conflict.
+      await oms.recordShipment(shipment);
+      await oms.recordShipment({ ...shipment, origin: 'merchant' });
+      await oms.recordRefund(refund);
+      expect((await oms.getOrder(orderId))?.refunds).toHaveLength(1);
+      expect((await oms.inventory('MUG'))?.onHand).toBe(8);
+      // Nothing is open any more: the line-by-line count agrees with the old records.
+      await expect(
+        oms.recordShipment({ ...shipment, requestId: 'ship-2', items: [{ retailerId: 'MUG', quantity: 1 }] }),
+      ).rejects.toThrow(/only 0 open/);
+    } finally {
+      await oms.close();
+      await rm(oldDir, { recursive: true, force: true });
     }
   });
 });

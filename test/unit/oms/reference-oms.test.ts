@@ -377,9 +377,11 @@ describe('recordTrackingUpdate', () => {
     expect(order?.shipments).toEqual([
       {
         requestId: 'ship-t',
-        items: [{ retailerId: sku, quantity: 1 }],
+        items: [{ itemId: 'i1', retailerId: sku, quantity: 1 }],
         carrier: 'FEDEX',
         trackingNumber: '7712345',
+        origin: 'merchant',
+        metaShipmentId: undefined,
         createdAt: expect.any(String),
       },
     ]);
@@ -436,9 +438,11 @@ describe('recordShipment', () => {
     expect(order?.shipments).toEqual([
       {
         requestId: 'ship-a',
-        items: [{ retailerId: sku, quantity: 2 }],
+        items: [{ itemId: 'i1', retailerId: sku, quantity: 2 }],
         carrier: 'UPS',
         trackingNumber: '1Z999',
+        origin: 'merchant',
+        metaShipmentId: undefined,
         createdAt: expect.any(String),
       },
     ]);
@@ -468,8 +472,8 @@ describe('recordShipment', () => {
     });
     const order = await oms.getOrder(orderId);
     expect(order?.shipments[1]?.items).toEqual([
-      { retailerId: a, quantity: 1 },
-      { retailerId: b, quantity: 1 },
+      { itemId: 'i1', retailerId: a, quantity: 1 },
+      { itemId: 'i2', retailerId: b, quantity: 1 },
     ]);
     expect(await level(a)).toEqual({ onHand: 3, reserved: 0, available: 3 });
     expect(await level(b)).toEqual({ onHand: 4, reserved: 0, available: 4 });
@@ -675,8 +679,10 @@ describe('recordRefund', () => {
     expect(order?.refunds).toEqual([
       {
         requestId: 'r1',
-        items: refund.items,
+        // Booked on the order's line of that retailer id.
+        items: refund.items.map((item) => ({ ...item, itemId: 'i1' })),
         shipping: refund.shipping,
+        deductions: [],
         reasonCode: 'DAMAGED_GOODS',
         origin: 'merchant',
         createdAt: expect.any(String),

@@ -87,6 +87,90 @@ describe('validatedOmsPort', () => {
     expect(calls).toEqual([]);
   });
 
+  it('checks the new record fields: ids up to 100 characters, free text up to 500, refund money exact and in one currency', async () => {
+    const { port, calls } = recordingPort();
+    const checked = validatedOmsPort(port);
+    const eur = (amount: string) => ({ amount, currency: 'EUR' });
+    const shipment = {
+      metaOrderId: '1001',
+      requestId: 'meta-shipment-9001',
+      items: [{ itemId: 'i1', retailerId: 'SKU-1', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: '1Z',
+      origin: 'external' as const,
+      metaShipmentId: '9001',
+    };
+    const cancellation = {
+      metaOrderId: '1001',
+      requestId: 'meta-cancellation-7001',
+      items: [],
+      reasonCode: 'CUSTOMER_REQUESTED',
+      restock: true,
+      origin: 'external' as const,
+      initiatedBy: 'BUYER',
+      reasonDescription: 'x'.repeat(500),
+      metaCancellationId: '7'.repeat(100),
+    };
+    const refund = {
+      metaOrderId: '1001',
+      requestId: 'meta-refund-5551',
+      items: [{ itemId: 'i1', retailerId: 'SKU-1', quantity: 1, amount: eur('12.50') }],
+      deductions: [{ type: 'RETURN_SHIPPING', amount: eur('3.00') }],
+      adjustment: eur('-1.10'),
+      total: eur('8.40'),
+      reasonCode: 'REFUND_FOR_RETURN',
+      reasonText: 'ok',
+      returnId: '88001',
+      origin: 'external' as const,
+      metaRefundId: '5551',
+    };
+    await checked.recordShipment(shipment);
+    await checked.recordCancellation(cancellation);
+    await checked.recordRefund(refund);
+    expect(calls.map((call) => call.args[0])).toEqual([shipment, cancellation, refund]);
+
+    const message = async (promise: Promise<unknown>) => ((await rejection(promise)) as Error).message;
+    expect(await message(checked.recordShipment({ ...shipment, metaShipmentId: '9'.repeat(101) }))).toMatch(
+      /^invalid shipment: metaShipmentId: /,
+    );
+    expect(
+      await message(checked.recordShipment({ ...shipment, items: [{ itemId: '', retailerId: 'SKU-1', quantity: 1 }] })),
+    ).toMatch(/^invalid shipment: items\.0\.itemId: /);
+    expect(await message(checked.recordShipment({ ...shipment, origin: 'buyer' as unknown as 'external' }))).toMatch(
+      /^invalid shipment: origin: /,
+    );
+    expect(await message(checked.recordCancellation({ ...cancellation, reasonDescription: 'x'.repeat(501) }))).toMatch(
+      /^invalid cancellation: reasonDescription: /,
+    );
+    expect(await message(checked.recordCancellation({ ...cancellation, initiatedBy: '' }))).toMatch(
+      /^invalid cancellation: initiatedBy: /,
+    );
+    expect(
+      await message(
+        checked.recordRefund({
+          ...refund,
+          deductions: [
+            { type: 'RETURN_SHIPPING', amount: eur('3') },
+            { type: 'X', amount: eur('1,00') },
+          ],
+        }),
+      ),
+    ).toMatch(/^invalid refund: deductions\.1\.amount\.amount: amount must be a decimal string/);
+    expect(await message(checked.recordRefund({ ...refund, total: eur('-8.40') }))).toMatch(
+      /^invalid refund: total\.amount: .*not negative/,
+    );
+    expect(await message(checked.recordRefund({ ...refund, returnId: 'r'.repeat(101) }))).toMatch(
+      /^invalid refund: returnId: /,
+    );
+    expect(await message(checked.recordRefund({ ...refund, reasonText: 'x'.repeat(501) }))).toMatch(
+      /^invalid refund: reasonText: /,
+    );
+    expect(await message(checked.recordRefund({ ...refund, total: { amount: '8.40', currency: 'USD' } }))).toMatch(
+      /^invalid refund: \(root\): every amount of a refund must be in one currency/,
+    );
+    expect(calls).toHaveLength(3);
+  });
+
   it('reports the first invalid argument only, as when each was checked in turn', async () => {
     const { port } = recordingPort();
     const error = await rejection(validatedOmsPort(port).reserveInventory('', [{ retailerId: '', quantity: -1 }]));
