@@ -23,12 +23,22 @@ export function externalShipmentId(orderId: string, shipRequestId: string): stri
 }
 
 /** The key of a command's call: from its content too, unless it was scheduled before commands carried a fingerprint. */
-function keyFor(orderId: string, operation: IdempotentOperation, requestId: string, fingerprint: string | undefined): string {
-  return fingerprint ? commandIdempotencyKey(orderId, operation, requestId, fingerprint) : idempotencyKey(orderId, operation, requestId);
+function keyFor(
+  orderId: string,
+  operation: IdempotentOperation,
+  requestId: string,
+  fingerprint: string | undefined,
+): string {
+  return fingerprint
+    ? commandIdempotencyKey(orderId, operation, requestId, fingerprint)
+    : idempotencyKey(orderId, operation, requestId);
 }
 
 /** Meta's line reference: the item id (lines recorded before item ids were kept name the retailer id). */
-function itemRef(line: { itemId?: string | undefined; retailerId: string }): { itemId: string } | { retailerId: string } {
+function itemRef(line: {
+  itemId?: string | undefined;
+  retailerId: string;
+}): { itemId: string } | { retailerId: string } {
   return line.itemId ? { itemId: line.itemId } : { retailerId: line.retailerId };
 }
 
@@ -127,7 +137,10 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
           // Always explicit: Meta reads a refund without items as "everything", and a shipping-only
           // refund must stay shipping only.
           items: plan.lines.length
-            ? plan.lines.map((l) => ({ ...itemRef(l), ...(l.quantity !== undefined ? { quantity: l.quantity } : { amount: l.amount }) }))
+            ? plan.lines.map((l) => ({
+                ...itemRef(l),
+                ...(l.quantity !== undefined ? { quantity: l.quantity } : { amount: l.amount }),
+              }))
             : undefined,
           shippingRefund: plan.shipping,
           deductions: plan.deductions?.length

@@ -2,7 +2,11 @@
 import type { MetaLine, OrderHistory } from '../api/order-history.js';
 import type { GraphCancellation, GraphRefund, GraphShipment, GraphUnitLine } from '../graph/schemas.js';
 
-const line = (l: GraphUnitLine): MetaLine => ({ itemId: l.itemId, retailerId: l.retailerId, quantity: l.quantity ?? 0 });
+const line = (l: GraphUnitLine): MetaLine => ({
+  itemId: l.itemId,
+  retailerId: l.retailerId,
+  quantity: l.quantity ?? 0,
+});
 
 export function toOrderHistory(
   shipments: GraphShipment[],

@@ -2,7 +2,6 @@
  * `fb-orders show`: the order workflow's `state` query as an operator reads it. Pure (state in,
  * text out) so it is tested on a fixture. Holds no buyer data because the state holds none.
  */
-import type { UnitLine } from '../api/ledger.js';
 import type { OrderWorkflowState } from '../api/order-state.js';
 import { renderTable } from './table.js';
 

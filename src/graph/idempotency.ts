@@ -41,8 +41,14 @@ export function idempotencyKey(orderId: string, operation: IdempotentOperation, 
  * identical key; a corrected command re-sent with the same requestId (after Meta refused the first)
  * gets a key of its own, since Meta refuses a key it has seen with another body.
  */
-export function commandIdempotencyKey(orderId: string, operation: IdempotentOperation, requestId: string, fingerprint: string): string {
-  if (!orderId || !requestId || !fingerprint) throw new TypeError('commandIdempotencyKey: orderId, requestId and fingerprint are required');
+export function commandIdempotencyKey(
+  orderId: string,
+  operation: IdempotentOperation,
+  requestId: string,
+  fingerprint: string,
+): string {
+  if (!orderId || !requestId || !fingerprint)
+    throw new TypeError('commandIdempotencyKey: orderId, requestId and fingerprint are required');
   return uuidv5(JSON.stringify(['order-command', orderId, operation, requestId, fingerprint]), IDEMPOTENCY_NAMESPACE);
 }
 

@@ -197,6 +197,7 @@ describe('fb-orders against a real dev server and the sandbox', () => {
         'OUT_OF_STOCK',
         '--item',
         'SKU-CLI-TEE:2',
+        '--no-restock',
         '--request-id',
         'cli-cancel-too-many',
       ]),

@@ -285,9 +285,37 @@ describe('order commands', () => {
   });
 });
 
+describe('commands that must say what they mean', () => {
+  test('cancel without --restock or --no-restock is a usage error, and nothing is sent', async () => {
+    const r = await run(['cancel', '640001', '--reason', 'OUT_OF_STOCK', '--request-id', 'c-3']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('say --restock or --no-restock (one of them)');
+    expect(r.sent).toEqual([]);
+  });
+
+  test('--no-restock sends restock: false', async () => {
+    const r = await run(['cancel', '640001', '--reason', 'OUT_OF_STOCK', '--no-restock', '--request-id', 'c-4']);
+    expect(r.code).toBe(0);
+    expect(r.sent[0]!.command).toEqual({ requestId: 'c-4', reasonCode: 'OUT_OF_STOCK', restock: false });
+  });
+
+  test('refund without --item, --shipping, --adjustment or --full is a usage error', async () => {
+    const r = await run(['refund', '640001', '--reason', 'DAMAGED_GOODS', '--request-id', 'r-9']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('say what to refund: --item, --shipping, --adjustment, or --full');
+    expect(r.sent).toEqual([]);
+  });
+
+  test('refund --full sends full: true and no items', async () => {
+    const r = await run(['refund', '640001', '--reason', 'DAMAGED_GOODS', '--full', '--request-id', 'r-10']);
+    expect(r.code).toBe(0);
+    expect(r.sent[0]!.command).toEqual({ requestId: 'r-10', reasonCode: 'DAMAGED_GOODS', full: true });
+  });
+});
+
 describe('failures: one line, exit 1 (78 for a setting)', () => {
   test('rejected by the workflow', async () => {
-    const r = await run(['cancel', '640001', '--reason', 'OUT_OF_STOCK', '--request-id', 'c-2'], {
+    const r = await run(['cancel', '640001', '--reason', 'OUT_OF_STOCK', '--no-restock', '--request-id', 'c-2'], {
       orders: {
         cancel: async () =>
           Promise.reject(

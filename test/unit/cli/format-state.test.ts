@@ -120,7 +120,11 @@ describe('formatOrderState', () => {
       fixtureState({
         commands,
         externalChanges: [
-          { at: '2025-03-01T09:00:00.000Z', kind: 'shipped', lines: [{ itemId: 'i2', retailerId: 'SKU-MUG', quantity: 1 }] },
+          {
+            at: '2025-03-01T09:00:00.000Z',
+            kind: 'shipped',
+            lines: [{ itemId: 'i2', retailerId: 'SKU-MUG', quantity: 1 }],
+          },
         ],
       }),
     );
