@@ -18,6 +18,7 @@ import type { AckMode } from '../api/ack-modes.js';
 import { rejectedByMeta } from './commands/command.js';
 import type { OrderContext } from './context.js';
 import { isFullyCancelled } from './item-ledger.js';
+import { startMetaBooks } from './meta-books.js';
 import { refreshHoldingLock } from './refresh.js';
 import { ackBatcherWorkflowId } from '../api/ids.js';
 
@@ -42,6 +43,7 @@ export async function acknowledge(ctx: OrderContext, mode: AckMode): Promise<voi
   // The batch marks its acknowledged orders processing right after Meta's answer; if it could not, the order does.
   if (cancelled) return endCancelledBeforeAcknowledgement(ctx);
   if (!omsMarkedByBatch) await ctx.oms.markProcessing(s.orderId);
+  startMetaBooks(s);
   ctx.setPhase('IN_PROGRESS');
 }
 

@@ -35,6 +35,14 @@ export const META_HISTORY_PATCH = 'meta-history-edges';
 /** Whether this run reads Meta's history edges (runs recorded before the patch replay without). */
 export const readsMetaHistory = (): boolean => patched(META_HISTORY_PATCH);
 
+/**
+ * From its acknowledgement on, an order keeps Meta's objects by id. (An order acknowledged before
+ * the edges were read has none yet: its first read adopts what Meta shows, see refresh.ts.)
+ */
+export function startMetaBooks(s: OrderWorkflowState): void {
+  if (readsMetaHistory()) s.metaObjects ??= { shipments: [], cancellations: [], refunds: [] };
+}
+
 function metaObjects(s: OrderWorkflowState): NonNullable<OrderWorkflowState['metaObjects']> {
   s.metaObjects ??= { shipments: [], cancellations: [], refunds: [] };
   return s.metaObjects;

@@ -3,7 +3,7 @@
  * refreshes from Meta, notices when every unit is shipped or cancelled, and closes the return window.
  * Workflow code.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { OrderContext } from './context.js';
 import { historyIsLong } from './continue-as-new.js';
 import { isFulfilled, isFullyCancelled } from './item-ledger.js';
@@ -40,9 +40,15 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
     ctx.setPhase('CLOSED');
     return;
   }
-  await condition(
+  const woken = await condition(
     () => ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy),
     Math.min(remaining, ctx.policy.refreshIntervalMs),
   );
-  if (ctx.inbox.metaChangeNoticed) await refresh(ctx);
+  // A refund or return made by support reaches the order through the poller's signal, or through
+  // this periodic refresh while the window is open (runs recorded before the patch refresh on signals only).
+  const periodic = !woken && Date.now() < closesAt && patched(RETURN_WINDOW_REFRESH_PATCH);
+  if (ctx.inbox.metaChangeNoticed || periodic) await refresh(ctx);
 }
+
+/** Patch id: the return window refreshes from Meta periodically too, not only when signalled. */
+export const RETURN_WINDOW_REFRESH_PATCH = 'return-window-refresh';

@@ -65,8 +65,13 @@ async function reconcileWithMeta(ctx: OrderContext, snapshot: OrderSnapshot): Pr
   } else {
     await reconcileMetaHistory(ctx, history);
   }
-  s.historyReadAt = snapshot.lastUpdated;
+  // Meta's last_updated has whole seconds: a change later in the same second would not move it. The
+  // edges count as read for this last_updated only when read after that second was over.
+  if (Date.now() - Date.parse(snapshot.lastUpdated) >= SETTLED_AFTER_MS) s.historyReadAt = snapshot.lastUpdated;
 }
+
+/** How long after an order's last_updated its history edges are taken as settled. */
+const SETTLED_AFTER_MS = 2_000;
 
 const hasProgress = (ledger: Ledger) =>
   ledger.items.some(

@@ -103,7 +103,10 @@ async function reconciled(orderId: string): Promise<OrderWorkflowState> {
   return waitFor(
     orderId,
     'history read',
-    (s) => s.historyReadAt !== undefined && Date.parse(s.historyReadAt) >= Date.parse(lastUpdatedAt),
+    // Graph's last_updated has whole seconds.
+    (s) =>
+      s.historyReadAt !== undefined &&
+      Date.parse(s.historyReadAt) >= Math.floor(Date.parse(lastUpdatedAt) / 1000) * 1000,
   );
 }
 
@@ -211,9 +214,9 @@ describe("changes made in Commerce Manager reach the ledger and the OMS once, fr
       items: [{ retailerId: TEE.retailerId, amount: '25.00' }],
       reasonCode: 'REFUND_REASON_OTHER',
     });
-    const state = await waitFor(orderId, 'the external refund', (s) =>
-      s.externalChanges.some((c) => c.metaObjectId === objectId),
-    );
+    const state = await waitFor(orderId, 'the external refund', (s) => {
+      return s.externalChanges.some((c) => c.metaObjectId === objectId);
+    });
     expect(state.ledger!.items[0]!.refundedAmount).toBe('25.00');
     const refused = await world.orders
       .refund(orderId, {
