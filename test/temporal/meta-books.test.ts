@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { OrderWorkflowState } from '../../src/api/order-state.js';
 import { OrderCommandRejectedError } from '../../src/client/index.js';
 import { toMinorUnits } from '../../src/domain/money.js';
+import { expectBooksAgree as expectBooksAgreeIn, reconciled as reconciledIn } from './books.js';
 import { createOrderWorld, eventually, FAST_POLICY, recordHistories, type OrderWorld } from './order-fixture.js';
 
 let world: OrderWorld;
@@ -51,64 +52,8 @@ async function acknowledged(items: Line[], onHand?: number): Promise<string> {
 }
 
 const cents = (amount: string) => toMinorUnits(amount);
-
-/**
- * Meta (the sandbox), the workflow's ledger and the OMS agree on every line: units shipped,
- * cancelled and refunded, and money refunded; and on shipping refunded.
- */
-async function expectBooksAgree(orderId: string): Promise<void> {
-  const meta = await world.admin.getOrder(orderId);
-  const ledger = (await stateOf(orderId)).ledger!;
-  const oms = (await world.oms.orderBooks(orderId))!;
-  const view = (rows: { id: string; shipped: number; cancelled: number; refunded: number; money: bigint }[]) =>
-    rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-  const fromMeta = view(
-    meta.items.map((i) => ({
-      id: i.id,
-      shipped: i.shipped,
-      cancelled: i.cancelled,
-      refunded: i.refundedQuantity,
-      money: cents(i.refundedAmount.amount),
-    })),
-  );
-  expect(
-    view(
-      ledger.items.map((i) => ({
-        id: i.itemId,
-        shipped: i.shipped,
-        cancelled: i.cancelled,
-        refunded: i.refundedQuantity,
-        money: cents(i.refundedAmount),
-      })),
-    ),
-  ).toEqual(fromMeta);
-  expect(
-    view(
-      oms.items.map((i) => ({
-        id: i.itemId,
-        shipped: i.shipped,
-        cancelled: i.cancelled,
-        refunded: i.refunded,
-        money: cents(i.refundedAmount.amount),
-      })),
-    ),
-  ).toEqual(fromMeta);
-  expect(cents(ledger.shippingRefunded)).toBe(cents(meta.shippingRefunded.amount));
-  expect(cents(oms.shippingRefunded.amount)).toBe(cents(meta.shippingRefunded.amount));
-}
-
-/** Waits until the workflow has read Meta's history after its last change there. */
-async function reconciled(orderId: string): Promise<OrderWorkflowState> {
-  const { lastUpdatedAt } = await world.admin.getOrder(orderId);
-  return waitFor(
-    orderId,
-    'history read',
-    // Graph's last_updated has whole seconds.
-    (s) =>
-      s.historyReadAt !== undefined &&
-      Date.parse(s.historyReadAt) >= Math.floor(Date.parse(lastUpdatedAt) / 1000) * 1000,
-  );
-}
+const expectBooksAgree = (orderId: string) => expectBooksAgreeIn(world, orderId);
+const reconciled = (orderId: string) => reconciledIn(world, orderId);
 
 describe('the ledger by Meta item id', () => {
   test('two lines of one retailer id: "ship all" ships each once; the retailer id alone is refused with the item ids', async () => {
