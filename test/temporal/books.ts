@@ -77,7 +77,10 @@ export async function reconciled(world: OrderWorld, orderId: string): Promise<Or
   const changed = Math.floor(Date.parse(lastUpdatedAt) / 1000) * 1000;
   return eventually(async () => {
     const s = await world.orders.getState(orderId);
+    // An order that ended (every unit cancelled, or its window closed) reads no more: its books
+    // stand as they were at its end.
+    const ended = s.phase === 'CANCELLED' || s.phase === 'CLOSED';
     const read = s.historyReadAt !== undefined && Date.parse(s.historyReadAt) >= changed;
-    return read && !s.pendingCommand && (s.ownAwaitingMetaId ?? []).length === 0 ? s : undefined;
+    return (read || ended) && !s.pendingCommand && (s.ownAwaitingMetaId ?? []).length === 0 ? s : undefined;
   }, `order ${orderId}: history read after its last change`);
 }
