@@ -68,6 +68,8 @@ function items(s: OrderWorkflowState): string {
     'CANCELLED',
     'REFUNDED',
     'REFUNDED AMOUNT',
+    // Last, so the line can be named by it (`--item-id`) when two lines share a retailer id.
+    'ITEM ID',
   ];
   const numeric = new Set(headers.slice(2));
   const rows = ledger.items.map((item) => [
@@ -79,6 +81,7 @@ function items(s: OrderWorkflowState): string {
     item.cancelled,
     item.refundedQuantity,
     item.refundedAmount,
+    item.itemId,
   ]);
   const shippingPaid = s.shippingPaid ? `${s.shippingPaid.amount} ${s.shippingPaid.currency}` : 'unknown';
   const shipping = `shipping: paid ${shippingPaid}, refunded ${ledger.shippingRefunded} ${ledger.currency}`;

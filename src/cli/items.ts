@@ -1,5 +1,6 @@
 /**
- * `--item` values: `SKU:QTY` (units) and, for refunds, `SKU=AMOUNT` (money in the order currency).
+ * `--item` values: `SKU:QTY` (units) and, for refunds, `SKU=AMOUNT` (money in the order currency);
+ * `--item-id` values the same with Meta's item id, for a SKU that two lines of the order share.
  * The split is at the LAST ":" or "=", so retailer ids that themselves contain ":" or "="
  * (e.g. "TEE:RED:M:2") still work. Anything malformed is a usage error that quotes the value.
  */
@@ -7,6 +8,26 @@ import { isValidAmount } from '../domain/money.js';
 import { UsageError } from './args.js';
 
 export type ItemArg = { retailerId: string; quantity: number } | { retailerId: string; amount: string };
+/** An `--item` or `--item-id` value: the line named by retailer id or by Meta's item id. */
+export type LineArg = ({ retailerId: string; itemId?: undefined } | { itemId: string; retailerId?: undefined }) &
+  ({ quantity: number; amount?: undefined } | { amount: string; quantity?: undefined });
+
+export type UnitLineArg = Extract<LineArg, { quantity: number }>;
+
+/** Every `--item` and `--item-id` of a command, in that order. */
+export function lineArgs(
+  values: { items: readonly string[]; itemIds: readonly string[] },
+  amountAllowed: boolean,
+): LineArg[] {
+  const byRetailerId = values.items.map((text) => (amountAllowed ? parseRefundItem(text) : parseUnitItem(text)));
+  const byItemId = values.itemIds.map((text) => {
+    const { retailerId: itemId, ...rest } = amountAllowed ? parseRefundItem(text) : parseUnitItem(text);
+    if (!/^[A-Za-z0-9_]+$/.test(itemId))
+      throw new UsageError(`--item-id ${JSON.stringify(text)}: Meta's item ids are digits`);
+    return { itemId, ...rest };
+  });
+  return [...byRetailerId, ...byItemId] as LineArg[];
+}
 
 const MAX_QUANTITY = 1_000_000;
 

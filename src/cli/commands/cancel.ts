@@ -2,7 +2,7 @@
 import { CANCEL_REASON_CODES } from '../../domain/reason-codes.js';
 import type { CancelCommand } from '../../order/commands/index.js';
 import { UsageError } from '../args.js';
-import { parseUnitItem } from '../items.js';
+import { lineArgs, type UnitLineArg } from '../items.js';
 import type { OrderCommandCli } from '../order-command.js';
 
 export const cancelCli: OrderCommandCli<'cancel'> = {
@@ -11,12 +11,18 @@ export const cancelCli: OrderCommandCli<'cancel'> = {
   options: [
     { name: 'reason', value: 'CODE', required: true, choices: CANCEL_REASON_CODES, description: 'cancellation reason' },
     { name: 'item', value: 'SKU:QTY', repeatable: true, description: 'units of one retailer id to cancel' },
+    {
+      name: 'item-id',
+      value: 'ITEM_ID:QTY',
+      repeatable: true,
+      description: "units of one order line, by Meta's item id (for a SKU two lines share; see `show`)",
+    },
     { name: 'restock', description: 'put the cancelled units back into sellable stock' },
     { name: 'no-restock', description: 'write the cancelled units off (one of --restock or --no-restock is required)' },
     { name: 'description', value: 'TEXT', description: 'free-text reason (up to 500 characters)' },
   ],
   build(args) {
-    const items = args.values('item').map(parseUnitItem);
+    const items = lineArgs({ items: args.values('item'), itemIds: args.values('item-id') }, false) as UnitLineArg[];
     const description = args.value('description');
     // Writing stock off is never a default: the operator says which.
     if (args.flag('restock') === args.flag('no-restock'))

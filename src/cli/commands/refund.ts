@@ -8,7 +8,7 @@ import { SELLER_REFUND_REASON_CODES } from '../../domain/reason-codes.js';
 import type { RefundCommand } from '../../order/commands/index.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../args.js';
-import { parseAmount, parseRefundItem, type ItemArg } from '../items.js';
+import { lineArgs, parseAmount, type LineArg } from '../items.js';
 import type { OrderCommandCli } from '../order-command.js';
 
 export const refundCli: OrderCommandCli<'refund'> = {
@@ -29,6 +29,12 @@ export const refundCli: OrderCommandCli<'refund'> = {
       repeatable: true,
       description: 'units of one retailer id, or an amount of it in the order currency',
     },
+    {
+      name: 'item-id',
+      value: 'ITEM_ID:QTY|ITEM_ID=AMOUNT',
+      repeatable: true,
+      description: "the same for one order line, by Meta's item id (for a SKU two lines share)",
+    },
     { name: 'full', description: 'refund every shipped unit not yet refunded (instead of --item)' },
     { name: 'shipping', value: 'AMOUNT', description: 'shipping to refund, in the order currency' },
     { name: 'adjustment', value: 'AMOUNT', description: 'an amount on top (goodwill), in the order currency' },
@@ -46,7 +52,7 @@ export const refundCli: OrderCommandCli<'refund'> = {
   ],
   async build(args, ctx, orderId) {
     // Parse everything before connecting: a malformed --item is a usage error, not a network round trip.
-    const items = args.values('item').map(parseRefundItem);
+    const items = lineArgs({ items: args.values('item'), itemIds: args.values('item-id') }, true);
     const full = args.flag('full');
     if (full && items.length) throw new UsageError('--full refunds every shipped unit left: leave out --item');
     const amountOf = (name: string) => {
@@ -83,10 +89,9 @@ export const refundCli: OrderCommandCli<'refund'> = {
   },
 };
 
-function refundLine(item: ItemArg, currency: string | undefined): NonNullable<RefundCommand['items']>[number] {
-  return 'amount' in item
-    ? { retailerId: item.retailerId, amount: { amount: item.amount, currency: currency! } }
-    : item;
+function refundLine(item: LineArg, currency: string | undefined): NonNullable<RefundCommand['items']>[number] {
+  const { amount, ...line } = item;
+  return amount !== undefined ? { ...line, amount: { amount, currency: currency! } } : line;
 }
 
 async function orderCurrency(ctx: CliContext, orderId: string): Promise<string> {

@@ -1,6 +1,6 @@
 /** `fb-orders ship`: ship units (all unshipped ones unless --item says which) with tracking. */
 import type { OrderCommandCli } from '../order-command.js';
-import { parseUnitItem } from '../items.js';
+import { lineArgs, type UnitLineArg } from '../items.js';
 
 export const shipCli: OrderCommandCli<'ship'> = {
   name: 'ship',
@@ -9,11 +9,17 @@ export const shipCli: OrderCommandCli<'ship'> = {
     { name: 'carrier', value: 'CODE', required: true, description: "Meta's carrier code, e.g. UPS, FEDEX, USPS, DHL" },
     { name: 'tracking', value: 'NUMBER', required: true, description: 'tracking number' },
     { name: 'item', value: 'SKU:QTY', repeatable: true, description: 'units of one retailer id to ship' },
+    {
+      name: 'item-id',
+      value: 'ITEM_ID:QTY',
+      repeatable: true,
+      description: "units of one order line, by Meta's item id (for a SKU two lines share; see `show`)",
+    },
     { name: 'method', value: 'NAME', description: 'shipping method name shown to the buyer' },
   ],
   notes: ['example: fb-orders ship 1234567890 --carrier UPS --tracking 1Z999AA10123456784 --item SKU-TEE-M:1'],
   build(args) {
-    const items = args.values('item').map(parseUnitItem);
+    const items = lineArgs({ items: args.values('item'), itemIds: args.values('item-id') }, false) as UnitLineArg[];
     const method = args.value('method');
     return {
       carrier: args.value('carrier')!,

@@ -306,6 +306,46 @@ describe('commands that must say what they mean', () => {
     expect(r.sent).toEqual([]);
   });
 
+  test('--item-id names an order line by Meta item id (for a SKU two lines share)', async () => {
+    const shipped = await run([
+      'ship',
+      '640001',
+      '--carrier',
+      'UPS',
+      '--tracking',
+      '1Z',
+      '--item-id',
+      '7781:2',
+      '--request-id',
+      's-9',
+    ]);
+    expect(shipped.code).toBe(0);
+    expect(shipped.sent[0]!.command).toEqual({
+      requestId: 's-9',
+      carrier: 'UPS',
+      trackingNumber: '1Z',
+      items: [{ itemId: '7781', quantity: 2 }],
+    });
+    const refunded = await run([
+      'refund',
+      '640001',
+      '--reason',
+      'DAMAGED_GOODS',
+      '--item-id',
+      '7782:1',
+      '--request-id',
+      'r-11',
+    ]);
+    expect(refunded.sent[0]!.command).toEqual({
+      requestId: 'r-11',
+      reasonCode: 'DAMAGED_GOODS',
+      items: [{ itemId: '7782', quantity: 1 }],
+    });
+    const bad = await run(['cancel', '640001', '--reason', 'OUT_OF_STOCK', '--no-restock', '--item-id', 'a-b:1']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain(`--item-id "a-b:1": Meta's item ids are digits`);
+  });
+
   test('refund --full sends full: true and no items', async () => {
     const r = await run(['refund', '640001', '--reason', 'DAMAGED_GOODS', '--full', '--request-id', 'r-10']);
     expect(r.code).toBe(0);

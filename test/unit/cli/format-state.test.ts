@@ -37,9 +37,20 @@ describe('formatOrderState', () => {
       'CANCELLED',
       'REFUNDED',
       'REFUNDED AMOUNT',
+      'ITEM ID',
     ]);
-    expect(rowOf(text, 'SKU-TEE-M')).toEqual(['SKU-TEE-M', 'Tee "Ocean", size M', '20.00', '2', '1', '0', '0', '0.00']);
-    expect(rowOf(text, 'SKU-MUG')).toEqual(['SKU-MUG', 'Tasse Zoë ☕', '12.50', '1', '1', '0', '1', '12.50']);
+    expect(rowOf(text, 'SKU-TEE-M')).toEqual([
+      'SKU-TEE-M',
+      'Tee "Ocean", size M',
+      '20.00',
+      '2',
+      '1',
+      '0',
+      '0',
+      '0.00',
+      'i1',
+    ]);
+    expect(rowOf(text, 'SKU-MUG')).toEqual(['SKU-MUG', 'Tasse Zoë ☕', '12.50', '1', '1', '0', '1', '12.50', 'i2']);
     // Right-aligned: the amount ends where its header ends.
     const tee = text.split('\n').find((l) => l.trimStart().startsWith('SKU-TEE-M'))!;
     expect(tee.indexOf('20.00') + '20.00'.length).toBe(header.indexOf('UNIT PRICE') + 'UNIT PRICE'.length);
