@@ -142,6 +142,7 @@ describe('fb-orders against a real dev server and the sandbox', () => {
     expect(shown.stdout).toContain(`Order ${orderId}`);
     expect(shown.stdout).toMatch(/phase\s+IN_PROGRESS/);
     const tee = shown.stdout.split('\n').find((line) => line.trimStart().startsWith('SKU-CLI-TEE'))!;
+    const teeLine = (await world.orders.getState(orderId)).ledger!.items.find((i) => i.retailerId === 'SKU-CLI-TEE')!;
     expect(tee.trim().split(/\s{2,}/)).toEqual([
       'SKU-CLI-TEE',
       'Tee "Ocean", size M',
@@ -151,6 +152,7 @@ describe('fb-orders against a real dev server and the sandbox', () => {
       '0',
       '0',
       '0.00',
+      teeLine.itemId,
     ]);
     expect(shown.stdout).toMatch(/cli-ship-1\s+UPS\s+1Z999AA10123456784\s+1 × SKU-CLI-TEE/);
 
