@@ -35,6 +35,12 @@ const ConfigSchema = z.object({
 
   ACK_MODE: z.enum(ACK_MODES).default('bulk'),
   POLL_INTERVAL_MINUTES: intFrom(1, 15).default(5),
+  /**
+   * The poller's first look back, in days (later polls continue from its high-water mark). An order
+   * waiting for acknowledgement keeps the `last_updated` of its release, so the first poll must
+   * reach back at least as far as the oldest order still waiting (docs/meta-api.md).
+   */
+  POLL_LOOKBACK_DAYS: intFrom(1, 365).default(30),
   RETURN_WINDOW_DAYS: intFrom(0, 365).default(30),
 
   OMS_ADAPTER: z.enum(['reference', 'http']).default('reference'),

@@ -16,7 +16,7 @@ import { DEMO_CATALOGUE } from '../sandbox/demo-data.js';
 import { startSandbox } from '../sandbox/index.js';
 import { startDevServer } from './dev-tools/dev-server.js';
 import { projectPath } from './dev-tools/temporal-cli.js';
-import { startIntake } from './intake/start-intake.js';
+import { intakeOptionsFrom, startIntake } from './intake/start-intake.js';
 import { createWorkers } from './wiring/workers.js';
 
 const DEMO_DEFAULTS = {
@@ -88,14 +88,7 @@ runMain(async () => {
   });
   const running = Promise.all(workers.map((w) => w.run()));
 
-  const intake = await startIntake(new Client({ connection, namespace: server.namespace }), {
-    cmsId: config.META_CMS_ID,
-    taskQueue: config.TASK_QUEUE,
-    graphTaskQueue: config.GRAPH_TASK_QUEUE,
-    ackMode: config.ACK_MODE,
-    pollIntervalMs: config.POLL_INTERVAL_MINUTES * 60_000,
-    orderPolicy: { returnWindowMs: config.RETURN_WINDOW_DAYS * 24 * 3_600_000 },
-  });
+  const intake = await startIntake(new Client({ connection, namespace: server.namespace }), intakeOptionsFrom(config));
   log(
     `order poller ${intake.poller}, ack batcher ${intake.batcher}; polling every ${config.POLL_INTERVAL_MINUTES} min`,
   );

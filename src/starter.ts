@@ -5,20 +5,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, temporalConnectConfig } from './config.js';
 import { runMain } from './wiring/run-main.js';
-import { startIntake } from './intake/start-intake.js';
+import { intakeOptionsFrom, startIntake } from './intake/start-intake.js';
 
 runMain(async () => {
   const config = loadConfig();
   const { connectionOptions, namespace } = temporalConnectConfig();
   const connection = await Connection.connect(connectionOptions);
   try {
-    const result = await startIntake(new Client({ connection, namespace }), {
-      cmsId: config.META_CMS_ID,
-      taskQueue: config.TASK_QUEUE,
-      graphTaskQueue: config.GRAPH_TASK_QUEUE,
-      ackMode: config.ACK_MODE,
-      pollIntervalMs: config.POLL_INTERVAL_MINUTES * 60_000,
-    });
+    const result = await startIntake(new Client({ connection, namespace }), intakeOptionsFrom(config));
     console.log(`order poller: ${result.poller}; ack batcher: ${result.batcher}`);
   } finally {
     await connection.close();

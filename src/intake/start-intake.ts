@@ -6,6 +6,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { AckMode } from '../api/ack-modes.js';
+import type { AppConfig } from '../config.js';
 import type { AckBatcherInput } from './ack-batcher-workflow.js';
 import type { OrderPollerInput } from './poller-workflow.js';
 import { intakeTaskQueue } from '../wiring/workers.js';
@@ -31,6 +32,19 @@ async function startOnce(start: () => Promise<unknown>): Promise<'started' | 'al
     if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already running';
     throw err;
   }
+}
+
+/** The intake options the worker's settings imply (the starter and the demo start intake alike). */
+export function intakeOptionsFrom(config: AppConfig): IntakeOptions {
+  return {
+    cmsId: config.META_CMS_ID,
+    taskQueue: config.TASK_QUEUE,
+    graphTaskQueue: config.GRAPH_TASK_QUEUE,
+    ackMode: config.ACK_MODE,
+    pollIntervalMs: config.POLL_INTERVAL_MINUTES * 60_000,
+    initialLookbackSeconds: config.POLL_LOOKBACK_DAYS * 24 * 3_600,
+    orderPolicy: { returnWindowMs: config.RETURN_WINDOW_DAYS * 24 * 3_600_000 },
+  };
 }
 
 export async function startIntake(client: Client, options: IntakeOptions) {

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(config.META_GRAPH_URL).toBe('http://127.0.0.1:8787');
     expect(config.ACK_MODE).toBe('bulk');
     expect(config.POLL_INTERVAL_MINUTES).toBe(5);
+    expect(config.POLL_LOOKBACK_DAYS).toBe(30);
     expect(config.RETURN_WINDOW_DAYS).toBe(30);
   });
 
@@ -17,6 +18,8 @@ describe('loadConfig', () => {
       /^Invalid setting TEMPORAL_ADDRESS="not-a-host:abc": expected host:port/,
     );
     expect(() => loadConfig({ POLL_INTERVAL_MINUTES: '30' })).toThrow(/POLL_INTERVAL_MINUTES="30"/);
+    expect(() => loadConfig({ POLL_LOOKBACK_DAYS: '0' })).toThrow(/POLL_LOOKBACK_DAYS="0"/);
+    expect(loadConfig({ POLL_LOOKBACK_DAYS: '90' }).POLL_LOOKBACK_DAYS).toBe(90);
     expect(() => loadConfig({ ACK_MODE: 'sometimes' })).toThrow(ConfigError);
   });
 

@@ -253,6 +253,7 @@ describe("the app services' settings", () => {
       'META_TIMEOUT_MS',
       'ACK_MODE',
       'POLL_INTERVAL_MINUTES',
+      'POLL_LOOKBACK_DAYS',
       'RETURN_WINDOW_DAYS',
       'OMS_ADAPTER',
       'OMS_DATA_DIR',
