@@ -56,11 +56,11 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
       return toOrderSnapshot(order, await allItems(orderId, order.items));
     },
 
-    async createPendingOmsOrder({ orderId, channel }) {
+    async createPendingOmsOrder({ orderId, channel, reserveStock }) {
       // Buyer data goes from Meta to the OMS here and is never returned to the workflow.
       const order = await paced(() => graph.getOrder(orderId, BUYER_FIELDS, { itemFields: ['productName'] }));
       const items = await allItems(orderId, order.items);
-      return oms.createPendingOrder(toPendingOrderInput(order, items, channel));
+      return oms.createPendingOrder(toPendingOrderInput(order, items, channel, reserveStock));
     },
 
     async acknowledgeOrder({ orderId, merchantOrderReference }) {

@@ -74,6 +74,7 @@ export function toPendingOrderInput(
   order: BuyerSource,
   items: GraphOrderItem[],
   fallbackChannel: Channel,
+  reserveStock?: boolean,
 ): PendingOrderInput {
   const channel = channelOf(order.channel) ?? fallbackChannel;
   const address = order.shippingAddress;
@@ -111,5 +112,6 @@ export function toPendingOrderInput(
       total: payment.totalAmount,
     },
     suppressCustomerEmails: true,
+    ...(reserveStock ? { reserveStock } : {}),
   };
 }

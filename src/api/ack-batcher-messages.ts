@@ -5,6 +5,8 @@ export interface AckRequest {
   orderId: string;
   /** Fallback when Meta's listing does not say. */
   channel: 'facebook' | 'instagram';
+  /** Never reserved (first seen already released): the batch's pending OMS order reserves it. */
+  reserveStock?: boolean | undefined;
 }
 
 /** From an order workflow that is ready to be acknowledged. */

@@ -53,6 +53,8 @@ export interface UpdateTrackingInput extends CommandCallInput {
 export interface BulkAckOrder {
   orderId: string;
   channel: Channel;
+  /** Never reserved (first seen already released): the pending OMS order reserves it. */
+  reserveStock?: boolean | undefined;
 }
 
 /** An order's answer from the batch activity (the snapshot goes only in the signal to the order). */
@@ -65,7 +67,12 @@ export type BulkAckOutcome = AckOutcome & {
 export interface GraphActivities {
   fetchOrderSnapshot(orderId: string): Promise<OrderSnapshot>;
   /** Reads the buyer and address from Meta and creates the pending OMS order in one step, so buyer data never enters workflow history. */
-  createPendingOmsOrder(input: { orderId: string; channel: Channel }): Promise<{ merchantOrderReference: string }>;
+  createPendingOmsOrder(input: {
+    orderId: string;
+    channel: Channel;
+    /** The order was never reserved (first seen already released): the OMS reserves it now. */
+    reserveStock?: boolean | undefined;
+  }): Promise<{ merchantOrderReference: string }>;
   acknowledgeOrder(input: { orderId: string; merchantOrderReference: string }): Promise<{ state: MetaOrderState }>;
   /** Meta's history edges of the order (three reads): shipments, cancellations, refunds by Meta's object id. */
   fetchOrderHistory(input: { orderId: string; kinds?: MetaObjectKind[] | undefined }): Promise<OrderHistory>;

@@ -73,6 +73,7 @@ export const pendingOrderInputSchema = z.object({
     })
     .optional(),
   suppressCustomerEmails: z.literal(true),
+  reserveStock: z.boolean().optional(),
 });
 
 const itemQuantities = z.array(z.object({ itemId: id.optional(), retailerId: nonEmpty, quantity }));

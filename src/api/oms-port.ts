@@ -57,6 +57,8 @@ export interface PendingOrderInput {
     | undefined;
   /** The OMS must not send its own customer e-mails for this order. */
   suppressCustomerEmails: true;
+  /** The order was never reserved (first seen already released): reserve its lines now. */
+  reserveStock?: boolean | undefined;
 }
 
 /**
@@ -189,6 +191,8 @@ export interface OmsPort {
   /**
    * Creates the order in a pending state and returns its merchant_order_reference. Idempotent:
    * a second call for the same order returns the same reference (it is immutable once issued).
+   * With `reserveStock` (an order first seen already released, never reserved) the OMS reserves
+   * its lines too, unless it holds a reservation already, so that no order skips stock.
    */
   createPendingOrder(input: PendingOrderInput): Promise<{ merchantOrderReference: string }>;
   /** Called only after Meta confirmed the acknowledgement. */

@@ -89,7 +89,7 @@ export function createBatchAcknowledgeActivity(deps: {
       for (const [orderId, order] of found) {
         const items = await allItems(orderId, order.items);
         const { merchantOrderReference } = await oms.createPendingOrder(
-          toPendingOrderInput(order, items, candidates.get(orderId)!.channel),
+          toPendingOrderInput(order, items, candidates.get(orderId)!.channel, candidates.get(orderId)!.reserveStock),
         );
         references.set(orderId, merchantOrderReference);
         snapshots.set(orderId, toOrderSnapshot(order, items));

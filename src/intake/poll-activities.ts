@@ -159,7 +159,7 @@ export function createPollActivities(deps: {
           );
         await signalEach(changed.filter((order) => !releasedSet.has(order)));
         const toBatcher = [...released, ...fresh.filter((order) => started.has(order))];
-        if (toBatcher.length && (await handToAckBatcher(toBatcher))) {
+        if (toBatcher.length && (await handToAckBatcher(toBatcher, handedOnStart))) {
           for (const order of toBatcher) outcomes.set(order, 'handed');
         } else {
           // No batcher: released orders get their own signal. Fresh ones were told they were handed
@@ -173,10 +173,15 @@ export function createPollActivities(deps: {
       }
 
       /** False when there is no ack batcher for this account (its orders then get their own signal). */
-      async function handToAckBatcher(orders: ListedOrder[]): Promise<boolean> {
+      async function handToAckBatcher(
+        orders: ListedOrder[],
+        firstSeenCreated: ReadonlySet<ListedOrder>,
+      ): Promise<boolean> {
         const requests: AckRequest[] = orders.map((order) => ({
           orderId: order.id,
           channel: channelOf(order.channel) ?? 'facebook',
+          // First seen already CREATED: its workflow never reserved it, the batch's OMS order does.
+          ...(firstSeenCreated.has(order) ? { reserveStock: true } : {}),
         }));
         try {
           await ctx.client.workflow.getHandle(ackBatcherWorkflowId(input.cmsId)).signal(ackRequestsSignal, requests);

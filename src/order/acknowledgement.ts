@@ -62,7 +62,12 @@ async function endCancelledBeforeAcknowledgement(ctx: OrderContext): Promise<voi
 async function createPendingOmsOrder(ctx: OrderContext): Promise<string> {
   const s = ctx.state;
   const { merchantOrderReference } = await ctx.attention.step('create the pending OMS order', () =>
-    ctx.activities.graphWrite.createPendingOmsOrder({ orderId: s.orderId, channel: s.channel ?? 'facebook' }),
+    ctx.activities.graphWrite.createPendingOmsOrder({
+      orderId: s.orderId,
+      channel: s.channel ?? 'facebook',
+      // First seen already released: nothing was reserved in FB_PROCESSING, the OMS reserves now.
+      ...(s.reservation.status === 'none' ? { reserveStock: true } : {}),
+    }),
   );
   s.merchantOrderReference = merchantOrderReference;
   ctx.visibility.publish();
@@ -111,6 +116,7 @@ async function acknowledgeInBatch(ctx: OrderContext): Promise<Extract<AckResult,
       await getExternalWorkflowHandle(ackBatcherWorkflowId(s.cmsId)).signal(ackRequestSignal, {
         orderId: s.orderId,
         channel: s.channel ?? 'facebook',
+        ...(s.reservation.status === 'none' ? { reserveStock: true } : {}),
       });
     } catch {
       return undefined; // no batcher running for this account: acknowledge alone

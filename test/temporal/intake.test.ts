@@ -254,8 +254,13 @@ describe('poller and bulk acknowledgement', () => {
       ).toEqual(['orderUpdated', 'ackResult']);
       expect(signals[0]?.arg).toMatchObject({ state: 'CREATED', handedToAckBatcher: true });
       expect(signalsSent, id).toBe(0);
-      // Never in FB_PROCESSING for this integration: nothing reserved, nothing read, nothing marked.
+      // Never in FB_PROCESSING for this integration: nothing read, nothing marked by the order itself;
+      // its stock was reserved by the batch's pending OMS order, so no order skips stock.
       expect(activities, id).toEqual([]);
+      expect(
+        (await world.oms.reservation(id))?.lines.reduce((sum, l) => sum + l.held, 0),
+        id,
+      ).toBeGreaterThan(0);
     }
     if (process.env.RECORD_HISTORIES)
       await recordHistory(world, orderWorkflowId(ids[0]!), 'intake-first-seen-created-order');

@@ -249,6 +249,21 @@ describe('seller cancel', () => {
   });
 });
 
+describe('stock', () => {
+  test('an order first seen already released is reserved by its pending OMS order: no order skips stock', async () => {
+    const orderId = await newOrder([{ ...MUG, quantity: 1 }]);
+    const before = (await world.oms.inventory(MUG.retailerId))!;
+    await world.admin.release([orderId]);
+    await world.startOrder(orderId);
+    const acknowledged = await waitFor(orderId, 'IN_PROGRESS', (s) => s.phase === 'IN_PROGRESS');
+    expect(acknowledged.reservation.status).toBe('none'); // never reserved in FB_PROCESSING...
+    expect((await world.oms.reservation(orderId))?.lines).toEqual([
+      expect.objectContaining({ retailerId: MUG.retailerId, held: 1 }),
+    ]); // ...but held by the OMS
+    expect((await world.oms.inventory(MUG.retailerId))!.reserved).toBe(before.reserved + 1);
+  });
+});
+
 describe('a corrected command under the same requestId', () => {
   test('is sent under a key of its own: Meta (strict) refused the first body and takes the corrected one', async () => {
     // This order refreshes rarely, so it does not yet know of the cancellation below.

@@ -13,7 +13,7 @@ import type {
 } from '../../api/oms-port.js';
 import type { OmsOrderStatus } from '../read-model.js';
 import { recordEvent } from './event-log.js';
-import { cancelUnits, outstandingHolds, shipUnits } from './inventory-ledger.js';
+import { cancelUnits, outstandingHolds, reserve, shipUnits } from './inventory-ledger.js';
 import { lineProgress, resolveUnits, type LineProgress } from './line-progress.js';
 
 /**
@@ -103,6 +103,12 @@ export async function insertPendingOrder(
         line.pricePerUnit.currency,
       ],
     );
+  }
+  // An order first seen already released holds its stock from here, so no order skips stock (a
+  // reservation made in FB_PROCESSING is kept as it is).
+  if (input.reserveStock) {
+    const reserved = await tx.query('SELECT 1 FROM reservation_requests WHERE meta_order_id = $1', [input.metaOrderId]);
+    if (reserved.rows.length === 0) await reserve(tx, input.metaOrderId, input.lines);
   }
   return reference;
 }

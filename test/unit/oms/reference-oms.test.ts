@@ -212,6 +212,33 @@ describe('releaseInventory', () => {
 });
 
 describe('createPendingOrder', () => {
+  it('with reserveStock reserves an order first seen already released, and leaves an earlier reservation alone', async () => {
+    const sku = await stock(5);
+    const unreserved = newOrderId();
+    await oms.createPendingOrder(pendingOrder(unreserved, [line('i1', sku, 1)]));
+    expect(await level(sku)).toEqual({ onHand: 5, reserved: 0, available: 5 }); // not asked to
+    const fresh = newOrderId();
+    await oms.createPendingOrder({ ...pendingOrder(fresh, [line('i1', sku, 2)]), reserveStock: true });
+    expect(await level(sku)).toEqual({ onHand: 5, reserved: 2, available: 3 });
+    await oms.createPendingOrder({ ...pendingOrder(fresh, [line('i1', sku, 2)]), reserveStock: true }); // a retry holds nothing more
+    expect(await level(sku)).toEqual({ onHand: 5, reserved: 2, available: 3 });
+
+    const reservedEarlier = newOrderId();
+    await oms.reserveInventory(reservedEarlier, [{ retailerId: sku, quantity: 1 }]);
+    await oms.createPendingOrder({ ...pendingOrder(reservedEarlier, [line('i1', sku, 1)]), reserveStock: true });
+    expect(await level(sku)).toEqual({ onHand: 5, reserved: 3, available: 2 });
+
+    // The hold is taken by the shipment, as for an order reserved in FB_PROCESSING.
+    await oms.recordShipment({
+      metaOrderId: fresh,
+      requestId: 's1',
+      items: [{ retailerId: sku, quantity: 2 }],
+      carrier: 'UPS',
+      trackingNumber: '1',
+    });
+    expect(await level(sku)).toEqual({ onHand: 3, reserved: 1, available: 2 });
+  });
+
   it('processingProgress counts the given orders marked processing and says when the last got there', async () => {
     const sku = await stock(3);
     const [a, b, pending] = [newOrderId(), newOrderId(), newOrderId()];
