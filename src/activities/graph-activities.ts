@@ -15,7 +15,13 @@ import { GraphError } from '../graph/errors.js';
 import { commandIdempotencyKey, idempotencyKey, type IdempotentOperation } from '../graph/idempotency.js';
 import type { GraphCalls } from './graph-calls.js';
 import { toOrderHistory } from './history-mapping.js';
-import { BUYER_FIELDS, SNAPSHOT_FIELDS, toOrderSnapshot, toPendingOrderInput } from './order-mapping.js';
+import {
+  BUYER_FIELDS,
+  BUYER_ITEM_FIELDS,
+  SNAPSHOT_FIELDS,
+  toOrderSnapshot,
+  toPendingOrderInput,
+} from './order-mapping.js';
 
 /** Meta's external_shipment_id allows [A-Za-z0-9_]: the ship key without hyphens is unique and stable. */
 export function externalShipmentId(orderId: string, shipRequestId: string): string {
@@ -58,8 +64,8 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
 
     async createPendingOmsOrder({ orderId, channel, reserveStock }) {
       // Buyer data goes from Meta to the OMS here and is never returned to the workflow.
-      const order = await paced(() => graph.getOrder(orderId, BUYER_FIELDS, { itemFields: ['productName'] }));
-      const items = await allItems(orderId, order.items);
+      const order = await paced(() => graph.getOrder(orderId, BUYER_FIELDS, { itemFields: BUYER_ITEM_FIELDS }));
+      const items = await allItems(orderId, order.items, BUYER_ITEM_FIELDS);
       return oms.createPendingOrder(toPendingOrderInput(order, items, channel, reserveStock));
     },
 

@@ -4,7 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { GraphClient } from '../graph/client.js';
-import type { GraphOrderItem } from '../graph/schemas.js';
+import type { GraphOrderItem, ItemExtraField } from '../graph/schemas.js';
 import { callGraph } from './failures.js';
 
 export interface GraphCallOptions {
@@ -19,10 +19,14 @@ export interface GraphCallOptions {
 export interface GraphCalls {
   /** Runs one Graph call, first pausing as usage nears Meta's limit. */
   paced<T>(call: () => Promise<T>): Promise<T>;
-  /** An order's items: the embedded list when it is complete, else read from the items edge. */
+  /**
+   * An order's items: the embedded list when it is complete, else read from the items edge with their
+   * status and `extraFields` (by default the product name): pass the item fields the embedded list asked for.
+   */
   allItems(
     orderId: string,
     embedded: { data: GraphOrderItem[]; paging?: { next?: string | undefined } | undefined } | undefined,
+    extraFields?: readonly ItemExtraField[],
   ): Promise<GraphOrderItem[]>;
 }
 
@@ -44,9 +48,13 @@ export function createGraphCalls(graph: GraphClient, options: GraphCallOptions =
     return callGraph(call, floor);
   }
 
-  async function allItems(orderId: string, embedded: Parameters<GraphCalls['allItems']>[1]): Promise<GraphOrderItem[]> {
+  async function allItems(
+    orderId: string,
+    embedded: Parameters<GraphCalls['allItems']>[1],
+    extraFields: readonly ItemExtraField[] = ['productName'],
+  ): Promise<GraphOrderItem[]> {
     if (embedded && !embedded.paging?.next) return embedded.data;
-    return paced(() => graph.listItems(orderId, { includeStatus: true, extraFields: ['productName'] }));
+    return paced(() => graph.listItems(orderId, { includeStatus: true, extraFields }));
   }
 
   return { paced, allItems };

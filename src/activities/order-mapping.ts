@@ -1,6 +1,6 @@
 /** From Meta's order (Graph client types) to what the workflow keeps and what the OMS receives. */
-import type { GraphOrder, GraphOrderItem } from '../graph/schemas.js';
-import type { Channel, PendingOrderInput } from '../api/oms-port.js';
+import type { GraphOrder, GraphOrderItem, GraphSelectedShippingOption } from '../graph/schemas.js';
+import type { Channel, OrderLine, PendingOrderInput } from '../api/oms-port.js';
 import type { OrderSnapshot } from '../api/order-state.js';
 
 /** The order fields the workflow keeps: no buyer data. */
@@ -20,9 +20,12 @@ export const BUYER_FIELDS = [
   'buyerDetails',
   'shippingAddress',
   'selectedShippingOption',
+  'shipByDate',
   'estimatedPaymentDetails',
   'items',
 ] as const;
+/** The item fields the OMS needs beyond the defaults: name, the line's shipping option, tax and personalisation. */
+export const BUYER_ITEM_FIELDS = ['productName', 'selectedShippingOption', 'taxDetails', 'customization'] as const;
 
 type SnapshotSource = Pick<GraphOrder, 'id' | 'orderStatus' | 'created' | 'lastUpdated'> &
   Partial<Pick<GraphOrder, 'channel' | 'merchantOrderId' | 'estimatedPaymentDetails'>>;
@@ -62,10 +65,17 @@ export function toOrderSnapshot(order: SnapshotSource, items: GraphOrderItem[]):
   };
 }
 
+/** The line's shipping option, when Meta names it (with its estimated days when given). */
+function lineShippingOption(option: GraphSelectedShippingOption | undefined): OrderLine['shippingOption'] {
+  if (!option?.name) return undefined;
+  const time = option.estimatedShippingTime;
+  return { name: option.name, minDays: time?.minDays, maxDays: time?.maxDays };
+}
+
 type BuyerSource = Partial<
   Pick<
     GraphOrder,
-    'channel' | 'buyerDetails' | 'shippingAddress' | 'selectedShippingOption' | 'estimatedPaymentDetails'
+    'channel' | 'buyerDetails' | 'shippingAddress' | 'selectedShippingOption' | 'shipByDate' | 'estimatedPaymentDetails'
   >
 > &
   Pick<GraphOrder, 'id'>;
@@ -103,13 +113,20 @@ export function toPendingOrderInput(
       productName: item.productName,
       quantity: item.quantity,
       pricePerUnit: item.pricePerUnit,
+      customization: item.customization,
+      shippingOption: lineShippingOption(item.selectedShippingOption),
+      tax: item.taxDetails?.estimatedTax,
     })),
     shippingMethod: order.selectedShippingOption?.name,
+    shipByDate: order.shipByDate,
     totals: payment && {
       subtotal: payment.subtotal?.items,
       shipping: payment.subtotal?.shipping,
       tax: payment.tax,
       total: payment.totalAmount,
+      taxRemitted: payment.taxRemitted,
+      facebookPaid: payment.facebookPaidAmount,
+      buyerPaid: payment.buyerPaidAmount,
     },
     suppressCustomerEmails: true,
     ...(reserveStock ? { reserveStock } : {}),

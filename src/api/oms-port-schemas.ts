@@ -30,6 +30,21 @@ export const nonNegativeMoneySchema = z.object({
   currency,
 });
 
+/**
+ * Money Meta reports on the order beyond its prices (line tax, what Meta and the buyer paid): not
+ * negative, at most two decimals (the cents Meta works in).
+ */
+export const orderAmountSchema = z.object({
+  amount: z
+    .string()
+    .regex(/^\d+(\.\d{1,2})?$/, 'amount must be a decimal string such as "12.50", not negative, at most 2 decimals'),
+  currency,
+});
+
+/** The buyer's personalisation text of a line: at most 1,000 characters. */
+const customization = z.string().max(1000);
+const shippingDays = z.number().int().nonnegative();
+
 export const reservationLinesSchema = z.array(z.object({ retailerId: nonEmpty, quantity }));
 
 export const postalAddressSchema = z.object({
@@ -48,6 +63,21 @@ export const orderLineSchema = z.object({
   productName: z.string().optional(),
   quantity,
   pricePerUnit: moneySchema,
+  customization: customization.optional(),
+  shippingOption: z
+    .object({ name: nonEmpty, minDays: shippingDays.optional(), maxDays: shippingDays.optional() })
+    .optional(),
+  tax: orderAmountSchema.optional(),
+});
+
+export const orderTotalsSchema = z.object({
+  subtotal: moneySchema.optional(),
+  shipping: moneySchema.optional(),
+  tax: moneySchema.optional(),
+  total: moneySchema.optional(),
+  taxRemitted: z.boolean().optional(),
+  facebookPaid: orderAmountSchema.optional(),
+  buyerPaid: orderAmountSchema.optional(),
 });
 
 export const pendingOrderInputSchema = z.object({
@@ -64,14 +94,9 @@ export const pendingOrderInputSchema = z.object({
       'item ids must be unique within an order',
     ),
   shippingMethod: z.string().optional(),
-  totals: z
-    .object({
-      subtotal: moneySchema.optional(),
-      shipping: moneySchema.optional(),
-      tax: moneySchema.optional(),
-      total: moneySchema.optional(),
-    })
-    .optional(),
+  /** Meta's ship_by_date. */
+  shipByDate: z.iso.date().optional(),
+  totals: orderTotalsSchema.optional(),
   suppressCustomerEmails: z.literal(true),
   reserveStock: z.boolean().optional(),
 });

@@ -35,6 +35,33 @@ export interface OrderLine {
   productName?: string | undefined;
   quantity: number;
   pricePerUnit: Money;
+  /** The buyer's personalisation text for this line (Meta's item customization), at most 1,000 characters. */
+  customization?: string | undefined;
+  /** The shipping option the buyer chose for this line (Meta's item selected_shipping_option). */
+  shippingOption?: LineShippingOption | undefined;
+  /** The line's tax as Meta reports it (the item's tax_details.estimated_tax), for all its units. */
+  tax?: Money | undefined;
+}
+
+export interface LineShippingOption {
+  name: string;
+  /** Meta's estimated shipping time, in days, when given. */
+  minDays?: number | undefined;
+  maxDays?: number | undefined;
+}
+
+/** The order's money as Meta estimated it at checkout. Every amount is in the order's currency. */
+export interface OrderTotals {
+  subtotal?: Money | undefined;
+  shipping?: Money | undefined;
+  tax?: Money | undefined;
+  total?: Money | undefined;
+  /** Meta collects and remits the tax (tax_remitted): the merchant does not owe it. */
+  taxRemitted?: boolean | undefined;
+  /** What Meta paid toward the order (facebook_paid_amount: promotions Meta funds). */
+  facebookPaid?: Money | undefined;
+  /** What the buyer paid (buyer_paid_amount). */
+  buyerPaid?: Money | undefined;
 }
 
 export interface PendingOrderInput {
@@ -52,9 +79,9 @@ export interface PendingOrderInput {
   shippingAddress: PostalAddress;
   lines: OrderLine[];
   shippingMethod?: string | undefined;
-  totals?:
-    | { subtotal?: Money | undefined; shipping?: Money | undefined; tax?: Money | undefined; total?: Money | undefined }
-    | undefined;
+  /** Meta's ship_by_date ('YYYY-MM-DD'): the order must ship by then. */
+  shipByDate?: string | undefined;
+  totals?: OrderTotals | undefined;
   /** The OMS must not send its own customer e-mails for this order. */
   suppressCustomerEmails: true;
   /** The order was never reserved (first seen already released): reserve its lines now. */

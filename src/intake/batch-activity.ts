@@ -13,7 +13,13 @@ import type { OmsPort } from '../api/oms-port.js';
 import { ackResultSignal } from '../api/order-messages.js';
 import type { OrderSnapshot } from '../api/order-state.js';
 import type { GraphCalls } from '../activities/graph-calls.js';
-import { BUYER_FIELDS, SNAPSHOT_FIELDS, toOrderSnapshot, toPendingOrderInput } from '../activities/order-mapping.js';
+import {
+  BUYER_FIELDS,
+  BUYER_ITEM_FIELDS,
+  SNAPSHOT_FIELDS,
+  toOrderSnapshot,
+  toPendingOrderInput,
+} from '../activities/order-mapping.js';
 import type { GraphClient } from '../graph/client.js';
 import { batchIdempotencyKey } from '../graph/idempotency.js';
 import { MAX_BULK_ACK_ORDERS } from '../graph/requests.js';
@@ -22,6 +28,8 @@ import { mapConcurrently } from '../util/concurrency.js';
 
 /** A batch's listing: the buyers for the OMS, and the snapshot each order's answer carries. */
 const BATCH_LISTING_FIELDS = [...new Set([...BUYER_FIELDS, ...SNAPSHOT_FIELDS])];
+/** The items' fields on that listing: the OMS's (name, shipping option, tax, personalisation) and the snapshot's status. */
+const BATCH_ITEM_FIELDS = [...BUYER_ITEM_FIELDS, 'status'] as const;
 /** Answers signalled at once by one batch activity. */
 const DELIVERY_CONCURRENCY = 50;
 /**
@@ -70,7 +78,7 @@ export function createBatchAcknowledgeActivity(deps: {
       const pages = graph.listOrders(cmsId, {
         states: ['CREATED'],
         fields: BATCH_LISTING_FIELDS,
-        itemFields: ['productName', 'status'],
+        itemFields: BATCH_ITEM_FIELDS,
         limit: 100,
       });
       let listingExhausted = false;
@@ -87,7 +95,7 @@ export function createBatchAcknowledgeActivity(deps: {
       const references = new Map<string, string>();
       const snapshots = new Map<string, OrderSnapshot>();
       for (const [orderId, order] of found) {
-        const items = await allItems(orderId, order.items);
+        const items = await allItems(orderId, order.items, BATCH_ITEM_FIELDS);
         const { merchantOrderReference } = await oms.createPendingOrder(
           toPendingOrderInput(order, items, candidates.get(orderId)!.channel, candidates.get(orderId)!.reserveStock),
         );

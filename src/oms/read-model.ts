@@ -2,6 +2,7 @@ import type {
   Channel,
   Money,
   OrderLine,
+  OrderTotals,
   PostalAddress,
   RecordOrigin,
   RefundDeduction,
@@ -39,9 +40,9 @@ export interface OmsOrderSummary {
   suppressCustomerEmails: boolean;
   shippingAddress: PostalAddress;
   shippingMethod: string | undefined;
-  totals:
-    | { subtotal?: Money | undefined; shipping?: Money | undefined; tax?: Money | undefined; total?: Money | undefined }
-    | undefined;
+  /** Meta's ship_by_date ('YYYY-MM-DD'), when the order carried it. */
+  shipByDate: string | undefined;
+  totals: OrderTotals | undefined;
   status: OmsOrderStatus;
   createdAt: string;
   updatedAt: string;

@@ -240,6 +240,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE refunds DROP COLUMN items, DROP COLUMN shipping;
     `,
   },
+  {
+    version: 3,
+    name: 'warehouse fields: ship-by date, line personalisation, shipping option and tax',
+    sql: `
+      -- Meta's ship_by_date. The order's new totals (taxRemitted, facebookPaid, buyerPaid) go into the
+      -- totals JSON with the others.
+      ALTER TABLE orders ADD COLUMN ship_by_date date;
+
+      -- Per line: the buyer's personalisation, the shipping option the buyer chose (with Meta's
+      -- estimated days) and the line's tax as Meta reports it, in NUMERIC (exact, never floats).
+      ALTER TABLE order_lines
+        ADD COLUMN customization text,
+        ADD COLUMN shipping_option_name text,
+        ADD COLUMN shipping_min_days integer CHECK (shipping_min_days >= 0),
+        ADD COLUMN shipping_max_days integer CHECK (shipping_max_days >= 0),
+        ADD COLUMN tax_amount numeric CHECK (tax_amount >= 0),
+        ADD COLUMN tax_currency text,
+        ADD CHECK ((tax_amount IS NULL) = (tax_currency IS NULL)),
+        ADD CHECK (shipping_option_name IS NOT NULL OR (shipping_min_days IS NULL AND shipping_max_days IS NULL));
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks; returns the versions it applied. */

@@ -1,6 +1,6 @@
 import type { Transaction } from '@electric-sql/pglite';
 import { z } from 'zod';
-import { moneySchema } from '../../api/oms-port-schemas.js';
+import { orderTotalsSchema } from '../../api/oms-port-schemas.js';
 import type { Money, OrderLine, RefundDeduction, RefundItem } from '../../api/oms-port.js';
 import {
   OMS_ORDER_STATUSES,
@@ -59,15 +59,8 @@ const orderRow = z
     ship_postal_code: z.string(),
     ship_country: z.string(),
     shipping_method: textOrUndefined,
-    totals: z
-      .object({
-        subtotal: moneySchema.optional(),
-        shipping: moneySchema.optional(),
-        tax: moneySchema.optional(),
-        total: moneySchema.optional(),
-      })
-      .nullable()
-      .transform((totals) => totals ?? undefined),
+    ship_by_date: textOrUndefined,
+    totals: orderTotalsSchema.nullable().transform((totals) => totals ?? undefined),
     status: z.enum(OMS_ORDER_STATUSES),
     created_at: iso,
     updated_at: iso,
@@ -92,6 +85,7 @@ const orderRow = z
       country: row.ship_country,
     },
     shippingMethod: row.shipping_method,
+    shipByDate: row.ship_by_date,
     totals: row.totals,
     status: row.status,
     createdAt: row.created_at,
@@ -109,6 +103,12 @@ const lineRow = z
     quantity: z.number().int(),
     price_amount: z.string(),
     price_currency: z.string(),
+    customization: textOrUndefined,
+    shipping_option_name: z.string().nullable(),
+    shipping_min_days: z.number().int().nullable(),
+    shipping_max_days: z.number().int().nullable(),
+    tax_amount: z.string().nullable(),
+    tax_currency: z.string().nullable(),
   })
   .transform((row): OrderLine => ({
     itemId: row.item_id,
@@ -116,6 +116,20 @@ const lineRow = z
     productName: row.product_name,
     quantity: row.quantity,
     pricePerUnit: { amount: row.price_amount, currency: row.price_currency },
+    // Lines stored before version 3, or without these facts, leave them out.
+    ...(row.customization === undefined ? {} : { customization: row.customization }),
+    ...(row.shipping_option_name === null
+      ? {}
+      : {
+          shippingOption: {
+            name: row.shipping_option_name,
+            ...(row.shipping_min_days === null ? {} : { minDays: row.shipping_min_days }),
+            ...(row.shipping_max_days === null ? {} : { maxDays: row.shipping_max_days }),
+          },
+        }),
+    ...(row.tax_amount === null || row.tax_currency === null
+      ? {}
+      : { tax: { amount: row.tax_amount, currency: row.tax_currency } }),
   }));
 
 const shipmentRow = z
@@ -301,7 +315,7 @@ const eventRow = z
 
 const ORDER_COLUMNS = `meta_order_id, merchant_order_reference, channel, payment_method, buyer_name, buyer_email,
   marketing_opt_in, suppress_customer_emails, ship_name, ship_street1, ship_street2, ship_city, ship_state,
-  ship_postal_code, ship_country, shipping_method, totals, status, created_at, updated_at, processing_at,
+  ship_postal_code, ship_country, shipping_method, ship_by_date::text, totals, status, created_at, updated_at, processing_at,
   completed_at, cancelled_at`;
 
 export async function readOrder(db: Queryable, metaOrderId: string): Promise<OmsOrderDetail | undefined> {
@@ -310,7 +324,9 @@ export async function readOrder(db: Queryable, metaOrderId: string): Promise<Oms
   const summary = orderRow.parse(found.rows[0]);
   const [lines, shipments, cancellations] = [
     await db.query(
-      'SELECT item_id, retailer_id, product_name, quantity, price_amount, price_currency FROM order_lines WHERE meta_order_id = $1 ORDER BY position',
+      `SELECT item_id, retailer_id, product_name, quantity, price_amount, price_currency, customization,
+         shipping_option_name, shipping_min_days, shipping_max_days, tax_amount::text, tax_currency
+       FROM order_lines WHERE meta_order_id = $1 ORDER BY position`,
       [metaOrderId],
     ),
     await db.query(

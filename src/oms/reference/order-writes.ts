@@ -65,8 +65,8 @@ export async function insertPendingOrder(
   await tx.query(
     `INSERT INTO orders (meta_order_id, merchant_order_reference, channel, payment_method, buyer_name, buyer_email,
        marketing_opt_in, suppress_customer_emails, ship_name, ship_street1, ship_street2, ship_city, ship_state,
-       ship_postal_code, ship_country, shipping_method, totals, input_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18)`,
+       ship_postal_code, ship_country, shipping_method, totals, input_hash, ship_by_date)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19::date)`,
     [
       input.metaOrderId,
       reference,
@@ -86,12 +86,14 @@ export async function insertPendingOrder(
       input.shippingMethod ?? null,
       input.totals === undefined ? null : JSON.stringify(input.totals),
       inputHash,
+      input.shipByDate ?? null,
     ],
   );
   for (const [position, line] of input.lines.entries()) {
     await tx.query(
-      `INSERT INTO order_lines (meta_order_id, item_id, position, retailer_id, product_name, quantity, price_amount, price_currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO order_lines (meta_order_id, item_id, position, retailer_id, product_name, quantity, price_amount,
+         price_currency, customization, shipping_option_name, shipping_min_days, shipping_max_days, tax_amount, tax_currency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::numeric, $14)`,
       [
         input.metaOrderId,
         line.itemId,
@@ -101,6 +103,12 @@ export async function insertPendingOrder(
         line.quantity,
         line.pricePerUnit.amount,
         line.pricePerUnit.currency,
+        line.customization ?? null,
+        line.shippingOption?.name ?? null,
+        line.shippingOption?.minDays ?? null,
+        line.shippingOption?.maxDays ?? null,
+        line.tax?.amount ?? null,
+        line.tax?.currency ?? null,
       ],
     );
   }
