@@ -204,3 +204,58 @@ describe('a database created before item ids and refund amounts (schema version 
     }
   });
 });
+
+describe('a database created before the warehouse fields (schema version 2)', () => {
+  it('upgrades to version 3: old orders read back without them, new orders store them', async () => {
+    const oldDir = await mkdtemp(join(tmpdir(), 'reference-oms-v2-'));
+    const oldId = newOrderId();
+    const v2 = await PGlite.create(oldDir);
+    try {
+      expect(
+        await applyMigrations(
+          v2,
+          MIGRATIONS.filter((migration) => migration.version <= 2),
+        ),
+      ).toEqual([1, 2]);
+      await v2.exec(`
+        INSERT INTO orders (meta_order_id, merchant_order_reference, channel, payment_method, buyer_name,
+          marketing_opt_in, suppress_customer_emails, ship_name, ship_street1, ship_city, ship_postal_code,
+          ship_country, totals, input_hash)
+        VALUES ('${oldId}', 'OMS-LEGACY-1', 'facebook', 'Paid on Facebook', 'Ana', false, true, 'Ana', 'Rua 1',
+          'Lisboa', '1000-001', 'PT', '{"total": {"amount": "12.50", "currency": "EUR"}}', 'h');
+        INSERT INTO order_lines (meta_order_id, item_id, position, retailer_id, quantity, price_amount, price_currency)
+        VALUES ('${oldId}', 'first', 0, 'MUG', 1, '12.50', 'EUR');
+      `);
+    } finally {
+      await v2.close();
+    }
+
+    const oms = await ReferenceOms.open({ dataDir: oldDir });
+    try {
+      const old = await oms.getOrder(oldId);
+      expect(old?.shipByDate).toBeUndefined();
+      expect(old?.totals).toEqual({ total: { amount: '12.50', currency: 'EUR' } });
+      expect(old?.lines).toEqual([
+        { itemId: 'first', retailerId: 'MUG', productName: undefined, quantity: 1, pricePerUnit: eur12 },
+      ]);
+      const newId = newOrderId();
+      const taxed = { ...line('i1', 'MUG-1', 1), shippingOption: { name: 'Express', maxDays: 2 }, tax: eur12 };
+      await oms.createPendingOrder(
+        pendingOrder(newId, [taxed], {
+          shipByDate: '2024-05-07',
+          totals: { taxRemitted: false, facebookPaid: eur12, buyerPaid: { amount: '0.00', currency: 'EUR' } },
+        }),
+      );
+      expect(await oms.getOrder(newId)).toMatchObject({
+        shipByDate: '2024-05-07',
+        totals: { taxRemitted: false, facebookPaid: eur12, buyerPaid: { amount: '0.00', currency: 'EUR' } },
+        lines: [taxed],
+      });
+    } finally {
+      await oms.close();
+      await rm(oldDir, { recursive: true, force: true });
+    }
+  });
+});
+
+const eur12 = { amount: '12.50', currency: 'EUR' };
