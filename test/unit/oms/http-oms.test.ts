@@ -85,7 +85,23 @@ describe('HttpOms requests', () => {
     };
     const oms = client();
     const orderId = newOrderId();
-    const order = pendingOrder(orderId, [line('i1', 'MUG', 2)]);
+    // With every warehouse field: they travel in the event as the port defines them.
+    const eur = (amount: string) => ({ amount, currency: 'EUR' });
+    const order = pendingOrder(
+      orderId,
+      [
+        {
+          ...line('i1', 'MUG', 2),
+          customization: 'Für Oma',
+          shippingOption: { name: 'Express', minDays: 1, maxDays: 2 },
+          tax: eur('4.75'),
+        },
+      ],
+      {
+        shipByDate: '2024-05-07',
+        totals: { total: eur('29.90'), taxRemitted: true, facebookPaid: eur('5.00'), buyerPaid: eur('24.90') },
+      },
+    );
 
     expect(await oms.reserveInventory(orderId, [{ retailerId: 'MUG', quantity: 2 }])).toEqual({
       reserved: false,
