@@ -61,6 +61,13 @@ export const CreateOrdersRequestSchema = z.strictObject({
     .optional(),
   /** Tax rate on items and shipping, e.g. 0.08. */
   taxRate: z.number().min(0).max(1).default(0.08),
+  /** Meta collects and remits the tax (estimated_payment_details.tax_remitted). */
+  taxRemitted: z.boolean().default(true),
+  /**
+   * A promotion Meta funds: what Meta pays toward the order (facebook_paid_amount, at most the order's
+   * total); the buyer pays the rest (buyer_paid_amount).
+   */
+  facebookPaid: amount.default('0.00'),
   /** Overrides the sandbox's release delay for these orders (0 = released on the next read). */
   releaseDelayMs: z.number().int().min(0).optional(),
   /** Keep in FB_PROCESSING (risk review) until released through the admin API. */

@@ -130,6 +130,10 @@ export interface StoredOrder {
   shippingAddress: ShippingAddress;
   shippingOption: ShippingOption;
   shipByDate: string;
+  /** false when the seller, not Meta, remits the tax (absent: Meta remits it). */
+  taxRemitted?: boolean | undefined;
+  /** What Meta pays toward the order (a promotion it funds); absent: nothing. The buyer pays the rest. */
+  facebookPaidMinor?: bigint | undefined;
   merchantOrderReference?: string | undefined;
   items: StoredItem[];
   shipments: StoredShipment[];
@@ -148,6 +152,13 @@ export interface StoredProduct {
   inventory: number;
   unitPriceMinor: bigint;
   currency: string;
+}
+
+/** Items, shipping and tax, in minor units (estimated_payment_details.total_amount). */
+export function orderTotalMinor(order: StoredOrder): bigint {
+  const itemsMinor = order.items.reduce((sum, item) => sum + item.unitPriceMinor * BigInt(item.quantity), 0n);
+  const taxMinor = order.items.reduce((sum, item) => sum + item.taxMinor, 0n) + order.shippingOption.taxMinor;
+  return itemsMinor + order.shippingOption.priceMinor + taxMinor;
 }
 
 /** Units of a line neither shipped nor cancelled. */

@@ -60,6 +60,8 @@ export function createOrders(state: SandboxState, input: CreateOrdersInput): Sto
         maxDays: input.shipping?.maxDays ?? 7,
       },
       taxRateBp: Math.round(input.taxRate * 10_000),
+      taxRemitted: input.taxRemitted,
+      facebookPaidMinor: parseAmount(input.facebookPaid),
       releaseDelayMs: input.releaseDelayMs,
       holdForReview: input.holdForReview,
     };

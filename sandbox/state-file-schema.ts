@@ -127,6 +127,8 @@ export const PersistedOrderSchema = z.strictObject({
     maxDays: count,
   }),
   shipByDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a Y-m-d date'),
+  taxRemitted: z.boolean().optional(),
+  facebookPaidMinor: minor.optional(),
   merchantOrderReference: z.string().optional(),
   items: z.array(ItemSchema).min(1),
   shipments: z.array(ShipmentSchema),

@@ -4,7 +4,14 @@
  * which moves each due FB_PROCESSING order on and stamps `last_updated` with its due time (not
  * the time of the read), so `updated_after` polling sees the release where it belongs.
  */
-import type { Channel, Origin, ShippingAddress, StoredOrder, StoredProduct } from './model.js';
+import {
+  orderTotalMinor,
+  type Channel,
+  type Origin,
+  type ShippingAddress,
+  type StoredOrder,
+  type StoredProduct,
+} from './model.js';
 import type { IdGenerator } from './ids.js';
 import type { Ledger } from './ledger.js';
 import type { RuntimeSettings } from './settings.js';
@@ -28,6 +35,10 @@ export interface NewOrderSpec {
   shipping: { name: string; priceMinor: bigint; minDays: number; maxDays: number };
   /** Tax in basis points of the item and shipping prices (800 = 8%). */
   taxRateBp: number;
+  /** Meta remits the tax (default true). */
+  taxRemitted?: boolean | undefined;
+  /** What Meta pays toward the order (a promotion it funds), capped at the order's total. */
+  facebookPaidMinor?: bigint | undefined;
   /** Overrides the sandbox-wide delay for this order. */
   releaseDelayMs?: number | undefined;
   /** Held in FB_PROCESSING (risk review) until released by the admin API; cancellable after 24 h. */
@@ -141,6 +152,7 @@ export class OrderStore {
         maxDays: spec.shipping.maxDays,
       },
       shipByDate: metaDate(now + HANDLING_DAYS * DAY_MS),
+      ...(spec.taxRemitted === false ? { taxRemitted: false } : {}),
       items,
       shipments: [],
       cancellations: [],
@@ -148,6 +160,10 @@ export class OrderStore {
       returns: [],
       shippingRefundedMinor: 0n,
     };
+    if (spec.facebookPaidMinor !== undefined && spec.facebookPaidMinor > 0n) {
+      const total = orderTotalMinor(order);
+      order.facebookPaidMinor = spec.facebookPaidMinor < total ? spec.facebookPaidMinor : total;
+    }
     this.orders.push(order);
     this.byId.set(id, order);
     if (order.releaseAtMs !== null) this.scheduleRelease(order.id, order.releaseAtMs);

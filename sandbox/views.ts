@@ -19,7 +19,7 @@ import type {
   StoredShipment,
   UnitLine,
 } from './model.js';
-import { openUnits } from './model.js';
+import { openUnits, orderTotalMinor } from './model.js';
 import { encodeCursor, indexList, paginate, type Page } from './paging.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './request-schemas.js';
 
@@ -396,14 +396,15 @@ export const ORDER_TYPE: NodeType<StoredOrder> = {
       get: (o) => {
         const itemsMinor = o.items.reduce((sum, item) => sum + item.unitPriceMinor * BigInt(item.quantity), 0n);
         const taxMinor = o.items.reduce((sum, item) => sum + item.taxMinor, 0n) + o.shippingOption.taxMinor;
-        const total = itemsMinor + o.shippingOption.priceMinor + taxMinor;
+        const total = orderTotalMinor(o);
+        const facebookPaid = o.facebookPaidMinor ?? 0n;
         return {
           subtotal: { items: money(itemsMinor, o.currency), shipping: money(o.shippingOption.priceMinor, o.currency) },
           tax: money(taxMinor, o.currency),
           total_amount: money(total, o.currency),
-          tax_remitted: true,
-          facebook_paid_amount: money(0n, o.currency),
-          buyer_paid_amount: money(total, o.currency),
+          tax_remitted: o.taxRemitted ?? true,
+          facebook_paid_amount: money(facebookPaid, o.currency),
+          buyer_paid_amount: money(total - facebookPaid, o.currency),
         };
       },
       shape: {

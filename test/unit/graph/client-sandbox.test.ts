@@ -10,6 +10,7 @@ import {
   idempotencyKey,
   type GraphClientOptions,
 } from '../../../src/graph/index.js';
+import { BUYER_FIELDS, BUYER_ITEM_FIELDS, toPendingOrderInput } from '../../../src/activities/order-mapping.js';
 import { SandboxAdminClient, startSandbox, type RunningSandbox } from '../../../sandbox/index.js';
 
 const TOKEN = 'EAAsandbox-token-must-not-leak-7f3a';
@@ -149,6 +150,61 @@ describe('reads', () => {
     expect(order).not.toHaveProperty('created');
     const defaults = await graph.getOrder(created.id);
     expect(Object.keys(defaults).sort()).toEqual(['created', 'id', 'lastUpdated', 'orderStatus']);
+  });
+
+  it("reads the warehouse fields and a promotion Meta funds, and maps them to the OMS's pending order", async () => {
+    const created = await admin.createOrder({
+      items: [
+        { retailerId: 'MUG-P', quantity: 2, pricePerUnit: '10.00', customization: 'Für Oma' },
+        { retailerId: 'CAP-P', quantity: 1, pricePerUnit: '5.00' },
+      ],
+      shipping: { name: 'Express', price: '5.00', minDays: 1, maxDays: 2 },
+      taxRate: 0.1,
+      taxRemitted: false,
+      facebookPaid: '4.00',
+      releaseDelayMs: 0,
+    });
+    const order = await graph.getOrder(created.id, BUYER_FIELDS, { itemFields: BUYER_ITEM_FIELDS });
+    const input = toPendingOrderInput(order, order.items?.data ?? [], 'facebook');
+    expect(input.shipByDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(input.totals).toEqual({
+      subtotal: { amount: '25.00', currency: 'USD' },
+      shipping: { amount: '5.00', currency: 'USD' },
+      tax: { amount: '3.00', currency: 'USD' },
+      total: { amount: '33.00', currency: 'USD' },
+      taxRemitted: false,
+      facebookPaid: { amount: '4.00', currency: 'USD' },
+      buyerPaid: { amount: '29.00', currency: 'USD' },
+    });
+    expect(
+      input.lines.map(({ retailerId, customization, shippingOption, tax }) => ({
+        retailerId,
+        customization,
+        shippingOption,
+        tax,
+      })),
+    ).toEqual([
+      {
+        retailerId: 'MUG-P',
+        customization: 'Für Oma',
+        shippingOption: { name: 'Express', minDays: 1, maxDays: 2 },
+        tax: { amount: '2.00', currency: 'USD' },
+      },
+      {
+        retailerId: 'CAP-P',
+        customization: undefined,
+        shippingOption: { name: 'Express', minDays: 1, maxDays: 2 },
+        tax: { amount: '0.50', currency: 'USD' },
+      },
+    ]);
+    // Without a promotion: Meta pays nothing, the buyer the total, and Meta remits the tax.
+    const plain = await createdOrder();
+    const plainOrder = await graph.getOrder(plain.id, ['estimatedPaymentDetails']);
+    expect(plainOrder.estimatedPaymentDetails).toMatchObject({
+      taxRemitted: true,
+      facebookPaidAmount: { amount: '0.00' },
+      buyerPaidAmount: plainOrder.estimatedPaymentDetails?.totalAmount,
+    });
   });
 
   it('shows no buyer while the order is FB_PROCESSING', async () => {

@@ -65,7 +65,8 @@ describe('sandbox state file', () => {
     expect(first.sandbox.persistence?.restored).toBeNull();
     const [acked, shipped, untouched] = await first.admin.createOrders({ count: 3, itemsPerOrder: 2 });
     const held = await first.admin.createOrder({ holdForReview: true });
-    const later = await first.admin.createOrder({ releaseDelayMs: 60_000 });
+    // With a promotion Meta funds and the tax left to the seller: both kept.
+    const later = await first.admin.createOrder({ releaseDelayMs: 60_000, facebookPaid: '3.00', taxRemitted: false });
     expect(
       (
         await first.graph.post(`/${acked!.id}/acknowledge_order`, {
