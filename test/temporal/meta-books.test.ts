@@ -55,6 +55,18 @@ const cents = (amount: string) => toMinorUnits(amount);
 const expectBooksAgree = (orderId: string) => expectBooksAgreeIn(world, orderId);
 const reconciled = (orderId: string) => reconciledIn(world, orderId);
 
+/** Every payload's data in a history, decoded (payload bytes are not readable in the history's JSON). */
+function payloadTexts(node: unknown, out: string[] = []): string[] {
+  if (node instanceof Uint8Array) return out;
+  if (Array.isArray(node)) for (const child of node) payloadTexts(child, out);
+  else if (node && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    if (record.metadata && record.data instanceof Uint8Array) out.push(Buffer.from(record.data).toString('utf8'));
+    for (const child of Object.values(record)) payloadTexts(child, out);
+  }
+  return out;
+}
+
 describe('the ledger by Meta item id', () => {
   test('two lines of one retailer id: "ship all" ships each once; the retailer id alone is refused with the item ids', async () => {
     const plain = { ...MUG, quantity: 1, productName: 'Mug' };
@@ -246,6 +258,46 @@ describe('seller cancel', () => {
     expect(cancellation).toMatchObject({ origin: 'external', initiatedBy: 'BUYER', restock: true });
     const effects = (await world.admin.getLedger(orderId)).orders[orderId] ?? [];
     expect(effects.filter((e) => e.kind === 'acknowledge')).toHaveLength(0);
+  });
+});
+
+describe('warehouse facts and money', () => {
+  test('ship-by date, personalisation, shipping option, item tax and a promotion Meta pays reach the OMS with the pending order', async () => {
+    await world.oms.seedProducts([{ retailerId: 'SKU-WH-MUG', name: 'Mug', onHand: 100 }]);
+    const [created] = await world.admin.createOrders({
+      count: 1,
+      items: [
+        { retailerId: 'SKU-WH-MUG', quantity: 2, pricePerUnit: '10.00', productName: 'Mug', customization: 'Für Oma' },
+      ],
+      shipping: { name: 'Express', price: '5.00', minDays: 1, maxDays: 2 },
+      taxRate: 0.1,
+      facebookPaid: '4.00',
+    });
+    const orderId = created!.id;
+    await world.startOrder(orderId);
+    await waitFor(orderId, 'reservation', (s) => s.reservation.status === 'reserved');
+    await world.admin.release([orderId]);
+    await waitFor(orderId, 'IN_PROGRESS', (s) => s.phase === 'IN_PROGRESS');
+    const oms = (await world.oms.getOrder(orderId))!;
+    expect(oms.shipByDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(oms.totals).toMatchObject({
+      tax: { amount: '2.50', currency: 'USD' },
+      facebookPaid: { amount: '4.00', currency: 'USD' },
+      buyerPaid: { amount: '23.50', currency: 'USD' },
+    });
+    expect(oms.lines[0]).toMatchObject({
+      customization: 'Für Oma',
+      shippingOption: { name: 'Express', minDays: 1, maxDays: 2 },
+      tax: { amount: '2.00', currency: 'USD' },
+    });
+    // None of it in the workflow's history: the buyer's text stays between Meta and the OMS.
+    const history = await world.harness.client.workflow.getHandle(`fb-order-${orderId}`).fetchHistory();
+    const payloads = payloadTexts(history);
+    expect(
+      payloads.some((text) => text.includes('"state"')),
+      'the check reads payloads',
+    ).toBe(true);
+    expect(payloads.filter((text) => text.includes('Für Oma'))).toEqual([]);
   });
 });
 
