@@ -12,6 +12,7 @@ export const SNAPSHOT_FIELDS = [
   'merchantOrderId',
   'items',
   'estimatedPaymentDetails',
+  'shipByDate',
 ] as const;
 /** What the OMS needs to create the pending order (buyer, address, lines, totals). */
 export const BUYER_FIELDS = [
@@ -28,7 +29,7 @@ export const BUYER_FIELDS = [
 export const BUYER_ITEM_FIELDS = ['productName', 'selectedShippingOption', 'taxDetails', 'customization'] as const;
 
 type SnapshotSource = Pick<GraphOrder, 'id' | 'orderStatus' | 'created' | 'lastUpdated'> &
-  Partial<Pick<GraphOrder, 'channel' | 'merchantOrderId' | 'estimatedPaymentDetails'>>;
+  Partial<Pick<GraphOrder, 'channel' | 'merchantOrderId' | 'estimatedPaymentDetails' | 'shipByDate'>>;
 
 /** Meta's timestamps as ISO strings (the client may hand back Date objects or strings). */
 function iso(value: unknown): string {
@@ -49,6 +50,7 @@ export function toOrderSnapshot(order: SnapshotSource, items: GraphOrderItem[]):
     channel: channelOf(order.channel),
     merchantOrderId: order.merchantOrderId,
     shippingPaid: order.estimatedPaymentDetails?.subtotal?.shipping,
+    ...(order.shipByDate ? { shipByDate: order.shipByDate } : {}),
     items: items.map((item) => ({
       itemId: item.id,
       retailerId: item.retailerId,

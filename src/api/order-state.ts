@@ -46,6 +46,8 @@ export interface OrderSnapshot {
     status?: { inProgress: number; fulfilled: number; cancelled: number } | undefined;
   }[];
   shippingPaid?: Money | undefined;
+  /** Meta's ship-by date ('YYYY-MM-DD'), when Meta gives one. */
+  shipByDate?: string | undefined;
 }
 
 export interface CommandOutcome {
@@ -105,6 +107,10 @@ export interface OrderWorkflowState {
   reservation: { status: 'none' | 'reserved' | 'released' | 'consumed'; shortages: ReservationLine[] };
   /** FB_PROCESSING for more than 24 hours: flagged, and a seller cancel is allowed. */
   processingOverdue: boolean;
+  /** Meta's ship-by date ('YYYY-MM-DD'), or the one derived from Meta's shipping rule when Meta gives none. */
+  shipByDate?: string | undefined;
+  /** Not fully shipped close to its ship-by date: flagged (FbAtRisk) and ops told, once. */
+  atRisk?: boolean | undefined;
   ledger?: Ledger | undefined;
   shippingPaid?: Money | undefined;
   acknowledgedAt?: string | undefined;

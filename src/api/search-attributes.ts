@@ -18,6 +18,9 @@ export const FB_NEEDS_ATTENTION = defineSearchAttributeKey('FbNeedsAttention', S
 /** The commerce account (cms id) the order belongs to. */
 export const FB_CMS_ID = defineSearchAttributeKey('FbCmsId', SearchAttributeType.KEYWORD);
 
+/** True once an order not fully shipped comes close to its ship-by date (see the order policy). */
+export const FB_AT_RISK = defineSearchAttributeKey('FbAtRisk', SearchAttributeType.BOOL);
+
 export const ALL_SEARCH_ATTRIBUTES = [
   FB_ORDER_STATE,
   FB_ORDER_PHASE,
@@ -25,4 +28,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   FB_MERCHANT_ORDER_REF,
   FB_NEEDS_ATTENTION,
   FB_CMS_ID,
+  FB_AT_RISK,
 ];

@@ -8,6 +8,7 @@ export const FILTER_OPTIONS: readonly OptionSpec[] = [
   { name: 'state', value: 'STATE', choices: ORDER_STATES, description: "Meta's order state" },
   { name: 'phase', value: 'PHASE', choices: ORDER_PHASES, description: "the workflow's phase" },
   { name: 'attention', description: 'only orders that need an operator (NEEDS_ATTENTION, or stuck in FB_PROCESSING)' },
+  { name: 'at-risk', description: 'only orders not fully shipped close to their ship-by date' },
 ];
 
 export function filterFrom(args: ParsedArgs, cmsId: string): AccountOrdersFilter {
@@ -16,5 +17,6 @@ export function filterFrom(args: ParsedArgs, cmsId: string): AccountOrdersFilter
     ...(args.value('state') ? { metaState: args.value('state') as MetaOrderState } : {}),
     ...(args.value('phase') ? { phase: args.value('phase') as OrderPhase } : {}),
     ...(args.flag('attention') ? { needsAttention: true } : {}),
+    ...(args.flag('at-risk') ? { atRisk: true } : {}),
   };
 }

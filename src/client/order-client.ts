@@ -16,6 +16,7 @@ import { commandUpdateId, orderWorkflowId } from '../api/ids.js';
 import { stateQuery } from '../api/order-messages.js';
 import type { CommandOutcome, MetaOrderState, OrderPhase, OrderWorkflowState } from '../api/order-state.js';
 import {
+  FB_AT_RISK,
   FB_CHANNEL,
   FB_CMS_ID,
   FB_MERCHANT_ORDER_REF,
@@ -42,6 +43,8 @@ export interface OrderSummary {
   channel?: string | undefined;
   merchantOrderReference?: string | undefined;
   needsAttention: boolean;
+  /** Not fully shipped close to its ship-by date. */
+  atRisk: boolean;
 }
 
 export interface ListOrdersFilter {
@@ -50,6 +53,8 @@ export interface ListOrdersFilter {
   metaState?: MetaOrderState;
   phase?: OrderPhase;
   needsAttention?: boolean;
+  /** Only orders flagged at risk of missing their ship-by date. */
+  atRisk?: boolean;
   /** Only open (running) workflows. */
   openOnly?: boolean;
   limit?: number;
@@ -65,6 +70,7 @@ export function ordersQuery(filter: ListOrdersFilter): string {
   if (filter.metaState) clauses.push(`${FB_ORDER_STATE.name} = '${filter.metaState}'`);
   if (filter.phase) clauses.push(`${FB_ORDER_PHASE.name} = '${filter.phase}'`);
   if (filter.needsAttention !== undefined) clauses.push(`${FB_NEEDS_ATTENTION.name} = ${filter.needsAttention}`);
+  if (filter.atRisk !== undefined) clauses.push(`${FB_AT_RISK.name} = ${filter.atRisk}`);
   if (filter.openOnly) clauses.push(`ExecutionStatus = 'Running'`);
   return clauses.join(' AND ');
 }
@@ -127,6 +133,7 @@ export class OrderClient {
         channel: attrs.get(FB_CHANNEL),
         merchantOrderReference: attrs.get(FB_MERCHANT_ORDER_REF),
         needsAttention: attrs.get(FB_NEEDS_ATTENTION) ?? false,
+        atRisk: attrs.get(FB_AT_RISK) ?? false,
       });
       if (filter.limit && out.length >= filter.limit) break;
     }

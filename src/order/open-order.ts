@@ -21,7 +21,7 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
     );
     if (!fulfilled()) {
       if (!historyIsLong(ctx.policy) || ctx.inbox.metaChangeNoticed) await refresh(ctx);
-      if (!fulfilled()) return;
+      if (!fulfilled()) return flagIfAtRisk(ctx);
     }
     await condition(() => !ctx.lock.isBusy);
     s.fulfilledAt = ctx.now();
@@ -48,6 +48,33 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
   // this periodic refresh while the window is open (runs recorded before the patch refresh on signals only).
   const periodic = !woken && Date.now() < closesAt && patched(RETURN_WINDOW_REFRESH_PATCH);
   if (ctx.inbox.metaChangeNoticed || periodic) await refresh(ctx);
+}
+
+/** Patch id: an order not fully shipped close to its ship-by date is flagged at risk. */
+export const AT_RISK_PATCH = 'at-risk-before-ship-by';
+
+/**
+ * Flags an order not fully shipped once its ship-by date is near (policy `atRiskBeforeShipByMs`):
+ * the FbAtRisk search attribute, the Web UI's details and an ops notice, once. The ship-by date is
+ * Meta's, or, when Meta gives none, Meta's shipping rule from the acknowledgement (`shipWithinMs`).
+ * Checked each time the loop wakes (at least every `refreshIntervalMs`).
+ */
+async function flagIfAtRisk(ctx: OrderContext): Promise<void> {
+  const s = ctx.state;
+  if (s.atRisk || !s.acknowledgedAt) return;
+  const shipBy = s.shipByDate
+    ? Date.parse(`${s.shipByDate}T23:59:59Z`)
+    : Date.parse(s.acknowledgedAt) + ctx.policy.shipWithinMs;
+  if (Number.isNaN(shipBy) || Date.now() < shipBy - ctx.policy.atRiskBeforeShipByMs) return;
+  if (!patched(AT_RISK_PATCH)) return;
+  s.shipByDate ??= new Date(shipBy).toISOString().slice(0, 10);
+  s.atRisk = true;
+  ctx.visibility.publish();
+  await ctx.oms.notifyOps({
+    metaOrderId: s.orderId,
+    severity: 'warning',
+    reason: `order ${s.orderId} is not fully shipped and must ship by ${s.shipByDate}`,
+  });
 }
 
 /** Patch id: the return window refreshes from Meta periodically too, not only when signalled. */

@@ -16,6 +16,10 @@ export interface OrderPolicy {
   refreshIntervalMs: number;
   /** How long a fulfilled order stays open for refunds. */
   returnWindowMs: number;
+  /** An order not fully shipped this long before its ship-by date is flagged at risk (once). */
+  atRiskBeforeShipByMs: number;
+  /** Meta's rule when it gives no ship-by date: ship within this long of the order being processed. */
+  shipWithinMs: number;
   /** Bulk mode: how long to wait for the ack batcher before acknowledging this order alone. */
   ackBatchTimeoutMs: number;
   /**
@@ -51,6 +55,8 @@ export const DEFAULT_ORDER_POLICY: OrderPolicy = {
   processingOverdueAfterMs: DAY,
   refreshIntervalMs: 6 * HOUR,
   returnWindowMs: 30 * DAY,
+  atRiskBeforeShipByMs: DAY,
+  shipWithinMs: 7 * DAY,
   ackBatchTimeoutMs: 10 * MINUTE,
   ackHandOverGraceMs: MINUTE,
   maxHistoryEvents: 5_000,

@@ -139,5 +139,6 @@ export function absorbSnapshot(ctx: OrderContext, snapshot: OrderSnapshot): void
   s.createdAt = snapshot.created;
   s.channel = snapshot.channel ?? s.channel;
   s.shippingPaid = snapshot.shippingPaid ?? s.shippingPaid;
+  s.shipByDate = snapshot.shipByDate ?? s.shipByDate;
   ctx.visibility.publish();
 }

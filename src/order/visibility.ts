@@ -7,6 +7,7 @@ import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow'
 import type { OrderWorkflowState } from '../api/order-state.js';
 import {
   FB_CHANNEL,
+  FB_AT_RISK,
   FB_CMS_ID,
   FB_MERCHANT_ORDER_REF,
   FB_NEEDS_ATTENTION,
@@ -30,6 +31,8 @@ export class OrderVisibility {
     ];
     if (s.channel) pairs.push({ key: FB_CHANNEL, value: s.channel });
     if (s.merchantOrderReference) pairs.push({ key: FB_MERCHANT_ORDER_REF, value: s.merchantOrderReference });
+    // Only once set: orders never at risk keep the search attributes (and upserts) they always had.
+    if (s.atRisk) pairs.push({ key: FB_AT_RISK, value: true });
     const fingerprint = JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
     if (fingerprint !== this.lastSearchAttributes) {
       upsertSearchAttributes(pairs);
@@ -64,5 +67,6 @@ export function describeOrder(s: OrderWorkflowState): string {
       `⚠ NEEDS ATTENTION at "${s.attention.step}": ${s.attention.reason} — fix the cause, then send \`retry\``,
     );
   if (s.processingOverdue) lines.push('⚠ In FB_PROCESSING for more than 24 hours: a seller cancel is allowed');
+  if (s.atRisk) lines.push(`⚠ AT RISK: not fully shipped, ship by ${s.shipByDate}`);
   return lines.join('\n\n');
 }

@@ -301,6 +301,26 @@ describe('warehouse facts and money', () => {
   });
 });
 
+describe('ship-by date', () => {
+  test('an order not fully shipped close to its ship-by date is flagged at risk, once: search attribute, details, ops notice', async () => {
+    const orderId = await newOrder([TEE]);
+    // "Close" is a month here, so the order is at risk as soon as it is acknowledged.
+    await world.startOrder(orderId, { policy: { ...FAST_POLICY, atRiskBeforeShipByMs: 30 * 24 * 3_600_000 } });
+    await waitFor(orderId, 'reservation', (s) => s.reservation.status === 'reserved');
+    await world.admin.release([orderId]);
+    const flagged = await waitFor(orderId, 'at risk', (s) => s.atRisk === true);
+    expect(flagged.shipByDate).toBe((await world.graph.getOrder(orderId, ['shipByDate'])).shipByDate);
+    const listed = await eventually(
+      async () => (await world.orders.list({ cmsId: world.cmsId, atRisk: true })).find((o) => o.orderId === orderId),
+      'the order listed at risk',
+    );
+    expect(listed.atRisk).toBe(true);
+    await eventually(async () => ((await stateOf(orderId)).historyReadAt ? true : undefined), 'a later refresh');
+    const notices = (await world.oms.events(orderId)).filter((e) => /must ship by/.test(e.detail));
+    expect(notices).toHaveLength(1);
+  });
+});
+
 describe('stock', () => {
   test('an order first seen already released is reserved by its pending OMS order: no order skips stock', async () => {
     const orderId = await newOrder([{ ...MUG, quantity: 1 }]);

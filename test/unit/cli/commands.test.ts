@@ -516,9 +516,15 @@ describe('list, show and export', () => {
         channel: 'facebook',
         merchantOrderReference: 'OMS-1',
         needsAttention: false,
+        atRisk: false,
       },
     ]);
     expect(json.err).toBe('showing the first 1; there may be more (raise --limit)\n');
+  });
+
+  test('list --at-risk asks visibility for orders flagged at risk of missing their ship-by date', async () => {
+    const r = await run(['list', '--at-risk'], { listed: [] });
+    expect(r.listQueries).toEqual([`WorkflowType = 'orderWorkflow' AND FbCmsId = '1000000000000001' AND FbAtRisk = true`]);
   });
 
   test('show --json prints the state query as is', async () => {

@@ -125,6 +125,7 @@ test('acknowledges in one call, marks processing, answers each order with its li
     'channel',
     'merchantOrderId',
     'shippingPaid',
+    'shipByDate',
     'items',
   ];
   expect(Object.keys(answer.snapshot!).filter((field) => !snapshotFields.includes(field))).toEqual([]);
