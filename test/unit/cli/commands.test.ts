@@ -524,7 +524,9 @@ describe('list, show and export', () => {
 
   test('list --at-risk asks visibility for orders flagged at risk of missing their ship-by date', async () => {
     const r = await run(['list', '--at-risk'], { listed: [] });
-    expect(r.listQueries).toEqual([`WorkflowType = 'orderWorkflow' AND FbCmsId = '1000000000000001' AND FbAtRisk = true`]);
+    expect(r.listQueries).toEqual([
+      `WorkflowType = 'orderWorkflow' AND FbCmsId = '1000000000000001' AND FbAtRisk = true`,
+    ]);
   });
 
   test('show --json prints the state query as is', async () => {
