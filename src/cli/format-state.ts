@@ -31,6 +31,7 @@ function header(s: OrderWorkflowState): string {
   if (s.createdAt) fields.push(['created', s.createdAt]);
   if (s.acknowledgedAt) fields.push(['acknowledged', s.acknowledgedAt]);
   if (s.fulfilledAt) fields.push(['fulfilled', s.fulfilledAt]);
+  if (s.shipByDate) fields.push(['ship by', s.shipByDate + (s.atRisk ? ' (AT RISK: not fully shipped)' : '')]);
   const shortages = s.reservation.shortages.length ? ` (short: ${lines(s.reservation.shortages)})` : '';
   fields.push(['reservation', s.reservation.status + shortages]);
   fields.push(['attention', attention(s)]);
@@ -102,8 +103,15 @@ function shipments(s: OrderWorkflowState): string {
 
 function externalChanges(s: OrderWorkflowState): string {
   if (s.externalChanges.length === 0) return '';
-  const rows = s.externalChanges.map((change) => [change.at, change.kind, lines(change.lines)]);
-  return `Changes made outside this integration (Commerce Manager, buyer, support)\n${indent(renderTable(['AT', 'KIND', 'ITEMS'], rows))}`;
+  // Meta's object id and a refund's total, for changes read from Meta's history edges.
+  const rows = s.externalChanges.map((change) => [
+    change.at,
+    change.kind,
+    lines(change.lines),
+    change.amount ? `${change.amount.amount} ${change.amount.currency}` : '',
+    change.metaObjectId ?? '',
+  ]);
+  return `Changes made outside this integration (Commerce Manager, buyer, support)\n${indent(renderTable(['AT', 'KIND', 'ITEMS', 'AMOUNT', 'META ID'], rows))}`;
 }
 
 function rejectedSignals(s: OrderWorkflowState): string {

@@ -136,11 +136,28 @@ describe('formatOrderState', () => {
             kind: 'shipped',
             lines: [{ itemId: 'i2', retailerId: 'SKU-MUG', quantity: 1 }],
           },
+          {
+            at: '2025-03-02T10:00:00.000Z',
+            kind: 'refunded',
+            lines: [{ itemId: 'i1', retailerId: 'SKU-TEE-M', quantity: 0 }],
+            metaObjectId: '7700123',
+            amount: { amount: '5.00', currency: 'EUR' },
+          },
         ],
+        shipByDate: '2025-03-05',
+        atRisk: true,
       }),
     );
     expect(busy).toContain('Changes made outside this integration');
     expect(rowOf(busy, '2025-03-01T09:00:00.000Z')).toEqual(['2025-03-01T09:00:00.000Z', 'shipped', '1 × SKU-MUG']);
+    expect(rowOf(busy, '2025-03-02T10:00:00.000Z')).toEqual([
+      '2025-03-02T10:00:00.000Z',
+      'refunded',
+      '0 × SKU-TEE-M',
+      '5.00 EUR',
+      '7700123',
+    ]);
+    expect(busy).toMatch(/ship by\s+2025-03-05 \(AT RISK: not fully shipped\)/);
     expect(busy).toContain(`Recent commands (newest ${RECENT_COMMANDS} of ${RECENT_COMMANDS + 3})`);
     expect(busy).toContain('r-12');
     expect(busy).not.toContain('r-02 ');
