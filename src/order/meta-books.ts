@@ -97,13 +97,11 @@ function isOwn(ledger: Ledger, own: OwnChangeAwaitingMetaId, object: MetaCancell
   return sameLines(own.lines, refundUnits(ledger, refund)) && sameMoney(own.total, refund.total);
 }
 
-/** A refund's lines as units (an amount-only line counts 0 units), for matching. */
-const refundUnits = (ledger: Ledger, refund: MetaRefund): UnitLine[] =>
-  refundPlanOf(ledger, refund).lines.map((l) => ({
-    itemId: l.itemId,
-    retailerId: l.retailerId,
-    quantity: l.quantity ?? 0,
-  }));
+/** A refund's lines as units (an amount-only line counts 0 units): how an own refund is matched. */
+export const refundedUnits = (plan: RefundPlan): UnitLine[] =>
+  plan.lines.map((l) => ({ itemId: l.itemId, retailerId: l.retailerId, quantity: l.quantity ?? 0 }));
+
+const refundUnits = (ledger: Ledger, refund: MetaRefund): UnitLine[] => refundedUnits(refundPlanOf(ledger, refund));
 
 /** Takes the own change a Meta cancellation or refund stands for, if any. */
 function takeOwn(
@@ -120,7 +118,7 @@ function takeOwn(
 }
 
 /** Refund lines as Meta computed them (a line without an amount is priced from the ledger). */
-function refundPlanOf(ledger: Ledger, refund: MetaRefund): RefundPlan {
+export function refundPlanOf(ledger: Ledger, refund: MetaRefund): RefundPlan {
   const lines: RefundPlan['lines'] = [];
   for (const line of refund.lines) {
     const item = resolveItem(ledger, line);
@@ -286,5 +284,3 @@ export async function readBackOwn(
   else awaitMetaId(s, own);
   return found;
 }
-
-export { refundPlanOf };

@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import { SELLER_REFUND_REASON_CODES } from '../../domain/reason-codes.js';
 import { applyRefund, checkRefund } from '../item-ledger.js';
-import type { RefundPlan, UnitLine } from '../../api/ledger.js';
 import type { MetaRefund } from '../../api/order-history.js';
-import { readBackOwn, readsMetaHistory, refundPlanOf, refundRecord } from '../meta-books.js';
+import { readBackOwn, readsMetaHistory, refundedUnits, refundPlanOf, refundRecord } from '../meta-books.js';
 import { defineCommand, reject, rejectedByMeta } from './command.js';
 import { itemId, money, ONE_ITEM_REF, oneItemRef, quantity, requestId, retailerId } from './fields.js';
 
@@ -114,7 +113,3 @@ export const refund = defineCommand({
     return `refunded ${amounts.join(', ')} (${command.reasonCode})`;
   },
 });
-
-/** A refund's lines as units (an amount-only line counts 0), as Meta's object is matched by. */
-const refundedUnits = (plan: RefundPlan): UnitLine[] =>
-  plan.lines.map((l) => ({ itemId: l.itemId, retailerId: l.retailerId, quantity: l.quantity ?? 0 }));
