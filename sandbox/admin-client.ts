@@ -24,6 +24,7 @@ import {
   type ExternalShipRequest,
   type OrderSnapshot,
   type RateLimitView,
+  type ReturnActionRequest,
   type ReturnRequest,
   type SettingsPatch,
   type SettingsView,
@@ -133,9 +134,14 @@ export class SandboxAdminClient {
     return this.call('POST', `/orders/${orderId}/refund`, EffectResponseSchema, input);
   }
 
-  /** A buyer returns shipped units. */
+  /** A buyer asks to return shipped units: `objectId` is the return's id (REQUESTED, or APPROVED with `approved`). */
   createReturn(orderId: string, input: ReturnRequest): Promise<EffectResponse> {
     return this.call('POST', `/orders/${orderId}/return`, EffectResponseSchema, input);
+  }
+
+  /** The seller answers a return in Commerce Manager: approve, decline or close it. */
+  answerReturn(returnId: string, action: ReturnActionRequest['action']): Promise<EffectResponse> {
+    return this.call('POST', `/returns/${returnId}`, EffectResponseSchema, { action });
   }
 
   advanceClock(ms: number): Promise<ClockResponse> {

@@ -15,6 +15,7 @@ import {
   FaultConfigSchema,
   FaultPatchSchema,
   ReleaseRequestSchema,
+  ReturnActionRequestSchema,
   ReturnRequestSchema,
   SettingsPatchSchema,
   type CreatedOrder,
@@ -30,6 +31,7 @@ import {
   createReturn,
   refund,
   ship,
+  updateReturn,
   type AppliedEffect,
   type MoneyInput,
   type RuleContext,
@@ -322,7 +324,19 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
     pattern: /^\/_admin\/orders\/(\d+)\/return$/,
     handler: ({ state, match, body }) => {
       const request = parse(ReturnRequestSchema, body);
-      return effect(state, match[1]!, 'buyer', (order, ctx) => createReturn(ctx, order, request.items, request.reason));
+      return effect(state, match[1]!, 'buyer', (order, ctx) => createReturn(ctx, order, request));
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/_admin\/returns\/(\d+)$/,
+    handler: ({ state, match, body }) => {
+      const { action } = parse(ReturnActionRequestSchema, body);
+      const returnId = match[1]!;
+      const order = state.store.orderOfReturn(returnId);
+      if (!order) throw adminError(404, `No return ${returnId}`);
+      const event = ({ approve: 'ACCEPT_RETURN', decline: 'DECLINE_RETURN', close: 'CLOSE_RETURN' } as const)[action];
+      return effect(state, order.id, 'commerce_manager', (o, ctx) => updateReturn(ctx, o, returnId, event));
     },
   },
   {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isAmount } from './money.js';
 import { ORDER_STATES } from './meta-codes/order-states.js';
+import { RETURN_REASONS } from './meta-codes/return-codes.js';
 import { CANCEL_REASONS, PLATFORM_REFUND_REASONS, SELLER_REFUND_REASONS } from './meta-codes/reason-codes.js';
 import { FaultConfigSchema, FaultPatchSchema, FaultStateSchema } from './fault-schemas.js';
 import { LedgerSnapshotSchema } from './ledger-schemas.js';
@@ -187,8 +188,17 @@ export type ExternalRefundRequest = z.input<typeof ExternalRefundRequestSchema>;
 /** A buyer-initiated return of shipped units. */
 export const ReturnRequestSchema = z.strictObject({
   items: z.array(UnitLineSchema).min(1),
+  /** The buyer's own words. */
   reason: z.string().max(500).optional(),
+  reasonCode: z.enum(RETURN_REASONS).optional(),
+  /** The shop approves returns automatically: the return starts APPROVED. */
+  approved: z.boolean().optional(),
 });
+
+/** Commerce Manager's answers to a return. */
+export const RETURN_ACTIONS = ['approve', 'decline', 'close'] as const;
+export const ReturnActionRequestSchema = z.strictObject({ action: z.enum(RETURN_ACTIONS) });
+export type ReturnActionRequest = z.input<typeof ReturnActionRequestSchema>;
 export type ReturnRequest = z.input<typeof ReturnRequestSchema>;
 
 export const EffectResponseSchema = z.object({

@@ -19,6 +19,7 @@ export const GRAPH_ENDPOINTS = [
   'returns',
   'acknowledge_order',
   'update_shipment',
+  'update_return',
 ] as const;
 export type GraphEndpoint = (typeof GRAPH_ENDPOINTS)[number];
 
@@ -31,6 +32,7 @@ export const WRITE_ENDPOINTS: ReadonlySet<GraphEndpoint> = new Set([
   'refunds',
   'acknowledge_order',
   'update_shipment',
+  'update_return',
 ]);
 
 export const FAULT_KINDS = ['server_error', 'timeout', 'lost_response', 'throttle', 'latency'] as const;

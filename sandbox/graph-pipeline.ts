@@ -20,6 +20,7 @@ import {
   createRefund,
   createShipment,
   disconnectApp,
+  updateReturnStatus,
   updateShipmentTracking,
 } from './graph-writes.js';
 import { parseBodyParams, parseQuery, readBody } from './http-body.js';
@@ -46,6 +47,7 @@ const HANDLERS: Record<string, Handler> = {
   'POST order:update_shipment': updateShipmentTracking,
   'POST order:cancellations': createCancellation,
   'POST order:refunds': createRefund,
+  'POST return:update_return': updateReturnStatus,
 };
 
 const AUTH_PARAMS = new Set(['access_token', 'appsecret_proof']);

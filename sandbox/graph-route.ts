@@ -9,7 +9,7 @@ import type { SandboxState } from './state.js';
 export const MIN_API_VERSION = 13;
 export const MAX_API_VERSION = 30;
 
-export type ObjectKind = 'cms' | 'order' | 'product';
+export type ObjectKind = 'cms' | 'order' | 'product' | 'return';
 
 export interface GraphRoute {
   version: string;
@@ -36,6 +36,7 @@ const EDGES: Record<ObjectKind, Record<string, readonly string[]>> = {
     update_shipment: ['POST'],
   },
   product: { '': ['GET'] },
+  return: { update_return: ['POST'] },
 };
 
 function deprecatedVersion(version: string): SandboxGraphError {
@@ -51,6 +52,7 @@ function objectKindOf(state: SandboxState, id: string): ObjectKind | undefined {
   if (id === state.options.cmsId) return 'cms';
   if (state.store.order(id)) return 'order';
   if (state.store.product(id)) return 'product';
+  if (state.store.orderOfReturn(id)) return 'return';
   return undefined;
 }
 

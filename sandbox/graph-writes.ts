@@ -20,6 +20,7 @@ import {
   cancel,
   refund,
   ship,
+  updateReturn,
   updateShipment,
   type AppliedEffect,
   type RuleContext,
@@ -33,6 +34,7 @@ import {
   parseParams,
   RefundRequest,
   ShipmentRequest,
+  UpdateReturnRequest,
   UpdateShipmentRequest,
   type TrackingInfoParam,
   type UnitRefParam,
@@ -271,6 +273,22 @@ export function createRefund(call: GraphCall): GraphAnswer {
         adjustment: request.adjustment_amount,
         returnId: request.return_id,
       }),
+    ],
+  }));
+}
+
+/** POST /{return-id}/update_return: the seller accepts or closes a buyer's return. */
+export function updateReturnStatus(call: GraphCall): GraphAnswer {
+  return idempotentWrite(call, UpdateReturnRequest, (request, ctx) => ({
+    body: { success: true },
+    effects: [
+      updateReturn(
+        ctx,
+        call.state.store.orderOfReturn(call.objectId)!,
+        call.objectId,
+        request.update_event,
+        request.merchant_return_id,
+      ),
     ],
   }));
 }

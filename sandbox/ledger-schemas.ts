@@ -13,6 +13,7 @@ export const EFFECT_KINDS = [
   'refund',
   'release',
   'return',
+  'return_update',
   'connect',
   'disconnect',
 ] as const;

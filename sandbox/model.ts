@@ -3,6 +3,7 @@
  * turned into Meta's `{ amount: "5.50", currency }` only when serialised.
  */
 import type { OrderState } from './meta-codes/order-states.js';
+import type { ReturnStatus } from './meta-codes/return-codes.js';
 
 export type Channel = 'facebook' | 'instagram';
 
@@ -82,11 +83,18 @@ export interface StoredRefund {
   createdMs: number;
 }
 
+/** A buyer's return (see meta-codes/return-codes.ts for its life). */
 export interface StoredReturn {
   id: string;
   items: UnitLine[];
+  /** Buyer's own words (buyer data: shown to the seller, never needed by the integration's workflow). */
   reason?: string | undefined;
+  /** The buyer's pick from Meta's return reasons. */
+  reasonCode?: string | undefined;
+  status: ReturnStatus;
+  merchantReturnId?: string | undefined;
   createdMs: number;
+  updatedMs: number;
 }
 
 export interface BuyerDetails {

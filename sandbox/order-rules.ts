@@ -6,6 +6,7 @@
 import { isCarrierCode } from './meta-codes/carrier-codes.js';
 import { formatAmount, parseAmount } from './money.js';
 import { PLATFORM_REFUND_REASONS, SELLER_REFUND_REASONS } from './meta-codes/reason-codes.js';
+import type { ReturnReason, ReturnStatus, ReturnUpdateEvent } from './meta-codes/return-codes.js';
 import { CommerceSubcode, commerceError, invalidParameter, notConnected } from './errors.js';
 import type { IdGenerator } from './ids.js';
 import type { EffectKind } from './ledger-schemas.js';
@@ -18,6 +19,7 @@ import {
   type RefundLine,
   type StoredItem,
   type StoredOrder,
+  type StoredReturn,
   type TrackingInfo,
   type UnitLine,
 } from './model.js';
@@ -483,9 +485,7 @@ export function refund(
     );
   }
   requireReleased(order, 'refunded');
-  if (command.returnId !== undefined && !order.returns.some((r) => r.id === command.returnId)) {
-    throw invalidParameter(`Order ${order.id} has no return ${command.returnId}`);
-  }
+  const forReturn = command.returnId === undefined ? undefined : refundableReturn(order, command.returnId);
 
   // Plan per line against running totals, so two lines for one item cannot overdraw it together.
   const pending = new Map<StoredItem, { quantity: number; minor: bigint }>();
@@ -597,35 +597,103 @@ export function refund(
     createdMs: ctx.now,
   };
   order.refunds.push(stored);
+  if (forReturn) setReturnStatus(forReturn, 'REFUNDED', ctx.now);
   touch(order, ctx.now);
   return { orderId: order.id, kind: 'refund', objectId: stored.id };
 }
 
 // ---- returns (buyer side, admin API) -------------------------------------------------------
 
-export function createReturn(
+export interface ReturnCommand {
+  items: UnitRequest[];
+  reason?: string | undefined;
+  reasonCode?: ReturnReason | undefined;
+  /** Some shops approve every return at once (Commerce Manager's automatic approval). */
+  approved?: boolean | undefined;
+}
+
+/** Units of an item already on a return that was not declined. */
+function unitsOnReturns(order: StoredOrder, item: StoredItem): number {
+  return order.returns
+    .filter((r) => r.status !== 'DISAPPROVED')
+    .flatMap((r) => r.items)
+    .filter((line) => line.itemId === item.id)
+    .reduce((sum, line) => sum + line.quantity, 0);
+}
+
+function returnOf(order: StoredOrder, returnId: string): StoredReturn {
+  const found = order.returns.find((r) => r.id === returnId);
+  if (!found) throw invalidParameter(`Order ${order.id} has no return ${returnId}`);
+  return found;
+}
+
+/** A refund may name a return that is still open (requested or approved), once. */
+function refundableReturn(order: StoredOrder, returnId: string): StoredReturn {
+  const found = returnOf(order, returnId);
+  if (found.status !== 'REQUESTED' && found.status !== 'APPROVED') {
+    throw invalidParameter(
+      `Return ${returnId} is ${found.status}: only a requested or approved return can be refunded`,
+    );
+  }
+  return found;
+}
+
+function setReturnStatus(found: StoredReturn, status: ReturnStatus, now: number): void {
+  found.status = status;
+  found.updatedMs = now;
+}
+
+/**
+ * The seller's answer to a return (`update_return`, or Commerce Manager): accept a requested one,
+ * decline a requested one (Commerce Manager only), or close an open one without a refund.
+ */
+export function updateReturn(
   ctx: RuleContext,
   order: StoredOrder,
-  items: UnitRequest[],
-  reason: string | undefined,
+  returnId: string,
+  event: ReturnUpdateEvent | 'DECLINE_RETURN',
+  merchantReturnId?: string,
 ): AppliedEffect {
+  const found = returnOf(order, returnId);
+  const allowed: Record<typeof event, { from: readonly ReturnStatus[]; to: ReturnStatus }> = {
+    ACCEPT_RETURN: { from: ['REQUESTED'], to: 'APPROVED' },
+    DECLINE_RETURN: { from: ['REQUESTED'], to: 'DISAPPROVED' },
+    CLOSE_RETURN: { from: ['REQUESTED', 'APPROVED'], to: 'MERCHANT_MARKED_COMPLETED' },
+  };
+  const rule = allowed[event];
+  if (!rule.from.includes(found.status)) {
+    throw invalidParameter(`Cannot ${event} return ${returnId}: it is ${found.status}`);
+  }
+  setReturnStatus(found, rule.to, ctx.now);
+  if (merchantReturnId !== undefined) found.merchantReturnId = merchantReturnId;
+  touch(order, ctx.now);
+  return { orderId: order.id, kind: 'return_update', objectId: found.id };
+}
+
+export function createReturn(ctx: RuleContext, order: StoredOrder, command: ReturnCommand): AppliedEffect {
+  const { items } = command;
   const plan = new Map<StoredItem, number>();
   for (const request of items) {
     const item = resolveItem(order, request);
     plan.set(item, (plan.get(item) ?? 0) + request.quantity);
   }
   for (const [item, quantity] of plan) {
-    const returned = order.returns
-      .flatMap((r) => r.items)
-      .filter((line) => line.itemId === item.id)
-      .reduce((sum, line) => sum + line.quantity, 0);
+    const returned = unitsOnReturns(order, item);
     if (quantity > item.shipped - returned) {
       throw invalidParameter(
         `Cannot return ${quantity} unit(s) of '${item.retailerId}': only ${item.shipped - returned} shipped unit(s) are not returned yet`,
       );
     }
   }
-  const stored = { id: ctx.ids.nextId(), items: unitLines(plan), reason, createdMs: ctx.now };
+  const stored: StoredReturn = {
+    id: ctx.ids.nextId(),
+    items: unitLines(plan),
+    reason: command.reason,
+    reasonCode: command.reasonCode,
+    status: command.approved ? 'APPROVED' : 'REQUESTED',
+    createdMs: ctx.now,
+    updatedMs: ctx.now,
+  };
   order.returns.push(stored);
   touch(order, ctx.now);
   return { orderId: order.id, kind: 'return', objectId: stored.id };

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { formatAmount, isAmount, parseAmount } from './money.js';
 import { CANCEL_REASONS } from './meta-codes/reason-codes.js';
+import { RETURN_UPDATE_EVENTS } from './meta-codes/return-codes.js';
 import { invalidParameter } from './errors.js';
 
 /** Parameters Graph accepts on every call; removed before the endpoint's own schema runs. */
@@ -162,6 +163,12 @@ export const RefundRequest = z.strictObject({
   return_id: graphId.optional(),
 });
 export type RefundRequestParams = z.output<typeof RefundRequest>;
+
+export const UpdateReturnRequest = z.strictObject({
+  update_event: z.enum(RETURN_UPDATE_EVENTS),
+  merchant_return_id: z.string().min(1).max(100).optional(),
+  notes: z.string().max(1000).optional(),
+});
 
 export const EmptyWriteRequest = z.strictObject({});
 

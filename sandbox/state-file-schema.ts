@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ORDER_STATES } from './meta-codes/order-states.js';
+import { RETURN_STATUSES } from './meta-codes/return-codes.js';
 import { LedgerEffectSchema } from './ledger-schemas.js';
 import { LEDGER_COUNTERS, type LedgerCounterName } from './ledger.js';
 import { IDEMPOTENCY_KEY } from './request-schemas.js';
@@ -92,12 +93,19 @@ const RefundSchema = z.strictObject({
   createdMs: timeMs,
 });
 
-const ReturnSchema = z.strictObject({
-  id: graphId,
-  items: z.array(UnitLineSchema),
-  reason: z.string().optional(),
-  createdMs: timeMs,
-});
+const ReturnSchema = z
+  .strictObject({
+    id: graphId,
+    items: z.array(UnitLineSchema),
+    reason: z.string().optional(),
+    reasonCode: z.string().optional(),
+    // Files saved before returns had a life read as requested, last changed when created.
+    status: z.enum(RETURN_STATUSES).default('REQUESTED'),
+    merchantReturnId: z.string().optional(),
+    createdMs: timeMs,
+    updatedMs: timeMs.optional(),
+  })
+  .transform((r) => ({ ...r, updatedMs: r.updatedMs ?? r.createdMs }));
 
 export const PersistedOrderSchema = z.strictObject({
   id: graphId,

@@ -77,6 +77,11 @@ export class OrderStore {
     return this.byId.get(id);
   }
 
+  /** The order a return belongs to (returns are rare: a scan is cheaper than an index to keep). */
+  orderOfReturn(returnId: string): StoredOrder | undefined {
+    return this.orders.find((order) => order.returns.some((r) => r.id === returnId));
+  }
+
   product(id: string): StoredProduct | undefined {
     return this.products.get(id);
   }

@@ -339,12 +339,16 @@ export const REFUND_TYPE: NodeType<RefundInOrder> = {
 
 export const RETURN_TYPE: NodeType<StoredReturn> = {
   name: 'CommerceReturn',
-  defaults: ['id', 'items', 'return_message', 'created'],
+  defaults: ['id', 'items', 'return_status', 'return_message', 'created'],
   fields: {
     id: { get: (r) => r.id },
     items: { get: (r) => unitLinesView(r.items), shape: UNIT_LINES_SHAPE },
+    return_status: { get: (r) => r.status },
+    return_reason: { get: (r) => r.reasonCode },
     return_message: { get: (r) => r.reason },
+    merchant_return_id: { get: (r) => r.merchantReturnId },
     created: { get: (r) => metaTimestamp(r.createdMs) },
+    updated: { get: (r) => metaTimestamp(r.updatedMs) },
   },
 };
 
