@@ -8,7 +8,7 @@
 import type { GraphActivities } from '../api/activities.js';
 import type { OmsPort } from '../api/oms-port.js';
 import type { UnitLine } from '../api/ledger.js';
-import type { MetaObjectKind } from '../api/order-history.js';
+import type { HistoryEdge } from '../api/order-history.js';
 import type { OrderSnapshot } from '../api/order-state.js';
 import type { GraphClient } from '../graph/client.js';
 import { GraphError } from '../graph/errors.js';
@@ -92,11 +92,12 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
 
     async fetchOrderHistory({ orderId, kinds }) {
       // One read per edge asked for (a command's read-back needs only its own edge).
-      const wanted = (kind: MetaObjectKind) => kinds === undefined || kinds.includes(kind);
+      const wanted = (kind: HistoryEdge) => kinds === undefined || kinds.includes(kind);
       const shipments = wanted('shipments') ? await paced(() => graph.listShipments(orderId)) : [];
       const cancellations = wanted('cancellations') ? await paced(() => graph.listCancellations(orderId)) : [];
       const refunds = wanted('refunds') ? await paced(() => graph.listRefunds(orderId)) : [];
-      return toOrderHistory(shipments, cancellations, refunds);
+      const returns = wanted('returns') ? await paced(() => graph.listReturns(orderId)) : undefined;
+      return toOrderHistory(shipments, cancellations, refunds, returns);
     },
 
     async shipItems({ orderId, requestId, fingerprint, items, carrier, trackingNumber, shippingMethodName }) {
@@ -154,6 +155,16 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
             : undefined,
           adjustmentAmount: plan.adjustment,
           returnId: plan.returnId,
+        }),
+      );
+    },
+
+    async answerReturn({ orderId, requestId, fingerprint, returnId, event, merchantReturnId }) {
+      await paced(() =>
+        graph.updateReturn(returnId, {
+          idempotencyKey: keyFor(orderId, 'answerReturn', requestId, fingerprint),
+          event,
+          merchantReturnId,
         }),
       );
     },

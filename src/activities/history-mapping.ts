@@ -1,6 +1,6 @@
 /** From the Graph client's history-edge objects to what the workflow reconciles (src/api/order-history.ts). */
 import type { MetaLine, OrderHistory } from '../api/order-history.js';
-import type { GraphCancellation, GraphRefund, GraphShipment, GraphUnitLine } from '../graph/schemas.js';
+import type { GraphCancellation, GraphRefund, GraphReturn, GraphShipment, GraphUnitLine } from '../graph/schemas.js';
 
 const line = (l: GraphUnitLine): MetaLine => ({
   itemId: l.itemId,
@@ -12,8 +12,20 @@ export function toOrderHistory(
   shipments: GraphShipment[],
   cancellations: GraphCancellation[],
   refunds: GraphRefund[],
+  returns?: GraphReturn[],
 ): OrderHistory {
   return {
+    ...(returns
+      ? {
+          returns: returns.map((r) => ({
+            id: r.id,
+            status: r.returnStatus,
+            reasonCode: r.returnReason,
+            merchantReturnId: r.merchantReturnId,
+            lines: (r.items ?? []).map(line),
+          })),
+        }
+      : {}),
     shipments: shipments.map((s) => ({
       id: s.id,
       externalShipmentId: s.externalShipmentId,

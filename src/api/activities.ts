@@ -9,7 +9,8 @@ import type { AckMode } from './ack-modes.js';
 import type { Channel, OmsPort } from './oms-port.js';
 import type { OmsActivityMethod } from './oms-port-methods.js';
 import type { AckOutcome } from './order-messages.js';
-import type { MetaObjectKind, OrderHistory } from './order-history.js';
+import type { HistoryEdge, OrderHistory } from './order-history.js';
+import type { ReturnUpdateEvent } from '../domain/returns.js';
 import type { MetaOrderState, OrderSnapshot } from './order-state.js';
 
 /** What every command's Graph call carries: its idempotency key derives from all three. */
@@ -50,6 +51,12 @@ export interface UpdateTrackingInput extends CommandCallInput {
   trackingNumber: string;
 }
 
+export interface AnswerReturnInput extends CommandCallInput {
+  returnId: string;
+  event: ReturnUpdateEvent;
+  merchantReturnId?: string | undefined;
+}
+
 export interface BulkAckOrder {
   orderId: string;
   channel: Channel;
@@ -74,13 +81,14 @@ export interface GraphActivities {
     reserveStock?: boolean | undefined;
   }): Promise<{ merchantOrderReference: string }>;
   acknowledgeOrder(input: { orderId: string; merchantOrderReference: string }): Promise<{ state: MetaOrderState }>;
-  /** Meta's history edges of the order (three reads): shipments, cancellations, refunds by Meta's object id. */
-  fetchOrderHistory(input: { orderId: string; kinds?: MetaObjectKind[] | undefined }): Promise<OrderHistory>;
+  /** Meta's history edges of the order (one read per edge): shipments, cancellations, refunds, returns by Meta's object id. */
+  fetchOrderHistory(input: { orderId: string; kinds?: HistoryEdge[] | undefined }): Promise<OrderHistory>;
   /** Returns the external_shipment_id it gave Meta, by which the shipment is later recognised as ours. */
   shipItems(input: ShipItemsInput): Promise<{ externalShipmentId: string } | void>;
   updateTracking(input: UpdateTrackingInput): Promise<void>;
   cancelItems(input: CancelItemsInput): Promise<void>;
   refundItems(input: RefundItemsInput): Promise<void>;
+  answerReturn(input: AnswerReturnInput): Promise<void>;
 }
 
 /** The port's methods except those called inside a Graph activity (OMS_ACTIVITY_METHODS), same signatures. */

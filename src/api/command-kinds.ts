@@ -4,5 +4,5 @@
  * check fails otherwise), and the Updates, signals, typed client methods and CLI commands are
  * derived from that registry.
  */
-export const COMMAND_KINDS = ['ship', 'cancel', 'refund', 'updateTracking', 'retry'] as const;
+export const COMMAND_KINDS = ['ship', 'cancel', 'refund', 'updateTracking', 'answerReturn', 'retry'] as const;
 export type CommandKind = (typeof COMMAND_KINDS)[number];

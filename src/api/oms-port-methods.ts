@@ -18,6 +18,7 @@ import {
   pendingOrderInputSchema,
   refundRecordSchema,
   reservationLinesSchema,
+  returnRecordSchema,
   shipmentRecordSchema,
   trackingUpdateRecordSchema,
 } from './oms-port-schemas.js';
@@ -36,6 +37,7 @@ export const OMS_PORT_ARGUMENTS = {
   recordTrackingUpdate: z.tuple([trackingUpdateRecordSchema.describe('tracking update')]),
   recordCancellation: z.tuple([cancellationRecordSchema.describe('cancellation')]),
   recordRefund: z.tuple([refundRecordSchema.describe('refund')]),
+  recordReturn: z.tuple([returnRecordSchema.describe('return')]),
   markCompleted: z.tuple([metaOrderId]),
   notifyExternalChange: z.tuple([externalChangeSchema.describe('external change')]),
   notifyOps: z.tuple([opsNotificationSchema.describe('ops notification')]),

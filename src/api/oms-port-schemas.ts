@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OmsInvalidInputError } from './oms-errors.js';
+import { RETURN_STATUSES } from '../domain/returns.js';
 
 /**
  * zod schemas for the types the OmsPort methods take. OMS_PORT_ARGUMENTS (oms-port-methods.ts)
@@ -176,6 +177,15 @@ export const refundRecordSchema = z
     metaRefundId: id.optional(),
   })
   .refine((refund) => refundCurrencies(refund).size <= 1, 'every amount of a refund must be in one currency');
+
+export const returnRecordSchema = z.object({
+  metaOrderId: metaOrderIdSchema,
+  metaReturnId: id,
+  status: z.enum(RETURN_STATUSES),
+  items: itemQuantities,
+  reasonCode: id.optional(),
+  merchantReturnId: id.optional(),
+});
 
 export const externalChangeSchema = z.object({
   metaOrderId: metaOrderIdSchema,

@@ -5,6 +5,9 @@
  * Temporal retries activities, so the same call can arrive more than once.
  */
 
+import type { ReturnStatus } from '../domain/returns.js';
+
+export type { ReturnStatus };
 export type Channel = 'facebook' | 'instagram';
 
 export interface Money {
@@ -191,6 +194,22 @@ export interface RefundRecord {
 }
 
 /**
+ * A buyer's return, each time Meta's status for it changes: REQUESTED (goods may be coming back),
+ * APPROVED, DISAPPROVED, REFUNDED (a refund named it), MERCHANT_MARKED_COMPLETED (closed without a
+ * refund through Meta). Idempotent per (metaReturnId, status): the same step twice changes nothing.
+ */
+export interface ReturnRecord {
+  metaOrderId: string;
+  metaReturnId: string;
+  status: ReturnStatus;
+  items: ItemQuantity[];
+  /** The buyer's pick of reason, as Meta gives it (never the buyer's own words). */
+  reasonCode?: string | undefined;
+  /** The merchant's own id for the return (an RMA number), when one was given to Meta. */
+  merchantReturnId?: string | undefined;
+}
+
+/**
  * A change made outside the integration that no structured record covers. Shipments, cancellations
  * and refunds made outside go to recordShipment / recordCancellation / recordRefund with
  * `origin: 'external'` and Meta's object id instead: those are recorded once and counted in the books.
@@ -236,6 +255,8 @@ export interface OmsPort {
   /** Cancelled units go back on sale only with `restock`. */
   recordCancellation(cancellation: CancellationRecord): Promise<void>;
   recordRefund(refund: RefundRecord): Promise<void>;
+  /** A return appeared on Meta or changed status. */
+  recordReturn(record: ReturnRecord): Promise<void>;
   markCompleted(metaOrderId: string): Promise<void>;
   notifyExternalChange(change: ExternalChange): Promise<void>;
   notifyOps(notification: OpsNotification): Promise<void>;

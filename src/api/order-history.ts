@@ -5,6 +5,7 @@
  * Lines name Meta's item id when Meta gave one; money as Meta computed it. No buyer data.
  */
 import type { Money } from '../domain/money.js';
+import type { ReturnStatus } from '../domain/returns.js';
 
 export interface MetaLine {
   itemId?: string | undefined;
@@ -52,11 +53,24 @@ export interface MetaRefund {
   returnId?: string | undefined;
 }
 
+/** A buyer's return as Meta lists it (never the buyer's own words). */
+export interface MetaReturn {
+  id: string;
+  status: ReturnStatus;
+  reasonCode?: string | undefined;
+  merchantReturnId?: string | undefined;
+  lines: MetaLine[];
+}
+
 export interface OrderHistory {
   shipments: MetaShipment[];
   cancellations: MetaCancellation[];
   refunds: MetaRefund[];
+  /** Absent in reads recorded before returns were read. */
+  returns?: MetaReturn[] | undefined;
 }
 
-/** The kinds of object on Meta's history edges the workflow reconciles. */
-export type MetaObjectKind = keyof OrderHistory;
+/** The kinds of object on Meta's history edges applied to the ledger once each, by id. */
+export type MetaObjectKind = 'shipments' | 'cancellations' | 'refunds';
+/** Every history edge the workflow reads: the ledger's kinds, and returns (whose status changes). */
+export type HistoryEdge = MetaObjectKind | 'returns';

@@ -7,6 +7,7 @@ import type { CommandKind } from './command-kinds.js';
 import type { Ledger, UnitLine } from './ledger.js';
 import type { Money } from '../domain/money.js';
 import type { OrderState } from '../domain/order-states.js';
+import type { ReturnStatus } from '../domain/returns.js';
 import type { Channel, ReservationLine } from './oms-port.js';
 
 /** Meta's order state (ORDER_STATES in src/domain/order-states.ts, in lifecycle order). */
@@ -86,6 +87,15 @@ export interface ExternalChangeRecord {
   amount?: Money | undefined;
 }
 
+/** A buyer's return as the workflow knows it (Meta's ids and codes only). */
+export interface OrderReturn {
+  id: string;
+  status: ReturnStatus;
+  lines: UnitLine[];
+  reasonCode?: string | undefined;
+  merchantReturnId?: string | undefined;
+}
+
 /** One of our own cancellations or refunds that Meta accepted and whose Meta object is not matched yet. */
 export interface OwnChangeAwaitingMetaId {
   kind: 'cancellations' | 'refunds';
@@ -135,6 +145,8 @@ export interface OrderWorkflowState {
   metaObjects?: { shipments: string[]; cancellations: string[]; refunds: string[] } | undefined;
   /** Our own changes not yet matched to their Meta object (matched by content on the next read). */
   ownAwaitingMetaId?: OwnChangeAwaitingMetaId[] | undefined;
+  /** Buyers' returns as last read from Meta, each with the status the OMS was last told. */
+  returns?: OrderReturn[] | undefined;
   /** The order's `last_updated` when the history edges were last read: read again only once it moves. */
   historyReadAt?: string | undefined;
   continuedAsNew: number;

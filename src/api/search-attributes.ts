@@ -21,6 +21,9 @@ export const FB_CMS_ID = defineSearchAttributeKey('FbCmsId', SearchAttributeType
 /** True once an order not fully shipped comes close to its ship-by date (see the order policy). */
 export const FB_AT_RISK = defineSearchAttributeKey('FbAtRisk', SearchAttributeType.BOOL);
 
+/** True while a buyer's return of the order is requested or approved (not yet refunded, declined or closed). */
+export const FB_OPEN_RETURN = defineSearchAttributeKey('FbOpenReturn', SearchAttributeType.BOOL);
+
 export const ALL_SEARCH_ATTRIBUTES = [
   FB_ORDER_STATE,
   FB_ORDER_PHASE,
@@ -29,4 +32,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   FB_NEEDS_ATTENTION,
   FB_CMS_ID,
   FB_AT_RISK,
+  FB_OPEN_RETURN,
 ];

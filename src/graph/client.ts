@@ -14,6 +14,7 @@ import {
   CreateShipmentInput,
   RefundOrderInput,
   UpdateShipmentInput,
+  UpdateReturnInput,
   IdempotencyKeySchema,
   type AcknowledgeOrderOptions,
   type AcknowledgeOrdersOptions,
@@ -21,6 +22,7 @@ import {
   type CreateShipmentOptions,
   type RefundOrderOptions,
   type UpdateShipmentOptions,
+  type UpdateReturnOptions,
 } from './requests.js';
 import {
   BulkAckResponseSchema,
@@ -30,6 +32,7 @@ import {
   OrderItemSchema,
   ProductSchema,
   RefundSchema,
+  RETURN_FIELDS,
   ReturnSchema,
   ShipmentSchema,
   SuccessSchema,
@@ -112,6 +115,7 @@ export type GraphEndpoint =
   | 'POST /{order-id}/update_shipment'
   | 'POST /{order-id}/cancellations'
   | 'POST /{order-id}/refunds'
+  | 'POST /{return-id}/update_return'
   | 'POST /{cms-id}/order_management_apps'
   | 'DELETE /{cms-id}/order_management_apps';
 
@@ -277,6 +281,13 @@ export class GraphClient {
     await this.write(endpoint, 'POST', [id(orderId, endpoint), 'refunds'], body, SuccessSchema);
   }
 
+  /** Accepts or closes a buyer's return (a return is a node of its own). */
+  async updateReturn(returnId: string, options: UpdateReturnOptions): Promise<void> {
+    const endpoint: GraphEndpoint = 'POST /{return-id}/update_return';
+    const body = input(UpdateReturnInput, options, endpoint);
+    await this.write(endpoint, 'POST', [id(returnId, endpoint), 'update_return'], body, SuccessSchema);
+  }
+
   /**
    * Released orders then wait in CREATED for acknowledgement. Connecting is a POST like any other:
    * a key already used for an earlier connect is answered from Meta's idempotency store without
@@ -311,7 +322,9 @@ export class GraphClient {
   }
 
   listReturns(orderId: string): Promise<GraphReturn[]> {
-    return this.history('GET /{order-id}/returns', orderId, 'returns', ReturnSchema);
+    return this.history('GET /{order-id}/returns', orderId, 'returns', ReturnSchema, {
+      fields: RETURN_FIELDS.join(','),
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -321,8 +334,9 @@ export class GraphClient {
     orderId: string,
     edge: string,
     schema: S,
+    query: Record<string, QueryValue> = {},
   ): Promise<z.output<S>[]> {
-    return this.collect(endpoint, [id(orderId, endpoint), edge], schema, {});
+    return this.collect(endpoint, [id(orderId, endpoint), edge], schema, query);
   }
 
   private get<S extends z.ZodType>(

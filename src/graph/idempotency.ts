@@ -20,6 +20,7 @@ export type IdempotentOperation =
   | 'updateShipment'
   | 'cancel'
   | 'refund'
+  | 'answerReturn'
   /** Pass the cms id as `orderId`, and a new requestId per connection (see connectOrderManagementApp). */
   | 'connectApp';
 

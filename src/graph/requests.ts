@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { isKnownCarrier } from '../domain/carrier-codes.js';
 import { CANCEL_REASON_CODES, SELLER_REFUND_REASON_CODES } from '../domain/reason-codes.js';
+import { RETURN_UPDATE_EVENTS } from '../domain/returns.js';
 import { DecimalString, GraphId } from './schemas.js';
 
 /** Meta: alphanumeric, up to 100 characters, UUID recommended (so hyphens are allowed). */
@@ -118,6 +119,20 @@ export const UpdateShipmentInput = z
     external_shipment_id: i.externalShipmentId,
   }));
 export type UpdateShipmentOptions = z.input<typeof UpdateShipmentInput>;
+
+export const UpdateReturnInput = z
+  .object({
+    idempotencyKey: IdempotencyKeySchema,
+    event: z.enum(RETURN_UPDATE_EVENTS),
+    /** The merchant's own id for the return (an RMA number). */
+    merchantReturnId: z.string().min(1).max(100).optional(),
+  })
+  .transform((i) => ({
+    idempotency_key: i.idempotencyKey,
+    update_event: i.event,
+    merchant_return_id: i.merchantReturnId,
+  }));
+export type UpdateReturnOptions = z.input<typeof UpdateReturnInput>;
 
 export const CancelOrderInput = z
   .object({

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ORDER_STATES } from '../domain/order-states.js';
+import { RETURN_STATUSES } from '../domain/returns.js';
 
 // ---------------------------------------------------------------------------------------------
 // snake_case -> camelCase, per object level (map-like objects with data keys are never touched).
@@ -309,8 +310,22 @@ export type GraphRefund = z.output<typeof RefundSchema>;
 export const ReturnSchema = camelObject({
   id: GraphId,
   items: lineList(UnitLineSchema).optional(),
-  return_status: z.string().optional(),
-  return_message: z.string().optional(),
+  return_status: z.enum(RETURN_STATUSES),
+  /** The buyer's pick of reason; `return_message` (the buyer's own words) is never requested. */
+  return_reason: z.string().optional(),
+  merchant_return_id: z.string().optional(),
   created: Timestamp.optional(),
+  updated: Timestamp.optional(),
 });
+
+/** What the integration reads of a return: everything but the buyer's own words. */
+export const RETURN_FIELDS = [
+  'id',
+  'items',
+  'return_status',
+  'return_reason',
+  'merchant_return_id',
+  'created',
+  'updated',
+] as const;
 export type GraphReturn = z.output<typeof ReturnSchema>;

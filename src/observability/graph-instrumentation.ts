@@ -40,6 +40,7 @@ export const GRAPH_METHOD_ENDPOINTS = {
   updateShipment: 'POST /{order-id}/update_shipment',
   cancelOrder: 'POST /{order-id}/cancellations',
   refundOrder: 'POST /{order-id}/refunds',
+  updateReturn: 'POST /{return-id}/update_return',
   connectOrderManagementApp: 'POST /{cms-id}/order_management_apps',
   disconnectOrderManagementApp: 'DELETE /{cms-id}/order_management_apps',
   listShipments: 'GET /{order-id}/shipments',

@@ -7,6 +7,8 @@ import type {
   RecordOrigin,
   RefundDeduction,
   RefundItem,
+  ReturnStatus,
+  ItemQuantity,
 } from '../api/oms-port.js';
 
 /**
@@ -102,11 +104,24 @@ export interface OmsRefund {
   createdAt: string;
 }
 
+export interface OmsReturn {
+  metaReturnId: string;
+  /** The latest status recorded. */
+  status: ReturnStatus;
+  /** Every status recorded, oldest first. */
+  steps: ReturnStatus[];
+  items: ItemQuantity[];
+  reasonCode: string | undefined;
+  merchantReturnId: string | undefined;
+  updatedAt: string;
+}
+
 export interface OmsOrderDetail extends OmsOrderSummary {
   lines: OrderLine[];
   shipments: OmsShipment[];
   cancellations: OmsCancellation[];
   refunds: OmsRefund[];
+  returns: OmsReturn[];
 }
 
 export interface OmsInventoryLevel {

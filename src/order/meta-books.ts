@@ -13,12 +13,15 @@ import { fromMinorUnits, toMinorUnits, type Money } from '../domain/money.js';
 import type {
   MetaCancellation,
   MetaLine,
+  HistoryEdge,
   MetaObjectKind,
   MetaRefund,
+  MetaReturn,
   MetaShipment,
   OrderHistory,
 } from '../api/order-history.js';
-import type { OrderWorkflowState, OwnChangeAwaitingMetaId } from '../api/order-state.js';
+import type { OrderReturn, OrderWorkflowState, OwnChangeAwaitingMetaId } from '../api/order-state.js';
+import { isOpenReturn } from '../domain/returns.js';
 import type { OrderContext } from './context.js';
 import {
   applyCancellation,
@@ -73,7 +76,7 @@ function sameLines(a: UnitLine[], b: UnitLine[]): boolean {
 }
 
 /** Reads Meta's history edges of the order (only the kinds asked for). */
-export async function readMetaHistory(ctx: OrderContext, kinds?: MetaObjectKind[]): Promise<OrderHistory> {
+export async function readMetaHistory(ctx: OrderContext, kinds?: HistoryEdge[]): Promise<OrderHistory> {
   const { orderId } = ctx.state;
   return ctx.attention.step('read the order history from Meta', () =>
     ctx.activities.graphRead.fetchOrderHistory({ orderId, ...(kinds ? { kinds } : {}) }),
@@ -175,9 +178,49 @@ export async function reconcileMetaHistory(ctx: OrderContext, history: OrderHist
     if (takeOwn(s, 'refunds', refund)) continue;
     await applyExternalRefund(ctx, refund);
   }
+  await reconcileReturns(ctx, history.returns);
   if (isFulfilled(s.ledger) && s.metaState === 'IN_PROGRESS') s.metaState = 'COMPLETED';
   ctx.visibility.publish();
 }
+
+/** Patch id: refreshes read the returns edge and tell the OMS each step of a return. */
+export const META_RETURNS_PATCH = 'meta-returns';
+
+/**
+ * Buyers' returns: each new return, and each change of a return's status, goes to the OMS once
+ * (recordReturn, keyed by Meta's return id and status). A return moves no units in the ledger: the
+ * refund that settles it does, when Meta lists it. Statuses that came and went between two reads
+ * are not seen (the OMS gets the one Meta shows).
+ */
+export async function reconcileReturns(ctx: OrderContext, returns: MetaReturn[] | undefined): Promise<void> {
+  const s = ctx.state;
+  if (!returns?.length || !s.ledger || !patched(META_RETURNS_PATCH)) return;
+  const known = (s.returns ??= []);
+  for (const metaReturn of returns) {
+    const previous = known.find((r) => r.id === metaReturn.id);
+    if (previous?.status === metaReturn.status) continue;
+    const current: OrderReturn = {
+      id: metaReturn.id,
+      status: metaReturn.status,
+      lines: toUnitLines(s.ledger, metaReturn.lines),
+      ...(metaReturn.reasonCode ? { reasonCode: metaReturn.reasonCode } : {}),
+      ...(metaReturn.merchantReturnId ? { merchantReturnId: metaReturn.merchantReturnId } : {}),
+    };
+    if (previous) Object.assign(previous, current);
+    else known.push(current);
+    await ctx.oms.recordReturn({
+      metaOrderId: s.orderId,
+      metaReturnId: current.id,
+      status: current.status,
+      items: current.lines,
+      ...(current.reasonCode ? { reasonCode: current.reasonCode } : {}),
+      ...(current.merchantReturnId ? { merchantReturnId: current.merchantReturnId } : {}),
+    });
+  }
+}
+
+/** Whether a return of the order is still open (requested or approved): the Web UI and the window show it. */
+export const hasOpenReturn = (s: OrderWorkflowState): boolean => (s.returns ?? []).some((r) => isOpenReturn(r.status));
 
 async function applyExternalShipment(ctx: OrderContext, shipment: MetaShipment): Promise<void> {
   const s = ctx.state;

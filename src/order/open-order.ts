@@ -7,6 +7,7 @@ import { condition, patched } from '@temporalio/workflow';
 import type { OrderContext } from './context.js';
 import { historyIsLong } from './continue-as-new.js';
 import { isFulfilled, isFullyCancelled } from './item-ledger.js';
+import { hasOpenReturn } from './meta-books.js';
 import { refresh } from './refresh.js';
 
 /** IN_PROGRESS and RETURN_WINDOW: commands run in their handlers; this loop refreshes and moves phases. */
@@ -33,7 +34,10 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
     ctx.setPhase('RETURN_WINDOW');
     return;
   }
-  const closesAt = Date.parse(s.fulfilledAt!) + ctx.policy.returnWindowMs;
+  const windowEndsAt = Date.parse(s.fulfilledAt!) + ctx.policy.returnWindowMs;
+  // A return still open when the window ends keeps the order open (and refreshing) until Meta
+  // shows it refunded, declined or closed: the refund that settles it must reach the books.
+  const closesAt = hasOpenReturn(s) ? Math.max(windowEndsAt, Date.now() + ctx.policy.refreshIntervalMs) : windowEndsAt;
   const remaining = closesAt - Date.now();
   if (remaining <= 0) {
     await condition(() => !ctx.lock.isBusy);
@@ -46,7 +50,7 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
   );
   // A refund or return made by support reaches the order through the poller's signal, or through
   // this periodic refresh while the window is open (runs recorded before the patch refresh on signals only).
-  const periodic = !woken && Date.now() < closesAt && patched(RETURN_WINDOW_REFRESH_PATCH);
+  const periodic = !woken && (Date.now() < closesAt || hasOpenReturn(s)) && patched(RETURN_WINDOW_REFRESH_PATCH);
   if (ctx.inbox.metaChangeNoticed || periodic) await refresh(ctx);
 }
 

@@ -6,8 +6,9 @@ import type { OrderSnapshot } from '../api/order-state.js';
 import { orderStateRank } from '../domain/order-states.js';
 import type { OrderContext } from './context.js';
 import { createLedger, reconcile } from './item-ledger.js';
-import { readMetaHistory, readsMetaHistory, reconcileMetaHistory } from './meta-books.js';
+import { readMetaHistory, readsMetaHistory, reconcileMetaHistory, reconcileReturns } from './meta-books.js';
 import type { Ledger } from '../api/ledger.js';
+import type { MetaObjectKind } from '../api/order-history.js';
 
 /** Refreshes the order from Meta under the order's lock and folds in what changed. */
 export async function refresh(ctx: OrderContext): Promise<OrderSnapshot> {
@@ -52,7 +53,9 @@ async function reconcileWithMeta(ctx: OrderContext, snapshot: OrderSnapshot): Pr
   const s = ctx.state;
   if (s.phase === 'AWAITING_RELEASE' || !readsMetaHistory()) return reconcileExternalChanges(ctx, snapshot);
   if (snapshot.lastUpdated === s.historyReadAt) return;
-  const history = await readMetaHistory(ctx);
+  // Returns need shipped units: before Meta shows any, the returns edge is not read (one call saved).
+  const anyShipped = snapshot.items.some((item) => (item.status?.fulfilled ?? 0) > 0);
+  const history = await readMetaHistory(ctx, anyShipped ? undefined : LEDGER_EDGES);
   if (s.metaObjects === undefined && s.ledger && hasProgress(s.ledger)) {
     // An order that lived before the edges were read: its ledger followed Meta's counts. Catch up
     // on those once more, then take Meta's objects as they stand, so none is applied a second time.
@@ -62,6 +65,7 @@ async function reconcileWithMeta(ctx: OrderContext, snapshot: OrderSnapshot): Pr
       cancellations: history.cancellations.map((o) => o.id),
       refunds: history.refunds.map((o) => o.id),
     };
+    await reconcileReturns(ctx, history.returns);
   } else {
     await reconcileMetaHistory(ctx, history);
   }
@@ -69,6 +73,8 @@ async function reconcileWithMeta(ctx: OrderContext, snapshot: OrderSnapshot): Pr
   // edges count as read for this last_updated only when read after that second was over.
   if (Date.now() - Date.parse(snapshot.lastUpdated) >= SETTLED_AFTER_MS) s.historyReadAt = snapshot.lastUpdated;
 }
+
+const LEDGER_EDGES: MetaObjectKind[] = ['shipments', 'cancellations', 'refunds'];
 
 /** How long after an order's last_updated its history edges are taken as settled. */
 const SETTLED_AFTER_MS = 2_000;

@@ -5,10 +5,12 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OrderWorkflowState } from '../api/order-state.js';
+import { hasOpenReturn } from './meta-books.js';
 import {
   FB_CHANNEL,
   FB_AT_RISK,
   FB_CMS_ID,
+  FB_OPEN_RETURN,
   FB_MERCHANT_ORDER_REF,
   FB_NEEDS_ATTENTION,
   FB_ORDER_PHASE,
@@ -33,6 +35,8 @@ export class OrderVisibility {
     if (s.merchantOrderReference) pairs.push({ key: FB_MERCHANT_ORDER_REF, value: s.merchantOrderReference });
     // Only once set: orders never at risk keep the search attributes (and upserts) they always had.
     if (s.atRisk) pairs.push({ key: FB_AT_RISK, value: true });
+    // Only once the order has a return, for the same reason.
+    if (s.returns?.length) pairs.push({ key: FB_OPEN_RETURN, value: hasOpenReturn(s) });
     const fingerprint = JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
     if (fingerprint !== this.lastSearchAttributes) {
       upsertSearchAttributes(pairs);
@@ -68,5 +72,9 @@ export function describeOrder(s: OrderWorkflowState): string {
     );
   if (s.processingOverdue) lines.push('⚠ In FB_PROCESSING for more than 24 hours: a seller cancel is allowed');
   if (s.atRisk) lines.push(`⚠ AT RISK: not fully shipped, ship by ${s.shipByDate}`);
+  for (const r of s.returns ?? [])
+    lines.push(
+      `Return ${r.id}: ${r.status}${r.reasonCode ? ` (${r.reasonCode})` : ''} · ${r.lines.map((l) => `${l.quantity} × ${l.retailerId}`).join(', ')}`,
+    );
   return lines.join('\n\n');
 }

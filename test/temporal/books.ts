@@ -84,3 +84,16 @@ export async function reconciled(world: OrderWorld, orderId: string): Promise<Or
     return (read || ended) && !s.pendingCommand && (s.ownAwaitingMetaId ?? []).length === 0 ? s : undefined;
   }, `order ${orderId}: history read after its last change`);
 }
+
+/** Waits until the order's state satisfies `ok`; returns that state. */
+export function waitForOrder(
+  world: OrderWorld,
+  orderId: string,
+  what: string,
+  ok: (s: OrderWorkflowState) => boolean,
+): Promise<OrderWorkflowState> {
+  return eventually(async () => {
+    const s = await world.orders.getState(orderId);
+    return ok(s) ? s : undefined;
+  }, `order ${orderId}: ${what}`);
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { OrderWorkflowState } from '../../src/api/order-state.js';
 import { OrderCommandRejectedError } from '../../src/client/index.js';
 import { toMinorUnits } from '../../src/domain/money.js';
-import { expectBooksAgree as expectBooksAgreeIn, reconciled as reconciledIn } from './books.js';
+import { expectBooksAgree as expectBooksAgreeIn, reconciled as reconciledIn, waitForOrder } from './books.js';
 import { createOrderWorld, eventually, FAST_POLICY, recordHistories, type OrderWorld } from './order-fixture.js';
 
 let world: OrderWorld;
@@ -35,12 +35,8 @@ async function newOrder(items: Line[], onHand = 100): Promise<string> {
 
 const stateOf = (orderId: string) => world.orders.getState(orderId);
 
-async function waitFor(orderId: string, what: string, ok: (s: OrderWorkflowState) => boolean) {
-  return eventually(async () => {
-    const s = await stateOf(orderId);
-    return ok(s) ? s : undefined;
-  }, `order ${orderId}: ${what}`);
-}
+const waitFor = (orderId: string, what: string, ok: (s: OrderWorkflowState) => boolean) =>
+  waitForOrder(world, orderId, what, ok);
 
 async function acknowledged(items: Line[], onHand?: number): Promise<string> {
   const orderId = await newOrder(items, onHand);

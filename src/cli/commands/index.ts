@@ -2,6 +2,7 @@
 import { COMMAND_KINDS, type CommandKind } from '../../api/command-kinds.js';
 import type { Command } from '../command.js';
 import { orderCommand, type OrderCommandCli } from '../order-command.js';
+import { answerReturnCli } from './answer-return.js';
 import { cancelCli } from './cancel.js';
 import { connectCommand } from './connect.js';
 import { disconnectCommand } from './disconnect.js';
@@ -21,6 +22,7 @@ const ORDER_COMMAND_CLI: { [K in CommandKind]: OrderCommandCli<K> } = {
   cancel: cancelCli,
   refund: refundCli,
   updateTracking: updateTrackingCli,
+  answerReturn: answerReturnCli,
   retry: retryCli,
 };
 

@@ -17,6 +17,7 @@ export const OMS_EVENT_TYPES = [
   'order.record_tracking_update',
   'order.record_cancellation',
   'order.record_refund',
+  'order.record_return',
   'order.mark_completed',
   'order.external_change',
   'ops.notify',

@@ -8,6 +8,7 @@ import type {
   OpsNotification,
   PendingOrderInput,
   RefundRecord,
+  ReturnRecord,
   ReservationLine,
   ShipmentRecord,
   TrackingUpdateRecord,
@@ -103,6 +104,10 @@ export class HttpOms implements OmsPort {
 
   async recordRefund(refund: RefundRecord): Promise<void> {
     await this.send('order.record_refund', [refund.metaOrderId, refund.requestId], refund);
+  }
+
+  async recordReturn(record: ReturnRecord): Promise<void> {
+    await this.send('order.record_return', [record.metaOrderId, record.metaReturnId, record.status], record);
   }
 
   async markCompleted(metaOrderId: string): Promise<void> {

@@ -261,6 +261,31 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD CHECK (shipping_option_name IS NOT NULL OR (shipping_min_days IS NULL AND shipping_max_days IS NULL));
     `,
   },
+  {
+    version: 4,
+    name: 'buyer returns: each return with its latest status, and every status it went through',
+    sql: `
+      -- A return as Meta reports it, keyed by Meta's return id; status is the latest one recorded.
+      CREATE TABLE order_returns (
+        meta_return_id     text PRIMARY KEY,
+        meta_order_id      text NOT NULL,
+        status             text NOT NULL,
+        items              jsonb NOT NULL,
+        reason_code        text,
+        merchant_return_id text,
+        created_at         timestamptz NOT NULL DEFAULT now(),
+        updated_at         timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX order_returns_by_order ON order_returns (meta_order_id);
+      -- One row per step: the same step recorded twice (a retried activity) is a no-op.
+      CREATE TABLE order_return_steps (
+        meta_return_id text NOT NULL REFERENCES order_returns (meta_return_id),
+        status         text NOT NULL,
+        recorded_at    timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (meta_return_id, status)
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations this database lacks; returns the versions it applied. */

@@ -1,6 +1,7 @@
 import type { Transaction } from '@electric-sql/pglite';
 import { z } from 'zod';
 import { orderTotalsSchema } from '../../api/oms-port-schemas.js';
+import { RETURN_STATUSES } from '../../domain/returns.js';
 import type { Money, OrderLine, RefundDeduction, RefundItem } from '../../api/oms-port.js';
 import {
   OMS_ORDER_STATUSES,
@@ -12,6 +13,7 @@ import {
   type OmsOrderStatus,
   type OmsOrderSummary,
   type OmsRefund,
+  type OmsReturn,
   type OmsReservation,
   type OmsShipment,
 } from '../read-model.js';
@@ -347,7 +349,39 @@ export async function readOrder(db: Queryable, metaOrderId: string): Promise<Oms
     shipments: shipments.rows.map((row) => shipmentRow.parse(row)),
     cancellations: cancellations.rows.map((row) => cancellationRow.parse(row)),
     refunds: await readRefunds(db, metaOrderId),
+    returns: await readReturns(db, metaOrderId),
   };
+}
+
+const returnRow = z
+  .object({
+    meta_return_id: z.string(),
+    status: z.enum(RETURN_STATUSES),
+    steps: z.array(z.enum(RETURN_STATUSES)),
+    items: itemQuantities,
+    reason_code: textOrUndefined,
+    merchant_return_id: textOrUndefined,
+    updated_at: iso,
+  })
+  .transform((row): OmsReturn => ({
+    metaReturnId: row.meta_return_id,
+    status: row.status,
+    steps: row.steps,
+    items: row.items,
+    reasonCode: row.reason_code,
+    merchantReturnId: row.merchant_return_id,
+    updatedAt: row.updated_at,
+  }));
+
+async function readReturns(db: Queryable, metaOrderId: string): Promise<OmsReturn[]> {
+  const { rows } = await db.query(
+    `SELECT r.meta_return_id, r.status, r.items, r.reason_code, r.merchant_return_id, r.updated_at,
+       array(SELECT s.status FROM order_return_steps s WHERE s.meta_return_id = r.meta_return_id
+             ORDER BY s.recorded_at, s.status) AS steps
+     FROM order_returns r WHERE r.meta_order_id = $1 ORDER BY r.created_at, r.meta_return_id`,
+    [metaOrderId],
+  );
+  return rows.map((row) => returnRow.parse(row));
 }
 
 export async function readOrders(db: Queryable, status: OmsOrderStatus | undefined): Promise<OmsOrderSummary[]> {

@@ -10,6 +10,7 @@ import type {
   RefundRecord,
   ShipmentRecord,
   TrackingUpdateRecord,
+  ReturnRecord,
 } from '../../api/oms-port.js';
 import type { OmsOrderStatus } from '../read-model.js';
 import { recordEvent } from './event-log.js';
@@ -459,4 +460,45 @@ export async function insertRefund(tx: Transaction, refund: RefundRecord): Promi
     );
   }
   await tx.query('UPDATE orders SET updated_at = now() WHERE meta_order_id = $1', [metaOrderId]);
+}
+
+/**
+ * A return step: inserted once per (return, status); the return row keeps the latest step. A
+ * return is the buyer's and Meta's: the OMS need not hold the order (it may predate the OMS).
+ */
+export async function upsertReturn(tx: Transaction, record: ReturnRecord): Promise<void> {
+  await tx.query(
+    `INSERT INTO order_returns (meta_return_id, meta_order_id, status, items, reason_code, merchant_return_id)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+     ON CONFLICT (meta_return_id) DO NOTHING`,
+    [
+      record.metaReturnId,
+      record.metaOrderId,
+      record.status,
+      JSON.stringify(record.items),
+      record.reasonCode ?? null,
+      record.merchantReturnId ?? null,
+    ],
+  );
+  const step = await tx.query(
+    `INSERT INTO order_return_steps (meta_return_id, status) VALUES ($1, $2)
+     ON CONFLICT (meta_return_id, status) DO NOTHING RETURNING status`,
+    [record.metaReturnId, record.status],
+  );
+  if (step.rows.length === 0) return;
+  await tx.query(
+    `UPDATE order_returns SET status = $2, merchant_return_id = coalesce($3, merchant_return_id), updated_at = now()
+     WHERE meta_return_id = $1`,
+    [record.metaReturnId, record.status, record.merchantReturnId ?? null],
+  );
+  await recordEvent(
+    tx,
+    {
+      metaOrderId: record.metaOrderId,
+      kind: `return.${record.status.toLowerCase()}`,
+      severity: 'info',
+      detail: `return ${record.metaReturnId}: ${record.status}${record.reasonCode ? ` (${record.reasonCode})` : ''}`,
+    },
+    `return:${record.metaReturnId}:${record.status}`,
+  );
 }

@@ -10,6 +10,7 @@ import type {
   PendingOrderInput,
   RefundRecord,
   ReservationLine,
+  ReturnRecord,
   ShipmentRecord,
   TrackingUpdateRecord,
 } from '../../api/oms-port.js';
@@ -34,6 +35,7 @@ import {
   insertRefund,
   insertShipment,
   updateShipmentTracking,
+  upsertReturn,
   type TextTransform,
 } from './order-writes.js';
 import { transliterateToAscii } from './transliterate.js';
@@ -118,6 +120,10 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
 
   async recordRefund(refund: RefundRecord): Promise<void> {
     await this.forOrder(refund.metaOrderId, (tx) => insertRefund(tx, refund));
+  }
+
+  async recordReturn(record: ReturnRecord): Promise<void> {
+    await this.forOrder(record.metaOrderId, (tx) => upsertReturn(tx, record));
   }
 
   async markCompleted(metaOrderId: string): Promise<void> {

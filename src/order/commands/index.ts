@@ -10,6 +10,7 @@ export {
   type ParsedCommand,
   type SignalCommandKind,
 } from './registry.js';
+export { AnswerReturnCommandSchema, type AnswerReturnCommand } from './answer-return.js';
 export { CancelCommandSchema, type CancelCommand } from './cancel.js';
 export { RefundCommandSchema, type RefundCommand } from './refund.js';
 export { RetryCommandSchema, type RetryCommand } from './retry.js';

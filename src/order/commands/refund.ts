@@ -1,6 +1,7 @@
 /** `refund`: shipped units, by quantity or by amount, and/or shipping; never more than was paid. */
 import { z } from 'zod';
 import { SELLER_REFUND_REASON_CODES } from '../../domain/reason-codes.js';
+import { isOpenReturn } from '../../domain/returns.js';
 import { applyRefund, checkRefund } from '../item-ledger.js';
 import type { MetaRefund } from '../../api/order-history.js';
 import { readBackOwn, readsMetaHistory, refundedUnits, refundPlanOf, refundRecord } from '../meta-books.js';
@@ -67,6 +68,10 @@ export const refund = defineCommand({
     if ((s.phase !== 'IN_PROGRESS' && s.phase !== 'RETURN_WINDOW') || !s.ledger) {
       reject(`cannot refund: the order is ${s.phase}; refunds apply to shipped units of an acknowledged order`);
     }
+    // Meta refunds a return once, while it is open; one the workflow has not read yet is Meta's to judge.
+    const settles = command.returnId === undefined ? undefined : s.returns?.find((r) => r.id === command.returnId);
+    if (settles && !isOpenReturn(settles.status))
+      reject(`cannot refund against return ${settles.id}: it is ${settles.status}`);
     const plan = checkRefund(
       s.ledger,
       {

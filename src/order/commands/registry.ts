@@ -9,6 +9,7 @@ import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { COMMAND_KINDS, type CommandKind } from '../../api/command-kinds.js';
 import type { CommandOutcome } from '../../api/order-state.js';
+import { answerReturn } from './answer-return.js';
 import { cancel } from './cancel.js';
 import type { CommandDefinition } from './command.js';
 import { refund } from './refund.js';
@@ -20,7 +21,7 @@ import { updateTracking } from './update-tracking.js';
 type AnyCommandDefinition<K extends CommandKind> = CommandDefinition<K, z.ZodType, any, boolean>;
 
 /** One entry per kind of src/api/command-kinds.ts: a missing or extra one fails the type check. */
-export const COMMANDS = { ship, cancel, refund, updateTracking, retry } satisfies {
+export const COMMANDS = { ship, cancel, refund, updateTracking, answerReturn, retry } satisfies {
   [K in CommandKind]: AnyCommandDefinition<K>;
 };
 

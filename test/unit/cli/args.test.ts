@@ -157,7 +157,7 @@ describe('runCli usage errors: one line naming the problem, then the usage, exit
     expect(code).toBe(2);
     expect(err.split('\n')[0]).toBe('fb-orders: unknown command "shipp"');
     expect(err).toContain(
-      'commands: ship, cancel, refund, update-tracking, retry, show, list, export, poll-now, intake, connect, disconnect',
+      'commands: ship, cancel, refund, update-tracking, answer-return, retry, show, list, export, poll-now, intake, connect, disconnect',
     );
   });
 

@@ -43,6 +43,7 @@ describe('the OMS port table', () => {
       'notifyOps',
       'recordCancellation',
       'recordRefund',
+      'recordReturn',
       'recordShipment',
       'recordTrackingUpdate',
       'releaseInventory',

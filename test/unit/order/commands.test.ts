@@ -40,6 +40,7 @@ const VALID = {
     shippingRefund: { amount: '4.99', currency: 'USD' },
   },
   updateTracking: { requestId: 'track-2', shipmentRequestId: 'ship-1', carrier: 'FEDEX', trackingNumber: '7712345' },
+  answerReturn: { requestId: 'rma-7', returnId: '310000000000042', event: 'ACCEPT_RETURN', merchantReturnId: 'RMA-7' },
   retry: { requestId: 'retry-1' },
 } satisfies Record<CommandKind, object>;
 
