@@ -150,7 +150,6 @@ function settingsView(state: SandboxState): SettingsView {
     clockOffsetMs: state.clock.offset,
     orders: state.store.all().length,
     idempotencyKeys: state.idempotency.size,
-    strictIdempotency: state.settings.strictIdempotency,
   };
 }
 
@@ -168,7 +167,6 @@ const ROUTES: { method: string; pattern: RegExp; handler: AdminHandler }[] = [
       if (patch.appSecret !== undefined) state.settings.appSecret = patch.appSecret ?? undefined;
       if (patch.releaseDelayMs !== undefined) state.settings.releaseDelayMs = patch.releaseDelayMs;
       if (patch.rateLimit !== undefined) state.settings.rateLimit = { ...patch.rateLimit };
-      if (patch.strictIdempotency !== undefined) state.settings.strictIdempotency = patch.strictIdempotency;
       if (patch.connected !== undefined && patch.connected !== state.settings.connected) {
         const now = state.clock.now();
         state.store.releaseDue(now);

@@ -227,8 +227,6 @@ export const SettingsPatchSchema = z.strictObject({
   /** Same as POST/DELETE /{cms-id}/order_management_apps (disconnecting auto-acknowledges CREATED orders). */
   connected: z.boolean().optional(),
   rateLimit: RateLimitSchema.optional(),
-  /** Until reset (or restart): whether refusals are stored under their idempotency key. */
-  strictIdempotency: z.boolean().optional(),
 });
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
 
@@ -244,8 +242,6 @@ export const SettingsViewSchema = z.object({
   clockOffsetMs: z.number(),
   orders: z.number().int(),
   idempotencyKeys: z.number().int(),
-  /** Refusals (code 100) are stored under their key too; see SandboxOptions.strictIdempotency. */
-  strictIdempotency: z.boolean(),
 });
 export type SettingsView = z.output<typeof SettingsViewSchema>;
 

@@ -39,11 +39,12 @@ export function appSecretProof(appSecret: string, token: string): string {
   return createHmac('sha256', appSecret).update(token).digest('hex');
 }
 
+/** Checks the caller's credentials and returns the token it used (paging links carry it, as Graph's do). */
 export function authenticate(
   headers: IncomingHttpHeaders,
   params: Record<string, unknown>,
   settings: RuntimeSettings,
-): void {
+): string {
   const header = headers.authorization;
   let token: string;
   let viaHeader = false;
@@ -84,4 +85,5 @@ export function authenticate(
       );
     }
   }
+  return token;
 }

@@ -151,6 +151,22 @@ export function pageThrottled(): SandboxGraphError {
   );
 }
 
+/**
+ * A request line longer than Graph takes (`MAX_REQUEST_LINE_BYTES`). Answered with the error
+ * envelope like every other refusal; a read that long goes in a POST body with `method=GET`.
+ */
+export const MAX_REQUEST_LINE_BYTES = 16_384;
+
+export function requestLineTooLong(): SandboxGraphError {
+  return new SandboxGraphError(
+    414,
+    'OAuthException',
+    100,
+    `(#100) The request line is longer than ${MAX_REQUEST_LINE_BYTES} bytes: send the parameters in a POST body (with method=GET for a read)`,
+    { headers: { connection: 'close' } },
+  );
+}
+
 /** Order-management app not connected: the operator must connect it (a permission problem, not input). */
 export function notConnected(): SandboxGraphError {
   return new SandboxGraphError(

@@ -10,9 +10,11 @@ export interface GraphCall {
   endpoint: GraphEndpoint;
   /** Ledger key: "POST shipments". */
   endpointKey: string;
-  /** Query and body merged, auth and global parameters removed. */
+  /** Query and body merged, Graph's generic parameters removed (generic-params.ts). */
   params: Record<string, unknown>;
-  /** Query pairs without auth parameters, for paging links. */
+  /** `summary=true`: an edge answers `summary: { total_count }` too. */
+  summary: boolean;
+  /** The caller's parameters without credentials, for paging links. */
   query: [string, string][];
   /** "/123/items" */
   path: string;

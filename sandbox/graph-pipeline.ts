@@ -7,7 +7,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authenticate } from './auth.js';
-import { newTraceId, pageThrottled, SandboxGraphError, transientServerError } from './errors.js';
+import {
+  MAX_REQUEST_LINE_BYTES,
+  newTraceId,
+  pageThrottled,
+  requestLineTooLong,
+  SandboxGraphError,
+  transientServerError,
+} from './errors.js';
 import type { FaultDecision } from './faults.js';
 import type { GraphAnswer, GraphCall } from './graph-call.js';
 import { getOrder, getProduct, listOrders, orderEdge } from './graph-reads.js';
@@ -25,7 +32,7 @@ import {
 } from './graph-writes.js';
 import { parseBodyParams, parseQuery, readBody } from './http-body.js';
 import { usageHeaders, type Usage } from './rate-limit.js';
-import { GLOBAL_PARAMS } from './request-schemas.js';
+import { endpointParams, GRAPH_METHODS, linkParams, readGenericParams, type GraphMethod } from './generic-params.js';
 import type { SandboxState } from './state.js';
 
 type Handler = (call: GraphCall) => GraphAnswer;
@@ -49,9 +56,6 @@ const HANDLERS: Record<string, Handler> = {
   'POST order:refunds': createRefund,
   'POST return:update_return': updateReturnStatus,
 };
-
-const AUTH_PARAMS = new Set(['access_token', 'appsecret_proof']);
-const GLOBAL = new Set<string>(GLOBAL_PARAMS);
 
 /** Holds calls that must look hung, so closing the server can cut them. */
 export class HungCalls {
@@ -101,26 +105,43 @@ export async function handleGraph(
   pathname: string,
   search: string,
 ): Promise<void> {
-  const method = (req.method ?? 'GET').toUpperCase();
-  const route: GraphRoute = resolveRoute(state, method, pathname);
-  const endpointKey = `${method} ${route.endpoint}`;
-  state.ledger.countCall(endpointKey);
+  const httpMethod = (req.method ?? 'GET').toUpperCase();
+  // `method=...` may change how the call is handled once the parameters are read.
+  let method = httpMethod;
+  let route: GraphRoute = resolveRoute(state, method, pathname);
+  let endpointKey = `${method} ${route.endpoint}`;
+  let counted = false;
+  const countCall = (): void => {
+    if (counted) return;
+    counted = true;
+    state.ledger.countCall(endpointKey);
+  };
 
   let usage: Usage | undefined;
   let decision: FaultDecision = { kind: 'none' };
   let answer: Answer;
   let suppressHttpCode = false;
+  let pretty = false;
 
   try {
-    if (method !== 'GET' && method !== 'POST' && method !== 'DELETE') {
-      throw new SandboxGraphError(400, 'OAuthException', 100, `(#100) Unsupported HTTP method ${method}`);
+    if (!GRAPH_METHODS.includes(httpMethod as GraphMethod)) {
+      throw new SandboxGraphError(400, 'OAuthException', 100, `(#100) Unsupported HTTP method ${httpMethod}`);
     }
+    if (Buffer.byteLength(req.url ?? '') > MAX_REQUEST_LINE_BYTES) throw requestLineTooLong();
     const query = parseQuery(search);
-    const body = method === 'GET' ? {} : parseBodyParams(await readBody(req), req.headers['content-type']);
+    const body = httpMethod === 'GET' ? {} : parseBodyParams(await readBody(req), req.headers['content-type']);
     const params: Record<string, unknown> = { ...Object.fromEntries(query), ...body };
-    suppressHttpCode = params.suppress_http_code === '1' || params.suppress_http_code === true;
+    const generic = readGenericParams(params);
+    suppressHttpCode = generic.suppressHttpCode;
+    pretty = generic.pretty;
+    if (generic.methodOverride !== undefined && generic.methodOverride !== method) {
+      method = generic.methodOverride;
+      route = resolveRoute(state, method, pathname);
+      endpointKey = `${method} ${route.endpoint}`;
+    }
+    countCall();
 
-    authenticate(req.headers, params, state.settings);
+    const token = authenticate(req.headers, params, state.settings);
 
     const acquired = state.limiter.tryAcquire();
     usage = acquired.usage;
@@ -151,21 +172,26 @@ export async function handleGraph(
     const handler = HANDLERS[`${method} ${route.objectKind}:${route.edge ?? ''}`];
     if (!handler || route.endpoint === 'unknown')
       throw route.error ?? new SandboxGraphError(400, 'OAuthException', 2500, 'Unknown path components');
-    const authQuery = query.filter(([name]) => AUTH_PARAMS.has(name));
+    // Graph's paging links carry the caller's token whichever way it was sent (and its proof).
+    const proof = params.appsecret_proof;
+    const authQuery: [string, string][] = [['access_token', token]];
+    if (typeof proof === 'string' && proof !== '') authQuery.push(['appsecret_proof', proof]);
     const result = handler({
       state,
       method,
       objectId: route.objectId,
       endpoint: route.endpoint,
       endpointKey,
-      params: Object.fromEntries(Object.entries(params).filter(([name]) => !GLOBAL.has(name))),
-      query: query.filter(([name]) => !AUTH_PARAMS.has(name)),
+      params: endpointParams(params, route.objectId),
+      summary: generic.summary,
+      query: linkParams(params),
       path: route.path,
       view: { graphBase: `${baseUrl(state, req)}/${route.version}`, authQuery },
     });
     answer = { ...result, traceId: result.traceId ?? newTraceId() };
   } catch (error) {
     if (!(error instanceof SandboxGraphError)) throw error;
+    countCall();
     state.ledger.countError(error.code);
     answer = errorAnswer(error);
   }
@@ -179,16 +205,25 @@ export async function handleGraph(
     return;
   }
 
+  const body = pretty ? prettyJson(answer.body) : answer.body;
   const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=UTF-8',
     'x-fb-trace-id': answer.traceId,
     ...usageHeaders(state.options.businessId, usage ?? state.limiter.usage()),
     ...(answer.headers ?? {}),
-    'content-length': Buffer.byteLength(answer.body),
+    'content-length': Buffer.byteLength(body),
   };
   if (/^v\d+\.0$/.test(route.version)) headers['facebook-api-version'] = route.version;
   res.writeHead(suppressHttpCode ? 200 : answer.status, headers);
-  res.end(answer.body);
+  res.end(body);
+}
+
+function prettyJson(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
 }
 
 /** Links point back where the caller reached us (Host header), falling back to the bound URL. */

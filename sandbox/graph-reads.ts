@@ -3,7 +3,7 @@ import { isOrderState, ORDER_STATES, type OrderState } from './meta-codes/order-
 import { invalidParameter } from './errors.js';
 import { parseFields, type FieldNode } from './fields.js';
 import { ok, type GraphAnswer, type GraphCall } from './graph-call.js';
-import type { StoredOrder } from './model.js';
+import { openUnits, type StoredOrder } from './model.js';
 import { decodeCursor, encodeCursor, indexList, paginate, type OrderedList, type PageWindow } from './paging.js';
 import { DEFAULT_PAGE_SIZE, EdgeQuery, ListOrdersQuery, NodeQuery, parseParams } from './request-schemas.js';
 import {
@@ -71,7 +71,9 @@ function parseFilters(raw: string | undefined): OrderFilter[] {
 function matchesFilter(order: StoredOrder, filter: OrderFilter): boolean {
   switch (filter) {
     case 'no_shipments':
-      return order.shipments.length === 0;
+      // Meta: "orders with line items that are not shipped yet": a partly shipped order with units
+      // still to ship stays in (as does an order never shipped); units cancelled never ship.
+      return order.shipments.length === 0 || order.items.some((item) => openUnits(item) > 0);
     case 'has_fulfillments':
       return order.shipments.length > 0;
     case 'has_cancellations':
@@ -108,6 +110,11 @@ function neighbourLink(call: GraphCall, param: 'after' | 'before', cursor: strin
   return graphLink(call.view, call.path, [...kept, [param, cursor]]);
 }
 
+/** `summary=true`: Graph adds the edge's size (every match, not just this page) after the paging. */
+function withSummary<T extends object>(call: GraphCall, response: T, totalCount: () => number): T {
+  return call.summary ? { ...response, summary: { total_count: totalCount() } } : response;
+}
+
 /** Newest first; the position is derived from the immutable creation sequence (see paging.ts). */
 function newestFirst(orders: readonly StoredOrder[]): OrderedList<StoredOrder> {
   const n = orders.length;
@@ -129,16 +136,16 @@ export function listOrders(call: GraphCall): GraphAnswer {
     order.lastUpdatedMs >= afterMs &&
     order.lastUpdatedMs < beforeMs &&
     filters.every((filter) => matchesFilter(order, filter));
-  const page = paginate(newestFirst(call.state.store.all()), window, include);
+  const orders = call.state.store.all();
+  const page = paginate(newestFirst(orders), window, include);
   const rows = page.items.map((order) => render(ORDER_TYPE, order, nodes, call.view));
-  return ok(
-    pagedResponse(
-      page,
-      rows,
-      (order) => encodeCursor('orders', -order.seq),
-      (param, cursor) => neighbourLink(call, param, cursor),
-    ),
+  const response = pagedResponse(
+    page,
+    rows,
+    (order) => encodeCursor('orders', -order.seq),
+    (param, cursor) => neighbourLink(call, param, cursor),
   );
+  return ok(withSummary(call, response, () => orders.filter(include).length));
 }
 
 export function getOrder(call: GraphCall): GraphAnswer {
@@ -159,14 +166,13 @@ function edgeOf<T>(call: GraphCall, type: NodeType<T>, list: readonly T[]): Grap
   const scope = `${call.endpoint}.${call.objectId}`;
   const page = paginate(indexList(list.length), pageWindow(scope, query));
   const rows = page.items.map((i) => render(type, list[i]!, nodes, call.view));
-  return ok(
-    pagedResponse(
-      page,
-      rows,
-      (i) => encodeCursor(scope, i),
-      (param, cursor) => neighbourLink(call, param, cursor),
-    ),
+  const response = pagedResponse(
+    page,
+    rows,
+    (i) => encodeCursor(scope, i),
+    (param, cursor) => neighbourLink(call, param, cursor),
   );
+  return ok(withSummary(call, response, () => list.length));
 }
 
 export function orderEdge(call: GraphCall): GraphAnswer {

@@ -1,8 +1,9 @@
 /**
- * The Graph POST/DELETE endpoints. Every POST goes through `idempotentWrite`: key check, strict
- * parse, replay or conflict, then the order rule, then the answer and effects are committed
- * together. All of it is synchronous, so no other request can slip in between check and effect.
- * In strict idempotency mode a refusal (code 100) is committed under the key as well.
+ * The Graph POST/DELETE endpoints. Every write (Meta: every state-changing POST, PUT or DELETE)
+ * goes through `idempotentWrite`: key check, strict parse, replay or conflict, then the order
+ * rule, then the answer and effects are committed together. All of it is synchronous, so no other
+ * request can slip in between check and effect. A refusal of the request itself (code 100) is
+ * committed under the key as well: the same request again gets exactly the same answer.
  */
 import type { z } from 'zod';
 import { invalidParameter, notConnected, SandboxGraphError } from './errors.js';
@@ -47,18 +48,22 @@ interface WriteOutcome {
 
 type Parsed<T> = { ok: true; request: T } | { ok: false; refusal: SandboxGraphError };
 
-/** Strict mode: a validation refusal is kept to be answered (and stored) after the key check. */
-function parseForWrite<S extends z.ZodType>(
-  schema: S,
-  params: Record<string, unknown>,
-  strict: boolean,
-): Parsed<z.output<S>> {
+/** A validation refusal is kept to be answered (and stored) after the key check. */
+function parseForWrite<S extends z.ZodType>(schema: S, params: Record<string, unknown>): Parsed<z.output<S>> {
   try {
     return { ok: true, request: parseParams(schema, params) };
   } catch (error) {
-    if (!strict || !(error instanceof SandboxGraphError) || !isStorableRefusal(error)) throw error;
+    if (!(error instanceof SandboxGraphError) || !isStorableRefusal(error)) throw error;
     return { ok: false, refusal: error };
   }
+}
+
+/**
+ * What a key is bound to besides the parameters. POST keeps the bare endpoint name (as saved in
+ * state files); another method is named too, so connect and disconnect never share a key.
+ */
+function keyScope(call: GraphCall): string {
+  return call.method === 'POST' ? call.endpoint : `${call.method} ${call.endpoint}`;
 }
 
 /** The refusal's error code, for the ledger's error counter when it is replayed. */
@@ -79,10 +84,10 @@ function idempotentWrite<S extends z.ZodType>(
   const { state } = call;
   const key = requireIdempotencyKey(call.params);
   const { idempotency_key: _key, ...rest } = call.params;
-  const strict = state.settings.strictIdempotency;
-  const parsed = parseForWrite(schema, rest, strict);
+  const scope = keyScope(call);
+  const parsed = parseForWrite(schema, rest);
   const fingerprint = parsed.ok ? canonicalJson(parsed.request) : unparsedFingerprint(rest);
-  const outcome = state.idempotency.check(key, call.endpoint, call.objectId, fingerprint);
+  const outcome = state.idempotency.check(key, scope, call.objectId, fingerprint);
   if (outcome.kind === 'replay') {
     state.ledger.countReplay(call.endpointKey);
     if (outcome.answer.httpStatus >= 400) {
@@ -101,7 +106,7 @@ function idempotentWrite<S extends z.ZodType>(
     if (!parsed.ok) throw parsed.refusal;
     applied = apply(parsed.request, ctx);
   } catch (error) {
-    if (!strict || !(error instanceof SandboxGraphError) || !isStorableRefusal(error)) throw error;
+    if (!(error instanceof SandboxGraphError) || !isStorableRefusal(error)) throw error;
     // Answered here rather than rethrown, so the stored body is byte for byte the one sent.
     const errorBody = error.toBody();
     const refusal: GraphAnswer = {
@@ -110,7 +115,7 @@ function idempotentWrite<S extends z.ZodType>(
       traceId: errorBody.error.fbtrace_id,
     };
     state.idempotency.save(key, {
-      endpoint: call.endpoint,
+      endpoint: scope,
       objectId: call.objectId,
       fingerprint,
       httpStatus: refusal.status,
@@ -122,7 +127,7 @@ function idempotentWrite<S extends z.ZodType>(
   const { body, effects } = applied;
   const answer = ok(body);
   state.idempotency.save(key, {
-    endpoint: call.endpoint,
+    endpoint: scope,
     objectId: call.objectId,
     fingerprint,
     httpStatus: answer.status,
@@ -300,18 +305,10 @@ export function connectApp(call: GraphCall): GraphAnswer {
   });
 }
 
-/** DELETE carries no idempotency key (only POSTs do); disconnecting twice is harmless. */
+/** Meta's best practices: a DELETE changes state, so it needs an idempotency key like a POST. */
 export function disconnectApp(call: GraphCall): GraphAnswer {
-  const { idempotency_key: _ignored, ...rest } = call.params;
-  parseParams(EmptyWriteRequest, rest);
-  const ctx = call.state.ruleContext();
-  ctx.store.setConnected(false, ctx.now);
-  call.state.ledger.recordEffect({
-    atMs: ctx.now,
-    orderId: null,
-    kind: 'disconnect',
-    origin: 'api',
-    endpoint: call.endpointKey,
+  return idempotentWrite(call, EmptyWriteRequest, (_request, ctx) => {
+    ctx.store.setConnected(false, ctx.now);
+    return { body: { success: true }, effects: [{ orderId: null, kind: 'disconnect' }] };
   });
-  return ok({ success: true });
 }

@@ -5,14 +5,15 @@
  * parameters (the zod-normalised request with sorted keys), so a JSON retry of a form-encoded
  * call, or "5.5" vs "5.50", is still the same request.
  *
- * By default only successful answers are stored: a refused request changed nothing, so repeating
- * it (after the cause is fixed) is a first attempt, not a replay. In strict mode
- * (`strictIdempotency`) a refusal with code 100 (validation or a commerce rule) is stored too: the
- * same key and request replays the refusal, and a corrected request under that key is a conflict,
- * as for any "different request" with a used key. A request that failed validation is compared
- * as sent (JSON-text parameters parsed, keys sorted), since it has no canonical form. Refusals
- * that say nothing about the request (token, permission, throttling, server errors, unknown
- * objects) are never stored. Keys live until `reset`.
+ * Meta: identical requests under one key "will not be executed again and will return exactly the
+ * same response as the original request". So a refusal with code 100 (validation or a commerce
+ * rule) is stored like a success: the same key and request replays the refusal byte for byte,
+ * and a corrected request under that key is a conflict, as for any "different request" with a
+ * used key. A request that failed validation is compared as sent (JSON-text parameters parsed,
+ * keys sorted), since it has no canonical form. Refusals that say nothing about the request
+ * (token, permission, a disconnected account, throttling, server errors, unknown objects) are
+ * never stored: the request never reached the point where Meta would judge it. Keys live until
+ * `reset`.
  */
 import { invalidParameter, IDEMPOTENCY_CONFLICT_SUBCODE, type SandboxGraphError } from './errors.js';
 import { IDEMPOTENCY_KEY } from './request-schemas.js';
@@ -54,7 +55,7 @@ export function unparsedFingerprint(params: Record<string, unknown>): string {
   return canonicalJson({ unparsed: asSent });
 }
 
-/** Whether strict mode stores this refusal under the request's key: code 100 answers of the request itself. */
+/** Whether this refusal is stored under the request's key: code 100 answers of the request itself. */
 export function isStorableRefusal(error: SandboxGraphError): boolean {
   return error.code === 100 && error.httpStatus >= 400 && error.httpStatus < 500;
 }
@@ -64,7 +65,8 @@ export function requireIdempotencyKey(params: Record<string, unknown>): string {
   if (key === undefined || key === '') {
     throw invalidParameter('The parameter idempotency_key is required', {
       userTitle: 'Missing idempotency key',
-      userMessage: 'Every POST needs an idempotency_key; use a new UUID per request and the same one for its retries.',
+      userMessage:
+        'Every POST and DELETE needs an idempotency_key; use a new UUID per request and the same one for its retries.',
     });
   }
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {

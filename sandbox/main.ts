@@ -22,7 +22,6 @@ const EnvSchema = z.object({
   SANDBOX_DEMO_INTERVAL_MS: intFrom(10).optional(),
   SANDBOX_DEMO_ITEMS_PER_ORDER: intFrom(1).max(20).optional(),
   SANDBOX_STATE_FILE: z.string().min(1).optional(),
-  SANDBOX_STRICT_IDEMPOTENCY: z.enum(['1', '0', 'true', 'false']).optional(),
 });
 
 const SECRET_VARIABLES = new Set(['SANDBOX_ACCESS_TOKEN', 'SANDBOX_APP_SECRET']);
@@ -57,10 +56,6 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptionsInput {
         ? { intervalMs: e.SANDBOX_DEMO_INTERVAL_MS, itemsPerOrder: e.SANDBOX_DEMO_ITEMS_PER_ORDER }
         : undefined,
     stateFile: e.SANDBOX_STATE_FILE,
-    strictIdempotency:
-      e.SANDBOX_STRICT_IDEMPOTENCY === undefined
-        ? undefined
-        : e.SANDBOX_STRICT_IDEMPOTENCY === '1' || e.SANDBOX_STRICT_IDEMPOTENCY === 'true',
   };
 }
 
@@ -87,7 +82,7 @@ async function main(): Promise<void> {
   console.log(
     `  cms ${o.cmsId}, business ${o.businessId}, token ${process.env.SANDBOX_ACCESS_TOKEN ? 'from SANDBOX_ACCESS_TOKEN' : 'default'}, ` +
       `appsecret_proof ${o.appSecret ? 'required' : 'off'}, release after ${o.releaseDelayMs} ms, ` +
-      `${o.connected ? 'connected' : 'disconnected'}${o.strictIdempotency ? ', strict idempotency' : ''}` +
+      `${o.connected ? 'connected' : 'disconnected'}` +
       `${o.demo ? `, demo order every ${o.demo.intervalMs} ms` : ''}`,
   );
   console.log(`  Graph: ${sandbox.url}/v22.0/${o.cmsId}/commerce_orders   admin: ${sandbox.url}/_admin/settings`);

@@ -51,14 +51,6 @@ export const SandboxOptionsSchema = z.strictObject({
    */
   stateFile: z.string().min(1).optional(),
   stateSaveIntervalMs: z.number().int().min(10).max(60_000).default(2_000),
-  /**
-   * Also store refusals (code 100: a request that failed validation or a commerce rule) under
-   * their idempotency key: the same key and request replays the refusal, the key with another
-   * request is a conflict. Off: only successful answers are stored, so a corrected request may
-   * re-use the key of a refused one (which hides a client bug Meta would expose, if Meta keys
-   * refusals too; its pages do not say). The project's tests turn it on.
-   */
-  strictIdempotency: z.boolean().default(false),
 });
 
 export type SandboxOptions = z.output<typeof SandboxOptionsSchema>;

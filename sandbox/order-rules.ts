@@ -374,6 +374,16 @@ export function cancel(ctx: RuleContext, order: StoredOrder, command: CancelComm
       'Nothing left to cancel',
     );
   }
+  // Meta: cancelling an order refunds the whole of it, and "shipped orders have to be refunded
+  // instead". Unshipped units of a partly shipped order are cancelled by naming them.
+  const shipped = order.items.filter((item) => item.shipped > 0);
+  if (command.items === undefined && shipped.length > 0) {
+    throw commerceError(
+      CommerceSubcode.alreadyShippedCannotCancel,
+      `Order ${order.id} is partly shipped (${shipped.map((item) => `'${item.retailerId}'`).join(', ')}) and cannot be cancelled as a whole; cancel its unshipped items by name and refund the shipped ones`,
+      'Order partly shipped',
+    );
+  }
   const plan = planUnits(order, command.items, 'cancel', (item) => {
     if (item.shipped === item.quantity) {
       throw commerceError(

@@ -10,17 +10,6 @@ import { CANCEL_REASONS } from './meta-codes/reason-codes.js';
 import { RETURN_UPDATE_EVENTS } from './meta-codes/return-codes.js';
 import { invalidParameter } from './errors.js';
 
-/** Parameters Graph accepts on every call; removed before the endpoint's own schema runs. */
-export const GLOBAL_PARAMS = [
-  'access_token',
-  'appsecret_proof',
-  'appsecret_time',
-  'pretty',
-  'suppress_http_code',
-  'format',
-  'locale',
-] as const;
-
 /**
  * Meta: "any alphanumeric string up to 100 characters", a UUID recommended. A UUID has hyphens, so
  * they are allowed too; anything else (`_`, `.`, spaces) is refused.
@@ -184,12 +173,16 @@ const unixSeconds = z
   ])
   .pipe(z.number().nonnegative());
 
-/** Graph clamps an over-large limit rather than failing. */
+/** Graph clamps an over-large limit rather than failing. A number when a read comes as a JSON body (`method=GET`). */
 const limitParam = z
-  .string()
-  .regex(/^\d{1,6}$/, 'must be a positive integer')
-  .transform(Number)
-  .pipe(z.number().int().min(1, 'must be at least 1'))
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\d{1,6}$/, 'must be a positive integer')
+      .transform(Number),
+  ])
+  .pipe(z.number().int('must be a positive integer').min(1, 'must be at least 1'))
   .transform((n) => Math.min(n, MAX_PAGE_SIZE));
 
 export const DEFAULT_PAGE_SIZE = 25;

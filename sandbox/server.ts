@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { handleAdmin } from './admin-routes.js';
-import { newTraceId } from './errors.js';
+import { MAX_REQUEST_LINE_BYTES, newTraceId, SandboxGraphError } from './errors.js';
 import { handleGraph, HungCalls } from './graph-pipeline.js';
 import type { SandboxState } from './state.js';
 
@@ -31,6 +31,30 @@ function internalError(res: ServerResponse, error: unknown): void {
   res.end(body);
 }
 
+/**
+ * Node refuses a request whose line and headers exceed `maxHeaderSize` before any handler runs.
+ * It is set well above Graph's request-line limit, so the pipeline answers a long line itself
+ * (graph-pipeline.ts); beyond it this answer still carries Graph's error envelope.
+ */
+const MAX_HEAD_BYTES = 4 * MAX_REQUEST_LINE_BYTES;
+
+function headTooLarge(): string {
+  const error = new SandboxGraphError(
+    431,
+    'OAuthException',
+    100,
+    `(#100) The request line and headers exceed ${MAX_HEAD_BYTES} bytes: send the parameters in a POST body`,
+  );
+  const body = JSON.stringify(error.toBody());
+  return (
+    'HTTP/1.1 431 Request Header Fields Too Large\r\n' +
+    'content-type: application/json; charset=UTF-8\r\n' +
+    `content-length: ${Buffer.byteLength(body)}\r\n` +
+    'connection: close\r\n\r\n' +
+    body
+  );
+}
+
 export interface SandboxServer {
   server: Server;
   hung: HungCalls;
@@ -38,18 +62,22 @@ export interface SandboxServer {
 
 export function createSandboxServer(state: SandboxState): SandboxServer {
   const hung = new HungCalls();
-  const server = createServer({ keepAliveTimeout: 30_000 }, (req: IncomingMessage, res: ServerResponse) => {
-    const { pathname, search } = splitUrl(req.url ?? '/');
-    const handled =
-      pathname === '/_admin' || pathname.startsWith('/_admin/')
-        ? handleAdmin(state, req, res, pathname, search)
-        : handleGraph(state, hung, req, res, pathname, search);
-    handled.catch((error: unknown) => internalError(res, error));
-  });
+  const server = createServer(
+    { keepAliveTimeout: 30_000, maxHeaderSize: MAX_HEAD_BYTES },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const { pathname, search } = splitUrl(req.url ?? '/');
+      const handled =
+        pathname === '/_admin' || pathname.startsWith('/_admin/')
+          ? handleAdmin(state, req, res, pathname, search)
+          : handleGraph(state, hung, req, res, pathname, search);
+      handled.catch((error: unknown) => internalError(res, error));
+    },
+  );
   // Clients that hang up mid-request must not crash the process.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) socket.destroy();
+    else if (error.code === 'HPE_HEADER_OVERFLOW') socket.end(headTooLarge());
+    else socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
   });
   return { server, hung };
 }

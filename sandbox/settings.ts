@@ -23,8 +23,6 @@ export class RuntimeSettings {
   releaseDelayMs: number;
   connected: boolean;
   rateLimit: RateLimit;
-  /** See SandboxOptions.strictIdempotency. */
-  strictIdempotency: boolean;
 
   constructor(private readonly initial: SandboxOptions) {
     this.accessToken = initial.accessToken;
@@ -32,7 +30,6 @@ export class RuntimeSettings {
     this.releaseDelayMs = initial.releaseDelayMs;
     this.connected = initial.connected;
     this.rateLimit = { ...initial.rateLimit };
-    this.strictIdempotency = initial.strictIdempotency;
   }
 
   rotateAccessToken(token: string): void {
@@ -54,6 +51,5 @@ export class RuntimeSettings {
     this.releaseDelayMs = this.initial.releaseDelayMs;
     this.connected = this.initial.connected;
     this.rateLimit = { ...this.initial.rateLimit };
-    this.strictIdempotency = this.initial.strictIdempotency;
   }
 }

@@ -300,10 +300,21 @@ export class GraphClient {
     await this.write(endpoint, 'POST', [id(cmsId, endpoint), 'order_management_apps'], body, SuccessSchema);
   }
 
-  /** The seller then works from Commerce Manager; orders are acknowledged automatically. DELETE: no key. */
-  async disconnectOrderManagementApp(cmsId: string): Promise<void> {
+  /**
+   * The seller then works from Commerce Manager; orders are acknowledged automatically. A DELETE
+   * changes state, so Meta wants a key here too (same rule as connect: new per disconnect). It goes
+   * in the query string, where Meta's own SDK puts a DELETE's parameters.
+   */
+  async disconnectOrderManagementApp(cmsId: string, options: { idempotencyKey: string }): Promise<void> {
     const endpoint: GraphEndpoint = 'DELETE /{cms-id}/order_management_apps';
-    await this.write(endpoint, 'DELETE', [id(cmsId, endpoint), 'order_management_apps'], undefined, SuccessSchema);
+    const key = input(IdempotencyKeySchema, options.idempotencyKey, endpoint);
+    await this.transport.call({
+      method: 'DELETE',
+      endpoint,
+      path: [id(cmsId, endpoint), 'order_management_apps'],
+      query: { idempotency_key: key },
+      schema: SuccessSchema,
+    });
   }
 
   // -------------------------------------------------------------------------------------------

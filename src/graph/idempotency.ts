@@ -22,7 +22,9 @@ export type IdempotentOperation =
   | 'refund'
   | 'answerReturn'
   /** Pass the cms id as `orderId`, and a new requestId per connection (see connectOrderManagementApp). */
-  | 'connectApp';
+  | 'connectApp'
+  /** Likewise, a new requestId per disconnection. */
+  | 'disconnectApp';
 
 /**
  * Key for one operation on one order. `requestId` tells apart operations of the same kind on the

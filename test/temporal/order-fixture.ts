@@ -79,9 +79,6 @@ export async function createOrderWorld(options: OrderWorldOptions = {}): Promise
   // A commerce account of its own too: the poller and ack batcher ids derive from it.
   const accountId = String(1_000_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000));
   const sandbox = await startSandbox({
-    // A refused request's key replays the refusal, as Meta describes identical requests: a client
-    // that re-sends a corrected request under an old key fails here, not only against Meta.
-    strictIdempotency: true,
     port: 0,
     accessToken: SANDBOX_TOKEN,
     releaseDelayMs: 3_600_000,

@@ -3,9 +3,11 @@
  * (DELETE /{cms-id}/order_management_apps). Meta then acknowledges released orders itself and the
  * seller works from Commerce Manager. Account-wide and immediate, hence the confirmation.
  */
+import { idempotencyKey } from '../../graph/idempotency.js';
 import type { Command } from '../command.js';
 import { confirm } from '../confirm.js';
 import { EXIT_FAILURE, EXIT_USAGE } from '../failures.js';
+import { REQUEST_ID_OPTION, requestIdFor } from '../request-id.js';
 
 export const disconnectCommand: Command = {
   spec: {
@@ -13,7 +15,11 @@ export const disconnectCommand: Command = {
     summary:
       'Disconnect this integration from the commerce account META_CMS_ID; orders are then handled in Commerce Manager.',
     positionals: [],
-    options: [{ name: 'yes', description: 'do not ask for confirmation (needed when stdin is not a terminal)' }],
+    options: [
+      { name: 'yes', description: 'do not ask for confirmation (needed when stdin is not a terminal)' },
+      REQUEST_ID_OPTION,
+    ],
+    notes: ['Retrying a disconnect that may have gone through? Re-run with the --request-id it printed.'],
   },
   async run(args, ctx) {
     const cmsId = ctx.config().META_CMS_ID;
@@ -33,9 +39,13 @@ export const disconnectCommand: Command = {
         return EXIT_FAILURE;
       }
     }
+    // Meta wants a key on every state-changing call, DELETE included; as for connect, it is the
+    // same for a retry of THIS disconnect and new for a later one (see connect.ts).
+    const requestId = requestIdFor(args, ctx.io);
     const graph = await ctx.graph();
-    // DELETE carries no idempotency key: disconnecting twice is harmless.
-    await graph.disconnectOrderManagementApp(cmsId);
+    await graph.disconnectOrderManagementApp(cmsId, {
+      idempotencyKey: idempotencyKey(cmsId, 'disconnectApp', requestId),
+    });
     ctx.io.stdout.write(
       `disconnected: commerce account ${cmsId}; orders are now handled in Commerce Manager (reconnect with \`fb-orders connect\`)\n`,
     );

@@ -400,7 +400,7 @@ describe('failures: one line, exit 1 (78 for a setting)', () => {
   test('an unexpected error text that carries the token is redacted', async () => {
     const io = captureIo({ env: { META_ACCESS_TOKEN: 'EAAB-super-secret-token' } });
     const r = await run(
-      ['disconnect', '--yes'],
+      ['disconnect', '--yes', '--request-id', 'off-1'],
       {
         graph: {
           disconnectOrderManagementApp: async () =>
@@ -414,7 +414,7 @@ describe('failures: one line, exit 1 (78 for a setting)', () => {
   });
 
   test('a Graph auth error gets a hint about META_ACCESS_TOKEN', async () => {
-    const r = await run(['disconnect', '--yes'], {
+    const r = await run(['disconnect', '--yes', '--request-id', 'off-1'], {
       graph: {
         disconnectOrderManagementApp: async () =>
           Promise.reject(
@@ -455,7 +455,10 @@ describe('connect and disconnect', () => {
     expect(no.graphCalls).toHaveLength(0);
     const yes = await answer('y\n');
     expect(yes.code).toBe(0);
-    expect(yes.graphCalls).toEqual([{ method: 'disconnect', args: ['42'] }]);
+    expect(yes.graphCalls).toEqual([
+      { method: 'disconnect', args: ['42', { idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) }] },
+    ]);
+    expect(yes.err).toMatch(/request id: \S+; re-run with --request-id/);
     expect(yes.out).toContain('disconnected: commerce account 42');
   });
 
@@ -476,6 +479,18 @@ describe('connect and disconnect', () => {
     const refused = await run(['connect'], {}, captureIo({ env }));
     expect(refused.code).toBe(2);
     expect(refused.graphCalls).toHaveLength(0);
+  });
+
+  test('disconnect: a key per --request-id as well (Meta wants one on a DELETE too)', async () => {
+    const env = { META_CMS_ID: '42' };
+    const first = await run(['disconnect', '--yes', '--request-id', 'off-1'], {}, captureIo({ env }));
+    const retried = await run(['disconnect', '--yes', '--request-id', 'off-1'], {}, captureIo({ env }));
+    expect(first.graphCalls).toEqual([
+      { method: 'disconnect', args: ['42', { idempotencyKey: idempotencyKey('42', 'disconnectApp', 'off-1') }] },
+    ]);
+    expect(retried.graphCalls).toEqual(first.graphCalls);
+    const later = await run(['disconnect', '--yes'], {}, captureIo({ env }));
+    expect(later.graphCalls).not.toEqual(first.graphCalls);
   });
 });
 

@@ -69,7 +69,6 @@ beforeAll(async () => {
     accessToken: TOKEN,
     appSecret: SECRET,
     releaseDelayMs: 0,
-    strictIdempotency: true,
   });
   admin = new SandboxAdminClient(sandbox.url);
   cmsId = sandbox.options.cmsId;
@@ -340,8 +339,11 @@ describe('writes', () => {
   });
 
   it('disconnects and reconnects the order-management app', async () => {
-    await graph.disconnectOrderManagementApp(cmsId);
+    const disconnectKey = idempotencyKey(cmsId, 'disconnectApp', 'disconnect-1');
+    await graph.disconnectOrderManagementApp(cmsId, { idempotencyKey: disconnectKey });
     expect((await admin.getSettings()).connected).toBe(false);
+    const disconnects = (await admin.getLedger()).effects.filter((e) => e.kind === 'disconnect');
+    expect(disconnects).toEqual([expect.objectContaining({ idempotencyKey: disconnectKey })]);
     const order = await createdOrder();
     const refused = await rejection(
       graph.acknowledgeOrder(order.id, { idempotencyKey: idempotencyKey(order.id, 'acknowledge') }),

@@ -23,7 +23,7 @@ let sandbox: RunningSandbox;
 let graph: GraphClient;
 let oms: ReferenceOms;
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, accessToken: TOKEN, releaseDelayMs: 3_600_000, strictIdempotency: true });
+  sandbox = await startSandbox({ port: 0, accessToken: TOKEN, releaseDelayMs: 3_600_000 });
   graph = new GraphClient({ baseUrl: sandbox.url, apiVersion: 'v22.0', accessToken: TOKEN, timeoutMs: 5_000 });
   oms = await ReferenceOms.open();
   await oms.seedProducts([{ retailerId: 'SKU-BATCH', name: 'Batch item', onHand: 100 }]);

@@ -145,7 +145,6 @@ describe('npm run sandbox (sandbox/main.ts)', () => {
         SANDBOX_ACCESS_TOKEN: 'very-secret-token',
         SANDBOX_APP_SECRET: 'very-secret-app',
         SANDBOX_RELEASE_DELAY_MS: '0',
-        SANDBOX_STRICT_IDEMPOTENCY: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -158,7 +157,7 @@ describe('npm run sandbox (sandbox/main.ts)', () => {
     const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
     expect(url, output).toBeDefined();
     const settings = await new SandboxAdminClient(url!).getSettings();
-    expect(settings).toMatchObject({ appSecretRequired: true, releaseDelayMs: 0, strictIdempotency: true });
+    expect(settings).toMatchObject({ appSecretRequired: true, releaseDelayMs: 0 });
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);

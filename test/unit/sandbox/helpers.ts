@@ -150,10 +150,9 @@ export interface TestSandbox {
 
 /**
  * Released at once by default (releaseDelayMs 0), so created orders are CREATED on the first read.
- * Strict idempotency by default: a refused request's key is spent, as a careful client must assume.
  */
 export async function startTestSandbox(options: SandboxOptionsInput = {}): Promise<TestSandbox> {
-  const sandbox = await startSandbox({ port: 0, releaseDelayMs: 0, strictIdempotency: true, ...options });
+  const sandbox = await startSandbox({ port: 0, releaseDelayMs: 0, ...options });
   return {
     sandbox,
     admin: new SandboxAdminClient(sandbox.url),

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SandboxAdminClient, startSandbox } from '../../../sandbox/index.js';
 import { expectGraphError, newKey, startTestSandbox, TRACKING, type TestSandbox } from './helpers.js';
 
 let t: TestSandbox;
@@ -125,44 +124,9 @@ describe('idempotency keys', () => {
     expect(first.body.orders.every((o: { state: string }) => o.state === 'IN_PROGRESS')).toBe(true);
     expect((await t.admin.getLedger()).effects.filter((e) => e.kind === 'acknowledge')).toHaveLength(3);
   });
-
-  it('not strict (the library default): refused requests are not stored; the key works once the cause is fixed', async () => {
-    expect((await t.admin.updateSettings({ strictIdempotency: false })).strictIdempotency).toBe(false);
-    const order = await t.admin.createOrder();
-    const key = newKey();
-    const request = { idempotency_key: key, tracking_info: TRACKING };
-    expectGraphError(await t.graph.post(`/${order.id}/shipments`, request), 100);
-    await t.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
-    expect((await t.graph.post(`/${order.id}/shipments`, request)).status).toBe(200);
-    expect(await effectsOf(order.id, 'shipment')).toHaveLength(1);
-    // A corrected request under the key of an invalid one is a first attempt too.
-    const other = await t.admin.createOrder();
-    const reused = newKey();
-    const path = `/${other.id}/acknowledge_order`;
-    expectGraphError(await t.graph.post(path, { idempotency_key: reused, merchant_order_reference: '' }), 100);
-    expect((await t.graph.post(path, { idempotency_key: reused, merchant_order_reference: 'R-1' })).status).toBe(200);
-    const ledger = await t.admin.getLedger();
-    expect(ledger.replays.total).toBe(0);
-    expect(ledger.rejectedDuplicates.total).toBe(0);
-    expect((await t.admin.getSettings()).idempotencyKeys).toBe(3);
-  });
 });
 
-describe('strict idempotency (refusals keep their key)', () => {
-  it('is on in the test helpers, off by default in the library, and reset restores the start option', async () => {
-    expect((await t.admin.getSettings()).strictIdempotency).toBe(true);
-    await t.admin.updateSettings({ strictIdempotency: false });
-    await t.admin.reset();
-    expect((await t.admin.getSettings()).strictIdempotency).toBe(true);
-    const plain = await startSandbox({ port: 0 });
-    try {
-      expect(plain.options.strictIdempotency).toBe(false);
-      expect((await new SandboxAdminClient(plain.url).getSettings()).strictIdempotency).toBe(false);
-    } finally {
-      await plain.close();
-    }
-  });
-
+describe('refusals keep their key (Meta: identical requests return exactly the same response)', () => {
   it('replays a commerce refusal byte for byte, even once the cause is gone, with no effect', async () => {
     const order = await t.admin.createOrder();
     const key = newKey();

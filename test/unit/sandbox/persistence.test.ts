@@ -171,16 +171,16 @@ describe('sandbox state file', () => {
     }
   });
 
-  it('keeps refusals stored in strict idempotency mode: replayed, and a conflict for a corrected request', async () => {
+  it('keeps stored refusals: replayed, and a conflict for a corrected request', async () => {
     const file = newStateFile();
-    const first = await start(file, { strictIdempotency: true });
+    const first = await start(file);
     const order = await first.admin.createOrder();
     const ship = { idempotency_key: newKey(), tracking_info: TRACKING };
     const refused = await first.graph.post(`/${order.id}/shipments`, ship);
     expectGraphError(refused, 100);
     await first.close();
 
-    const second = await start(file, { strictIdempotency: true });
+    const second = await start(file);
     try {
       await second.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
       const replayed = await second.graph.post(`/${order.id}/shipments`, ship);

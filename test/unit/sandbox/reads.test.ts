@@ -339,6 +339,7 @@ describe('order, items, product and history edges', () => {
       idempotency_key: newKey(),
       cancel_reason: { reason_code: 'OUT_OF_STOCK' },
       restock_items: true,
+      items: [{ retailer_id: 'SKU-1', quantity: 1 }],
     });
     await t.admin.createReturn(order.id, { items: [{ retailerId: 'SKU-1', quantity: 1 }], reason: 'Too small' });
     const returns = await t.graph.get(`/${order.id}/returns`);

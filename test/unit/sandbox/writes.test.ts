@@ -48,7 +48,7 @@ describe('acknowledgement', () => {
     expect(expectGraphError(await post(`/${processing.id}/acknowledge_order`), 100).message).toMatch(/FB_PROCESSING/);
     const order = await t.admin.createOrder();
     await t.graph.get(`/${order.id}`); // released (CREATED)
-    const disconnect = await t.graph.delete(`/${t.cmsId}/order_management_apps`);
+    const disconnect = await t.graph.delete(`/${t.cmsId}/order_management_apps`, { idempotency_key: newKey() });
     expect(disconnect.body).toEqual({ success: true });
     expect(await state(order.id)).toBe('IN_PROGRESS'); // Commerce Manager took it over
     const other = await t.admin.createOrder();
@@ -272,8 +272,19 @@ describe('cancellations', () => {
     });
     expect(partial.body).toEqual({ success: true });
     expect(await state(order.id)).toBe('IN_PROGRESS');
+    // Partly shipped: the whole order cannot be cancelled any more, only its unshipped units by name.
+    expectGraphError(
+      await post(`/${order.id}/cancellations`, { cancel_reason: { reason_code: 'CUSTOMER_REQUESTED' } }),
+      100,
+      1818050,
+    );
     expect(
-      (await post(`/${order.id}/cancellations`, { cancel_reason: { reason_code: 'CUSTOMER_REQUESTED' } })).status,
+      (
+        await post(`/${order.id}/cancellations`, {
+          cancel_reason: { reason_code: 'CUSTOMER_REQUESTED' },
+          items: [{ retailer_id: 'SKU-A', quantity: 2 }],
+        })
+      ).status,
     ).toBe(200);
     expect(await state(order.id)).toBe('COMPLETED');
     const status = (await t.graph.get(`/${order.id}/items`, { fields: 'status' })).body.data.map((i: Json) => i.status);
@@ -459,7 +470,15 @@ describe('Commerce Manager actions through the admin API', () => {
       carrier: 'USPS',
       trackingNumber: '9400',
     });
-    const result = await t.admin.cancelExternally(order.id, { restock: true });
+    // Partly shipped: Commerce Manager too cancels the rest by naming it.
+    await expect(t.admin.cancelExternally(order.id, { restock: true })).rejects.toMatchObject({ status: 400 });
+    const result = await t.admin.cancelExternally(order.id, {
+      restock: true,
+      items: [
+        { retailerId: 'SKU-A', quantity: 2 },
+        { retailerId: 'SKU-B', quantity: 1 },
+      ],
+    });
     expect(result.state).toBe('COMPLETED');
     const effects = (await t.admin.getLedger(order.id)).effects.filter((e) => e.origin === 'commerce_manager');
     expect(effects.map((e) => e.kind)).toEqual(['shipment', 'cancellation']);
