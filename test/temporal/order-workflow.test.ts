@@ -540,3 +540,31 @@ describe('stuck in FB_PROCESSING', () => {
     }
   });
 });
+
+// Last in the file, so the histories recorded before it keep their numbers (order-NN follows start order).
+describe('Meta refuses a whole-order cancel once anything shipped', () => {
+  test('cancel without items after a partial ship cancels the unshipped units by name', async () => {
+    const orderId = await releasedAndAcknowledged();
+    await world.orders.ship(orderId, {
+      requestId: 'rest-ship',
+      items: [{ retailerId: 'SKU-TEE-M', quantity: 1 }],
+      carrier: 'UPS',
+      trackingNumber: 'R1',
+    });
+    const cancel = await world.orders.cancel(orderId, {
+      requestId: 'rest-cancel',
+      reasonCode: 'OUT_OF_STOCK',
+      restock: true,
+    });
+    expect(cancel.metaState).toBe('COMPLETED');
+    const [cancellation, ...more] = effectsOf(await world.admin.getLedger(), orderId, 'cancellation');
+    expect(more).toEqual([]);
+    const sent = cancellation!.request as { items?: { quantity: number }[] };
+    expect(sent.items?.map((line) => line.quantity).sort()).toEqual([1, 1]);
+    const items = (await world.admin.getOrder(orderId)).items;
+    expect(items.map((i) => [i.retailerId, i.shipped, i.cancelled])).toEqual([
+      ['SKU-TEE-M', 1, 1],
+      ['SKU-MUG', 0, 1],
+    ]);
+  });
+});

@@ -2,9 +2,10 @@
  * `cancel`: a seller cancel of units not yet shipped (all of them unless `items` says which). Meta
  * also lets a seller cancel, whole, an order stuck in FB_PROCESSING for over 24 hours.
  */
+import { patched } from '@temporalio/workflow';
 import { z } from 'zod';
 import { CANCEL_REASON_CODES } from '../../domain/reason-codes.js';
-import { applyCancellation, checkCancellation, isFulfilled } from '../item-ledger.js';
+import { applyCancellation, checkCancellation, isFulfilled, totalUnits } from '../item-ledger.js';
 import { readBackOwn, readsMetaHistory } from '../meta-books.js';
 import { defineCommand, describeLines, reject, rejectedByMeta } from './command.js';
 import { requestId, unitLines } from './fields.js';
@@ -24,6 +25,13 @@ export const CancelCommandSchema = z
   .strict();
 
 export type CancelCommand = z.input<typeof CancelCommandSchema>;
+
+/**
+ * Meta cancels an order as a whole only while nothing of it has shipped ("shipped orders have to be
+ * refunded instead"): the rest of a partly shipped order is cancelled by naming its unshipped units.
+ * Before this patch such a cancel was sent whole, which Meta refuses.
+ */
+export const CANCEL_REST_BY_ITEMS_PATCH = 'cancel-rest-by-items';
 
 export const cancel = defineCommand({
   kind: 'cancel',
@@ -47,6 +55,7 @@ export const cancel = defineCommand({
   async execute(ctx, command, { lines, wholeOrder }, { requestId, fingerprint }) {
     const s = ctx.state;
     const { orderId } = s;
+    const asWholeOrder = wholeOrder && !(totalUnits(s.ledger!, 'shipped') > 0 && patched(CANCEL_REST_BY_ITEMS_PATCH));
     await ctx.attention.step(
       `cancel ${requestId}`,
       () =>
@@ -57,7 +66,7 @@ export const cancel = defineCommand({
           reasonCode: command.reasonCode,
           reasonDescription: command.reasonDescription,
           restock: command.restock,
-          items: wholeOrder ? undefined : lines,
+          items: asWholeOrder ? undefined : lines,
         }),
       rejectedByMeta,
     );
