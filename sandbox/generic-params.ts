@@ -5,7 +5,7 @@
  * `method=GET` is how a read too long for a URL is sent), `summary` asks an edge for its
  * `total_count`, `debug` and `_` (a cache buster) change nothing here.
  */
-import { invalidParameter } from './errors.js';
+import { invalidParameter, type SandboxGraphError } from './errors.js';
 
 /** Sent by the caller to prove who it is; never echoed in errors, carried in paging links. */
 export const AUTH_PARAMS = ['access_token', 'appsecret_proof'] as const;
@@ -36,6 +36,8 @@ export interface GenericParams {
   methodOverride: GraphMethod | undefined;
   /** `summary=true` (or `total_count`): edges add `summary: { total_count }`. */
   summary: boolean;
+  /** A generic parameter with a value Graph does not take; answered after the token check, as Graph does. */
+  invalid: SandboxGraphError | undefined;
 }
 
 const GENERIC = new Set<string>(GENERIC_PARAMS);
@@ -72,12 +74,23 @@ function methodOverride(value: unknown): GraphMethod | undefined {
   return method;
 }
 
+function attempt<T>(read: () => T, fallback: T, problems: SandboxGraphError[]): T {
+  try {
+    return read();
+  } catch (error) {
+    problems.push(error as SandboxGraphError);
+    return fallback;
+  }
+}
+
 export function readGenericParams(params: Record<string, unknown>): GenericParams {
+  const problems: SandboxGraphError[] = [];
   return {
     pretty: flag(params.pretty),
     suppressHttpCode: flag(params.suppress_http_code),
-    methodOverride: methodOverride(params.method),
-    summary: summaryWanted(params.summary),
+    methodOverride: attempt(() => methodOverride(params.method), undefined, problems),
+    summary: attempt(() => summaryWanted(params.summary), false, problems),
+    invalid: problems[0],
   };
 }
 

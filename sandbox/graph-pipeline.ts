@@ -150,6 +150,7 @@ export async function handleGraph(
       throw pageThrottled();
     }
     if (route.error) throw route.error;
+    if (generic.invalid) throw generic.invalid;
 
     const plan = state.faults.decide({ endpoint: route.endpoint, method, objectId: route.objectId });
     decision = plan.decision;

@@ -165,6 +165,12 @@ describe("Graph's generic parameters", () => {
     const plain = await t.graph.get(`/${t.cmsId}/commerce_orders`, { limit: 3, summary: 'false' });
     expect(plain.body.summary).toBeUndefined();
     expectGraphError(await t.graph.get(`/${t.cmsId}/commerce_orders`, { summary: 'likes' }), 100);
+    // Judged after the token, like any parameter; suppress_http_code still applies to the refusal.
+    const wrongToken = await t.graph.get(`/${t.cmsId}/commerce_orders`, { summary: 'likes' }, { token: 'nope' });
+    expect(wrongToken.body.error.code).toBe(190);
+    const suppressed = await t.graph.get(`/${t.cmsId}/commerce_orders`, { summary: 'likes', suppress_http_code: 1 });
+    expect(suppressed.status).toBe(200);
+    expect(suppressed.body.error.code).toBe(100);
 
     const order = await partlyShipped();
     const shipments = await t.graph.get(`/${order.id}/shipments`, { summary: 1 });
