@@ -92,7 +92,24 @@ export interface RefundParams {
   return_id?: string;
 }
 
+export interface UpdateReturnParams {
+  idempotency_key: string;
+  update_event: 'ACCEPT_RETURN' | 'CLOSE_RETURN';
+  merchant_return_id?: string;
+}
+
 export type HistoryEdge = 'shipments' | 'cancellations' | 'refunds' | 'returns';
+
+/**
+ * Fields asked of each history edge (Meta's names); the defaults where none are listed. The
+ * returns edge is read with the return's status and reason, which the product needs.
+ */
+const HISTORY_FIELDS: Record<HistoryEdge, string[]> = {
+  shipments: [],
+  cancellations: [],
+  refunds: [],
+  returns: ['id', 'items', 'return_status', 'return_reason', 'merchant_return_id', 'created', 'updated'],
+};
 
 // ---- outcomes ----------------------------------------------------------------------------
 
@@ -134,6 +151,8 @@ export interface ConformanceClient {
   updateShipment(orderId: string, params: UpdateShipmentParams): Promise<Outcome<null>>;
   cancelOrder(orderId: string, params: CancellationParams): Promise<Outcome<null>>;
   refundOrder(orderId: string, params: RefundParams): Promise<Outcome<null>>;
+  /** POST /{return-id}/update_return: the seller accepts or closes a buyer's return. */
+  updateReturn(returnId: string, params: UpdateReturnParams): Promise<Outcome<null>>;
   /** Every element of a history edge, by id. */
   history(orderId: string, edge: HistoryEdge): Promise<Outcome<{ ids: string[] }>>;
   connect(cmsId: string, idempotencyKey: string): Promise<Outcome<null>>;
@@ -301,13 +320,24 @@ export class MetaSdkClient extends RecordingClient implements ConformanceClient 
     );
   }
 
+  /** The SDK has no class for a return node: its generic FacebookAdsApi.call. */
+  updateReturn(returnId: string, params: UpdateReturnParams) {
+    return this.attempt('POST update_return', async () => {
+      const answer = await this.sdk.api.call('POST', [returnId, 'update_return'], { ...params });
+      this.lastHeaders = answer.headers as Record<string, string> | undefined;
+      if (answer.success !== true) throw new Error(`expected { success: true }, got ${JSON.stringify(answer)}`);
+      return null;
+    });
+  }
+
   history(orderId: string, edge: HistoryEdge) {
     const order = this.sdk.order(orderId);
+    const fields = HISTORY_FIELDS[edge];
     const read = {
-      shipments: () => order.getShipments([]),
-      cancellations: () => order.getCancellations([]),
-      refunds: () => order.getRefunds([]),
-      returns: () => order.getReturns([]),
+      shipments: () => order.getShipments(fields),
+      cancellations: () => order.getCancellations(fields),
+      refunds: () => order.getRefunds(fields),
+      returns: () => order.getReturns(fields),
     }[edge];
     return this.attempt(`GET ${edge}`, async () => ({ ids: (await this.cursorIds(read())).flat() }));
   }
@@ -496,6 +526,17 @@ export class ProductClient extends RecordingClient implements ConformanceClient 
         deductions: params.deductions?.map((d) => ({ type: d.deduction_type, amount: money(d.deduction_amount)! })),
         adjustmentAmount: money(params.adjustment_amount),
         returnId: params.return_id,
+      });
+      return null;
+    });
+  }
+
+  updateReturn(returnId: string, params: UpdateReturnParams) {
+    return this.attempt('POST update_return', async () => {
+      await this.graph.updateReturn(returnId, {
+        idempotencyKey: params.idempotency_key,
+        event: params.update_event,
+        merchantReturnId: params.merchant_return_id,
       });
       return null;
     });

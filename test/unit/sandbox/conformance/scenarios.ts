@@ -344,7 +344,7 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: "returns: a buyer's return read from the returns edge, refunded with its return_id",
+    name: "returns: a buyer's returns read from the returns edge, accepted or closed (update_return), refunded by return_id",
     async run(ctx) {
       const order = await acknowledged(ctx);
       ok(await ctx.client.createShipment(order.id, { idempotency_key: ctx.key(), tracking_info: UPS }));
@@ -353,8 +353,21 @@ export const SCENARIOS: Scenario[] = [
         items: [{ retailerId: 'SKU-TEE', quantity: 1 }],
         reason: 'Too small',
       });
+      const closed = await ctx.admin.createReturn(order.id, { items: [{ retailerId: 'SKU-MUG', quantity: 1 }] });
       const { ids } = ok(await ctx.client.history(order.id, 'returns'));
-      expect(ids).toEqual([made.objectId]);
+      expect(ids).toEqual([made.objectId, closed.objectId]);
+      const accept = {
+        idempotency_key: ctx.key(),
+        update_event: 'ACCEPT_RETURN' as const,
+        merchant_return_id: 'RMA-1',
+      };
+      ok(await ctx.client.updateReturn(ids[0]!, accept));
+      ok(await ctx.client.updateReturn(ids[0]!, accept));
+      ok(await ctx.client.updateReturn(ids[1]!, { idempotency_key: ctx.key(), update_event: 'CLOSE_RETURN' }));
+      refused(
+        await ctx.client.updateReturn(ids[1]!, { idempotency_key: ctx.key(), update_event: 'ACCEPT_RETURN' }),
+        100,
+      );
       ok(
         await ctx.client.refundOrder(order.id, {
           idempotency_key: ctx.key(),
