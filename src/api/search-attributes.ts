@@ -24,6 +24,12 @@ export const FB_AT_RISK = defineSearchAttributeKey('FbAtRisk', SearchAttributeTy
 /** True while a buyer's return of the order is requested or approved (not yet refunded, declined or closed). */
 export const FB_OPEN_RETURN = defineSearchAttributeKey('FbOpenReturn', SearchAttributeType.BOOL);
 
+/**
+ * On the order poller and the ack batcher: true while Meta refuses intake's calls for a reason only
+ * an operator can fix (an expired token, a lost permission). They back off and resume by themselves.
+ */
+export const FB_INTAKE_NEEDS_ATTENTION = defineSearchAttributeKey('FbIntakeNeedsAttention', SearchAttributeType.BOOL);
+
 export const ALL_SEARCH_ATTRIBUTES = [
   FB_ORDER_STATE,
   FB_ORDER_PHASE,
@@ -33,4 +39,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   FB_CMS_ID,
   FB_AT_RISK,
   FB_OPEN_RETURN,
+  FB_INTAKE_NEEDS_ATTENTION,
 ];
