@@ -51,8 +51,12 @@ function linesMisfit(ledger: Ledger, hint: OrderSnapshot): string | undefined {
 /**
  * Whether acting on this (fitting) hint could do something irreversible, so that Meta's own answer
  * is read first:
- *   - before release, a hint that the order is past CREATED: the order would skip its
- *     acknowledgement and tell the OMS it is processing;
+ *   - a hint that moves the order's state past CREATED (to IN_PROGRESS or COMPLETED) beyond what the
+ *     order knows: before release the order would skip its acknowledgement and tell the OMS it is
+ *     processing; after it, the state would claim a completion no shipment backs. (The order's own
+ *     acknowledgement and shipments set those states themselves, so this costs a read only when
+ *     something changed outside.) FB_PROCESSING to CREATED is not confirmed: acknowledging is
+ *     Meta's own check, and the usual release must not cost a read;
  *   - while the order still follows Meta's per-item counts (before release, or in runs from before
  *     the history edges were read), counts beyond the ledger: they would be reported to the OMS as
  *     shipments or cancellations, and a fully cancelled order would end.
@@ -60,7 +64,8 @@ function linesMisfit(ledger: Ledger, hint: OrderSnapshot): string | undefined {
  */
 export function needsConfirmation(s: OrderWorkflowState, hint: OrderSnapshot): boolean {
   const releasing = s.phase === 'AWAITING_RELEASE';
-  if (releasing && orderStateRank(hint.state) > orderStateRank('CREATED')) return true;
+  const pastCreated = Math.max(orderStateRank(s.metaState), orderStateRank('CREATED'));
+  if (orderStateRank(hint.state) > pastCreated) return true;
   if (!releasing && s.metaObjects !== undefined) return false;
   return hint.items.some((item) => {
     const line = s.ledger?.items.find((l) => l.itemId === item.itemId);

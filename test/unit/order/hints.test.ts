@@ -67,10 +67,17 @@ describe('misfit: a hint is checked against the order it claims to be', () => {
 describe('needsConfirmation: what a fitting hint may not decide alone', () => {
   const released = fixtureState({ metaObjects: { shipments: [], cancellations: [], refunds: [] } });
 
-  test('after release, with the history edges read, a hint only wakes the order: never confirmed first', () => {
+  test('after release, with the history edges read, a hint only wakes the order (the edges are read anyway)', () => {
+    const hint = hintFor(released);
+    hint.items[0]!.status = { inProgress: 0, fulfilled: 2, cancelled: 0 };
+    expect(needsConfirmation(released, hint)).toBe(false);
+  });
+
+  test('a hint that the order is COMPLETED when the order does not know it is read from Meta first', () => {
     const hint = hintFor(released, { state: 'COMPLETED' });
     for (const item of hint.items) item.status = { inProgress: 0, fulfilled: item.quantity, cancelled: 0 };
-    expect(needsConfirmation(released, hint)).toBe(false);
+    expect(needsConfirmation(released, hint)).toBe(true);
+    expect(needsConfirmation({ ...released, metaState: 'COMPLETED' }, hint)).toBe(false);
   });
 
   test('a run that still follows the per-item counts confirms counts beyond its ledger (a phantom shipment)', () => {
