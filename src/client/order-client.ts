@@ -174,15 +174,19 @@ export class OrderClient {
     options: CommandOptions = {},
   ): Promise<CommandOutcome> {
     const fingerprint = this.check(orderId, kind, command);
-    const update = this.handle(orderId)
-      .executeUpdate(commandUpdates[kind], {
-        args: [command as never],
-        updateId: commandUpdateId(kind, command.requestId, fingerprint),
-      })
-      .catch((err: unknown) => this.rethrow(orderId, kind, err));
+    const send = () =>
+      this.handle(orderId)
+        .executeUpdate(commandUpdates[kind], {
+          args: [command as never],
+          updateId: commandUpdateId(kind, command.requestId, fingerprint),
+        })
+        .catch((err: unknown) => this.rethrow(orderId, kind, err));
     const stop = options.stopOnAttention;
-    if (!stop) return update;
+    if (!stop) return send();
+    // Once either side settles, the other stops: the watch, or the Update's wait for its outcome (a
+    // long poll that would otherwise hold the connection, and a CLI's exit, for tens of seconds).
     const watch = new AbortController();
+    const update = this.client.withAbortSignal(watch.signal, send);
     const everyMs = (typeof stop === 'object' ? stop.checkEveryMs : undefined) ?? ATTENTION_CHECK_MS;
     try {
       return await Promise.race([

@@ -30,7 +30,10 @@ function fakeTemporal(options: { flagAfterLooks: number; outcome?: CommandOutcom
     },
     query: async () => fixtureState({ attention: ATTENTION }),
   };
-  const client = { workflow: { getHandle: () => handle } } as unknown as Client;
+  const client = {
+    withAbortSignal: <R>(_signal: AbortSignal, fn: () => Promise<R>) => fn(),
+    workflow: { getHandle: () => handle },
+  } as unknown as Client;
   return { client, looks: () => looks };
 }
 
