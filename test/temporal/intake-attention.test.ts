@@ -19,7 +19,14 @@ import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../../src/api/ids.js';
 import { captureIo } from '../unit/cli/fixtures.js';
 import { RecordingMeter } from '../unit/observability/recording-meter.js';
-import { createOrderWorld, eventually, FAST_POLICY, SANDBOX_TOKEN, type OrderWorld } from './order-fixture.js';
+import {
+  createOrderWorld,
+  eventually,
+  FAST_POLICY,
+  recordHistory,
+  SANDBOX_TOKEN,
+  type OrderWorld,
+} from './order-fixture.js';
 
 /** Orders wait for intake: no timer of their own reads Meta during the test. */
 const WAITING: OrderPolicyOverrides = {
@@ -164,6 +171,11 @@ test('a token expiry pauses the poller and the ack batcher with a visible cause;
     async () => ((await intakeHealth()).paused === 0 ? true : undefined),
     'fb_intake_needing_attention 0',
   );
+  // `npm run record-histories`: a pause and a resume of each, for the replay test.
+  if (process.env.RECORD_HISTORIES) {
+    await recordHistory(world, orderPollerWorkflowId(world.cmsId), 'intake-poller-paused');
+    await recordHistory(world, ackBatcherWorkflowId(world.cmsId), 'intake-ack-batcher-paused');
+  }
 });
 
 test('poll-now retries a paused poller at once instead of waiting out its backoff', async () => {

@@ -21,7 +21,7 @@ import type { AckBatcherInput } from '../../src/intake/ack-batcher-workflow.js';
 import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { intakeTaskQueue } from '../../src/wiring/workers.js';
 import { ackBatcherWorkflowId, orderWorkflowId } from '../../src/api/ids.js';
-import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
+import { createOrderWorld, eventually, FAST_POLICY, recordHistory, type OrderWorld } from './order-fixture.js';
 
 /** Quiet orders: they refresh only when told, so every change in their state comes from what a test sends. */
 const QUIET: OrderPolicyOverrides = { ...FAST_POLICY, refreshIntervalMs: 600_000, ackBatchTimeoutMs: 120_000 };
@@ -104,7 +104,10 @@ async function expectNoFailedTasks(workflowId: string): Promise<void> {
   for await (const run of world.harness.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
     const { events } = await historyReader.workflow.getHandle(workflowId, run.runId).fetchHistory();
     const failed = (events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
-    expect(failed.map((e) => e.workflowTaskFailedEventAttributes?.failure?.message), workflowId).toEqual([]);
+    expect(
+      failed.map((e) => e.workflowTaskFailedEventAttributes?.failure?.message),
+      workflowId,
+    ).toEqual([]);
   }
 }
 
@@ -180,7 +183,8 @@ describe('malformed internal signals are dropped, counted and logged', () => {
     await inPhase(order!.id, 'IN_PROGRESS');
     const after = await world.admin.getLedger();
     expect(
-      (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0),
+      (after.calls.byEndpoint['POST acknowledge_orders'] ?? 0) -
+        (before.calls.byEndpoint['POST acknowledge_orders'] ?? 0),
     ).toBe(1);
     await expectNoFailedTasks(batcherId);
   });
@@ -231,7 +235,11 @@ describe('snapshots are hints', () => {
     await signalWithCli(
       orderWorkflowId(orderId),
       'orderUpdated',
-      JSON.stringify({ state: 'IN_PROGRESS', lastUpdated: now, snapshot: { ...forged, id: '1', state: 'IN_PROGRESS' } }),
+      JSON.stringify({
+        state: 'IN_PROGRESS',
+        lastUpdated: now,
+        snapshot: { ...forged, id: '1', state: 'IN_PROGRESS' },
+      }),
     );
     const dropped = await eventually(async () => {
       const s = await world.orders.getState(orderId);
@@ -239,6 +247,8 @@ describe('snapshots are hints', () => {
     }, 'the misfit hint dropped');
     expect(dropped.recent.at(-1)?.reason).toBe('snapshot does not fit the order: snapshot of another order');
     await expectNoFailedTasks(orderWorkflowId(orderId));
+    // `npm run record-histories`: the confirmed hint and the dropped one, for the replay test.
+    if (process.env.RECORD_HISTORIES) await recordHistory(world, orderWorkflowId(orderId), 'hostile-forged-hints');
   });
 });
 
