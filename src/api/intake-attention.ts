@@ -2,7 +2,7 @@
  * The intake workflows' attention state (the order poller's and the ack batcher's): set while Meta
  * refuses their calls for a reason retrying soon cannot fix (an expired token, a lost permission,
  * Meta down for minutes). They keep their work, back off and try again by themselves; the state
- * says why, for `fb-orders intake` and the `FbIntakeNeedsAttention` search attribute. Pure.
+ * says why, for `fb-orders intake` and the `FbNeedsAttention` search attribute. Pure.
  */
 export interface IntakeAttention {
   /** When the first failure of this streak happened. */

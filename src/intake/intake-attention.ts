@@ -2,7 +2,7 @@
  * Intake that never dies: when the order poller's or the ack batcher's activity fails for a reason
  * retrying soon cannot fix (an expired token, a lost permission, Meta down beyond the retry
  * budget), the workflow keeps its work, records why (`attention` in its status), sets the
- * `FbIntakeNeedsAttention` search attribute, tells ops once through the OMS, backs off (doubling
+ * `FbNeedsAttention` search attribute, tells ops once through the OMS, backs off (doubling
  * up to a ceiling) and tries again by itself; the first success clears it all. Workflow code.
  */
 import type { ActivityFailure } from '@temporalio/workflow';
@@ -11,7 +11,7 @@ import type { OmsActivities } from '../api/activities.js';
 import { GRAPH_ERROR_FAILURES } from '../api/graph-failures.js';
 import { DEFAULT_INTAKE_BACKOFF, type IntakeAttention, type IntakeBackoff } from '../api/intake-attention.js';
 import { TEXT_LIMITS, truncate } from '../api/limits.js';
-import { FB_INTAKE_NEEDS_ATTENTION } from '../api/search-attributes.js';
+import { FB_NEEDS_ATTENTION } from '../api/search-attributes.js';
 
 /**
  * Ops notices from intake run on the intake task queue (its worker registers notifyOps). Bounded:
@@ -76,7 +76,7 @@ export class IntakeAttentionLoop {
     };
     const fields = { cmsId: this.cmsId, errorType, reason, failures, retryInMs: delayMs };
     if (!this.flagged) {
-      upsertSearchAttributes([{ key: FB_INTAKE_NEEDS_ATTENTION, value: true }]);
+      upsertSearchAttributes([{ key: FB_NEEDS_ATTENTION, value: true }]);
       this.flagged = true;
     }
     if (prior) {
@@ -103,7 +103,7 @@ export class IntakeAttentionLoop {
     const prior = this.status.attention;
     if (!prior) return;
     this.status.attention = undefined;
-    upsertSearchAttributes([{ key: FB_INTAKE_NEEDS_ATTENTION, value: false }]);
+    upsertSearchAttributes([{ key: FB_NEEDS_ATTENTION, value: false }]);
     this.flagged = false;
     log.info(`${this.who} resumed`, { cmsId: this.cmsId, pausedSince: prior.since, failures: prior.failures });
   }

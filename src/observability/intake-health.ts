@@ -1,7 +1,7 @@
 /**
  * Whether intake is healthy, as metrics:
  *   fb_intake_healthy                              1 when an order poller runs and no intake workflow
- *                                                  is paused (FbIntakeNeedsAttention), else 0
+ *                                                  is paused (FbNeedsAttention), else 0
  *   fb_intake_needing_attention                    running pollers and ack batchers that are paused
  *   fb_intake_pollers_running                      running order pollers
  *   fb_intake_last_poll_success_timestamp_seconds  {cms_id} when a poll last succeeded in this process
@@ -14,7 +14,7 @@
  */
 import type { Logger, MetricMeter } from '@temporalio/common';
 import type { IntakeActivities } from '../api/activities.js';
-import { FB_INTAKE_NEEDS_ATTENTION } from '../api/search-attributes.js';
+import { FB_NEEDS_ATTENTION } from '../api/search-attributes.js';
 import { METRIC } from './metric-names.js';
 import { PeriodicCount } from './periodic.js';
 import type { CountWorkflows } from './order-phase-gauge.js';
@@ -23,7 +23,7 @@ export const INTAKE_WORKFLOW_TYPES = ['orderPollerWorkflow', 'ackBatcherWorkflow
 
 export const PAUSED_INTAKE_QUERY =
   `WorkflowType IN (${INTAKE_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ')}) AND ` +
-  `${FB_INTAKE_NEEDS_ATTENTION.name} = true AND ExecutionStatus = 'Running'`;
+  `${FB_NEEDS_ATTENTION.name} = true AND ExecutionStatus = 'Running'`;
 
 export const RUNNING_POLLERS_QUERY = `WorkflowType = 'orderPollerWorkflow' AND ExecutionStatus = 'Running'`;
 

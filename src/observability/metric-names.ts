@@ -19,7 +19,7 @@ export const METRIC = {
   orderCountErrors: 'fb_order_count_errors_total',
   /** Gauge: 1 when an order poller runs and no intake workflow is paused, else 0 (cluster-wide). */
   intakeHealthy: 'fb_intake_healthy',
-  /** Gauge: running order pollers and ack batchers flagged FbIntakeNeedsAttention (cluster-wide). */
+  /** Gauge: running order pollers and ack batchers flagged FbNeedsAttention (cluster-wide). */
   intakeNeedingAttention: 'fb_intake_needing_attention',
   /** Gauge: running order pollers (cluster-wide). */
   intakePollersRunning: 'fb_intake_pollers_running',

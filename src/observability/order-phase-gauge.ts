@@ -26,7 +26,8 @@ export function runningInPhaseQuery(phase: OrderPhase): string {
   return `${FB_ORDER_PHASE.name} = '${phase}' AND ExecutionStatus = 'Running'`;
 }
 
-export const NEEDS_ATTENTION_QUERY = `${FB_NEEDS_ATTENTION.name} = true AND ExecutionStatus = 'Running'`;
+/** Orders only: a paused order poller or ack batcher carries the flag too (observability/intake-health.ts). */
+export const NEEDS_ATTENTION_QUERY = `WorkflowType = 'orderWorkflow' AND ${FB_NEEDS_ATTENTION.name} = true AND ExecutionStatus = 'Running'`;
 
 /** Count through a Temporal client (CountWorkflowExecutions). */
 export function countWith(client: Client): CountWorkflows {

@@ -1,6 +1,6 @@
 /**
  * Intake that never dies: the access token expires (Meta answers code 190), the poller and the ack
- * batcher pause with the cause visible (their status, `fb-orders intake`, the FbIntakeNeedsAttention
+ * batcher pause with the cause visible (their status, `fb-orders intake`, the FbNeedsAttention
  * search attribute, an ops notice, the intake health gauge), then the token is fixed and both
  * resume by themselves: the released orders are acknowledged in bulk, as if nothing had happened.
  * `poll-now` resumes a paused poller at once, without waiting out its backoff.
@@ -9,7 +9,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { ackBatcherStatusQuery, ackRequestsSignal } from '../../src/api/ack-batcher-messages.js';
 import { pollerStatusQuery } from '../../src/api/poller-messages.js';
-import { FB_INTAKE_NEEDS_ATTENTION } from '../../src/api/search-attributes.js';
+import { FB_NEEDS_ATTENTION } from '../../src/api/search-attributes.js';
 import { runCli } from '../../src/cli/run.js';
 import { startIntake, type IntakeOptions } from '../../src/intake/start-intake.js';
 import { countWith } from '../../src/observability/order-phase-gauge.js';
@@ -68,7 +68,7 @@ const poller = () => world.harness.client.workflow.getHandle(orderPollerWorkflow
 const batcher = () => world.harness.client.workflow.getHandle(ackBatcherWorkflowId(world.cmsId));
 const pollerStatus = () => poller().query(pollerStatusQuery);
 const flagged = async (handle: ReturnType<typeof poller>) =>
-  (await handle.describe()).typedSearchAttributes.get(FB_INTAKE_NEEDS_ATTENTION);
+  (await handle.describe()).typedSearchAttributes.get(FB_NEEDS_ATTENTION);
 
 /** `fb-orders <args>` in this process, configured like an operator's shell. */
 async function fbOrders(args: string[]) {

@@ -55,7 +55,7 @@ describe('IntakeHealthGauge', () => {
 
   test('the query asks for paused pollers and batchers by the search attribute', () => {
     expect(PAUSED_INTAKE_QUERY).toBe(
-      "WorkflowType IN ('orderPollerWorkflow', 'ackBatcherWorkflow') AND FbIntakeNeedsAttention = true AND ExecutionStatus = 'Running'",
+      "WorkflowType IN ('orderPollerWorkflow', 'ackBatcherWorkflow') AND FbNeedsAttention = true AND ExecutionStatus = 'Running'",
     );
   });
 });
