@@ -15,6 +15,7 @@ const WORKFLOW_CODE = [
   'src/workflows/**/*.ts',
   'src/order/**/*.ts',
   'src/intake/*-workflow.ts',
+  'src/intake/intake-attention.ts',
   'src/api/**/*.ts',
   'src/domain/**/*.ts',
 ];

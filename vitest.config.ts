@@ -12,7 +12,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
-          testTimeout: 20_000,
+          // Generous for a loaded 2-core machine: opening a ReferenceOms (PGlite) in a beforeAll took
+          // over 10 s (vitest's default hook timeout) at load average 3-6; a passing test costs nothing more.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -18,6 +18,7 @@ runMain(async () => {
   const deps = await createDependencies(config);
   const connection = await NativeConnection.connect(connectionOptions);
   const orderPhases = observability.watchOrderPhases(connection, namespace);
+  const intakeHealth = observability.watchIntake(connection, namespace);
   try {
     const workers = await createWorkers({
       connection,
@@ -36,6 +37,7 @@ runMain(async () => {
     await runUntilShutdown(workers);
   } finally {
     await orderPhases.stop();
+    await intakeHealth.stop();
     await connection.close();
     await deps.close();
   }

@@ -1,13 +1,18 @@
 /** Messages of the ack batcher workflow, shared with the order workflows that use it. */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { z } from 'zod';
+import { channelField, metaIdField } from './message-fields.js';
+import type { IntakeAttention } from './intake-attention.js';
 
-export interface AckRequest {
-  orderId: string;
+/** One order to acknowledge. Parsed by the batcher's handlers: a request that does not parse is dropped and counted. */
+export const AckRequestSchema = z.object({
+  orderId: metaIdField,
   /** Fallback when Meta's listing does not say. */
-  channel: 'facebook' | 'instagram';
+  channel: channelField,
   /** Never reserved (first seen already released): the batch's pending OMS order reserves it. */
-  reserveStock?: boolean | undefined;
-}
+  reserveStock: z.boolean().optional(),
+});
+export type AckRequest = z.output<typeof AckRequestSchema>;
 
 /** From an order workflow that is ready to be acknowledged. */
 export const ackRequestSignal = defineSignal<[AckRequest]>('requestAck');
@@ -25,6 +30,10 @@ export interface AckBatcherStatus {
   waiting: number;
   /** Since this run began (a run continues as new every few thousand events). */
   thisRun: { batches: number; acknowledged: number; leftToAcknowledgeAlone: number; lastBatchAt?: string | undefined };
+  /** Set while Meta refuses the batches for a reason only an operator can fix (an expired token): batches wait and are retried. */
+  attention?: IntakeAttention | undefined;
+  /** Requests dropped since this run began: they did not parse, or too many orders were already waiting. */
+  droppedRequests?: number | undefined;
 }
 
 export const ackBatcherStatusQuery = defineQuery<AckBatcherStatus>('ackBatcherStatus');

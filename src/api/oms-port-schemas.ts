@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OmsInvalidInputError } from './oms-errors.js';
 import { RETURN_STATUSES } from '../domain/returns.js';
+import { CHANNELS } from './oms-port.js';
 
 /**
  * zod schemas for the types the OmsPort methods take. OMS_PORT_ARGUMENTS (oms-port-methods.ts)
@@ -83,7 +84,7 @@ export const orderTotalsSchema = z.object({
 
 export const pendingOrderInputSchema = z.object({
   metaOrderId: metaOrderIdSchema,
-  channel: z.enum(['facebook', 'instagram']),
+  channel: z.enum(CHANNELS),
   paymentMethod: z.enum(['Paid on Facebook', 'Paid on Instagram']),
   buyer: z.object({ name: z.string(), email: z.string().optional(), marketingOptIn: z.boolean() }),
   shippingAddress: postalAddressSchema,
@@ -194,7 +195,7 @@ export const externalChangeSchema = z.object({
 });
 
 export const opsNotificationSchema = z.object({
-  metaOrderId: metaOrderIdSchema,
+  metaOrderId: metaOrderIdSchema.optional(),
   severity: z.enum(['warning', 'critical']),
   reason: z.string(),
 });

@@ -8,7 +8,10 @@
 import type { ReturnStatus } from '../domain/returns.js';
 
 export type { ReturnStatus };
-export type Channel = 'facebook' | 'instagram';
+
+/** Where Meta sold the order. */
+export const CHANNELS = ['facebook', 'instagram'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 export interface Money {
   /** Decimal string, never a float: "12.50". */
@@ -221,7 +224,8 @@ export interface ExternalChange {
 }
 
 export interface OpsNotification {
-  metaOrderId: string;
+  /** Absent when the notice is about the account's intake (the order poller, the ack batcher), not one order. */
+  metaOrderId?: string | undefined;
   severity: 'warning' | 'critical';
   reason: string;
 }

@@ -3,7 +3,17 @@
  * Plain serialisable data, no secrets and no buyer personal data (names, addresses and e-mails go
  * straight from Meta to the OMS inside one activity and never enter workflow history).
  */
+import { z } from 'zod';
 import type { CommandKind } from './command-kinds.js';
+import { COUNT_LIMITS, TEXT_LIMITS } from './limits.js';
+import {
+  channelField,
+  metaIdField,
+  metaMoneyField,
+  metaOrderStateField,
+  timestampField,
+  unitCountField,
+} from './message-fields.js';
 import type { Ledger, UnitLine } from './ledger.js';
 import type { Money } from '../domain/money.js';
 import type { OrderState } from '../domain/order-states.js';
@@ -27,29 +37,43 @@ export const ORDER_PHASES = [
 ] as const;
 export type OrderPhase = (typeof ORDER_PHASES)[number];
 
-/** The part of a Meta order the workflow keeps (no buyer fields). */
-export interface OrderSnapshot {
-  id: string;
-  state: MetaOrderState;
+/**
+ * The part of a Meta order the workflow keeps (no buyer fields). Signals carry it as a hint (the
+ * poller's listing, the ack batch's), so it is parsed at the handler: a snapshot that does not
+ * parse is dropped and the order reads itself from Meta instead.
+ */
+export const OrderSnapshotSchema = z.object({
+  id: metaIdField,
+  state: metaOrderStateField,
   /** ISO 8601, from Meta. */
-  created: string;
-  lastUpdated: string;
-  channel?: Channel | undefined;
-  merchantOrderId?: string | undefined;
-  items: {
-    itemId: string;
-    retailerId: string;
-    productId?: string | undefined;
-    productName?: string | undefined;
-    quantity: number;
-    pricePerUnit: Money;
-    /** Meta's per-item counts, when requested. */
-    status?: { inProgress: number; fulfilled: number; cancelled: number } | undefined;
-  }[];
-  shippingPaid?: Money | undefined;
+  created: timestampField,
+  lastUpdated: timestampField,
+  channel: channelField.optional(),
+  merchantOrderId: z.string().max(TEXT_LIMITS.id).optional(),
+  items: z
+    .array(
+      z.object({
+        itemId: metaIdField,
+        retailerId: z.string().max(TEXT_LIMITS.shortText),
+        productId: metaIdField.optional(),
+        productName: z.string().max(TEXT_LIMITS.name).optional(),
+        quantity: unitCountField,
+        pricePerUnit: metaMoneyField,
+        /** Meta's per-item counts, when requested. */
+        status: z
+          .object({ inProgress: unitCountField, fulfilled: unitCountField, cancelled: unitCountField })
+          .optional(),
+      }),
+    )
+    .max(COUNT_LIMITS.items),
+  shippingPaid: metaMoneyField.optional(),
   /** Meta's ship-by date ('YYYY-MM-DD'), when Meta gives one. */
-  shipByDate?: string | undefined;
-}
+  shipByDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-31')
+    .optional(),
+});
+export type OrderSnapshot = z.output<typeof OrderSnapshotSchema>;
 
 export interface CommandOutcome {
   kind: CommandKind;
@@ -65,6 +89,13 @@ export interface CommandOutcome {
 export interface RejectedSignal {
   kind: CommandKind;
   requestId: string;
+  reason: string;
+  at: string;
+}
+
+/** An internal signal (or the snapshot it brought) that was dropped: it did not parse, or did not fit the order. */
+export interface DroppedSignal {
+  signal: string;
   reason: string;
   at: string;
 }
@@ -132,6 +163,8 @@ export interface OrderWorkflowState {
   /** Applied commands by requestId: a repeated command returns its first outcome. */
   commands: Record<string, CommandOutcome>;
   rejectedSignals: RejectedSignal[];
+  /** Internal signals dropped since the order began: how many, and the newest few. Absent until one is. */
+  droppedSignals?: { count: number; recent: DroppedSignal[] } | undefined;
   externalChanges: ExternalChangeRecord[];
   /** Shipments by the requestId of their `ship` command, for updateTracking. */
   shipments: Record<

@@ -13,7 +13,12 @@ export const FB_ORDER_PHASE = defineSearchAttributeKey('FbOrderPhase', SearchAtt
 export const FB_CHANNEL = defineSearchAttributeKey('FbChannel', SearchAttributeType.KEYWORD);
 /** The OMS's own order number, as acknowledged to Meta. */
 export const FB_MERCHANT_ORDER_REF = defineSearchAttributeKey('FbMerchantOrderRef', SearchAttributeType.KEYWORD);
-/** True while the order waits for an operator (`retry` Update) or is stuck in FB_PROCESSING past 24 h. */
+/**
+ * True while the order waits for an operator (`retry` Update) or is stuck in FB_PROCESSING past 24 h;
+ * on the order poller and the ack batcher, while they are paused because Meta refuses their calls
+ * (an expired token): they back off and resume by themselves. (SQL visibility allows three custom
+ * Bool attributes per namespace, all taken: intake shares this one, told apart by WorkflowType.)
+ */
 export const FB_NEEDS_ATTENTION = defineSearchAttributeKey('FbNeedsAttention', SearchAttributeType.BOOL);
 /** The commerce account (cms id) the order belongs to. */
 export const FB_CMS_ID = defineSearchAttributeKey('FbCmsId', SearchAttributeType.KEYWORD);

@@ -15,6 +15,7 @@ export function formatOrderState(state: OrderWorkflowState): string {
     shipments(state),
     externalChanges(state),
     rejectedSignals(state),
+    droppedSignals(state),
     recentCommands(state),
   ];
   return sections.filter((section) => section !== '').join('\n');
@@ -118,6 +119,15 @@ function rejectedSignals(s: OrderWorkflowState): string {
   if (s.rejectedSignals.length === 0) return '';
   const rows = s.rejectedSignals.map((r) => [r.at, r.kind, r.requestId, r.reason]);
   return `Rejected signals\n${indent(renderTable(['AT', 'COMMAND', 'REQUEST ID', 'REASON'], rows))}`;
+}
+
+/** Internal signals (or their snapshots) that did not parse or did not fit the order: a broken or forged sender. */
+function droppedSignals(s: OrderWorkflowState): string {
+  const dropped = s.droppedSignals;
+  if (!dropped?.count) return '';
+  const rows = dropped.recent.map((d) => [d.at, d.signal, d.reason]);
+  const title = `Dropped internal signals: ${dropped.count} (a broken or forged sender; newest ${rows.length} below)`;
+  return `${title}\n${indent(renderTable(['AT', 'SIGNAL', 'REASON'], rows))}`;
 }
 
 function recentCommands(s: OrderWorkflowState): string {

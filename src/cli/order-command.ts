@@ -5,11 +5,13 @@
  * connection), sending through the typed client and printing Meta's confirmation are common to all.
  */
 import type { CommandKind } from '../api/command-kinds.js';
-import { OrderCommandRejectedError } from '../client/errors.js';
-import { parseCommand, type CommandInput } from '../order/commands/index.js';
+import type { CommandOptions } from '../client/order-client.js';
+import { OrderCommandRejectedError, OrderNeedsAttentionError } from '../client/errors.js';
+import { COMMANDS, parseCommand, type CommandInput } from '../order/commands/index.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import type { Command } from './command.js';
 import type { CliContext } from './context.js';
+import { EXIT_FAILURE } from './failures.js';
 import { REQUEST_ID_OPTION, requestIdFor } from './request-id.js';
 
 /** After this long the operator is told why nothing happened yet, and that interrupting is safe. */
@@ -66,12 +68,26 @@ async function sendOrderCommand<K extends CommandKind>(
     );
   }, STILL_WAITING_MS);
   try {
-    const send = orders[kind] as (orderId: string, command: CommandInput<K>) => ReturnType<typeof orders.ship>;
-    const outcome = await send(orderId, command);
+    const send = orders[kind] as (
+      orderId: string,
+      command: CommandInput<K>,
+      options: CommandOptions,
+    ) => ReturnType<typeof orders.ship>;
+    // A command that waits for an operator would wait until someone fixes the cause: say why now instead.
+    // (Not for `retry`: the order is parked by definition until the step it wakes resumes.)
+    const outcome = await send(orderId, command, { stopOnAttention: !COMMANDS[kind].allowedWhileParked });
     ctx.io.stdout.write(
       `${kind} ${orderId}: ${outcome.summary} (Meta state: ${outcome.metaState}; applied ${outcome.appliedAt})\n`,
     );
     return 0;
+  } catch (err) {
+    if (!(err instanceof OrderNeedsAttentionError)) throw err;
+    ctx.io.stderr.write(
+      `${err.message}\n` +
+        `the ${kind} waits for it: fix the cause, then run \`fb-orders retry ${orderId}\`; ` +
+        `re-running this command with --request-id ${command.requestId} then shows its outcome\n`,
+    );
+    return EXIT_FAILURE;
   } finally {
     clearTimeout(waiting);
   }

@@ -1,5 +1,11 @@
-export { OrderClient, type ListOrdersFilter, type OrderCommandMethods, type OrderSummary } from './order-client.js';
-export { OrderCommandRejectedError, OrderNotFoundError } from './errors.js';
+export {
+  OrderClient,
+  type CommandOptions,
+  type ListOrdersFilter,
+  type OrderCommandMethods,
+  type OrderSummary,
+} from './order-client.js';
+export { OrderCommandRejectedError, OrderNeedsAttentionError, OrderNotFoundError } from './errors.js';
 export type { CommandOutcome, OrderWorkflowState } from '../api/order-state.js';
 export type {
   CancelCommand,

@@ -9,12 +9,13 @@
  * derives from `requestId`: sending the same command again (a retry after a timeout, a redelivered
  * message) returns the first outcome and never ships twice.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { COMMAND_KINDS, type CommandKind } from '../api/command-kinds.js';
 import { commandUpdateId, orderWorkflowId } from '../api/ids.js';
 import { stateQuery } from '../api/order-messages.js';
-import type { CommandOutcome, MetaOrderState, OrderPhase, OrderWorkflowState } from '../api/order-state.js';
+import type { Attention, CommandOutcome, MetaOrderState, OrderPhase, OrderWorkflowState } from '../api/order-state.js';
 import {
   FB_AT_RISK,
   FB_CHANNEL,
@@ -32,7 +33,7 @@ import {
   type CommandInput,
   type SignalCommandKind,
 } from '../order/commands/index.js';
-import { OrderCommandRejectedError, OrderNotFoundError } from './errors.js';
+import { OrderCommandRejectedError, OrderNeedsAttentionError, OrderNotFoundError } from './errors.js';
 
 export interface OrderSummary {
   orderId: string;
@@ -75,10 +76,24 @@ export function ordersQuery(filter: ListOrdersFilter): string {
   return clauses.join(' AND ');
 }
 
-/** One method per command kind of the registry: `ship(orderId, command)`, `cancel(...)`, ... */
+/** How a command method waits for its outcome. */
+export interface CommandOptions {
+  /**
+   * Stop waiting as soon as the order needs an operator (NEEDS_ATTENTION) while the command is
+   * pending, instead of waiting until the cause is fixed and `retry` is sent: the call then throws
+   * OrderNeedsAttentionError with the cause from the order's state. The command itself carries on
+   * after the retry. The client checks the order every `checkEveryMs` (default 2 s).
+   */
+  stopOnAttention?: boolean | { checkEveryMs?: number };
+}
+
+/** One method per command kind of the registry: `ship(orderId, command, options?)`, `cancel(...)`, ... */
 export type OrderCommandMethods = {
-  [K in CommandKind]: (orderId: string, command: CommandInput<K>) => Promise<CommandOutcome>;
+  [K in CommandKind]: (orderId: string, command: CommandInput<K>, options?: CommandOptions) => Promise<CommandOutcome>;
 };
+
+/** How often `stopOnAttention` looks at the order while a command is pending. */
+export const ATTENTION_CHECK_MS = 2_000;
 
 /**
  * The order client. Its command methods (ship, cancel, refund, updateTracking, retry) are not
@@ -92,7 +107,8 @@ export class OrderClient {
   constructor(private readonly client: Client) {
     for (const kind of COMMAND_KINDS) {
       Object.defineProperty(this, kind, {
-        value: (orderId: string, command: { requestId: string }) => this.execute(orderId, kind, command),
+        value: (orderId: string, command: { requestId: string }, options?: CommandOptions) =>
+          this.execute(orderId, kind, command, options),
         writable: true,
         configurable: true,
       });
@@ -151,16 +167,65 @@ export class OrderClient {
     return commandFingerprint(kind, parsed.command);
   }
 
-  private async execute(orderId: string, kind: CommandKind, command: { requestId: string }): Promise<CommandOutcome> {
+  private async execute(
+    orderId: string,
+    kind: CommandKind,
+    command: { requestId: string },
+    options: CommandOptions = {},
+  ): Promise<CommandOutcome> {
     const fingerprint = this.check(orderId, kind, command);
+    const send = () =>
+      this.handle(orderId)
+        .executeUpdate(commandUpdates[kind], {
+          args: [command as never],
+          updateId: commandUpdateId(kind, command.requestId, fingerprint),
+        })
+        .catch((err: unknown) => this.rethrow(orderId, kind, err));
+    const stop = options.stopOnAttention;
+    if (!stop) return send();
+    // Once either side settles, the other stops: the watch, or the Update's wait for its outcome (a
+    // long poll that would otherwise hold the connection, and a CLI's exit, for tens of seconds).
+    const watch = new AbortController();
+    const update = this.client.withAbortSignal(watch.signal, send);
+    const everyMs = (typeof stop === 'object' ? stop.checkEveryMs : undefined) ?? ATTENTION_CHECK_MS;
     try {
-      return await this.handle(orderId).executeUpdate(commandUpdates[kind], {
-        args: [command as never],
-        updateId: commandUpdateId(kind, command.requestId, fingerprint),
-      });
-    } catch (err) {
-      return this.rethrow(orderId, kind, err);
+      return await Promise.race([
+        update,
+        this.failOnAttention(orderId, kind, command.requestId, everyMs, watch.signal),
+      ]);
+    } finally {
+      watch.abort();
     }
+  }
+
+  /**
+   * Rejects once the order needs an operator; never resolves. Looks at the order's search attribute
+   * first (answered by the server, no worker needed), and reads the cause from its state only then.
+   */
+  private async failOnAttention(
+    orderId: string,
+    kind: CommandKind,
+    requestId: string,
+    everyMs: number,
+    stopped: AbortSignal,
+  ): Promise<never> {
+    for (;;) {
+      // Aborted once the command settled: the race is over, nothing is left to report.
+      const slept = await sleep(everyMs, undefined, { signal: stopped }).then(
+        () => true,
+        () => false,
+      );
+      if (!slept) return new Promise<never>(() => undefined);
+      const attention = await this.currentAttention(orderId).catch(() => undefined);
+      if (attention && !stopped.aborted) throw new OrderNeedsAttentionError(orderId, kind, requestId, attention);
+    }
+  }
+
+  /** The order's attention, if it is flagged (a failed look is no news: the command's own wait goes on). */
+  private async currentAttention(orderId: string): Promise<Attention | undefined> {
+    const description = await this.handle(orderId).describe();
+    if (description.typedSearchAttributes.get(FB_NEEDS_ATTENTION) !== true) return undefined;
+    return (await this.handle(orderId).query(stateQuery)).attention;
   }
 
   private rethrow(orderId: string, command: string, err: unknown): never {

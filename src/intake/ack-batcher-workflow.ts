@@ -5,27 +5,36 @@
  * with an idempotency key derived from the batch's contents, and each order gets its outcome. An
  * order the batch did not acknowledge falls back to a single acknowledgement.
  */
+import type { SignalDefinition } from '@temporalio/common';
 import {
   ActivityFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BulkAckOutcome, IntakeActivities } from '../api/activities.js';
 import {
+  AckRequestSchema,
   ackBatcherStatusQuery,
   ackRequestSignal,
   ackRequestsSignal,
   type AckBatcherStatus,
   type AckRequest,
 } from '../api/ack-batcher-messages.js';
+import type { IntakeAttention, IntakeBackoff } from '../api/intake-attention.js';
+import { COUNT_LIMITS } from '../api/limits.js';
+import { describeIssues } from '../api/message-fields.js';
 import { ackResultSignal } from '../api/order-messages.js';
+import { pollNowSignal } from '../api/poller-messages.js';
 import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
 import { orderWorkflowId } from '../api/ids.js';
+import { IntakeAttentionLoop, retryLater } from './intake-attention.js';
 
 /** Meta's limit for one acknowledge_orders call. */
 export const MAX_ACK_BATCH = 100;
@@ -33,6 +42,16 @@ export const MAX_ACK_BATCH = 100;
 const HISTORY_EVENTS_CEILING = 40_000;
 /** Waiting orders offered to one batch activity: bounds its input (and history) at about 50 KB. */
 const MAX_CANDIDATES = 1_000;
+/**
+ * Orders that may wait at once (carried over continue-as-new, so this bounds that input at about
+ * 500 KB). A request beyond it is dropped: its order acknowledges alone after its own timeout.
+ */
+const MAX_WAITING = 10_000;
+/** How long one attempt of the batch activity may go without a heartbeat: a killed worker's batch is retried this soon. */
+const BATCH_HEARTBEAT_TIMEOUT = '20 seconds';
+
+/** Patch id: a batch that fails for a reason only time or an operator can fix waits and is retried, instead of every order going alone. */
+export const INTAKE_ATTENTION_PATCH = 'intake-attention';
 
 export interface AckBatcherInput {
   cmsId: string;
@@ -46,8 +65,12 @@ export interface AckBatcherInput {
   maxHistoryEvents?: number;
   /** ...or past this many even while orders wait (they are carried over). */
   historyEventsCeiling?: number;
+  /** After a batch that failed for a reason retrying later can fix (an expired token): the first wait, doubling up to the maximum. */
+  attentionBackoff?: IntakeBackoff;
   /** Carried over continue-as-new. */
   pending?: AckRequest[];
+  /** Carried over continue-as-new: set while batches wait for the cause of their failure to go away. */
+  attention?: IntakeAttention;
 }
 
 export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> {
@@ -59,6 +82,9 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   const { createPendingAndAcknowledgeBatch } = proxyActivities<IntakeActivities>({
     taskQueue: input.graphTaskQueue,
     startToCloseTimeout: DEFAULT_ORDER_POLICY.graphAttemptTimeoutMs,
+    // The activity heartbeats the exact request it sends: a retry (a lost response, a killed worker)
+    // sends the same request under the same key, so Meta replays its answer.
+    heartbeatTimeout: BATCH_HEARTBEAT_TIMEOUT,
     retry: DEFAULT_ORDER_POLICY.graphWriteRetry,
   });
 
@@ -66,13 +92,37 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   const pending = new Map<string, AckRequest>((input.pending ?? []).map((request) => [request.orderId, request]));
   /** Answers still being signalled to their orders. */
   const deliveries = new Set<Promise<void>>();
-  const enqueue = (request: AckRequest) => {
-    if (!pending.has(request.orderId)) pending.set(request.orderId, request);
+  const status: Pick<AckBatcherStatus, 'attention' | 'droppedRequests'> = { attention: input.attention };
+  const attention = new IntakeAttentionLoop(status, 'ack batcher', input.cmsId, input.attentionBackoff);
+  let retryNow = false;
+  /** Requests are parsed here: one that does not parse (a broken or forged sender) is dropped, counted and logged. */
+  const enqueue = (raw: unknown) => {
+    const parsed = AckRequestSchema.safeParse(raw);
+    const why = !parsed.success
+      ? `does not parse: ${describeIssues(parsed.error)}`
+      : pending.size >= MAX_WAITING && !pending.has(parsed.data.orderId)
+        ? `${MAX_WAITING} orders are waiting already`
+        : undefined;
+    if (why || !parsed.success) {
+      status.droppedRequests = (status.droppedRequests ?? 0) + 1;
+      log.warn('acknowledgement request dropped', { cmsId: input.cmsId, reason: why });
+      return;
+    }
+    if (!pending.has(parsed.data.orderId)) pending.set(parsed.data.orderId, parsed.data);
   };
-  setHandler(ackRequestSignal, enqueue);
-  setHandler(ackRequestsSignal, (requests) => requests.forEach(enqueue));
+  setHandler(ackRequestSignal as SignalDefinition<[unknown]>, enqueue);
+  setHandler(ackRequestsSignal as SignalDefinition<[unknown]>, (requests) => {
+    if (!Array.isArray(requests) || requests.length > COUNT_LIMITS.ackRequests) {
+      status.droppedRequests = (status.droppedRequests ?? 0) + 1;
+      log.warn('acknowledgement requests dropped: not a list of at most the allowed length', { cmsId: input.cmsId });
+      return;
+    }
+    requests.forEach(enqueue);
+  });
+  // While batches wait after a failure, `fb-orders poll-now` (which signals the batcher too) retries at once.
+  setHandler(pollNowSignal, () => void (retryNow = true));
   const thisRun: AckBatcherStatus['thisRun'] = { batches: 0, acknowledged: 0, leftToAcknowledgeAlone: 0 };
-  setHandler(ackBatcherStatusQuery, () => ({ cmsId: input.cmsId, waiting: pending.size, thisRun }));
+  setHandler(ackBatcherStatusQuery, () => ({ cmsId: input.cmsId, waiting: pending.size, thisRun, ...status }));
 
   for (;;) {
     await condition(() => pending.size > 0);
@@ -94,7 +144,15 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
         orders: candidates,
         maxOrders: maxBatch,
       });
+      attention.resolved();
     } catch (err) {
+      if (err instanceof ActivityFailure && retryLater(err) && patched(INTAKE_ATTENTION_PATCH)) {
+        // Not about these orders (an expired token, Meta down): they keep waiting, the batch is retried later.
+        const delayMs = await attention.failed(err);
+        retryNow = false;
+        await condition(() => retryNow, delayMs);
+        continue;
+      }
       // The bulk call failed for good: the orders it was about fall back to their own acknowledgement.
       const reason = err instanceof ActivityFailure ? (err.cause?.message ?? err.message) : String(err);
       outcomes = candidates.slice(0, maxBatch).map((o) => ({ orderId: o.orderId, acknowledged: false, reason }));
@@ -135,7 +193,11 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     if (due && (pending.size === 0 || info.historyLength > historyEventsCeiling)) {
       await Promise.all(deliveries); // every answer sent before this run ends
       await condition(allHandlersFinished);
-      await continueAsNew<typeof ackBatcherWorkflow>({ ...input, pending: [...pending.values()] });
+      await continueAsNew<typeof ackBatcherWorkflow>({
+        ...input,
+        pending: [...pending.values()],
+        attention: status.attention,
+      });
     }
   }
 }

@@ -6,11 +6,13 @@
  * an order twice is harmless (one workflow per order id; the signal only says "refresh"). The
  * overlap covers orders whose update raced the previous poll. The mark lives here, in history.
  */
-import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { AckMode } from '../api/ack-modes.js';
 import type { IntakeActivities } from '../api/activities.js';
+import type { IntakeBackoff } from '../api/intake-attention.js';
 import { pollNowSignal, pollerStatusQuery, type PollerStatus } from '../api/poller-messages.js';
 import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
+import { IntakeAttentionLoop } from './intake-attention.js';
 
 export interface OrderPollerInput {
   cmsId: string;
@@ -27,9 +29,17 @@ export interface OrderPollerInput {
   roundsPerRun?: number;
   /** Passed to each order workflow it starts (tests shorten durations). */
   orderPolicy?: Record<string, unknown>;
+  /** After a poll that failed for good: the first wait before polling again, doubling up to the maximum. */
+  attentionBackoff?: IntakeBackoff;
   /** Carried over continue-as-new. */
   status?: PollerStatus;
 }
+
+/**
+ * Attempts of one poll before the poller counts it as failed, pauses (attention) and backs off:
+ * about four minutes of retries. A failure that retrying cannot fix (an expired token) pauses at once.
+ */
+const POLL_ATTEMPTS = 10;
 
 export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void> {
   const { pollOrders } = proxyActivities<IntakeActivities>({
@@ -37,7 +47,7 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
     startToCloseTimeout: '10 minutes',
     // The activity heartbeats its page cursor: a retry resumes where the last attempt stopped.
     heartbeatTimeout: '30 seconds',
-    retry: { ...DEFAULT_ORDER_POLICY.graphReadRetry, maximumInterval: '1 minute' },
+    retry: { ...DEFAULT_ORDER_POLICY.graphReadRetry, maximumInterval: '1 minute', maximumAttempts: POLL_ATTEMPTS },
   });
   const status: PollerStatus = input.status ?? {
     cmsId: input.cmsId,
@@ -45,20 +55,33 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
     rounds: 0,
   };
   let pollNow = false;
+  // No arguments: whatever a sender adds is ignored.
   setHandler(pollNowSignal, () => void (pollNow = true));
   setHandler(pollerStatusQuery, () => status);
+  const attention = new IntakeAttentionLoop(status, 'order poller', input.cmsId, input.attentionBackoff);
 
   const roundsPerRun = input.roundsPerRun ?? 100;
   for (let round = 0; round < roundsPerRun; round++) {
     pollNow = false;
-    const result = await pollOrders({
-      cmsId: input.cmsId,
-      updatedAfter: Math.max(0, status.highWaterMark - (input.overlapSeconds ?? 120)),
-      orderTaskQueue: input.orderTaskQueue,
-      graphTaskQueue: input.graphTaskQueue,
-      ackMode: input.ackMode,
-      orderPolicy: input.orderPolicy,
-    });
+    let result: Awaited<ReturnType<typeof pollOrders>>;
+    try {
+      result = await pollOrders({
+        cmsId: input.cmsId,
+        updatedAfter: Math.max(0, status.highWaterMark - (input.overlapSeconds ?? 120)),
+        orderTaskQueue: input.orderTaskQueue,
+        graphTaskQueue: input.graphTaskQueue,
+        ackMode: input.ackMode,
+        orderPolicy: input.orderPolicy,
+      });
+    } catch (err) {
+      // Failed for good (before, this ended the poller and intake with it): pause, back off, poll again.
+      if (!(err instanceof ActivityFailure)) throw err;
+      const delayMs = await attention.failed(err);
+      await condition(() => pollNow, delayMs);
+      continue;
+    }
+    attention.resolved();
+    status.lastSucceededAt = new Date().toISOString();
     status.highWaterMark = Math.max(status.highWaterMark, result.maxLastUpdated);
     status.rounds += 1;
     status.lastRound = {

@@ -6,6 +6,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { AckMode } from '../api/ack-modes.js';
+import type { IntakeBackoff } from '../api/intake-attention.js';
 import type { AppConfig } from '../config.js';
 import type { AckBatcherInput } from './ack-batcher-workflow.js';
 import type { OrderPollerInput } from './poller-workflow.js';
@@ -22,6 +23,8 @@ export interface IntakeOptions {
   orderPolicy?: Record<string, unknown>;
   initialLookbackSeconds?: number;
   overlapSeconds?: number;
+  /** How a paused poller or batcher backs off (tests shorten it). */
+  attentionBackoff?: IntakeBackoff;
 }
 
 async function startOnce(start: () => Promise<unknown>): Promise<'started' | 'already running'> {
@@ -59,6 +62,7 @@ export async function startIntake(client: Client, options: IntakeOptions) {
                 cmsId: options.cmsId,
                 graphTaskQueue: options.graphTaskQueue,
                 flushAfterMs: options.ackFlushAfterMs,
+                attentionBackoff: options.attentionBackoff,
               } satisfies AckBatcherInput,
             ],
             staticSummary: `Bulk acknowledgements for commerce account ${options.cmsId}`,
@@ -79,6 +83,7 @@ export async function startIntake(client: Client, options: IntakeOptions) {
           orderPolicy: options.orderPolicy,
           initialLookbackSeconds: options.initialLookbackSeconds,
           overlapSeconds: options.overlapSeconds,
+          attentionBackoff: options.attentionBackoff,
         } satisfies OrderPollerInput,
       ],
       staticSummary: `Polls Meta for orders of commerce account ${options.cmsId}`,

@@ -22,6 +22,7 @@ export {
   countWith,
   type CountWorkflows,
 } from './order-phase-gauge.js';
+export { IntakeHealthGauge, PAUSED_INTAKE_QUERY, RUNNING_POLLERS_QUERY, recordPollSuccess } from './intake-health.js';
 export { createJsonLogger, formatLogEntry, withFields, type AppLogLevel } from './json-log.js';
 export { LogRedactor, REDACTED } from './log-redaction.js';
 export { orderIdFromWorkflowId } from './order-id.js';

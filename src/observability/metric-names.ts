@@ -17,6 +17,14 @@ export const METRIC = {
   ordersNeedingAttention: 'fb_orders_needing_attention',
   /** Counter {query}: visibility count queries that failed (the gauges then keep their last value). */
   orderCountErrors: 'fb_order_count_errors_total',
+  /** Gauge: 1 when an order poller runs and no intake workflow is paused, else 0 (cluster-wide). */
+  intakeHealthy: 'fb_intake_healthy',
+  /** Gauge: running order pollers and ack batchers flagged FbNeedsAttention (cluster-wide). */
+  intakeNeedingAttention: 'fb_intake_needing_attention',
+  /** Gauge: running order pollers (cluster-wide). */
+  intakePollersRunning: 'fb_intake_pollers_running',
+  /** Gauge {cms_id}, unix seconds: when a poll last succeeded in this worker process. */
+  intakeLastPollSuccess: 'fb_intake_last_poll_success_timestamp_seconds',
 } as const;
 
 /** Bucket bounds (seconds) for graphCallDuration: Meta answers in 0.1-2 s; timeouts end at META_TIMEOUT_MS. */

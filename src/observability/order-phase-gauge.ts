@@ -15,6 +15,7 @@ import type { Logger, MetricMeter } from '@temporalio/common';
 import { ORDER_PHASES, type OrderPhase } from '../api/order-state.js';
 import { FB_NEEDS_ATTENTION, FB_ORDER_PHASE } from '../api/search-attributes.js';
 import { METRIC } from './metric-names.js';
+import { PeriodicCount } from './periodic.js';
 
 export const DEFAULT_ORDER_COUNT_INTERVAL_MS = 60_000;
 
@@ -25,7 +26,8 @@ export function runningInPhaseQuery(phase: OrderPhase): string {
   return `${FB_ORDER_PHASE.name} = '${phase}' AND ExecutionStatus = 'Running'`;
 }
 
-export const NEEDS_ATTENTION_QUERY = `${FB_NEEDS_ATTENTION.name} = true AND ExecutionStatus = 'Running'`;
+/** Orders only: a paused order poller or ack batcher carries the flag too (observability/intake-health.ts). */
+export const NEEDS_ATTENTION_QUERY = `WorkflowType = 'orderWorkflow' AND ${FB_NEEDS_ATTENTION.name} = true AND ExecutionStatus = 'Running'`;
 
 /** Count through a Temporal client (CountWorkflowExecutions). */
 export function countWith(client: Client): CountWorkflows {
@@ -39,15 +41,14 @@ export interface OrderPhaseGaugeOptions {
   intervalMs?: number;
 }
 
-export class OrderPhaseGauge {
+export class OrderPhaseGauge extends PeriodicCount {
   private readonly running;
   private readonly attention;
   private readonly errors;
   private readonly failing = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
 
   constructor(private readonly options: OrderPhaseGaugeOptions) {
+    super(options.intervalMs ?? DEFAULT_ORDER_COUNT_INTERVAL_MS);
     this.running = options.meter.createGauge(
       METRIC.ordersRunning,
       'int',
@@ -67,31 +68,7 @@ export class OrderPhaseGauge {
     );
   }
 
-  /** Counts now, then every interval; the timer never keeps the process alive. */
-  start(): this {
-    if (this.timer) return this;
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.options.intervalMs ?? DEFAULT_ORDER_COUNT_INTERVAL_MS);
-    this.timer.unref();
-    return this;
-  }
-
-  /** Stops the timer and waits for a refresh in progress. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.inFlight;
-  }
-
-  /** One pass over every query; a pass still running is joined, not doubled. */
-  refresh(): Promise<void> {
-    this.inFlight ??= this.countAll().finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
-  }
-
-  private async countAll(): Promise<void> {
+  protected async countAll(): Promise<void> {
     // One query at a time: this is background bookkeeping and must stay light on visibility.
     for (const phase of ORDER_PHASES) {
       await this.countInto(phase, runningInPhaseQuery(phase), (n) => this.running.set(n, { phase }));

@@ -17,6 +17,7 @@ import { GraphMetrics, instrumentGraphClient } from './graph-instrumentation.js'
 import { createJsonLogger, toSdkLogLevel, withFields } from './json-log.js';
 import { LogRedactor } from './log-redaction.js';
 import { GRAPH_DURATION_BUCKETS, METRIC } from './metric-names.js';
+import { IntakeHealthGauge } from './intake-health.js';
 import { countWith, OrderPhaseGauge } from './order-phase-gauge.js';
 
 export type ObservabilitySettings = Pick<AppConfig, 'LOG_LEVEL' | 'METRICS_PORT' | ConfigSecretSetting>;
@@ -85,6 +86,8 @@ export interface Observability {
   metricsAddress: string | undefined;
   /** Starts the orders-per-phase gauges on this connection; stop() it at shutdown. */
   watchOrderPhases(connection: ConnectionLike, namespace: string, intervalMs?: number): OrderPhaseGauge;
+  /** Starts the intake health gauges (intake-health.ts) on this connection; stop() it at shutdown. */
+  watchIntake(connection: ConnectionLike, namespace: string, intervalMs?: number): IntakeHealthGauge;
 }
 
 /** Installs the Runtime. Call once, first thing in the worker process. */
@@ -107,6 +110,14 @@ export function installObservability(
         count: countWith(new Client({ connection, namespace })),
         meter,
         logger: withFields(logger, { component: 'order-phase-gauge' }),
+        intervalMs,
+      }).start();
+    },
+    watchIntake(connection, namespace, intervalMs) {
+      return new IntakeHealthGauge({
+        count: countWith(new Client({ connection, namespace })),
+        meter,
+        logger: withFields(logger, { component: 'intake-health' }),
         intervalMs,
       }).start();
     },

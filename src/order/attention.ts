@@ -6,6 +6,7 @@
  */
 import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import type { OmsActivities } from '../api/activities.js';
+import { TEXT_LIMITS, truncate } from '../api/limits.js';
 import { OMS_ACTIVITY_METHODS } from '../api/oms-port-methods.js';
 import type { OrderWorkflowState } from '../api/order-state.js';
 import type { OrderVisibility } from './visibility.js';
@@ -44,7 +45,8 @@ export class AttentionLoop {
           cause instanceof ApplicationFailure
             ? (cause.type ?? 'ApplicationFailure')
             : (cause?.name ?? 'ActivityFailure');
-        const reason = cause?.message ?? err.message;
+        // Meta's or the OMS's message, cut to the cap: it goes into the state and the ops notice.
+        const reason = truncate(cause?.message ?? err.message, TEXT_LIMITS.refusal);
         const seen = this.retriesRequested;
         this.state.attention = { step, reason, errorType, since: new Date().toISOString() };
         this.visibility.publish();

@@ -18,7 +18,7 @@ import { registerCommandHandlers } from './commands/handlers.js';
 import { OrderContext } from './context.js';
 import { ackResultSignal, orderUpdatedSignal, stateQuery } from '../api/order-messages.js';
 import type { OrderWorkflowState } from '../api/order-state.js';
-import { historyIsLong } from './continue-as-new.js';
+import { fitForCarryOver, historyIsLong } from './continue-as-new.js';
 import { serveOpenOrder } from './open-order.js';
 import { awaitRelease } from './release.js';
 import { resolvePolicy, type OrderPolicyOverrides } from './policy.js';
@@ -87,7 +87,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       // (Waiting here, not looping back, matters: the phase waits return at once while history is long.)
       await condition(() => !ctx.lock.isBusy && allHandlersFinished());
       state.continuedAsNew += 1;
-      await continueAsNew<typeof orderWorkflow>({ ...input, carried: state });
+      await continueAsNew<typeof orderWorkflow>({ ...input, carried: fitForCarryOver(state) });
     }
   }
   // Let Update handlers that are finishing return their results before the run closes.

@@ -3,13 +3,14 @@
  *   - TASK_QUEUE:          order workflows and the OMS activities;
  *   - TASK_QUEUE-intake:   the poller and the ack batcher, on a queue of their own so that their
  *                          workflow tasks never wait behind thousands of order tasks (a batcher
- *                          stuck in that line holds every order's acknowledgement);
+ *                          stuck in that line holds every order's acknowledgement), and the one
+ *                          OMS activity they use (notifyOps, when intake pauses);
  *   - GRAPH_TASK_QUEUE:    the Graph activities, under one task-queue-wide rate limit that the server
  *                          enforces across every worker (Meta's page budget is global, not per process).
  */
 import { Runtime, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
-import { observeGraphClient } from '../observability/index.js';
+import { observeGraphClient, recordPollSuccess } from '../observability/index.js';
 import { bundleWorkflows } from './bundle.js';
 
 export interface CreateWorkersOptions {
@@ -28,6 +29,8 @@ export interface CreateWorkersOptions {
 export async function createWorkers(options: CreateWorkersOptions): Promise<Worker[]> {
   // The Graph client, observed: calls by endpoint and outcome, throttles, usage, in the worker's metrics.
   const activities = createActivities({ ...options.deps, graph: observeGraphClient(options.deps.graph) });
+  // When a poll last succeeded, per account: half of the intake health metrics (observability/intake-health.ts).
+  activities.graph.pollOrders = recordPollSuccess(activities.graph.pollOrders, Runtime.instance().metricMeter);
   const workflowBundle = options.workflowBundle ?? (await bundleForThisProcess());
   const identity = options.identity ?? `${process.pid}`;
   const orderWorker = await Worker.create({
@@ -52,6 +55,8 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
     taskQueue: intakeTaskQueue(options.taskQueue),
     identity: `intake@${identity}`,
     workflowBundle,
+    // A paused poller or batcher tells ops through the OMS (src/intake/intake-attention.ts).
+    activities: { notifyOps: activities.orders.notifyOps },
   });
   return [orderWorker, intakeWorker, graphWorker];
 }

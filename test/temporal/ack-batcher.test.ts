@@ -1,10 +1,11 @@
 /**
  * The ack batcher across continue-as-new: with a tiny history budget it starts new runs while orders
  * wait, and every waiting order is still acknowledged exactly once, in bulk. And the batch's
- * best-effort OMS step: an order it could not mark processing marks itself.
+ * best-effort OMS step: an order it could not mark processing marks itself. And a lost answer to
+ * the bulk call, replayed by Meta under the same key.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { intakeTaskQueue } from '../../src/wiring/workers.js';
 import type { AckBatcherInput } from '../../src/intake/ack-batcher-workflow.js';
@@ -130,4 +131,43 @@ test('an OMS order the batch could not mark processing is marked by its own work
   );
   // Only the refused one ran its own markProcessing activity; the batch marked the other two.
   expect(markedByWorkflow).toEqual([true, false, false]);
+}, 180_000);
+
+test('a lost acknowledge_orders response is replayed by Meta: the retry sends the same request under the same key, no order goes alone', async () => {
+  const created = await world.admin.createOrders({
+    count: 6,
+    items: [{ retailerId: 'SKU-CAN', quantity: 1, pricePerUnit: '5.00' }],
+  });
+  const ids = created.map((o) => o.id);
+  // The batcher of the first test, or one of its own when this test runs alone.
+  await world.harness.client.workflow
+    .start('ackBatcherWorkflow', {
+      workflowId: ackBatcherWorkflowId(world.cmsId),
+      taskQueue: intakeTaskQueue(world.taskQueue),
+      args: [{ cmsId: world.cmsId, graphTaskQueue: world.graphTaskQueue, flushAfterMs: 300 } satisfies AckBatcherInput],
+    })
+    .catch((err: unknown) => {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    });
+  // Meta applies the next bulk acknowledgement, then the connection drops before its answer arrives.
+  await world.admin.addFaultRule({ endpoint: 'acknowledge_orders', fault: 'lost_response', times: 1 });
+  const before = await world.admin.getLedger();
+  await startReleaseAndAwaitAcknowledgement(ids);
+  const after = await world.admin.getLedger();
+  const delta = (counter: Record<string, number>, was: Record<string, number>, key: string) =>
+    (counter[key] ?? 0) - (was[key] ?? 0);
+  for (const id of ids)
+    expect(
+      (after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge'),
+      id,
+    ).toHaveLength(1);
+  expect(after.faultsInjected.byKind.lost_response ?? 0).toBeGreaterThan(
+    before.faultsInjected.byKind.lost_response ?? 0,
+  );
+  // The lost call and its replay: the same key, Meta's first answer again.
+  expect(delta(after.replays.byEndpoint, before.replays.byEndpoint, 'POST acknowledge_orders')).toBeGreaterThanOrEqual(
+    1,
+  );
+  // No order fell back to acknowledging alone.
+  expect(delta(after.calls.byEndpoint, before.calls.byEndpoint, 'POST acknowledge_order')).toBe(0);
 }, 180_000);

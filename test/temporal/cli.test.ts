@@ -379,4 +379,32 @@ describe('fb-orders against a real dev server and the sandbox', () => {
     expect((await world.admin.getSettings()).connected).toBe(true);
     expect(JSON.stringify([disconnected, connected])).not.toContain(SANDBOX_TOKEN);
   });
+
+  test('a command whose order stops for an operator exits 1 with the cause and the retry hint; after retry, a re-run shows the outcome', async () => {
+    const parked = await acknowledgedOrder();
+    // Last in the file: it adds an order, which the list and export tests above must not see.
+    const ship = ['ship', parked, '--carrier', 'UPS', '--tracking', 'ATT-1', '--request-id', 'cli-att-1'];
+    // Meta's token expires under the worker: its Graph calls are refused for good.
+    await world.admin.setAccessToken('expired-for-the-cli-test');
+    let stopped: CliResult;
+    try {
+      stopped = await cli(ship);
+    } finally {
+      await world.admin.setAccessToken(SANDBOX_TOKEN);
+    }
+    expect(stopped.code).toBe(1);
+    // The step that stopped: the shipment's own call, or the order's refresh that the shipment waits behind.
+    expect(stopped.stderr).toMatch(
+      new RegExp(`^order ${parked} needs attention at "[^"]+": .*Session has expired.* \\(GraphAuthError, since `),
+    );
+    expect(stopped.stderr).toContain(`fix the cause, then run \`fb-orders retry ${parked}\``);
+    expect(stopped.stderr).toContain('--request-id cli-att-1');
+
+    const retried = await cli(['retry', parked, '--request-id', 'cli-att-retry']);
+    expect(retried.code).toBe(0);
+    const again = await cli(ship);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`^ship ${parked}: shipped `));
+    expect((await world.admin.getLedger()).orders[parked]?.filter((e) => e.kind === 'shipment')).toHaveLength(1);
+  });
 });

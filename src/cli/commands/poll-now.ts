@@ -1,14 +1,19 @@
-/** `fb-orders poll-now`: make the order poller read Meta's order list now instead of at its next interval. */
+/**
+ * `fb-orders poll-now`: make the order poller read Meta's order list now instead of at its next
+ * interval. A paused poller or ack batcher (an expired token, say) retries at once instead of
+ * waiting out its backoff: run it right after fixing the cause.
+ */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { pollNowSignal } from '../../api/poller-messages.js';
 import type { Command } from '../command.js';
 import { EXIT_FAILURE } from '../failures.js';
-import { orderPollerWorkflowId } from '../../api/ids.js';
+import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../../api/ids.js';
 
 export const pollNowCommand: Command = {
   spec: {
     name: 'poll-now',
-    summary: 'Ask the order poller of META_CMS_ID to poll Meta now (e.g. right after a release in Commerce Manager).',
+    summary:
+      'Ask the order poller of META_CMS_ID to poll Meta now (e.g. right after a release in Commerce Manager, or after fixing the cause of a pause).',
     positionals: [],
     options: [],
   },
@@ -26,6 +31,13 @@ export const pollNowCommand: Command = {
       return EXIT_FAILURE;
     }
     ctx.io.stdout.write(`poll requested: ${workflowId} will poll Meta now\n`);
+    // A batcher waiting after a failed batch retries now too (none runs in single mode: nothing to do).
+    await client.workflow
+      .getHandle(ackBatcherWorkflowId(cmsId))
+      .signal(pollNowSignal)
+      .catch((err: unknown) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      });
     return 0;
   },
 };

@@ -142,7 +142,8 @@ export class ReferenceOms implements OmsPort, OmsReadModel {
   }
 
   async notifyOps(notification: OpsNotification): Promise<void> {
-    await this.forOrder(notification.metaOrderId, (tx) =>
+    // A notice about intake as a whole names no order: it takes a lock of its own.
+    await this.forOrder(notification.metaOrderId ?? 'ops:intake', (tx) =>
       recordEvent(
         tx,
         {

@@ -8,13 +8,13 @@ import { CANCEL_REASON_CODES } from '../../domain/reason-codes.js';
 import { applyCancellation, checkCancellation, isFulfilled, totalUnits } from '../item-ledger.js';
 import { readBackOwn, readsMetaHistory } from '../meta-books.js';
 import { defineCommand, describeLines, reject, rejectedByMeta } from './command.js';
-import { requestId, unitLines } from './fields.js';
+import { freeText, requestId, unitLines } from './fields.js';
 
 export const CancelCommandSchema = z
   .object({
     requestId,
     reasonCode: z.enum(CANCEL_REASON_CODES, { message: `reasonCode must be one of ${CANCEL_REASON_CODES.join(', ')}` }),
-    reasonDescription: z.string().max(500).optional(),
+    reasonDescription: freeText.optional(),
     /** Put the cancelled units back into sellable stock: always said, since writing stock off is not a default. */
     restock: z.boolean({
       message: 'restock is required: true puts the units back into sellable stock, false writes them off',

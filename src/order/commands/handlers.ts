@@ -10,9 +10,11 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { COMMAND_KINDS, type CommandKind } from '../../api/command-kinds.js';
+import { COUNT_LIMITS, TEXT_LIMITS, quote, truncate } from '../../api/limits.js';
 import type { CommandOutcome } from '../../api/order-state.js';
 import type { OrderContext } from '../context.js';
 import { CommandRejected, EXPLICIT_COMMANDS_PATCH, reject, rejectedByMeta, type CommandRun } from './command.js';
+import { requestId as requestIdField } from './fields.js';
 import {
   COMMANDS,
   SIGNAL_COMMAND_KINDS,
@@ -142,18 +144,29 @@ function validator(ctx: OrderContext, kind: CommandKind) {
   };
 }
 
-/** A signal cannot answer its sender: a rejection is kept in the state and reported to the OMS. */
+/** The requestId a signal names, as far as it can be trusted: a valid one, or a short quote of what was sent. */
+function requestIdOf(input: unknown): string {
+  const raw = typeof input === 'object' && input !== null && 'requestId' in input ? input.requestId : undefined;
+  if (raw === undefined) return '(none)';
+  return requestIdField.safeParse(raw).success ? (raw as string) : `(invalid: ${quote(raw)})`;
+}
+
+/**
+ * A signal cannot answer its sender: a rejection is kept in the state (the newest few, each cut to
+ * the caps of limits.ts) and reported to the OMS.
+ */
 function signalHandler(ctx: OrderContext, kind: CommandKind) {
   return async (input: unknown): Promise<void> => {
     try {
       await runCommand(ctx, kind, input);
     } catch (err) {
-      const reason = err instanceof CommandRejected || err instanceof ApplicationFailure ? err.message : String(err);
-      const requestId =
-        typeof input === 'object' && input && 'requestId' in input
-          ? String((input as { requestId: unknown }).requestId)
-          : '(none)';
-      ctx.state.rejectedSignals = [...ctx.state.rejectedSignals.slice(-19), { kind, requestId, reason, at: ctx.now() }];
+      const why = err instanceof CommandRejected || err instanceof ApplicationFailure ? err.message : String(err);
+      const reason = truncate(why, TEXT_LIMITS.refusal);
+      const requestId = requestIdOf(input);
+      ctx.state.rejectedSignals = [
+        ...ctx.state.rejectedSignals.slice(-(COUNT_LIMITS.refusalsKept - 1)),
+        { kind, requestId, reason, at: ctx.now() },
+      ];
       await ctx.oms.notifyOps({
         metaOrderId: ctx.state.orderId,
         severity: 'warning',

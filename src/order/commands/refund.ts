@@ -1,12 +1,13 @@
 /** `refund`: shipped units, by quantity or by amount, and/or shipping; never more than was paid. */
 import { z } from 'zod';
+import { COUNT_LIMITS } from '../../api/limits.js';
 import { SELLER_REFUND_REASON_CODES } from '../../domain/reason-codes.js';
 import { isOpenReturn } from '../../domain/returns.js';
 import { applyRefund, checkRefund } from '../item-ledger.js';
 import type { MetaRefund } from '../../api/order-history.js';
 import { readBackOwn, readsMetaHistory, refundedUnits, refundPlanOf, refundRecord } from '../meta-books.js';
 import { defineCommand, reject, rejectedByMeta } from './command.js';
-import { itemId, money, ONE_ITEM_REF, oneItemRef, quantity, requestId, retailerId } from './fields.js';
+import { freeText, itemId, money, ONE_ITEM_REF, oneItemRef, quantity, requestId, retailerId } from './fields.js';
 
 const refundLine = z
   .object({
@@ -28,9 +29,9 @@ export const RefundCommandSchema = z
     reasonCode: z.enum(SELLER_REFUND_REASON_CODES, {
       message: `reasonCode must be one of ${SELLER_REFUND_REASON_CODES.join(', ')}`,
     }),
-    reasonText: z.string().max(500).optional(),
+    reasonText: freeText.optional(),
     /** Shipped units by quantity, or amounts of them. */
-    items: z.array(refundLine).min(1, 'items must not be empty').optional(),
+    items: z.array(refundLine).min(1, 'items must not be empty').max(COUNT_LIMITS.items).optional(),
     /** Every shipped unit not yet refunded (what is left of each item's money). Never implied. */
     full: z.literal(true, { message: 'full must be true, or left out' }).optional(),
     shippingRefund: money.optional(),

@@ -8,6 +8,7 @@ import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { COMMAND_KINDS, type CommandKind } from '../../api/command-kinds.js';
+import { describeIssues } from '../../api/message-fields.js';
 import type { CommandOutcome } from '../../api/order-state.js';
 import { answerReturn } from './answer-return.js';
 import { cancel } from './cancel.js';
@@ -49,21 +50,17 @@ export const commandSignals = Object.fromEntries(
   SIGNAL_COMMAND_KINDS.map((kind) => [kind, defineSignal(`${kind}Signal`)]),
 ) as CommandSignals;
 
-/** Parses a command; on failure the message names the field, e.g. `items[0].quantity: quantity must be at least 1`. */
+/**
+ * Parses a command; on failure the message names the field, e.g. `items[0].quantity: quantity must
+ * be at least 1` (at most a few problems, never a caller's whole value: limits.ts).
+ */
 export function parseCommand<K extends CommandKind>(
   kind: K,
   input: unknown,
 ): { ok: true; command: ParsedCommand<K> } | { ok: false; reason: string } {
   const parsed = COMMANDS[kind].schema.safeParse(input);
   if (parsed.success) return { ok: true, command: parsed.data as ParsedCommand<K> };
-  const reason = parsed.error.issues
-    .map((issue) => `${issue.path.length ? `${formatPath(issue.path)}: ` : ''}${issue.message}`)
-    .join('; ');
-  return { ok: false, reason: `invalid ${kind} command: ${reason}` };
-}
-
-function formatPath(path: PropertyKey[]): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('');
+  return { ok: false, reason: `invalid ${kind} command: ${describeIssues(parsed.error, 5)}` };
 }
 
 /** Stable text of a command, so a reused requestId with different content is detected. */

@@ -1,5 +1,6 @@
 /** `ship`: units (all that are left unless `items` says which) with a carrier and tracking number. */
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../../api/limits.js';
 import { applyShipment, checkShipment, isFulfilled } from '../item-ledger.js';
 import { defineCommand, describeLines, reject, rejectedByMeta } from './command.js';
 import { carrier, requestId, trackingNumber, unitLines } from './fields.js';
@@ -11,9 +12,9 @@ export const ShipCommandSchema = z
     items: unitLines.optional(),
     carrier,
     trackingNumber,
-    shippingMethodName: z.string().max(100).optional(),
+    shippingMethodName: z.string().max(TEXT_LIMITS.shortText).optional(),
     /** If given, must equal the reference the order was acknowledged with (Meta rejects another). */
-    merchantOrderReference: z.string().min(1).max(100).optional(),
+    merchantOrderReference: z.string().min(1).max(TEXT_LIMITS.id).optional(),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { TemporalUnreachableError, type CliContext, type TemporalSession } from '../../../src/cli/context.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { runCli } from '../../../src/cli/run.js';
-import { OrderCommandRejectedError, OrderNotFoundError } from '../../../src/client/errors.js';
+import { OrderCommandRejectedError, OrderNeedsAttentionError, OrderNotFoundError } from '../../../src/client/errors.js';
 import type { OrderClient } from '../../../src/client/order-client.js';
 import { loadConfig } from '../../../src/config.js';
 import type { GraphClient } from '../../../src/graph/client.js';
@@ -370,6 +370,43 @@ describe('failures: one line, exit 1 (78 for a setting)', () => {
     });
     expect(r.code).toBe(1);
     expect(r.err).toBe('rejected: cannot cancel 1 of SKU-MUG: only 0 unshipped and not cancelled\n');
+  });
+
+  test('an order that needs attention while the command waits: the cause and the retry hint, exit 1', async () => {
+    let options: unknown;
+    const r = await run(['ship', '640001', '--carrier', 'UPS', '--tracking', '1Z', '--request-id', 's-7'], {
+      orders: {
+        ship: async (_orderId: string, _command: unknown, given: unknown) => {
+          options = given;
+          throw new OrderNeedsAttentionError('640001', 'ship', 's-7', {
+            step: 'ship s-7',
+            reason: 'Error validating access token: Session has expired.',
+            errorType: 'GraphAuthError',
+            since: '2025-03-01T12:00:00.000Z',
+          });
+        },
+      },
+    });
+    expect(options).toEqual({ stopOnAttention: true });
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      'order 640001 needs attention at "ship s-7": Error validating access token: Session has expired. (GraphAuthError, since 2025-03-01T12:00:00.000Z)\n' +
+        'the ship waits for it: fix the cause, then run `fb-orders retry 640001`; re-running this command with --request-id s-7 then shows its outcome\n',
+    );
+  });
+
+  test('retry itself does not stop on attention (the order is parked until the step resumes)', async () => {
+    let options: unknown;
+    const r = await run(['retry', '640001', '--request-id', 'r-1'], {
+      orders: {
+        retry: async (_orderId: string, command: { requestId: string }, given: unknown) => {
+          options = given;
+          return outcome('retry', command.requestId, 'retrying "ship s-7"');
+        },
+      },
+    });
+    expect(r.code).toBe(0);
+    expect(options).toEqual({ stopOnAttention: false });
   });
 
   test('no such order', async () => {

@@ -163,3 +163,23 @@ describe('formatOrderState', () => {
     expect(busy).not.toContain('r-02 ');
   });
 });
+
+test('dropped internal signals: the count and the newest reasons', () => {
+  const text = formatOrderState(
+    fixtureState({
+      droppedSignals: {
+        count: 7,
+        recent: [
+          {
+            signal: 'orderUpdated',
+            reason: 'snapshot does not parse: items: expected array',
+            at: '2025-03-01T12:05:00.000Z',
+          },
+        ],
+      },
+    }),
+  );
+  expect(text).toContain('Dropped internal signals: 7 (a broken or forged sender; newest 1 below)');
+  expect(text).toMatch(/2025-03-01T12:05:00.000Z +orderUpdated +snapshot does not parse: items: expected array/);
+  expect(formatOrderState(fixtureState())).not.toContain('Dropped internal signals');
+});

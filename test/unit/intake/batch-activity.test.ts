@@ -133,3 +133,54 @@ test('acknowledges in one call, marks processing, answers each order with its li
   expect(JSON.stringify([...received.values()])).not.toContain('Ada Buyer');
   expect(received.get(notReleased)?.snapshot).toBeUndefined();
 });
+
+test('a lost response is replayed: the retry sends the heartbeated request under the same key, not a new listing', async () => {
+  const admin = new SandboxAdminClient(sandbox.url);
+  const created = await admin.createOrders({
+    count: 3,
+    items: [{ retailerId: 'SKU-BATCH', quantity: 1, pricePerUnit: '7.50' }],
+  });
+  const ids = created.map((o) => o.id);
+  await admin.release(ids);
+  const orders = ids.map((orderId) => ({ orderId, channel: 'facebook' as const }));
+  const activities = createBatchAcknowledgeActivity({ graph, oms, calls: createGraphCalls(graph) });
+  const { client, received } = fakeClient({ ended: '-', unreachable: '-' });
+  // Meta applies the acknowledgement, then the connection drops before its answer arrives.
+  await admin.addFaultRule({ endpoint: 'acknowledge_orders', fault: 'lost_response', times: 1 });
+  const before = await admin.getLedger();
+
+  const first = new MockActivityEnvironment({ heartbeatTimeoutMs: 20_000 }, { client });
+  let heartbeated: unknown;
+  first.on('heartbeat', (details: unknown) => void (heartbeated = details));
+  await expect(
+    first.run(activities.createPendingAndAcknowledgeBatch, { cmsId: sandbox.options.cmsId, orders, maxOrders: 100 }),
+  ).rejects.toThrow();
+  const request = heartbeated as { batch: { id: string }[]; notListed: string[] };
+  expect(request.batch.map((entry) => entry.id).sort()).toEqual([...ids].sort());
+  expect(request.notListed).toEqual([]);
+  expect(JSON.stringify(heartbeated)).not.toContain(BUYER_EMAIL);
+
+  // The retry: Temporal hands it the last heartbeat's details.
+  const retry = new MockActivityEnvironment({ heartbeatDetails: heartbeated, heartbeatTimeoutMs: 20_000 }, { client });
+  const outcomes: BulkAckOutcome[] = await retry.run(activities.createPendingAndAcknowledgeBatch, {
+    cmsId: sandbox.options.cmsId,
+    orders,
+    maxOrders: 100,
+  });
+  expect(
+    outcomes
+      .filter((o) => o.acknowledged)
+      .map((o) => o.orderId)
+      .sort(),
+  ).toEqual([...ids].sort());
+  expect(ids.map((id) => received.get(id)?.snapshot?.id)).toEqual(ids);
+
+  const after = await admin.getLedger();
+  const delta = (counter: Record<string, number>, was: Record<string, number>, key: string) =>
+    (counter[key] ?? 0) - (was[key] ?? 0);
+  expect(delta(after.calls.byEndpoint, before.calls.byEndpoint, 'POST acknowledge_orders')).toBe(2);
+  expect(delta(after.replays.byEndpoint, before.replays.byEndpoint, 'POST acknowledge_orders')).toBe(1);
+  // One listing read in all: the retry did not read it again.
+  expect(delta(after.calls.byEndpoint, before.calls.byEndpoint, 'GET commerce_orders')).toBe(1);
+  for (const id of ids) expect((after.orders[id] ?? []).filter((e) => e.kind === 'acknowledge')).toHaveLength(1);
+});

@@ -40,7 +40,9 @@ describe('OrderPhaseGauge', () => {
     expect(runningInPhaseQuery('IN_PROGRESS')).toBe(
       `${FB_ORDER_PHASE.name} = 'IN_PROGRESS' AND ExecutionStatus = 'Running'`,
     );
-    expect(NEEDS_ATTENTION_QUERY).toBe(`${FB_NEEDS_ATTENTION.name} = true AND ExecutionStatus = 'Running'`);
+    expect(NEEDS_ATTENTION_QUERY).toBe(
+      `WorkflowType = 'orderWorkflow' AND ${FB_NEEDS_ATTENTION.name} = true AND ExecutionStatus = 'Running'`,
+    );
   });
 
   it('sets one gauge per phase and the attention gauge from the counts', async () => {

@@ -438,3 +438,28 @@ describe('commandFingerprint', () => {
     expect(commandFingerprint('refund', other)).not.toBe(commandFingerprint('refund', VALID.refund));
   });
 });
+
+describe('oversized input: refused with a bounded message that never repeats the value', () => {
+  const megabyte = 'X'.repeat(1_500_000);
+
+  test.each<[CommandKind, Record<string, unknown>]>([
+    ['ship', { ...VALID.ship, carrier: megabyte }],
+    ['ship', { ...VALID.ship, trackingNumber: megabyte }],
+    ['ship', { ...VALID.ship, [megabyte]: 1 }],
+    ['cancel', { ...VALID.cancel, reasonDescription: megabyte }],
+    ['refund', { ...VALID.refund, reasonText: megabyte }],
+    ['refund', { ...VALID.refund, shippingRefund: { amount: '1'.repeat(100), currency: 'USD' } }],
+    ['updateTracking', { ...VALID.updateTracking, requestId: megabyte }],
+    ['ship', { ...VALID.ship, items: Array.from({ length: 2_000 }, () => ({ retailerId: 'sku-a', quantity: 0 })) }],
+  ])('%s with a huge field', (kind, input) => {
+    const why = rejected(kind, input);
+    expect(why.length).toBeLessThanOrEqual(600);
+    expect(why).not.toContain('X'.repeat(100));
+  });
+
+  test('an unknown carrier is quoted, cut short', () => {
+    expect(rejected('ship', { ...VALID.ship, carrier: `NOPE${'Y'.repeat(45)}` })).toMatch(
+      /carrier: .*unknown carrier code "NOPEY+… \(\d+ more characters\)/,
+    );
+  });
+});
