@@ -1,5 +1,5 @@
 /**
- * Entry point of `fb-orders` (bin/fb-orders.js loads it through tsx). Sets the exit code rather than
+ * Entry point of `fb-orders` (bin/fb-orders.js loads it, through tsx in a checkout). Sets the exit code rather than
  * calling process.exit, so a large CSV on a pipe is fully flushed before the process ends.
  */
 import { processIo } from './io.js';

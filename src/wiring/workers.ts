@@ -10,7 +10,7 @@
 import { Runtime, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { observeGraphClient } from '../observability/index.js';
-import { bundleWorkflows } from './bundle.js';
+import { bundleWorkflows, prebuiltWorkflowBundle } from './bundle.js';
 
 export interface CreateWorkersOptions {
   connection: NativeConnection;
@@ -19,7 +19,10 @@ export interface CreateWorkersOptions {
   graphTaskQueue: string;
   graphMaxCallsPerSecond: number;
   deps: ActivityDeps;
-  /** A pre-built bundle (tests build one per run); otherwise the workflows are bundled here. */
+  /**
+   * A pre-built bundle (tests build one per run); otherwise the one `npm run build` wrote to dist/,
+   * and when running from the sources, the workflows are bundled here.
+   */
   workflowBundle?: WorkflowBundleOption;
   /** Identity suffix shown in the Web UI. */
   identity?: string;
@@ -28,7 +31,7 @@ export interface CreateWorkersOptions {
 export async function createWorkers(options: CreateWorkersOptions): Promise<Worker[]> {
   // The Graph client, observed: calls by endpoint and outcome, throttles, usage, in the worker's metrics.
   const activities = createActivities({ ...options.deps, graph: observeGraphClient(options.deps.graph) });
-  const workflowBundle = options.workflowBundle ?? (await bundleForThisProcess());
+  const workflowBundle = options.workflowBundle ?? prebuiltBundleLogged() ?? (await bundleForThisProcess());
   const identity = options.identity ?? `${process.pid}`;
   const orderWorker = await Worker.create({
     connection: options.connection,
@@ -61,9 +64,11 @@ export function intakeTaskQueue(orderTaskQueue: string): string {
   return `${orderTaskQueue}-intake`;
 }
 
-/** Runs workers until every one has stopped; SIGINT/SIGTERM start a graceful shutdown (the SDK's default). */
-export async function runUntilShutdown(workers: Worker[]): Promise<void> {
-  await Promise.all(workers.map((w) => w.run()));
+/** The bundle `npm run build` made, if this is a built tree; says so in the log. */
+function prebuiltBundleLogged(): WorkflowBundleOption | undefined {
+  const bundle = prebuiltWorkflowBundle();
+  if (bundle) Runtime.instance().logger.info(`workflow code: prebuilt ${bundle.codePath}`);
+  return bundle;
 }
 
 /** Bundles the workflow code once for this process's workers, logging through the runtime's logger. */

@@ -2,7 +2,14 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OmsInvalidInputError } from '../../../src/api/oms-errors.js';
-import { HttpOms, OmsHttpError, omsEventEnvelopeSchema, verifyOmsSignature } from '../../../src/oms/http/index.js';
+import {
+  HttpOms,
+  OMS_EVENT_CONTRACTS,
+  OmsHttpError,
+  omsEventEnvelopeSchema,
+  verifyOmsSignature,
+  type OmsEventType,
+} from '../../../src/oms/http/index.js';
 import { validatedOmsPort } from '../../../src/oms/validated-oms.js';
 import { line, newOrderId, pendingOrder } from './fixtures.js';
 
@@ -161,6 +168,12 @@ describe('HttpOms requests', () => {
       expect(entry.headers['x-event-id']).toBe(entry.envelope.id);
       expect(entry.headers['content-type']).toBe('application/json');
       expect(Date.parse(entry.envelope.occurredAt)).not.toBeNaN();
+    }
+    // Every event's data is what its documented schema (docs/oms-schemas/) says, field for field:
+    // parsing drops unknown fields, so equality also proves nothing undocumented was sent.
+    for (const { envelope } of received) {
+      const contract = OMS_EVENT_CONTRACTS[envelope.type as OmsEventType];
+      expect(contract.data.parse(envelope.data), envelope.type).toEqual(envelope.data);
     }
     expect(received[0]?.envelope.data).toEqual({ metaOrderId: orderId, lines: [{ retailerId: 'MUG', quantity: 2 }] });
     // Unicode crosses the wire unchanged (and the signature covers the UTF-8 bytes).
