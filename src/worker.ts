@@ -6,8 +6,10 @@
  */
 import { runMain } from './wiring/run-main.js';
 import { startWorker } from './wiring/start-worker.js';
+import { onStopSignal } from './wiring/stop-signals.js';
 
 runMain(async () => {
   const worker = await startWorker();
+  onStopSignal(() => void worker.shutdown().catch(() => undefined)); // `finished` reports a failure
   await worker.finished;
 });
