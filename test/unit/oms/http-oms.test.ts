@@ -11,7 +11,7 @@ import {
   type OmsEventType,
 } from '../../../src/oms/http/index.js';
 import { validatedOmsPort } from '../../../src/oms/validated-oms.js';
-import { line, newOrderId, pendingOrder } from './fixtures.js';
+import { line, newOrderId, pendingOrder, recordOrderLife } from './fixtures.js';
 
 const SECRET = 'merchant-shared-secret-Xy9';
 
@@ -115,40 +115,7 @@ describe('HttpOms requests', () => {
       shortages: [{ retailerId: 'MUG', quantity: 1 }],
     });
     expect(await oms.createPendingOrder(order)).toEqual({ merchantOrderReference: 'SO-42' });
-    await oms.markProcessing(orderId);
-    await oms.recordShipment({
-      metaOrderId: orderId,
-      requestId: 's1',
-      items: [{ retailerId: 'MUG', quantity: 1 }],
-      carrier: 'UPS',
-      trackingNumber: '1Z',
-    });
-    await oms.recordTrackingUpdate({
-      metaOrderId: orderId,
-      requestId: 't1',
-      shipmentRequestId: 's1',
-      carrier: 'DHL',
-      trackingNumber: 'JD0123',
-    });
-    await oms.recordCancellation({
-      metaOrderId: orderId,
-      requestId: 'c1',
-      items: [{ retailerId: 'MUG', quantity: 1 }],
-      reasonCode: 'OUT_OF_STOCK',
-      restock: true,
-      origin: 'merchant',
-    });
-    await oms.recordRefund({
-      metaOrderId: orderId,
-      requestId: 'r1',
-      items: [{ retailerId: 'MUG', quantity: 1 }],
-      reasonCode: 'DAMAGED_GOODS',
-      origin: 'merchant',
-    });
-    await oms.markCompleted(orderId);
-    await oms.releaseInventory(orderId);
-    await oms.notifyExternalChange({ metaOrderId: orderId, kind: 'refunded', detail: 'refund seen on Meta' });
-    await oms.notifyOps({ metaOrderId: orderId, severity: 'critical', reason: 'stuck' });
+    await recordOrderLife(oms, orderId, 'MUG');
 
     expect(received.map((entry) => entry.envelope.type)).toEqual([
       'inventory.reserve',

@@ -21,6 +21,14 @@ describe('the HTTP OMS contract (docs/oms-schemas/)', () => {
     }
   });
 
+  it('is documented in docs/oms-integration.md: every event, with links to schema files that exist', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../../docs/oms-integration.md', import.meta.url)), 'utf8');
+    for (const type of OMS_EVENT_TYPES) expect(doc, type).toContain(`| \`${type}\` |`);
+    const links = [...doc.matchAll(/\]\(oms-schemas\/([^)]+)\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(OMS_EVENT_TYPES.length);
+    for (const name of links) expect(Object.keys(omsSchemaFiles()), name).toContain(name);
+  });
+
   it('documents a reply for exactly the events whose answer the adapter reads', () => {
     const withReply = OMS_EVENT_TYPES.filter((type) => 'reply' in OMS_EVENT_CONTRACTS[type]);
     expect(withReply).toEqual(['inventory.reserve', 'order.create_pending']);
