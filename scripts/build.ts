@@ -10,7 +10,8 @@ import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger } from '@temporalio/worker';
-import { bundleWorkflows, PREBUILT_WORKFLOW_BUNDLE } from '../src/wiring/bundle.js';
+import { TRACING_WORKFLOW_INTERCEPTOR_MODULES } from '../src/observability/tracing.js';
+import { bundleWorkflows, PREBUILT_TRACED_WORKFLOW_BUNDLE, PREBUILT_WORKFLOW_BUNDLE } from '../src/wiring/bundle.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
@@ -28,12 +29,20 @@ if (tsc.status !== 0) {
 }
 console.log(`build: compiled src/ to dist/ in ${seconds(started)}`);
 
-const bundleStarted = Date.now();
-const bundlePath = join(dist, PREBUILT_WORKFLOW_BUNDLE);
-const { code } = await bundleWorkflows(new DefaultLogger('WARN'), {
-  workflowsPath: join(dist, 'workflows', 'index.js'),
-});
-writeFileSync(bundlePath, code);
-const mib = (statSync(bundlePath).size / 2 ** 20).toFixed(1);
-console.log(`build: workflow bundle ${PREBUILT_WORKFLOW_BUNDLE} (${mib} MiB) in ${seconds(bundleStarted)}`);
+// Two bundles: the workflows as they are, and with the tracing interceptors (picked when
+// OTEL_EXPORTER_OTLP_ENDPOINT is set), so switching tracing on needs no bundling at start either.
+for (const [fileName, workflowInterceptorModules] of [
+  [PREBUILT_WORKFLOW_BUNDLE, undefined],
+  [PREBUILT_TRACED_WORKFLOW_BUNDLE, TRACING_WORKFLOW_INTERCEPTOR_MODULES],
+] as const) {
+  const bundleStarted = Date.now();
+  const bundlePath = join(dist, fileName);
+  const { code } = await bundleWorkflows(new DefaultLogger('WARN'), {
+    workflowsPath: join(dist, 'workflows', 'index.js'),
+    ...(workflowInterceptorModules ? { workflowInterceptorModules } : {}),
+  });
+  writeFileSync(bundlePath, code);
+  const mib = (statSync(bundlePath).size / 2 ** 20).toFixed(1);
+  console.log(`build: workflow bundle ${fileName} (${mib} MiB) in ${seconds(bundleStarted)}`);
+}
 console.log(`build: done in ${seconds(started)}`);

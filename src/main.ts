@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from './config.js';
 import { installObservability } from './observability/index.js';
+import { startTracing } from './observability/tracing.js';
 import { runMain } from './wiring/run-main.js';
 import { onStopSignal } from './wiring/stop-signals.js';
 import { SandboxAdminClient } from '../sandbox/admin-client.js';
@@ -151,6 +152,8 @@ runMain(async () => {
     );
 
     const deps = started('OMS and Graph client', await createDependencies(config), (d) => d.close());
+    const tracing = startTracing(config);
+    if (tracing) started('tracing', tracing, (t) => t.shutdown());
     if (deps.referenceOms && usesSandbox) {
       await deps.referenceOms.seedProducts(
         DEMO_CATALOGUE.map((p) => ({ retailerId: p.retailerId, name: p.name, onHand: 500 })),
@@ -173,6 +176,7 @@ runMain(async () => {
       graphTaskQueue: config.GRAPH_TASK_QUEUE,
       graphMaxCallsPerSecond: config.GRAPH_MAX_CALLS_PER_SECOND,
       deps,
+      tracing,
     });
     const running = Promise.allSettled(workers.map((w) => w.run()));
     stopWorkers = () => {
@@ -210,6 +214,12 @@ runMain(async () => {
       [
         'metrics',
         observability.metricsAddress ? `http://${observability.metricsAddress}/metrics` : 'off (METRICS_PORT=0)',
+      ],
+      [
+        'tracing',
+        config.OTEL_EXPORTER_OTLP_ENDPOINT
+          ? `OTLP to ${config.OTEL_EXPORTER_OTLP_ENDPOINT}`
+          : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT)',
       ],
     ];
     say('');

@@ -12,6 +12,8 @@ import { workflowsPath } from './workflows-path.js';
 
 /** File name of the bundle `npm run build` writes next to the compiled code (dist/). */
 export const PREBUILT_WORKFLOW_BUNDLE = 'workflow-bundle.js';
+/** The same workflows with the OpenTelemetry workflow interceptors (OTEL_EXPORTER_OTLP_ENDPOINT set). */
+export const PREBUILT_TRACED_WORKFLOW_BUNDLE = 'workflow-bundle-traced.js';
 
 export interface BundleWorkflowsOptions {
   /** The workflows' entry point; default: this tree's (src/workflows/index.ts or dist/workflows/index.js). */
@@ -43,7 +45,7 @@ export async function bundleWorkflows(logger: Logger, options: BundleWorkflowsOp
  * The bundle `npm run build` wrote beside this module's tree (dist/workflow-bundle.js), if there is
  * one. Running from src/ there is none: src/ never holds a build output.
  */
-export function prebuiltWorkflowBundle(fileName = PREBUILT_WORKFLOW_BUNDLE): { codePath: string } | undefined {
+export function prebuiltWorkflowBundle(fileName: string): { codePath: string } | undefined {
   const codePath = fileURLToPath(new URL(`../${fileName}`, import.meta.url));
   return existsSync(codePath) ? { codePath } : undefined;
 }

@@ -7,12 +7,13 @@
  *
  * Settings come from the environment (src/config.ts); the Temporal connection from the standard
  * TEMPORAL_* variables. The workflow code is the bundle `npm run build` made (dist/workflow-bundle.js),
- * so nothing is bundled at start.
+ * so nothing is bundled at start. OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on (observability/tracing.ts).
  */
 import { NativeConnection } from '@temporalio/worker';
 import type { OmsPort } from '../api/oms-port.js';
 import { loadConfig, temporalConnectConfig } from '../config.js';
 import { installObservability } from '../observability/index.js';
+import { startTracing } from '../observability/tracing.js';
 import { createDependencies } from './dependencies.js';
 import { createWorkers } from './workers.js';
 
@@ -44,8 +45,9 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const { connectionOptions, namespace } = temporalConnectConfig(env);
   // Before any connection: the Runtime carries the JSON logger and the Prometheus exporter.
   const observability = options.installRuntime === false ? undefined : installObservability(config, { env });
+  const tracing = startTracing(config, env);
   const deps = await createDependencies(config, { oms: options.oms });
-  const closeAll: (() => Promise<unknown>)[] = [() => deps.close()];
+  const closeAll: (() => Promise<unknown>)[] = [async () => tracing?.shutdown(), () => deps.close()];
   const close = async () => {
     for (const stop of closeAll.reverse()) await stop();
   };
@@ -63,12 +65,14 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
       graphTaskQueue: config.GRAPH_TASK_QUEUE,
       graphMaxCallsPerSecond: config.GRAPH_MAX_CALLS_PER_SECOND,
       deps,
+      tracing,
     });
     observability?.logger.info('worker running', {
       taskQueues: [config.TASK_QUEUE, config.GRAPH_TASK_QUEUE],
       address: connectionOptions.address,
       namespace,
       metrics: observability.metricsAddress,
+      tracing: config.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'off',
     });
     const finished = Promise.allSettled(workers.map((w) => w.run())).then(async (results) => {
       await close();

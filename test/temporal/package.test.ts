@@ -70,6 +70,7 @@ describe('the npm package', () => {
   it('ships the built code, the prebuilt workflow bundle and the OMS contract, and no sources or dev tools', () => {
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
     expect(listing).toContain('package/dist/workflow-bundle.js');
+    expect(listing).toContain('package/dist/workflow-bundle-traced.js');
     expect(listing).toContain('package/dist/client/index.d.ts');
     expect(listing).toContain('package/docs/oms-integration.md');
     expect(listing.some((path) => path.startsWith('package/src/'))).toBe(false);
