@@ -11,11 +11,15 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BulkAckOutcome, IntakeActivities } from '../api/activities.js';
+import {
+  HANDLER_DESCRIPTIONS,
+  INTAKE_ACTIVITY_SUMMARIES,
+  proxyActivitiesWithSummaries,
+} from '../api/activity-summaries.js';
 import {
   ackBatcherStatusQuery,
   ackRequestSignal,
@@ -56,11 +60,14 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   const maxBatch = Math.min(input.maxBatch ?? MAX_ACK_BATCH, MAX_ACK_BATCH);
   const maxHistoryEvents = input.maxHistoryEvents ?? 20_000;
   const historyEventsCeiling = input.historyEventsCeiling ?? HISTORY_EVENTS_CEILING;
-  const { createPendingAndAcknowledgeBatch } = proxyActivities<IntakeActivities>({
-    taskQueue: input.graphTaskQueue,
-    startToCloseTimeout: DEFAULT_ORDER_POLICY.graphAttemptTimeoutMs,
-    retry: DEFAULT_ORDER_POLICY.graphWriteRetry,
-  });
+  const { createPendingAndAcknowledgeBatch } = proxyActivitiesWithSummaries<IntakeActivities>(
+    {
+      taskQueue: input.graphTaskQueue,
+      startToCloseTimeout: DEFAULT_ORDER_POLICY.graphAttemptTimeoutMs,
+      retry: DEFAULT_ORDER_POLICY.graphWriteRetry,
+    },
+    INTAKE_ACTIVITY_SUMMARIES,
+  );
 
   /** Waiting orders by id, oldest first: a repeated request (an order's retry) keeps one entry. */
   const pending = new Map<string, AckRequest>((input.pending ?? []).map((request) => [request.orderId, request]));
@@ -69,10 +76,14 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   const enqueue = (request: AckRequest) => {
     if (!pending.has(request.orderId)) pending.set(request.orderId, request);
   };
-  setHandler(ackRequestSignal, enqueue);
-  setHandler(ackRequestsSignal, (requests) => requests.forEach(enqueue));
+  setHandler(ackRequestSignal, enqueue, { description: HANDLER_DESCRIPTIONS.requestAck });
+  setHandler(ackRequestsSignal, (requests) => requests.forEach(enqueue), {
+    description: HANDLER_DESCRIPTIONS.requestAcks,
+  });
   const thisRun: AckBatcherStatus['thisRun'] = { batches: 0, acknowledged: 0, leftToAcknowledgeAlone: 0 };
-  setHandler(ackBatcherStatusQuery, () => ({ cmsId: input.cmsId, waiting: pending.size, thisRun }));
+  setHandler(ackBatcherStatusQuery, () => ({ cmsId: input.cmsId, waiting: pending.size, thisRun }), {
+    description: HANDLER_DESCRIPTIONS.ackBatcherStatus,
+  });
 
   for (;;) {
     await condition(() => pending.size > 0);
@@ -81,7 +92,9 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     const oldestAt = Date.now();
     for (;;) {
       const seen = pending.size;
-      const grew = await condition(() => pending.size >= maxBatch || pending.size > seen, flushAfterMs);
+      const grew = await condition(() => pending.size >= maxBatch || pending.size > seen, flushAfterMs, {
+        summary: 'Fill the batch: flush when full or when no request came for a while',
+      });
       if (!grew || pending.size >= maxBatch || Date.now() - oldestAt >= maxWaitMs) break;
     }
     // Every waiting order is a candidate (up to a bound on the activity's input); the activity takes

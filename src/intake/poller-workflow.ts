@@ -6,9 +6,14 @@
  * an order twice is harmless (one workflow per order id; the signal only says "refresh"). The
  * overlap covers orders whose update raced the previous poll. The mark lives here, in history.
  */
-import { condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import type { AckMode } from '../api/ack-modes.js';
 import type { IntakeActivities } from '../api/activities.js';
+import {
+  HANDLER_DESCRIPTIONS,
+  INTAKE_ACTIVITY_SUMMARIES,
+  proxyActivitiesWithSummaries,
+} from '../api/activity-summaries.js';
 import { pollNowSignal, pollerStatusQuery, type PollerStatus } from '../api/poller-messages.js';
 import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
 
@@ -32,21 +37,24 @@ export interface OrderPollerInput {
 }
 
 export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void> {
-  const { pollOrders } = proxyActivities<IntakeActivities>({
-    taskQueue: input.graphTaskQueue,
-    startToCloseTimeout: '10 minutes',
-    // The activity heartbeats its page cursor: a retry resumes where the last attempt stopped.
-    heartbeatTimeout: '30 seconds',
-    retry: { ...DEFAULT_ORDER_POLICY.graphReadRetry, maximumInterval: '1 minute' },
-  });
+  const { pollOrders } = proxyActivitiesWithSummaries<IntakeActivities>(
+    {
+      taskQueue: input.graphTaskQueue,
+      startToCloseTimeout: '10 minutes',
+      // The activity heartbeats its page cursor: a retry resumes where the last attempt stopped.
+      heartbeatTimeout: '30 seconds',
+      retry: { ...DEFAULT_ORDER_POLICY.graphReadRetry, maximumInterval: '1 minute' },
+    },
+    INTAKE_ACTIVITY_SUMMARIES,
+  );
   const status: PollerStatus = input.status ?? {
     cmsId: input.cmsId,
     highWaterMark: Math.floor(Date.now() / 1000) - (input.initialLookbackSeconds ?? 7 * 24 * 3600),
     rounds: 0,
   };
   let pollNow = false;
-  setHandler(pollNowSignal, () => void (pollNow = true));
-  setHandler(pollerStatusQuery, () => status);
+  setHandler(pollNowSignal, () => void (pollNow = true), { description: HANDLER_DESCRIPTIONS.pollNow });
+  setHandler(pollerStatusQuery, () => status, { description: HANDLER_DESCRIPTIONS.pollerStatus });
 
   const roundsPerRun = input.roundsPerRun ?? 100;
   for (let round = 0; round < roundsPerRun; round++) {
@@ -75,7 +83,7 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
       handedToAckBatcher: (status.totals?.handedToAckBatcher ?? 0) + result.handedToAckBatcher,
       ownAcknowledgementsSkipped: (status.totals?.ownAcknowledgementsSkipped ?? 0) + result.ownAcknowledgementsSkipped,
     };
-    await condition(() => pollNow, input.intervalMs);
+    await condition(() => pollNow, input.intervalMs, { summary: 'Until the next poll (or poll-now)' });
   }
   await continueAsNew<typeof orderPollerWorkflow>({ ...input, status });
 }

@@ -1,7 +1,9 @@
 /**
  * Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT): one order run by workers built with startTracing, and
  * the spans that reach a local OTLP collector: its activities (scheduled in the workflow, run in
- * the worker), and inside them the Graph and OMS calls, all in one trace.
+ * the worker), and inside them the Graph and OMS calls, all in one trace. The same order's history
+ * also shows what the Web UI displays: a summary on every activity call and timer, and a
+ * description on every query, signal and Update (src/api/activity-summaries.ts).
  */
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,5 +70,38 @@ describe('tracing', () => {
     const scheduled = collector.spans.filter((span) => span.name.startsWith('StartActivity:'));
     expect(scheduled.length).toBeGreaterThanOrEqual(3);
     expect(new Set(scheduled.map((span) => span.parentSpanId)).size).toBe(1);
+  });
+
+  it('gives the Web UI a summary on every activity call and timer, and a description on every handler', async () => {
+    const orderId = world.started[0]!.replace(/^fb-order-/, '');
+    const handle = world.harness.client.workflow.getHandle(world.started[0]!);
+    const history = await handle.fetchHistory();
+    const converter = world.harness.client.options.loadedDataConverter.payloadConverter;
+    const events = history.events ?? [];
+    const summaryOf = (event: (typeof events)[number]) =>
+      event.userMetadata?.summary ? converter.fromPayload<string>(event.userMetadata.summary) : undefined;
+    const scheduled = events.filter((event) => event.activityTaskScheduledEventAttributes);
+    const timers = events.filter((event) => event.timerStartedEventAttributes);
+    expect(scheduled.length).toBeGreaterThanOrEqual(3);
+    expect(scheduled.map(summaryOf)).toEqual(scheduled.map(() => expect.stringMatching(/^(Meta|OMS|Meta and OMS): /)));
+    expect(scheduled.map(summaryOf)).toContain(`Meta: read order ${orderId}`);
+    expect(timers.length).toBeGreaterThanOrEqual(1);
+    expect(timers.map(summaryOf)).toEqual(timers.map(() => expect.stringMatching(/\w/)));
+
+    const metadata = await handle.query<{
+      definition: Record<
+        'queryDefinitions' | 'signalDefinitions' | 'updateDefinitions',
+        { name: string; description?: string }[]
+      >;
+    }>('__temporal_workflow_metadata');
+    const handlers = [
+      ...metadata.definition.queryDefinitions,
+      ...metadata.definition.signalDefinitions,
+      ...metadata.definition.updateDefinitions,
+    ].filter((handler) => !handler.name.startsWith('__'));
+    expect(handlers.map((handler) => handler.name)).toEqual(
+      expect.arrayContaining(['state', 'ship', 'shipSignal', 'orderUpdated']),
+    );
+    expect(handlers.filter((handler) => !handler.description)).toEqual([]);
   });
 });
