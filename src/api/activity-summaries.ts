@@ -55,6 +55,8 @@ export const GRAPH_ACTIVITY_SUMMARIES: ActivitySummaries<GraphActivities> = {
     `Meta: change tracking of ${input.shipmentRequestId} to ${input.carrier} ${input.trackingNumber}`,
   cancelItems: (input) =>
     `Meta: cancel ${units(input.items)} (${input.reasonCode}, ${input.restock ? 'restock' : 'no restock'})`,
+  answerReturn: (input) =>
+    `Meta: ${input.event === 'ACCEPT_RETURN' ? 'accept' : 'close'} return ${input.returnId}${input.merchantReturnId ? ` (RMA ${input.merchantReturnId})` : ''}`,
   refundItems: (input) =>
     `Meta: refund ${units(input.plan.lines)}${input.plan.total ? `, ${input.plan.total.amount} ${input.plan.total.currency}` : ''} (${input.reasonCode})`,
 };
@@ -70,6 +72,7 @@ export const OMS_ACTIVITY_SUMMARIES: ActivitySummaries<OmsActivities> = {
     `OMS: record ${cancellation.origin === 'external' ? 'external ' : ''}cancellation of ${units(cancellation.items)}`,
   recordRefund: (refund) =>
     `OMS: record ${refund.origin === 'external' ? 'external ' : ''}refund of ${units(refund.items)}`,
+  recordReturn: (record) => `OMS: return ${record.metaReturnId} is ${record.status} (${units(record.items)})`,
   markCompleted: (orderId) => `OMS: order ${orderId} completed`,
   notifyExternalChange: (change) => `OMS: notice of a change made outside (${change.kind})`,
   notifyOps: (notification) => `OMS: tell operations (${notification.severity})`,
@@ -87,6 +90,7 @@ export const COMMAND_HANDLER_DESCRIPTIONS: Record<CommandKind, string> = {
   cancel: 'Cancel unshipped units on Meta (restock or not), then ledger and OMS (OrderClient.cancel, fb-orders cancel)',
   refund: 'Refund units, amounts or shipping on Meta, then ledger and OMS (OrderClient.refund, fb-orders refund)',
   updateTracking: "Change a shipment's carrier and tracking number on Meta (fb-orders update-tracking)",
+  answerReturn: "Accept a buyer's return or close it without a refund, on Meta (fb-orders answer-return)",
   retry: 'Resume an order in NEEDS_ATTENTION once the cause is fixed (fb-orders retry)',
 };
 

@@ -14,6 +14,7 @@ import {
   pendingOrderInputSchema,
   refundRecordSchema,
   reservationLinesSchema,
+  returnRecordSchema,
   shipmentRecordSchema,
   trackingUpdateRecordSchema,
 } from '../../api/oms-port-schemas.js';
@@ -75,6 +76,12 @@ export const OMS_EVENT_CONTRACTS = {
     method: 'recordRefund',
     summary: 'Record a refund with the amounts as Meta computed them.',
     data: refundRecordSchema,
+  },
+  'order.record_return': {
+    method: 'recordReturn',
+    summary:
+      "A step of a buyer's return (REQUESTED, APPROVED, DISAPPROVED, REFUNDED, MERCHANT_MARKED_COMPLETED): record it.",
+    data: returnRecordSchema,
   },
   'order.mark_completed': {
     method: 'markCompleted',

@@ -51,7 +51,7 @@ export function pendingOrder(
 
 /**
  * Every port call that follows an order's creation, in a lifecycle's order (one unit of `retailerId`
- * shipped, re-tracked, cancelled and refunded; then completion, release and the two notices).
+ * shipped, re-tracked, cancelled, refunded and returned; then completion, release and the two notices).
  */
 export async function recordOrderLife(oms: OmsPort, orderId: string, retailerId: string): Promise<void> {
   await oms.markProcessing(orderId);
@@ -83,6 +83,12 @@ export async function recordOrderLife(oms: OmsPort, orderId: string, retailerId:
     items: [{ retailerId, quantity: 1 }],
     reasonCode: 'DAMAGED_GOODS',
     origin: 'merchant',
+  });
+  await oms.recordReturn({
+    metaOrderId: orderId,
+    metaReturnId: 'ret-1',
+    status: 'REQUESTED',
+    items: [{ retailerId, quantity: 1 }],
   });
   await oms.markCompleted(orderId);
   await oms.releaseInventory(orderId);

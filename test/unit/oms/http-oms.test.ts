@@ -125,6 +125,7 @@ describe('HttpOms requests', () => {
       'order.record_tracking_update',
       'order.record_cancellation',
       'order.record_refund',
+      'order.record_return',
       'order.mark_completed',
       'inventory.release',
       'order.external_change',
