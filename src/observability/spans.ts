@@ -32,9 +32,12 @@ export async function inSpan<T>(name: string, attributes: Attributes, call: () =
 export function traceOmsPort(oms: OmsPort): OmsPort {
   const traced = {} as Record<string, unknown>;
   for (const method of OMS_PORT_METHODS) {
-    const call = (oms[method] as (...args: unknown[]) => Promise<unknown>).bind(oms);
+    // Looked up at each call, as a direct call would: an adapter whose method is replaced later
+    // (a test's fault, a hot-swapped client) is called as it is then.
     traced[method] = (...args: unknown[]) =>
-      inSpan(`oms.${method}`, { 'meta.order_id': metaOrderIdOf(args[0]) }, () => call(...args));
+      inSpan(`oms.${method}`, { 'meta.order_id': metaOrderIdOf(args[0]) }, () =>
+        (oms[method] as (...args: unknown[]) => Promise<unknown>).apply(oms, args),
+      );
   }
   return traced as unknown as OmsPort;
 }

@@ -28,6 +28,7 @@ class CountingOms implements OmsPort {
   async recordTrackingUpdate() {}
   async recordCancellation() {}
   async recordRefund() {}
+  async recordReturn() {}
   async markCompleted() {}
   async notifyExternalChange() {}
   async notifyOps() {}

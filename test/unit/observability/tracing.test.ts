@@ -54,4 +54,16 @@ describe('tracing', () => {
     expect(reserve?.parentSpanId).toBe(graph?.spanId);
     expect(byName.get('oms.markProcessing')).toBeDefined();
   });
+
+  it('calls the OMS adapter method as it is at call time (a method replaced later is the one called)', async () => {
+    const calls: string[] = [];
+    const oms = { markProcessing: async (id: string) => void calls.push(`first ${id}`) } as unknown as Parameters<
+      typeof traceOmsPort
+    >[0];
+    const traced = traceOmsPort(oms);
+    (oms as { markProcessing: (id: string) => Promise<void> }).markProcessing = async (id) =>
+      void calls.push(`replaced ${id}`);
+    await traced.markProcessing('42');
+    expect(calls).toEqual(['replaced 42']);
+  });
 });
