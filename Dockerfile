@@ -1,26 +1,47 @@
-# The worker image (also runs the starter and the sandbox, sandbox/: same image, another npm script).
+# The worker image, in three stages:
+#   build    - every dependency, `npm run build` (dist/: compiled code and the prebuilt workflow bundle)
+#   sandbox  - the build stage running the sandbox (sandbox/, TypeScript through tsx): demos and load
+#              tests only; docker-compose.yml's sandbox service builds this target
+#   runtime  - the default: `npm ci --omit=dev` output and dist/, run by plain node as a non-root
+#              user, with tini as PID 1 so SIGTERM reaches node and zombies are reaped
+#
 #   docker build -t meta-shops-temporal .
-#   docker run --env-file worker.env meta-shops-temporal            # npm run worker
-#   docker run --env-file worker.env meta-shops-temporal npm run starter
-# TypeScript runs through tsx (a runtime dependency), so there is no build step.
-FROM node:20.20.2-bookworm-slim
-
+#   docker run --env-file worker.env meta-shops-temporal                       # the worker
+#   docker run --env-file worker.env meta-shops-temporal node dist/starter.js  # poller and ack batcher
+#   docker build --target sandbox -t meta-shops-sandbox .
+FROM node:20.20.2-bookworm-slim AS base
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends tini \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 RUN chown node:node /app
 # The official image's unprivileged user (uid 1000); nothing below needs root.
 USER node
+ENTRYPOINT ["/usr/bin/tini", "--"]
 
+FROM base AS build
 # Dependencies first: this layer is rebuilt only when the lockfile changes.
 COPY --chown=node:node package.json package-lock.json ./
-# `npm install`, not `npm ci`: some registries lack optional platform builds of @swc/core that the
-# lockfile would then be missing, and `npm ci` refuses that; `npm install` still follows the lockfile.
-RUN npm install --no-audit --no-fund && npm cache clean --force
-
-# Everything .dockerignore lets through: src/ and sandbox/ (npm run sandbox) among it.
+RUN npm ci --no-audit --no-fund
 COPY --chown=node:node . .
+RUN npm run build
+
+FROM build AS sandbox
+EXPOSE 8787
+CMD ["node", "--import", "tsx", "sandbox/main.ts"]
+
+FROM base AS production-dependencies
+COPY --chown=node:node package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM base AS runtime
+ENV NODE_ENV=production
+COPY --from=production-dependencies /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --chown=node:node package.json ./
+COPY --chown=node:node bin ./bin
 # The reference OMS keeps its PGlite database here (OMS_ADAPTER=reference only).
 RUN mkdir -p .data/oms
-
 # Prometheus metrics (SDK and ours) on METRICS_PORT.
 EXPOSE 9464
-CMD ["npm", "run", "worker"]
+CMD ["node", "dist/worker.js"]

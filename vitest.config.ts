@@ -1,8 +1,18 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` needs nothing but Node (pure modules, the sandbox, the Graph client, the OMS
 // adapters); `temporal` shares one dev server for the whole run (test/temporal/global-setup.ts).
 export default defineConfig({
+  // examples/ import the package by name, as a merchant would: in the checkout that is src/ (tsconfig.json's paths).
+  resolve: {
+    alias: [
+      {
+        find: /^meta-shops-temporal\/oms\/http$/,
+        replacement: fileURLToPath(new URL('./src/oms/http/index.ts', import.meta.url)),
+      },
+    ],
+  },
   test: {
     pool: 'forks',
     reporters: ['default'],

@@ -50,7 +50,17 @@ const ConfigSchema = z.object({
 
   METRICS_PORT: intFrom(0, 65535).default(9464),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  /** `npm start` only: the port of its dev server's Web UI (the dev server itself listens on TEMPORAL_ADDRESS). */
+  TEMPORAL_UI_PORT: intFrom(1, 65535).default(8233),
+  /** `npm start` only: the folder for the dev server's database and log and the sandbox's state (default: .data in the project). */
+  START_DATA_DIR: z.string().min(1).optional(),
+  /** Tracing: OTLP over HTTP to this collector (e.g. http://localhost:4318); off when unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
+
+/** Every setting ConfigSchema reads, in its order: the README's configuration table lists them all (a test checks). */
+export const CONFIG_SETTINGS = Object.keys(ConfigSchema.shape) as (keyof AppConfig)[];
 
 export type AppConfig = z.infer<typeof ConfigSchema>;
 

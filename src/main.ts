@@ -1,117 +1,246 @@
 /**
- * `npm start`: the whole product on one machine, with no configuration.
+ * `npm start`: the whole product on one machine, with no configuration. Development only (it
+ * starts the sandbox and a dev server; production runs `node dist/worker.js`).
  *   - a Temporal dev server with the Web UI, persisted to .data/temporal.sqlite (a restart keeps orders)
- *   - the local sandbox with a trickle of demo orders (skipped when META_GRAPH_URL points elsewhere)
+ *   - the local sandbox with demo orders (skipped when META_GRAPH_URL points elsewhere): on a fresh
+ *     sandbox a few orders released at once, so the poller's first round finds them, then a trickle
  *   - the reference OMS on PGlite in .data/oms, the worker, the poller and the ack batcher
- * Ctrl-C stops everything it started, in reverse order.
+ * SIGINT or SIGTERM (Ctrl-C) stops everything it started, in reverse order, also mid-start.
  */
 import { mkdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from './config.js';
 import { installObservability } from './observability/index.js';
-import { createDependencies } from './wiring/dependencies.js';
+import { startTracing } from './observability/tracing.js';
 import { runMain } from './wiring/run-main.js';
+import { onStopSignal } from './wiring/stop-signals.js';
+import { SandboxAdminClient } from '../sandbox/admin-client.js';
 import { DEMO_CATALOGUE } from '../sandbox/demo-data.js';
 import { startSandbox } from '../sandbox/index.js';
 import { startDevServer } from './dev-tools/dev-server.js';
+import { assertPortsFree, portOf, type PlannedPort } from './dev-tools/ports.js';
 import { projectPath } from './dev-tools/temporal-cli.js';
+import { createDependencies } from './wiring/dependencies.js';
 import { intakeOptionsFrom, startIntake } from './intake/start-intake.js';
-import { createWorkers } from './wiring/workers.js';
+import { createWorkers, intakeTaskQueue } from './wiring/workers.js';
 
-const DEMO_DEFAULTS = {
-  TEMPORAL_PORT: 7233,
-  UI_PORT: 8233,
-  SANDBOX_PORT: 8787,
+const DEMO = {
   /** A new demo order every 20 s, released by "Meta" 40 s later, polled every minute. */
-  DEMO_ORDER_INTERVAL_MS: 20_000,
-  DEMO_RELEASE_DELAY_MS: 40_000,
+  ORDER_INTERVAL_MS: 20_000,
+  RELEASE_DELAY_MS: 40_000,
+  /**
+   * A fresh sandbox's first orders, released at once so the poller's first round (right after
+   * start) finds them. The first gets the sandbox's first id, 310000000000007: the README's examples.
+   */
+  FIRST_ORDERS: [
+    [
+      { retailerId: 'TEE-ORG-M', quantity: 2 },
+      { retailerId: 'MUG-CER-12', quantity: 1 },
+    ],
+    [
+      { retailerId: 'CAN-SOY-LAV', quantity: 1 },
+      { retailerId: 'BAG-TOTE-NAT', quantity: 1 },
+    ],
+    [{ retailerId: 'NOTE-A5-DOT', quantity: 3 }],
+  ],
 };
 
+/** Thrown between start steps once a stop signal arrived: what started so far is stopped. */
+class StopRequested extends Error {}
+
 runMain(async () => {
-  const config = loadConfig({ POLL_INTERVAL_MINUTES: '1', ...process.env });
+  // Quieter than a production worker: the summary below says what runs; warnings still show.
+  const config = loadConfig({ POLL_INTERVAL_MINUTES: '1', LOG_LEVEL: 'warn', ...process.env });
+  const graphUrl = new URL(config.META_GRAPH_URL);
+  const usesSandbox = graphUrl.hostname === '127.0.0.1' || graphUrl.hostname === 'localhost';
+  const temporalPort = portOf(config.TEMPORAL_ADDRESS);
+  const sandboxPort = Number(graphUrl.port || 8787);
+  const planned: PlannedPort[] = [
+    {
+      port: temporalPort,
+      what: 'the Temporal dev server',
+      variable: 'TEMPORAL_ADDRESS',
+      hint: 'set TEMPORAL_ADDRESS=localhost:<free port>',
+    },
+    { port: config.TEMPORAL_UI_PORT, what: 'the Temporal Web UI', variable: 'TEMPORAL_UI_PORT' },
+  ];
+  if (usesSandbox)
+    planned.push({
+      port: sandboxPort,
+      what: 'the sandbox',
+      variable: 'META_GRAPH_URL',
+      hint: 'set META_GRAPH_URL=http://127.0.0.1:<free port>',
+    });
+  if (config.METRICS_PORT > 0)
+    planned.push({
+      port: config.METRICS_PORT,
+      what: 'Prometheus metrics',
+      variable: 'METRICS_PORT',
+      hint: 'set METRICS_PORT to a free port (0 turns metrics off)',
+    });
+  await assertPortsFree(planned);
+
   // First, before anything opens a Temporal connection: JSON logs and the Prometheus endpoint.
   const observability = installObservability(config);
-  const dataDir = projectPath('.data');
+  const dataDir = config.START_DATA_DIR ? resolve(config.START_DATA_DIR) : projectPath('.data');
+  const dataFile = (name: string) => join(dataDir, name);
   mkdirSync(dataDir, { recursive: true });
+  const say = (line: string) => console.log(line);
+
+  // Everything started so far, stopped in reverse order by the first stop signal (or a failure).
   const stops: { name: string; stop: () => Promise<unknown> }[] = [];
-  const log = (line: string) => console.log(`[start] ${line}`);
-
-  const usesSandbox =
-    new URL(config.META_GRAPH_URL).hostname === '127.0.0.1' || new URL(config.META_GRAPH_URL).hostname === 'localhost';
-  if (usesSandbox) {
-    const sandbox = await startSandbox({
-      port: Number(new URL(config.META_GRAPH_URL).port || DEMO_DEFAULTS.SANDBOX_PORT),
-      accessToken: config.META_ACCESS_TOKEN,
-      cmsId: config.META_CMS_ID,
-      releaseDelayMs: DEMO_DEFAULTS.DEMO_RELEASE_DELAY_MS,
-      demo: { intervalMs: DEMO_DEFAULTS.DEMO_ORDER_INTERVAL_MS, itemsPerOrder: 2 },
-      // Orders survive a restart, like the dev server's workflows and the OMS's rows.
-      stateFile: projectPath('.data', 'sandbox-state.json'),
-    });
-    stops.push({ name: 'sandbox', stop: () => sandbox.close() });
-    log(
-      `sandbox (Meta's order API stand-in) at ${sandbox.url}, a demo order every ${DEMO_DEFAULTS.DEMO_ORDER_INTERVAL_MS / 1000} s`,
-    );
-  } else {
-    log(`talking to Meta at ${config.META_GRAPH_URL} for commerce account ${config.META_CMS_ID}`);
-  }
-
-  const server = await startDevServer({
-    dbFilename: projectPath('.data', 'temporal.sqlite'),
-    port: DEMO_DEFAULTS.TEMPORAL_PORT,
-    uiPort: DEMO_DEFAULTS.UI_PORT,
-    ownProcessGroupDir: dataDir,
-  });
-  stops.push({ name: 'Temporal dev server', stop: () => server.stop() });
-
-  const deps = await createDependencies({ ...config, OMS_DATA_DIR: config.OMS_DATA_DIR });
-  stops.push({ name: 'OMS and Graph client', stop: () => deps.close() });
-  if (deps.referenceOms && usesSandbox) {
-    await deps.referenceOms.seedProducts(
-      DEMO_CATALOGUE.map((p) => ({ retailerId: p.retailerId, name: p.name, onHand: 500 })),
-    );
-  }
-
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  stops.push({ name: 'connections', stop: async () => (await nativeConnection.close(), await connection.close()) });
-  const orderPhases = observability.watchOrderPhases(nativeConnection, server.namespace);
-  stops.push({ name: 'order phase gauge', stop: () => orderPhases.stop() });
-  const workers = await createWorkers({
-    connection: nativeConnection,
-    namespace: server.namespace,
-    taskQueue: config.TASK_QUEUE,
-    graphTaskQueue: config.GRAPH_TASK_QUEUE,
-    graphMaxCallsPerSecond: config.GRAPH_MAX_CALLS_PER_SECOND,
-    deps,
-  });
-  const running = Promise.all(workers.map((w) => w.run()));
-
-  const intake = await startIntake(new Client({ connection, namespace: server.namespace }), intakeOptionsFrom(config));
-  log(
-    `order poller ${intake.poller}, ack batcher ${intake.batcher}; polling every ${config.POLL_INTERVAL_MINUTES} min`,
-  );
-  log(`Temporal Web UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows`);
-  log(`Temporal address: ${server.address} (for the CLI: TEMPORAL_ADDRESS=${server.address})`);
-  if (observability.metricsAddress) log(`Prometheus metrics: http://${observability.metricsAddress}/metrics`);
-  log('try:  npx fb-orders list            then  npx fb-orders ship <orderId> --carrier UPS --tracking 1Z999');
-  log('Ctrl-C stops everything.');
-
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    log('stopping...');
-    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-    await running;
-    for (const { name, stop } of stops.reverse()) {
-      await stop().catch((err: unknown) => console.error(`[start] stopping ${name} failed: ${String(err)}`));
-    }
-    log('stopped.');
+  let stopRequested = false;
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const { name, stop } of stops.reverse()) {
+        await stop().catch((err: unknown) => console.error(`stopping ${name} failed: ${String(err)}`));
+      }
+    })());
+  const started = <T>(name: string, value: T, stop: (value: T) => Promise<unknown>): T => {
+    stops.push({ name, stop: () => stop(value) });
+    if (stopRequested) throw new StopRequested();
+    return value;
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
-  await running;
-  await shutdown();
+  let stopWorkers: () => void = () => undefined;
+  onStopSignal(() => {
+    stopRequested = true;
+    say('stopping...');
+    stopWorkers();
+  });
+
+  try {
+    let demoNote = '';
+    let firstOrderId: string | undefined;
+    if (usesSandbox) {
+      const sandbox = started(
+        'sandbox',
+        await startSandbox({
+          port: sandboxPort,
+          accessToken: config.META_ACCESS_TOKEN,
+          cmsId: config.META_CMS_ID,
+          releaseDelayMs: DEMO.RELEASE_DELAY_MS,
+          demo: { intervalMs: DEMO.ORDER_INTERVAL_MS, itemsPerOrder: 2 },
+          // Orders survive a restart, like the dev server's workflows and the OMS's rows.
+          stateFile: dataFile('sandbox-state.json'),
+        }),
+        (s) => s.close(),
+      );
+      const admin = new SandboxAdminClient(sandbox.url);
+      const existing = await admin.listOrders();
+      if (existing.length === 0) {
+        for (const items of DEMO.FIRST_ORDERS) await admin.createOrder({ items, releaseDelayMs: 0 });
+      }
+      firstOrderId = (await admin.listOrders()).map((o) => o.id).sort()[0];
+      demoNote = `${existing.length === 0 ? `${DEMO.FIRST_ORDERS.length} demo orders now, then ` : ''}a new one every ${DEMO.ORDER_INTERVAL_MS / 1000} s`;
+      demoNote = `Meta's order API stand-in at ${sandbox.url} (${demoNote})`;
+    }
+
+    const server = started(
+      'Temporal dev server',
+      await startDevServer({
+        dbFilename: dataFile('temporal.sqlite'),
+        port: temporalPort,
+        uiPort: config.TEMPORAL_UI_PORT,
+        ownProcessGroupDir: dataDir,
+        outputFile: dataFile('temporal-dev-server.log'),
+        log: () => undefined,
+      }),
+      (s) => s.stop(),
+    );
+
+    const deps = started('OMS and Graph client', await createDependencies(config), (d) => d.close());
+    const tracing = startTracing(config);
+    if (tracing) started('tracing', tracing, (t) => t.shutdown());
+    if (deps.referenceOms && usesSandbox) {
+      await deps.referenceOms.seedProducts(
+        DEMO_CATALOGUE.map((p) => ({ retailerId: p.retailerId, name: p.name, onHand: 500 })),
+      );
+    }
+
+    const nativeConnection = started(
+      'worker connection',
+      await NativeConnection.connect({ address: server.address }),
+      (c) => c.close(),
+    );
+    const connection = started('client connection', await Connection.connect({ address: server.address }), (c) =>
+      c.close(),
+    );
+    started('order phase gauge', observability.watchOrderPhases(nativeConnection, server.namespace), (g) => g.stop());
+    started('intake health', observability.watchIntake(nativeConnection, server.namespace), (h) => h.stop());
+    const workers = await createWorkers({
+      connection: nativeConnection,
+      namespace: server.namespace,
+      taskQueue: config.TASK_QUEUE,
+      graphTaskQueue: config.GRAPH_TASK_QUEUE,
+      graphMaxCallsPerSecond: config.GRAPH_MAX_CALLS_PER_SECOND,
+      deps,
+      tracing,
+    });
+    const running = Promise.allSettled(workers.map((w) => w.run()));
+    stopWorkers = () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    };
+    started('workers', running, async (r) => (stopWorkers(), await r));
+
+    const intake = await startIntake(
+      new Client({ connection, namespace: server.namespace }),
+      intakeOptionsFrom(config),
+    );
+    if (stopRequested) throw new StopRequested();
+
+    const orderId = firstOrderId ?? '<orderId>';
+    const rows: [string, string][] = [
+      ['Web UI', `${server.uiUrl}/namespaces/${server.namespace}/workflows`],
+      [
+        'Temporal',
+        `${server.address} (dev server, log in ${relative(process.cwd(), dataFile('temporal-dev-server.log'))})`,
+      ],
+      usesSandbox
+        ? ['sandbox', demoNote]
+        : ['Meta', `${config.META_GRAPH_URL}, commerce account ${config.META_CMS_ID}`],
+      [
+        'OMS',
+        deps.referenceOms
+          ? `reference OMS in ${config.OMS_DATA_DIR}`
+          : `signed HTTP events to ${new URL(config.OMS_WEBHOOK_URL!).origin}`,
+      ],
+      ['worker', `task queues ${config.TASK_QUEUE}, ${intakeTaskQueue(config.TASK_QUEUE)}, ${config.GRAPH_TASK_QUEUE}`],
+      [
+        'poller',
+        `${intake.poller === 'started' ? 'started' : 'running'}, every ${config.POLL_INTERVAL_MINUTES} min (now: npx fb-orders poll-now)`,
+      ],
+      [
+        'metrics',
+        observability.metricsAddress ? `http://${observability.metricsAddress}/metrics` : 'off (METRICS_PORT=0)',
+      ],
+      [
+        'tracing',
+        config.OTEL_EXPORTER_OTLP_ENDPOINT
+          ? `OTLP to ${config.OTEL_EXPORTER_OTLP_ENDPOINT}`
+          : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT)',
+      ],
+    ];
+    say('');
+    say('meta-shops-temporal is running:');
+    for (const [what, where] of rows) say(`  ${what.padEnd(9)}${where}`);
+    say('Try:');
+    say('  npx fb-orders list');
+    say(`  npx fb-orders show ${orderId}`);
+    say(`  npx fb-orders ship ${orderId} --carrier UPS --tracking 1Z999AA10123456784`);
+    say('Ctrl-C stops everything.');
+
+    const results = await running;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed && !stopRequested) throw failed.reason;
+  } catch (err) {
+    if (!(err instanceof StopRequested)) {
+      await stopAll();
+      throw err;
+    }
+  }
+  await stopAll();
+  say('stopped.');
 });

@@ -9,6 +9,7 @@ import { COMMANDS } from './commands/index.js';
 import { createCliContext, type CliContext } from './context.js';
 import { describeFailure, EXIT_USAGE, redactSecrets } from './failures.js';
 import type { CliIo } from './io.js';
+import { requestIdNote } from './request-id.js';
 
 export async function runCli(
   argv: readonly string[],
@@ -40,7 +41,9 @@ export async function runCli(
       io.stdout.write(commandHelp(command.spec));
       return 0;
     }
-    return await command.run(args, context);
+    const code = await command.run(args, context);
+    writeRequestIdNote(io);
+    return code;
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(
@@ -49,13 +52,20 @@ export async function runCli(
       return EXIT_USAGE;
     }
     const failure = describeFailure(err, context.temporalAddress());
+    // The reason first, then (for a command given no --request-id) the id to retry with.
     io.stderr.write(`${redactSecrets(failure.line, io.env)}\n`);
+    writeRequestIdNote(io);
     if (io.env.FB_ORDERS_DEBUG && err instanceof Error && err.stack)
       io.stderr.write(`${redactSecrets(err.stack, io.env)}\n`);
     return failure.exitCode;
   } finally {
     await context.close().catch(() => undefined);
   }
+}
+
+function writeRequestIdNote(io: CliIo): void {
+  const note = requestIdNote(io);
+  if (note) io.stderr.write(note);
 }
 
 function findCommand(name: string): Command | undefined {

@@ -22,6 +22,11 @@ export interface DevServerOptions {
    * and the server must outlive the workers' drain instead of vanishing under them.
    */
   ownProcessGroupDir?: string;
+  /**
+   * With ownProcessGroupDir: the server's own output (its banner, its warnings) goes to this file
+   * instead of the terminal, so `npm start` prints only its own summary.
+   */
+  outputFile?: string;
   log?: (line: string) => void;
 }
 
@@ -42,7 +47,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const namespace = options.namespace ?? 'default';
   let executable = sdkExecutable(cli);
   if (options.ownProcessGroupDir && executable.type === 'existing-path') {
-    executable = { type: 'existing-path', path: inOwnProcessGroup(executable.path, options.ownProcessGroupDir) };
+    executable = {
+      type: 'existing-path',
+      path: inOwnProcessGroup(executable.path, options.ownProcessGroupDir, options.outputFile),
+    };
   }
   let env: TestWorkflowEnvironment;
   try {
@@ -75,17 +83,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
 /**
  * A wrapper that `exec`s `setsid` then the CLI: the same process (setsid forks only for a group
- * leader, which a spawned child is not), so the SDK's kill still reaches the server. Returns the
- * CLI itself where `setsid` does not exist (macOS), where Ctrl-C then stops the server at once.
+ * leader, which a spawned child is not), so the SDK's kill still reaches the server. Where `setsid`
+ * does not exist (macOS) the wrapper execs the CLI directly, and Ctrl-C then stops the server at once.
  */
-function inOwnProcessGroup(cliPath: string, dir: string): string {
+function inOwnProcessGroup(cliPath: string, dir: string, outputFile: string | undefined): string {
+  let setsid = 'setsid ';
   try {
     execFileSync('setsid', ['--version'], { stdio: 'ignore' });
   } catch {
-    return cliPath;
+    setsid = '';
   }
+  const redirect = outputFile ? ` >>${JSON.stringify(outputFile)} 2>&1` : '';
   const wrapper = join(dir, 'temporal-own-process-group.sh');
-  writeFileSync(wrapper, `#!/bin/sh\nexec setsid ${JSON.stringify(cliPath)} "$@"\n`);
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${setsid}${JSON.stringify(cliPath)} "$@"${redirect}\n`);
   chmodSync(wrapper, 0o755);
   return wrapper;
 }

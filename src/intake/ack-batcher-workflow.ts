@@ -14,11 +14,15 @@ import {
   getExternalWorkflowHandle,
   log,
   patched,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BulkAckOutcome, IntakeActivities } from '../api/activities.js';
+import {
+  HANDLER_DESCRIPTIONS,
+  INTAKE_ACTIVITY_SUMMARIES,
+  proxyActivitiesWithSummaries,
+} from '../api/activity-summaries.js';
 import {
   AckRequestSchema,
   ackBatcherStatusQuery,
@@ -79,14 +83,17 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
   const maxBatch = Math.min(input.maxBatch ?? MAX_ACK_BATCH, MAX_ACK_BATCH);
   const maxHistoryEvents = input.maxHistoryEvents ?? 20_000;
   const historyEventsCeiling = input.historyEventsCeiling ?? HISTORY_EVENTS_CEILING;
-  const { createPendingAndAcknowledgeBatch } = proxyActivities<IntakeActivities>({
-    taskQueue: input.graphTaskQueue,
-    startToCloseTimeout: DEFAULT_ORDER_POLICY.graphAttemptTimeoutMs,
-    // The activity heartbeats the exact request it sends: a retry (a lost response, a killed worker)
-    // sends the same request under the same key, so Meta replays its answer.
-    heartbeatTimeout: BATCH_HEARTBEAT_TIMEOUT,
-    retry: DEFAULT_ORDER_POLICY.graphWriteRetry,
-  });
+  const { createPendingAndAcknowledgeBatch } = proxyActivitiesWithSummaries<IntakeActivities>(
+    {
+      taskQueue: input.graphTaskQueue,
+      startToCloseTimeout: DEFAULT_ORDER_POLICY.graphAttemptTimeoutMs,
+      // The activity heartbeats the exact request it sends: a retry (a lost response, a killed worker)
+      // sends the same request under the same key, so Meta replays its answer.
+      heartbeatTimeout: BATCH_HEARTBEAT_TIMEOUT,
+      retry: DEFAULT_ORDER_POLICY.graphWriteRetry,
+    },
+    INTAKE_ACTIVITY_SUMMARIES,
+  );
 
   /** Waiting orders by id, oldest first: a repeated request (an order's retry) keeps one entry. */
   const pending = new Map<string, AckRequest>((input.pending ?? []).map((request) => [request.orderId, request]));
@@ -110,19 +117,27 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     }
     if (!pending.has(parsed.data.orderId)) pending.set(parsed.data.orderId, parsed.data);
   };
-  setHandler(ackRequestSignal as SignalDefinition<[unknown]>, enqueue);
-  setHandler(ackRequestsSignal as SignalDefinition<[unknown]>, (requests) => {
-    if (!Array.isArray(requests) || requests.length > COUNT_LIMITS.ackRequests) {
-      status.droppedRequests = (status.droppedRequests ?? 0) + 1;
-      log.warn('acknowledgement requests dropped: not a list of at most the allowed length', { cmsId: input.cmsId });
-      return;
-    }
-    requests.forEach(enqueue);
+  setHandler(ackRequestSignal as SignalDefinition<[unknown]>, enqueue, {
+    description: HANDLER_DESCRIPTIONS.requestAck,
   });
+  setHandler(
+    ackRequestsSignal as SignalDefinition<[unknown]>,
+    (requests) => {
+      if (!Array.isArray(requests) || requests.length > COUNT_LIMITS.ackRequests) {
+        status.droppedRequests = (status.droppedRequests ?? 0) + 1;
+        log.warn('acknowledgement requests dropped: not a list of at most the allowed length', { cmsId: input.cmsId });
+        return;
+      }
+      requests.forEach(enqueue);
+    },
+    { description: HANDLER_DESCRIPTIONS.requestAcks },
+  );
   // While batches wait after a failure, `fb-orders poll-now` (which signals the batcher too) retries at once.
-  setHandler(pollNowSignal, () => void (retryNow = true));
+  setHandler(pollNowSignal, () => void (retryNow = true), { description: HANDLER_DESCRIPTIONS.pollNow });
   const thisRun: AckBatcherStatus['thisRun'] = { batches: 0, acknowledged: 0, leftToAcknowledgeAlone: 0 };
-  setHandler(ackBatcherStatusQuery, () => ({ cmsId: input.cmsId, waiting: pending.size, thisRun, ...status }));
+  setHandler(ackBatcherStatusQuery, () => ({ cmsId: input.cmsId, waiting: pending.size, thisRun, ...status }), {
+    description: HANDLER_DESCRIPTIONS.ackBatcherStatus,
+  });
 
   for (;;) {
     await condition(() => pending.size > 0);
@@ -131,7 +146,9 @@ export async function ackBatcherWorkflow(input: AckBatcherInput): Promise<void> 
     const oldestAt = Date.now();
     for (;;) {
       const seen = pending.size;
-      const grew = await condition(() => pending.size >= maxBatch || pending.size > seen, flushAfterMs);
+      const grew = await condition(() => pending.size >= maxBatch || pending.size > seen, flushAfterMs, {
+        summary: 'Fill the batch: flush when full or when no request came for a while',
+      });
       if (!grew || pending.size >= maxBatch || Date.now() - oldestAt >= maxWaitMs) break;
     }
     // Every waiting order is a candidate (up to a bound on the activity's input); the activity takes

@@ -6,9 +6,14 @@
  * an order twice is harmless (one workflow per order id; the signal only says "refresh"). The
  * overlap covers orders whose update raced the previous poll. The mark lives here, in history.
  */
-import { ActivityFailure, condition, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import type { AckMode } from '../api/ack-modes.js';
 import type { IntakeActivities } from '../api/activities.js';
+import {
+  HANDLER_DESCRIPTIONS,
+  INTAKE_ACTIVITY_SUMMARIES,
+  proxyActivitiesWithSummaries,
+} from '../api/activity-summaries.js';
 import type { IntakeBackoff } from '../api/intake-attention.js';
 import { pollNowSignal, pollerStatusQuery, type PollerStatus } from '../api/poller-messages.js';
 import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
@@ -42,13 +47,16 @@ export interface OrderPollerInput {
 const POLL_ATTEMPTS = 10;
 
 export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void> {
-  const { pollOrders } = proxyActivities<IntakeActivities>({
-    taskQueue: input.graphTaskQueue,
-    startToCloseTimeout: '10 minutes',
-    // The activity heartbeats its page cursor: a retry resumes where the last attempt stopped.
-    heartbeatTimeout: '30 seconds',
-    retry: { ...DEFAULT_ORDER_POLICY.graphReadRetry, maximumInterval: '1 minute', maximumAttempts: POLL_ATTEMPTS },
-  });
+  const { pollOrders } = proxyActivitiesWithSummaries<IntakeActivities>(
+    {
+      taskQueue: input.graphTaskQueue,
+      startToCloseTimeout: '10 minutes',
+      // The activity heartbeats its page cursor: a retry resumes where the last attempt stopped.
+      heartbeatTimeout: '30 seconds',
+      retry: { ...DEFAULT_ORDER_POLICY.graphReadRetry, maximumInterval: '1 minute', maximumAttempts: POLL_ATTEMPTS },
+    },
+    INTAKE_ACTIVITY_SUMMARIES,
+  );
   const status: PollerStatus = input.status ?? {
     cmsId: input.cmsId,
     highWaterMark: Math.floor(Date.now() / 1000) - (input.initialLookbackSeconds ?? 7 * 24 * 3600),
@@ -56,8 +64,8 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
   };
   let pollNow = false;
   // No arguments: whatever a sender adds is ignored.
-  setHandler(pollNowSignal, () => void (pollNow = true));
-  setHandler(pollerStatusQuery, () => status);
+  setHandler(pollNowSignal, () => void (pollNow = true), { description: HANDLER_DESCRIPTIONS.pollNow });
+  setHandler(pollerStatusQuery, () => status, { description: HANDLER_DESCRIPTIONS.pollerStatus });
   const attention = new IntakeAttentionLoop(status, 'order poller', input.cmsId, input.attentionBackoff);
 
   const roundsPerRun = input.roundsPerRun ?? 100;
@@ -98,7 +106,7 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
       handedToAckBatcher: (status.totals?.handedToAckBatcher ?? 0) + result.handedToAckBatcher,
       ownAcknowledgementsSkipped: (status.totals?.ownAcknowledgementsSkipped ?? 0) + result.ownAcknowledgementsSkipped,
     };
-    await condition(() => pollNow, input.intervalMs);
+    await condition(() => pollNow, input.intervalMs, { summary: 'Until the next poll (or poll-now)' });
   }
   await continueAsNew<typeof orderPollerWorkflow>({ ...input, status });
 }

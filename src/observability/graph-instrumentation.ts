@@ -9,6 +9,7 @@ import type { GraphClient, GraphEndpoint } from '../graph/client.js';
 import { GRAPH_ERROR_FAILURES, GRAPH_INPUT_FAILURE, GRAPH_RESPONSE_FAILURE } from '../api/graph-failures.js';
 import { GraphError, GraphInputError, GraphResponseError } from '../graph/errors.js';
 import { METRIC } from './metric-names.js';
+import { inSpan } from './spans.js';
 
 /** `ok`, each Graph failure's outcome (api/graph-failures.ts), or `error`: anything else thrown (a bug, not Meta). */
 export type GraphCallOutcome =
@@ -104,35 +105,38 @@ export function instrumentGraphClient(
     recorder.recordUsagePercent(client.maxUsagePercent());
   };
 
-  const observed = async <T>(endpoint: GraphEndpoint, call: () => Promise<T>): Promise<T> => {
-    const started = now();
-    try {
-      const result = await call();
-      observe(endpoint, started, 'ok');
-      return result;
-    } catch (err) {
-      observe(endpoint, started, classifyGraphOutcome(err));
-      throw err;
-    }
-  };
+  // Each call also gets a span (spans.ts; a no-op unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+  const observed = async <T>(endpoint: GraphEndpoint, call: () => Promise<T>): Promise<T> =>
+    inSpan(`graph ${endpoint}`, { 'graph.endpoint': endpoint }, async () => {
+      const started = now();
+      try {
+        const result = await call();
+        observe(endpoint, started, 'ok');
+        return result;
+      } catch (err) {
+        observe(endpoint, started, classifyGraphOutcome(err));
+        throw err;
+      }
+    });
 
   const observedPages = <T>(
     endpoint: GraphEndpoint,
     pages: AsyncGenerator<T, void, undefined>,
   ): AsyncGenerator<T, void, undefined> => {
     const wrapped: AsyncGenerator<T, void, undefined> = {
-      async next() {
-        const started = now();
-        try {
-          const step = await pages.next();
-          // The generator ends without a request once the last page said there is no next one.
-          if (!step.done) observe(endpoint, started, 'ok');
-          return step;
-        } catch (err) {
-          observe(endpoint, started, classifyGraphOutcome(err));
-          throw err;
-        }
-      },
+      next: () =>
+        inSpan(`graph ${endpoint}`, { 'graph.endpoint': endpoint }, async () => {
+          const started = now();
+          try {
+            const step = await pages.next();
+            // The generator ends without a request once the last page said there is no next one.
+            if (!step.done) observe(endpoint, started, 'ok');
+            return step;
+          } catch (err) {
+            observe(endpoint, started, classifyGraphOutcome(err));
+            throw err;
+          }
+        }),
       return: (value) => pages.return(value),
       throw: (err) => pages.throw(err),
       [Symbol.asyncIterator]() {

@@ -42,6 +42,16 @@ export interface JsonLoggerOptions {
   write?: (line: string) => void;
 }
 
+/**
+ * SDK warnings that every correctly set-up worker of this project prints: the intake queue's worker
+ * has no activities and the Graph queue's worker no workflows, by design (src/wiring/workers.ts).
+ * Shown at debug level only, so a warning in the log is always worth reading.
+ */
+const EXPECTED_SDK_WARNINGS = new Set([
+  'No activities registered, not polling for activity tasks',
+  'No workflows registered, not polling for workflow tasks',
+]);
+
 const writeStdout = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -53,6 +63,7 @@ const writeStdout = (line: string): void => {
 export function createJsonLogger(options: JsonLoggerOptions): Logger {
   const write = options.write ?? writeStdout;
   return new DefaultLogger(toSdkLogLevel(options.level), (entry) => {
+    if (options.level !== 'debug' && EXPECTED_SDK_WARNINGS.has(entry.message)) return;
     try {
       write(formatLogEntry(entry, options.redactor));
     } catch (err) {

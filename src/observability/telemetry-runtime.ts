@@ -11,7 +11,13 @@ import type { ConnectionLike } from '@temporalio/client';
 import { Client } from '@temporalio/client';
 import type { Logger, MetricMeter } from '@temporalio/common';
 import { Runtime, type LogLevel, type RuntimeOptions } from '@temporalio/worker';
-import { CONFIG_SECRET_SETTINGS, SECRET_VARIABLES, type AppConfig, type ConfigSecretSetting } from '../config.js';
+import {
+  CONFIG_SECRET_SETTINGS,
+  ConfigError,
+  SECRET_VARIABLES,
+  type AppConfig,
+  type ConfigSecretSetting,
+} from '../config.js';
 import type { GraphClient } from '../graph/client.js';
 import { GraphMetrics, instrumentGraphClient } from './graph-instrumentation.js';
 import { createJsonLogger, toSdkLogLevel, withFields } from './json-log.js';
@@ -98,7 +104,7 @@ export function installObservability(
   const redactor = new LogRedactor(knownSecrets(settings, options.env ?? process.env));
   const logger = createJsonLogger({ level: settings.LOG_LEVEL, redactor, write: options.write });
   const runtimeOptions = observabilityRuntimeOptions(settings, logger, options.metricsHost);
-  const runtime = Runtime.install(runtimeOptions);
+  const runtime = installRuntime(runtimeOptions, settings.METRICS_PORT);
   const meter = runtime.metricMeter;
   return {
     logger,
@@ -122,6 +128,20 @@ export function installObservability(
       }).start();
     },
   };
+}
+
+/** Runtime.install, with a metrics port already in use reported as a one-line setting error. */
+function installRuntime(options: RuntimeOptions, metricsPort: number): Runtime {
+  try {
+    return Runtime.install(options);
+  } catch (err) {
+    if (/metrics exporter: Address already in use/i.test(String((err as Error)?.message))) {
+      throw new ConfigError(
+        `Port ${metricsPort} is already in use (METRICS_PORT): stop what holds it, or set METRICS_PORT to a free port (0 turns metrics off)`,
+      );
+    }
+    throw err;
+  }
 }
 
 const graphMetricsByMeter = new WeakMap<MetricMeter, GraphMetrics>();

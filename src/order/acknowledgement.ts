@@ -110,7 +110,9 @@ async function acknowledgeInBatch(ctx: OrderContext): Promise<Extract<AckResult,
   // Handed over by the poller along with the signal that started this workflow: the answer usually
   // follows within seconds. Ask the batcher itself only if it does not (a lost request, no batcher).
   if (!answer() && ctx.inbox.handedToAckBatcher)
-    await condition(() => answer() !== undefined, ctx.policy.ackHandOverGraceMs);
+    await condition(() => answer() !== undefined, ctx.policy.ackHandOverGraceMs, {
+      summary: "Wait for the ack batcher's answer (handed over by the poller)",
+    });
   if (!answer()) {
     try {
       await getExternalWorkflowHandle(ackBatcherWorkflowId(s.cmsId)).signal(ackRequestSignal, {
@@ -121,7 +123,9 @@ async function acknowledgeInBatch(ctx: OrderContext): Promise<Extract<AckResult,
     } catch {
       return undefined; // no batcher running for this account: acknowledge alone
     }
-    await condition(() => answer() !== undefined, ctx.policy.ackBatchTimeoutMs);
+    await condition(() => answer() !== undefined, ctx.policy.ackBatchTimeoutMs, {
+      summary: 'Wait for the ack batcher to acknowledge this order in bulk',
+    });
   }
   const result = answer();
   if (result?.acknowledged !== true) return undefined;

@@ -1,5 +1,9 @@
 /** Activity proxies for the order workflow, with timeouts and retry budgets from its policy. */
-import { proxyActivities } from '@temporalio/workflow';
+import {
+  GRAPH_ACTIVITY_SUMMARIES,
+  OMS_ACTIVITY_SUMMARIES,
+  proxyActivitiesWithSummaries,
+} from '../api/activity-summaries.js';
 import type { GraphActivities, OmsActivities } from '../api/activities.js';
 import type { OrderPolicy } from './policy.js';
 
@@ -11,19 +15,18 @@ export interface OrderActivities {
 
 export function orderActivities(policy: OrderPolicy, graphTaskQueue: string): OrderActivities {
   return {
-    graphRead: proxyActivities<GraphActivities>({
-      taskQueue: graphTaskQueue,
-      startToCloseTimeout: policy.graphAttemptTimeoutMs,
-      retry: policy.graphReadRetry,
-    }),
-    graphWrite: proxyActivities<GraphActivities>({
-      taskQueue: graphTaskQueue,
-      startToCloseTimeout: policy.graphAttemptTimeoutMs,
-      retry: policy.graphWriteRetry,
-    }),
-    oms: proxyActivities<OmsActivities>({
-      startToCloseTimeout: policy.omsAttemptTimeoutMs,
-      retry: policy.omsRetry,
-    }),
+    // Each call carries a one-line summary for the Web UI (src/api/activity-summaries.ts).
+    graphRead: proxyActivitiesWithSummaries<GraphActivities>(
+      { taskQueue: graphTaskQueue, startToCloseTimeout: policy.graphAttemptTimeoutMs, retry: policy.graphReadRetry },
+      GRAPH_ACTIVITY_SUMMARIES,
+    ),
+    graphWrite: proxyActivitiesWithSummaries<GraphActivities>(
+      { taskQueue: graphTaskQueue, startToCloseTimeout: policy.graphAttemptTimeoutMs, retry: policy.graphWriteRetry },
+      GRAPH_ACTIVITY_SUMMARIES,
+    ),
+    oms: proxyActivitiesWithSummaries<OmsActivities>(
+      { startToCloseTimeout: policy.omsAttemptTimeoutMs, retry: policy.omsRetry },
+      OMS_ACTIVITY_SUMMARIES,
+    ),
   };
 }

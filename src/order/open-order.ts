@@ -19,6 +19,7 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
     await condition(
       () => fulfilled() || ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy),
       ctx.policy.refreshIntervalMs,
+      { summary: 'Until fulfilled or Meta changes the order; then read Meta again' },
     );
     if (!fulfilled()) {
       if (!historyIsLong(ctx.policy) || ctx.inbox.metaChangeNoticed) await refresh(ctx);
@@ -47,6 +48,7 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
   const woken = await condition(
     () => ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy),
     Math.min(remaining, ctx.policy.refreshIntervalMs),
+    { summary: 'Return window: wait for a change on Meta, the next refresh or the window to close' },
   );
   // A refund or return made by support reaches the order through the poller's signal, or through
   // this periodic refresh while the window is open (runs recorded before the patch refresh on signals only).

@@ -32,6 +32,7 @@ export async function awaitRelease(ctx: OrderContext): Promise<void> {
     await condition(
       () => ctx.inbox.metaChangeNoticed || s.phase !== 'AWAITING_RELEASE' || historyIsLong(ctx.policy),
       delay,
+      { summary: 'Wait for Meta to release the order (FB_PROCESSING), then check again' },
     );
     if (s.phase !== 'AWAITING_RELEASE') return; // a seller cancel of an overdue order ended it
     if (historyIsLong(ctx.policy) && !ctx.inbox.metaChangeNoticed) return; // continue-as-new, then come back here

@@ -12,6 +12,7 @@
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import type { AckMode } from '../api/ack-modes.js';
+import { HANDLER_DESCRIPTIONS } from '../api/activity-summaries.js';
 import { acknowledge } from './acknowledgement.js';
 import { orderActivities } from './activity-proxies.js';
 import { registerCommandHandlers } from './commands/handlers.js';
@@ -63,9 +64,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     orderActivities(policy, input.graphTaskQueue ?? DEFAULT_GRAPH_TASK_QUEUE),
   );
 
-  setHandler(stateQuery, () => state);
-  setHandler(orderUpdatedSignal, (notice) => ctx.inbox.onOrderUpdated(notice));
-  setHandler(ackResultSignal, (result) => ctx.inbox.onAckResult(result));
+  setHandler(stateQuery, () => state, { description: HANDLER_DESCRIPTIONS.state });
+  setHandler(orderUpdatedSignal, (notice) => ctx.inbox.onOrderUpdated(notice), {
+    description: HANDLER_DESCRIPTIONS.orderUpdated,
+  });
+  setHandler(ackResultSignal, (result) => ctx.inbox.onAckResult(result), {
+    description: HANDLER_DESCRIPTIONS.ackResult,
+  });
   registerCommandHandlers(ctx);
   ctx.visibility.publish();
 

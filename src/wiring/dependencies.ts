@@ -23,8 +23,10 @@ export function createGraphClient(config: AppConfig): GraphClient {
   });
 }
 
-export async function createDependencies(config: AppConfig): Promise<Dependencies> {
+/** `oms`: the merchant's own adapter, used instead of the one OMS_ADAPTER names (the caller closes it). */
+export async function createDependencies(config: AppConfig, own: { oms?: OmsPort } = {}): Promise<Dependencies> {
   const graph = createGraphClient(config);
+  if (own.oms) return { graph, oms: own.oms, close: () => graph.close() };
   if (config.OMS_ADAPTER === 'http') {
     const oms = new HttpOms({ url: config.OMS_WEBHOOK_URL!, secret: config.OMS_WEBHOOK_SECRET!, timeoutMs: 10_000 });
     return { graph, oms, close: () => graph.close() };

@@ -11,7 +11,14 @@
 import { Runtime, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { observeGraphClient, recordPollSuccess } from '../observability/index.js';
-import { bundleWorkflows } from './bundle.js';
+import { traceOmsPort } from '../observability/spans.js';
+import { TRACING_WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from '../observability/tracing.js';
+import {
+  bundleWorkflows,
+  PREBUILT_TRACED_WORKFLOW_BUNDLE,
+  PREBUILT_WORKFLOW_BUNDLE,
+  prebuiltWorkflowBundle,
+} from './bundle.js';
 
 export interface CreateWorkersOptions {
   connection: NativeConnection;
@@ -20,20 +27,36 @@ export interface CreateWorkersOptions {
   graphTaskQueue: string;
   graphMaxCallsPerSecond: number;
   deps: ActivityDeps;
-  /** A pre-built bundle (tests build one per run); otherwise the workflows are bundled here. */
+  /**
+   * A pre-built bundle (tests build one per run); otherwise the one `npm run build` wrote to dist/,
+   * and when running from the sources, the workflows are bundled here.
+   */
   workflowBundle?: WorkflowBundleOption;
   /** Identity suffix shown in the Web UI. */
   identity?: string;
+  /**
+   * Tracing on (startTracing): the activity interceptors and the workflow span sink on every worker,
+   * and the workflow code from the bundle with the tracing interceptors.
+   */
+  tracing?: Tracing;
 }
 
 export async function createWorkers(options: CreateWorkersOptions): Promise<Worker[]> {
-  // The Graph client, observed: calls by endpoint and outcome, throttles, usage, in the worker's metrics.
-  const activities = createActivities({ ...options.deps, graph: observeGraphClient(options.deps.graph) });
+  // The Graph client, observed: calls by endpoint and outcome, throttles, usage, in the worker's
+  // metrics, each call a span; each OMS call a span too (no-ops while tracing is off).
+  const activities = createActivities({
+    ...options.deps,
+    graph: observeGraphClient(options.deps.graph),
+    oms: traceOmsPort(options.deps.oms),
+  });
   // When a poll last succeeded, per account: half of the intake health metrics (observability/intake-health.ts).
   activities.graph.pollOrders = recordPollSuccess(activities.graph.pollOrders, Runtime.instance().metricMeter);
-  const workflowBundle = options.workflowBundle ?? (await bundleForThisProcess());
+  const traced = options.tracing !== undefined;
+  const workflowBundle = options.workflowBundle ?? prebuiltBundleLogged(traced) ?? (await bundleForThisProcess(traced));
   const identity = options.identity ?? `${process.pid}`;
+  const tracingOptions = options.tracing?.workerOptions ?? {};
   const orderWorker = await Worker.create({
+    ...tracingOptions,
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
@@ -42,6 +65,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
     activities: activities.orders,
   });
   const graphWorker = await Worker.create({
+    ...tracingOptions,
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.graphTaskQueue,
@@ -50,6 +74,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
     maxTaskQueueActivitiesPerSecond: options.graphMaxCallsPerSecond,
   });
   const intakeWorker = await Worker.create({
+    ...tracingOptions,
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: intakeTaskQueue(options.taskQueue),
@@ -66,16 +91,21 @@ export function intakeTaskQueue(orderTaskQueue: string): string {
   return `${orderTaskQueue}-intake`;
 }
 
-/** Runs workers until every one has stopped; SIGINT/SIGTERM start a graceful shutdown (the SDK's default). */
-export async function runUntilShutdown(workers: Worker[]): Promise<void> {
-  await Promise.all(workers.map((w) => w.run()));
+/** The bundle `npm run build` made, if this is a built tree; says so in the log. */
+function prebuiltBundleLogged(traced: boolean): WorkflowBundleOption | undefined {
+  const bundle = prebuiltWorkflowBundle(traced ? PREBUILT_TRACED_WORKFLOW_BUNDLE : PREBUILT_WORKFLOW_BUNDLE);
+  if (bundle) Runtime.instance().logger.info(`workflow code: prebuilt ${bundle.codePath}`);
+  return bundle;
 }
 
 /** Bundles the workflow code once for this process's workers, logging through the runtime's logger. */
-async function bundleForThisProcess(): Promise<WorkflowBundleOption> {
+async function bundleForThisProcess(traced: boolean): Promise<WorkflowBundleOption> {
   const logger = Runtime.instance().logger;
   const startedAt = Date.now();
-  const bundle = await bundleWorkflows(logger);
+  const bundle = await bundleWorkflows(
+    logger,
+    traced ? { workflowInterceptorModules: TRACING_WORKFLOW_INTERCEPTOR_MODULES } : {},
+  );
   logger.info(
     `workflow code bundled in ${Date.now() - startedAt} ms (${(bundle.code.length / 2 ** 20).toFixed(1)} MiB)`,
   );

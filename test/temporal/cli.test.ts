@@ -269,8 +269,12 @@ describe('fb-orders against a real dev server and the sandbox', () => {
       'Refunded Amount',
       'Unit Price',
       'Currency',
+      'Ship By',
+      'Carrier',
+      'Tracking Number',
+      'Shipping Refunded',
     ]);
-    const reference = (await world.orders.getState(orderId)).merchantOrderReference!;
+    const { merchantOrderReference: reference, shipByDate } = await world.orders.getState(orderId);
     expect(rows).toEqual([
       [
         orderId,
@@ -287,6 +291,11 @@ describe('fb-orders against a real dev server and the sandbox', () => {
         '0.00',
         '20.00',
         'USD',
+        shipByDate,
+        // The shipment's tracking as updated above.
+        'FEDEX',
+        '7712345',
+        '0.00',
       ],
       [
         orderId,
@@ -303,6 +312,10 @@ describe('fb-orders against a real dev server and the sandbox', () => {
         '0.00',
         '12.50',
         'USD',
+        shipByDate,
+        '',
+        '',
+        '',
       ],
     ]);
   });

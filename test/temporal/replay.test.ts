@@ -5,11 +5,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
+import { BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { Resource } from '@opentelemetry/resources';
+import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { DefaultLogger, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { TRACING_WORKFLOW_INTERCEPTOR_MODULES } from '../../src/observability/tracing.js';
+import { bundleWorkflows } from '../../src/wiring/bundle.js';
 import { expect, inject, test } from 'vitest';
 import { HISTORIES_DIR } from './order-fixture.js';
 
-test('every committed history replays without non-determinism', async () => {
+function committedHistories() {
   const files = readdirSync(HISTORIES_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort();
@@ -20,13 +25,30 @@ test('every committed history replays without non-determinism', async () => {
       JSON.parse(readFileSync(new URL(file, HISTORIES_DIR), 'utf8')) as object,
     ),
   }));
+  return histories;
+}
+
+async function replayAll(options: ReplayWorkerOptions) {
+  const histories = committedHistories();
   const results = [];
-  for await (const result of Worker.runReplayHistories(
-    { workflowBundle: { codePath: inject('workflowBundlePath') } },
-    histories,
-  )) {
+  for await (const result of Worker.runReplayHistories(options, histories)) {
     results.push({ workflowId: result.workflowId, error: result.error ? String(result.error) : undefined });
   }
   expect(results.filter((r) => r.error)).toEqual([]);
   expect(results).toHaveLength(histories.length);
+}
+
+test('every committed history replays without non-determinism', async () => {
+  await replayAll({ workflowBundle: { codePath: inject('workflowBundlePath') } });
 });
+
+test('every committed history replays with the tracing workflow interceptors too (tracing switched on)', async () => {
+  const { code } = await bundleWorkflows(new DefaultLogger('WARN'), {
+    workflowInterceptorModules: TRACING_WORKFLOW_INTERCEPTOR_MODULES,
+  });
+  const spans = new BatchSpanProcessor(new InMemorySpanExporter());
+  await replayAll({
+    workflowBundle: { code },
+    sinks: { exporter: makeWorkflowExporter(spans, Resource.default()) },
+  });
+}, 180_000);

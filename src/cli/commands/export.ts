@@ -7,7 +7,7 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { listAccountOrders } from '../account-orders.js';
 import type { Command } from '../command.js';
-import { exportHeader, exportRows } from '../export-rows.js';
+import { EXPORT_HEADER, exportHeader, exportRows } from '../export-rows.js';
 import { describeFailure, EXIT_FAILURE, redactSecrets } from '../failures.js';
 import { FILTER_OPTIONS, filterFrom } from '../filters.js';
 import { Progress } from '../progress.js';
@@ -25,8 +25,9 @@ export const exportCommand: Command = {
       { name: 'out', value: 'FILE', description: 'write the CSV to FILE (replaced only when the export is complete)' },
     ],
     notes: [
-      'Columns: Order ID, Merchant Reference, Channel, Meta State, Phase, Retailer ID, Product Name, Quantity Ordered,',
-      'Quantity Shipped, Quantity Cancelled, Quantity Refunded, Refunded Amount, Unit Price, Currency (UTF-8, RFC 4180).',
+      `Columns: ${EXPORT_HEADER.join(', ')} (UTF-8, RFC 4180).`,
+      'Carrier and Tracking Number: every shipment that carried units of the line ("; " between several).',
+      'Shipping Refunded is per order: on its first row only.',
     ],
   },
   async run(args, ctx) {

@@ -47,8 +47,8 @@ export const refundCli: OrderCommandCli<'refund'> = {
     { name: 'text', value: 'TEXT', description: 'free-text reason (up to 500 characters)' },
   ],
   notes: [
-    'example: fb-orders refund 1234567890 --reason DAMAGED_GOODS --item SKU-MUG:1 --item SKU-TEE-M=5.00 --shipping 4.99',
-    'shipping only: fb-orders refund 1234567890 --reason REFUND_REASON_OTHER --shipping 4.99',
+    'example: fb-orders refund 310000000000007 --reason DAMAGED_GOODS --item MUG-CER-12:1 --item TEE-ORG-M=5.00 --shipping 4.99',
+    'shipping only: fb-orders refund 310000000000007 --reason REFUND_REASON_OTHER --shipping 4.99',
   ],
   async build(args, ctx, orderId) {
     // Parse everything before connecting: a malformed --item is a usage error, not a network round trip.

@@ -17,7 +17,9 @@ export const shipCli: OrderCommandCli<'ship'> = {
     },
     { name: 'method', value: 'NAME', description: 'shipping method name shown to the buyer' },
   ],
-  notes: ['example: fb-orders ship 1234567890 --carrier UPS --tracking 1Z999AA10123456784 --item SKU-TEE-M:1'],
+  notes: [
+    'example (the first demo order of a fresh `npm start`): fb-orders ship 310000000000007 --carrier UPS --tracking 1Z999AA10123456784 --item TEE-ORG-M:1',
+  ],
   build(args) {
     const items = lineArgs({ items: args.values('item'), itemIds: args.values('item-id') }, false) as UnitLineArg[];
     const method = args.value('method');

@@ -13,3 +13,4 @@ export {
   type OmsEventEnvelope,
   type OmsEventType,
 } from './events.js';
+export { OMS_EVENT_CONTRACTS, omsEventJsonSchemas, omsSchemaFiles, type OmsEventContract } from './event-schemas.js';

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { applyMigrations } from './migrations.js';
 
@@ -11,7 +12,11 @@ import { applyMigrations } from './migrations.js';
 let inMemoryTemplate: Promise<Blob> | undefined;
 
 export async function openDatabase(dataDir: string | undefined): Promise<PGlite> {
-  if (dataDir !== undefined && dataDir !== 'memory://') return migrated(await PGlite.create(dataDir));
+  if (dataDir !== undefined && dataDir !== 'memory://') {
+    // PGlite creates the last folder only: `OMS_DATA_DIR=.data/oms` on a fresh checkout needs .data too.
+    mkdirSync(dataDir, { recursive: true });
+    return migrated(await PGlite.create(dataDir));
+  }
 
   const template = inMemoryTemplate;
   if (template !== undefined) {

@@ -9,6 +9,7 @@
  */
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
+import { COMMAND_HANDLER_DESCRIPTIONS } from '../../api/activity-summaries.js';
 import { COMMAND_KINDS, type CommandKind } from '../../api/command-kinds.js';
 import { COUNT_LIMITS, TEXT_LIMITS, quote, truncate } from '../../api/limits.js';
 import type { CommandOutcome } from '../../api/order-state.js';
@@ -182,9 +183,12 @@ export function registerCommandHandlers(ctx: OrderContext): void {
     // Arguments are untyped on purpose: they come from any caller and are parsed by checkCommand.
     setHandler(commandUpdates[kind] as UntypedUpdate, (input: unknown) => runCommand(ctx, kind, input), {
       validator: validator(ctx, kind),
+      description: COMMAND_HANDLER_DESCRIPTIONS[kind],
     });
   }
   for (const kind of SIGNAL_COMMAND_KINDS) {
-    setHandler(commandSignals[kind] as UntypedSignal, signalHandler(ctx, kind));
+    setHandler(commandSignals[kind] as UntypedSignal, signalHandler(ctx, kind), {
+      description: `${COMMAND_HANDLER_DESCRIPTIONS[kind]}; fire-and-forget`,
+    });
   }
 }

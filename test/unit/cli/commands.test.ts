@@ -124,7 +124,7 @@ async function run(argv: string[], options: FakeOptions = {}, io: CapturedIo = c
 }
 
 describe('order commands', () => {
-  test('ship: builds the command from the flags, prints the generated request id first, then the outcome', async () => {
+  test('ship: builds the command from the flags, prints the outcome, then the generated request id', async () => {
     const r = await run([
       'ship',
       '640001',
@@ -407,6 +407,19 @@ describe('failures: one line, exit 1 (78 for a setting)', () => {
     });
     expect(r.code).toBe(0);
     expect(options).toEqual({ stopOnAttention: false });
+  });
+
+  test('rejected, without --request-id: the reason first, then the generated id to retry with', async () => {
+    const r = await run(['cancel', '640001', '--reason', 'OUT_OF_STOCK', '--no-restock'], {
+      orders: {
+        cancel: async () =>
+          Promise.reject(new OrderCommandRejectedError('640001', 'cancel', 'nothing left to cancel', 'validation')),
+      },
+    });
+    expect(r.code).toBe(1);
+    const lines = r.err.split('\n');
+    expect(lines[0]).toBe('rejected: nothing left to cancel');
+    expect(lines[1]).toMatch(/^request id: ([0-9a-f-]{36}); re-run with --request-id \1 to retry safely$/);
   });
 
   test('no such order', async () => {

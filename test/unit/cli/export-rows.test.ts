@@ -23,6 +23,10 @@ describe('export rows', () => {
         '0.00',
         '20.00',
         'EUR',
+        '',
+        'UPS',
+        '1Z0001',
+        '0.00',
       ],
       [
         '64000000000001',
@@ -39,6 +43,10 @@ describe('export rows', () => {
         '12.50',
         '12.50',
         'EUR',
+        '',
+        'UPS',
+        '1Z0001',
+        '',
       ],
     ]);
   });
@@ -54,7 +62,29 @@ describe('export rows', () => {
     );
     expect(rows).toHaveLength(1);
     expect(parseCsv(rows[0]!)).toEqual([
-      ['64000000000001', '', 'instagram', 'FB_PROCESSING', 'CANCELLED', '', '', '', '', '', '', '', '', ''],
+      ['64000000000001', '', 'instagram', 'FB_PROCESSING', 'CANCELLED', ...Array<string>(13).fill('')],
     ]);
+  });
+
+  test("ship-by date on every row, each line's carriers and tracking numbers, shipping refunded once per order", () => {
+    const base = fixtureState();
+    const state = fixtureState({
+      shipByDate: '2025-03-08',
+      ledger: { ...base.ledger!, shippingRefunded: '4.99' },
+      shipments: {
+        ...base.shipments,
+        'ship-2': {
+          carrier: 'DHL',
+          trackingNumber: 'JD0002',
+          lines: [{ itemId: 'i1', retailerId: 'SKU-TEE-M', quantity: 1 }],
+        },
+      },
+    });
+    const rows = exportRows(state).map((row) => parseCsv(row)[0]!);
+    const column = (name: (typeof EXPORT_HEADER)[number]) => rows.map((row) => row[EXPORT_HEADER.indexOf(name)]);
+    expect(column('Ship By')).toEqual(['2025-03-08', '2025-03-08']);
+    expect(column('Carrier')).toEqual(['UPS; DHL', 'UPS']);
+    expect(column('Tracking Number')).toEqual(['1Z0001; JD0002', '1Z0001']);
+    expect(column('Shipping Refunded')).toEqual(['4.99', '']);
   });
 });

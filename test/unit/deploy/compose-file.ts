@@ -13,7 +13,8 @@ export type DependsOn = string[] | Record<string, { condition?: string; required
 
 export interface ComposeService {
   image?: string;
-  build?: string | { context?: string; dockerfile?: string };
+  build?: string | { context?: string; dockerfile?: string; target?: string };
+  init?: boolean;
   command?: string | string[];
   entrypoint?: string | string[];
   container_name?: string;

@@ -85,14 +85,16 @@ describe('docker-compose.yml structure', () => {
     expect(existsSync(join(REPO_ROOT, 'Dockerfile'))).toBe(true);
   });
 
-  it('runs each app service through its npm script', () => {
-    expect(commandOf(service('worker'))).toEqual(['npm', 'run', 'worker']);
-    expect(commandOf(service('starter'))).toEqual(['npm', 'run', 'starter']);
-    expect(commandOf(service('sandbox'))).toEqual(['npm', 'run', 'sandbox']);
-    const scripts = (
-      JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
-    ).scripts;
-    for (const script of ['worker', 'starter', 'sandbox']) expect(scripts[script]).toBeDefined();
+  it('runs the worker and the starter with plain node on dist/, and the sandbox from the build stage', () => {
+    expect(commandOf(service('worker'))).toEqual(['node', 'dist/worker.js']);
+    expect(commandOf(service('starter'))).toEqual(['node', 'dist/starter.js']);
+    expect(commandOf(service('sandbox'))).toEqual(['node', '--import', 'tsx', 'sandbox/main.ts']);
+    const sandboxBuild = service('sandbox').build;
+    expect(typeof sandboxBuild === 'object' ? sandboxBuild.target : undefined).toBe('sandbox');
+    // The image's tini is PID 1 already; compose's init would put a second init in front of it.
+    for (const name of ['worker', 'starter', 'sandbox']) expect(service(name).init, name).toBeUndefined();
+    // The compiled entry points exist in the build (tsconfig.build.json compiles src/ to dist/).
+    for (const entry of ['worker', 'starter']) expect(existsSync(join(REPO_ROOT, 'src', `${entry}.ts`))).toBe(true);
   });
 
   it('keeps the worker scalable: no container_name, no published port', () => {
@@ -340,29 +342,55 @@ describe('Dockerfile', () => {
     .split('\n')
     .filter((line) => line.trim() && !line.trim().startsWith('#'))
     .map((line) => line.trim());
+  /** The instructions of each stage, by its name (`FROM image AS name`). */
+  const stages = new Map<string, string[]>();
+  let current: string[] = [];
+  for (const line of instructions) {
+    const from = /^FROM (\S+) AS (\S+)$/.exec(line);
+    if (from) stages.set(from[2]!, (current = [line]));
+    else current.push(line);
+  }
+  const stage = (name: string): string[] => {
+    const found = stages.get(name);
+    if (!found) throw new Error(`Dockerfile has no stage "${name}"`);
+    return found;
+  };
 
-  it('starts from a pinned Node 20 slim image and installs with npm install (the lockfile, see .ci/run)', () => {
-    expect(instructions[0]).toMatch(/^FROM node:20\.\d+\.\d+-[a-z]+-slim$/);
-    expect(instructions.some((line) => /^RUN npm install\b/.test(line))).toBe(true);
+  it('builds in one stage and runs in a last one from the same pinned Node 20 slim base', () => {
+    expect(instructions[0]).toMatch(/^FROM node:20\.\d+\.\d+-[a-z]+-slim AS base$/);
+    expect([...stages.keys()].at(-1)).toBe('runtime');
+    expect(stage('build')).toContain('RUN npm ci --no-audit --no-fund');
+    expect(stage('build')).toContain('RUN npm run build');
   });
 
-  it('runs as a non-root user from before the install on, and starts the worker', () => {
-    const user = instructions.findIndex((line) => line.startsWith('USER '));
-    const install = instructions.findIndex((line) => /^RUN npm install\b/.test(line));
-    expect(user).toBeGreaterThan(0);
-    expect(instructions[user]).not.toMatch(/^USER (root|0)(:|$)/);
-    expect(user).toBeLessThan(install);
-    expect(instructions.at(-1)).toBe('CMD ["npm", "run", "worker"]');
+  it('runs what `npm ci --omit=dev` installed and the built dist/, nothing else', () => {
+    expect(stage('production-dependencies').some((line) => /^RUN npm ci --omit=dev\b/.test(line))).toBe(true);
+    const copies = stage('runtime').filter((line) => line.startsWith('COPY'));
+    expect(copies).toContain('COPY --from=production-dependencies /app/node_modules ./node_modules');
+    expect(copies).toContain('COPY --from=build /app/dist ./dist');
+    expect(copies.some((line) => /\bsrc\b|--from=build \/app\/node_modules/.test(line))).toBe(false);
   });
 
-  it('keeps local state and secrets out of the build context', () => {
+  it('runs as a non-root user, with tini as PID 1 and node (not npm) as its child', () => {
+    const user = stage('base').find((line) => line.startsWith('USER '));
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^USER (root|0)(:|$)/);
+    // Every later stage inherits it: none switches back.
+    expect(instructions.filter((line) => line.startsWith('USER '))).toEqual([user]);
+    expect(stage('base')).toContain('ENTRYPOINT ["/usr/bin/tini", "--"]');
+    expect(stage('base').some((line) => /apt-get install .*\btini\b/.test(line))).toBe(true);
+    expect(stage('runtime').at(-1)).toBe('CMD ["node", "dist/worker.js"]');
+    expect(stage('sandbox').at(-1)).toBe('CMD ["node", "--import", "tsx", "sandbox/main.ts"]');
+  });
+
+  it('keeps local state and secrets out of the build context, and lets the build inputs in', () => {
     const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8')
       .split('\n')
       .map((l) => l.trim());
-    for (const entry of ['node_modules', '.git', '.data', '.tools', '.env']) expect(ignored).toContain(entry);
-    // sandbox/ too: the compose file's sandbox service runs `npm run sandbox` from this image.
-    for (const needed of ['src', 'sandbox', 'package.json', 'package-lock.json', 'tsconfig.json'])
-      expect(ignored).not.toContain(needed);
+    for (const entry of ['node_modules', '.git', '.data', '.tools', '.env', 'dist']) expect(ignored).toContain(entry);
+    // sandbox/ too: the compose file's sandbox service runs it from the build stage.
+    const needed = ['src', 'sandbox', 'scripts', 'bin', 'package.json', 'package-lock.json', 'tsconfig.json'];
+    for (const entry of [...needed, 'tsconfig.build.json']) expect(ignored).not.toContain(entry);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { OrderLine, PendingOrderInput } from '../../../src/api/oms-port.js';
+import type { OmsPort, OrderLine, PendingOrderInput } from '../../../src/api/oms-port.js';
 
 let counter = 0;
 /** A Meta-like order id unique within the test run, so tests can share one database. */
@@ -47,4 +47,51 @@ export function pendingOrder(
     suppressCustomerEmails: true,
     ...overrides,
   };
+}
+
+/**
+ * Every port call that follows an order's creation, in a lifecycle's order (one unit of `retailerId`
+ * shipped, re-tracked, cancelled, refunded and returned; then completion, release and the two notices).
+ */
+export async function recordOrderLife(oms: OmsPort, orderId: string, retailerId: string): Promise<void> {
+  await oms.markProcessing(orderId);
+  await oms.recordShipment({
+    metaOrderId: orderId,
+    requestId: 's1',
+    items: [{ retailerId, quantity: 1 }],
+    carrier: 'UPS',
+    trackingNumber: '1Z',
+  });
+  await oms.recordTrackingUpdate({
+    metaOrderId: orderId,
+    requestId: 't1',
+    shipmentRequestId: 's1',
+    carrier: 'DHL',
+    trackingNumber: 'JD0123',
+  });
+  await oms.recordCancellation({
+    metaOrderId: orderId,
+    requestId: 'c1',
+    items: [{ retailerId, quantity: 1 }],
+    reasonCode: 'OUT_OF_STOCK',
+    restock: true,
+    origin: 'merchant',
+  });
+  await oms.recordRefund({
+    metaOrderId: orderId,
+    requestId: 'r1',
+    items: [{ retailerId, quantity: 1 }],
+    reasonCode: 'DAMAGED_GOODS',
+    origin: 'merchant',
+  });
+  await oms.recordReturn({
+    metaOrderId: orderId,
+    metaReturnId: 'ret-1',
+    status: 'REQUESTED',
+    items: [{ retailerId, quantity: 1 }],
+  });
+  await oms.markCompleted(orderId);
+  await oms.releaseInventory(orderId);
+  await oms.notifyExternalChange({ metaOrderId: orderId, kind: 'refunded', detail: 'refund seen on Meta' });
+  await oms.notifyOps({ metaOrderId: orderId, severity: 'critical', reason: 'stuck' });
 }

@@ -2,9 +2,16 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OmsInvalidInputError } from '../../../src/api/oms-errors.js';
-import { HttpOms, OmsHttpError, omsEventEnvelopeSchema, verifyOmsSignature } from '../../../src/oms/http/index.js';
+import {
+  HttpOms,
+  OMS_EVENT_CONTRACTS,
+  OmsHttpError,
+  omsEventEnvelopeSchema,
+  verifyOmsSignature,
+  type OmsEventType,
+} from '../../../src/oms/http/index.js';
 import { validatedOmsPort } from '../../../src/oms/validated-oms.js';
-import { line, newOrderId, pendingOrder } from './fixtures.js';
+import { line, newOrderId, pendingOrder, recordOrderLife } from './fixtures.js';
 
 const SECRET = 'merchant-shared-secret-Xy9';
 
@@ -108,40 +115,7 @@ describe('HttpOms requests', () => {
       shortages: [{ retailerId: 'MUG', quantity: 1 }],
     });
     expect(await oms.createPendingOrder(order)).toEqual({ merchantOrderReference: 'SO-42' });
-    await oms.markProcessing(orderId);
-    await oms.recordShipment({
-      metaOrderId: orderId,
-      requestId: 's1',
-      items: [{ retailerId: 'MUG', quantity: 1 }],
-      carrier: 'UPS',
-      trackingNumber: '1Z',
-    });
-    await oms.recordTrackingUpdate({
-      metaOrderId: orderId,
-      requestId: 't1',
-      shipmentRequestId: 's1',
-      carrier: 'DHL',
-      trackingNumber: 'JD0123',
-    });
-    await oms.recordCancellation({
-      metaOrderId: orderId,
-      requestId: 'c1',
-      items: [{ retailerId: 'MUG', quantity: 1 }],
-      reasonCode: 'OUT_OF_STOCK',
-      restock: true,
-      origin: 'merchant',
-    });
-    await oms.recordRefund({
-      metaOrderId: orderId,
-      requestId: 'r1',
-      items: [{ retailerId: 'MUG', quantity: 1 }],
-      reasonCode: 'DAMAGED_GOODS',
-      origin: 'merchant',
-    });
-    await oms.markCompleted(orderId);
-    await oms.releaseInventory(orderId);
-    await oms.notifyExternalChange({ metaOrderId: orderId, kind: 'refunded', detail: 'refund seen on Meta' });
-    await oms.notifyOps({ metaOrderId: orderId, severity: 'critical', reason: 'stuck' });
+    await recordOrderLife(oms, orderId, 'MUG');
 
     expect(received.map((entry) => entry.envelope.type)).toEqual([
       'inventory.reserve',
@@ -151,6 +125,7 @@ describe('HttpOms requests', () => {
       'order.record_tracking_update',
       'order.record_cancellation',
       'order.record_refund',
+      'order.record_return',
       'order.mark_completed',
       'inventory.release',
       'order.external_change',
@@ -161,6 +136,12 @@ describe('HttpOms requests', () => {
       expect(entry.headers['x-event-id']).toBe(entry.envelope.id);
       expect(entry.headers['content-type']).toBe('application/json');
       expect(Date.parse(entry.envelope.occurredAt)).not.toBeNaN();
+    }
+    // Every event's data is what its documented schema (docs/oms-schemas/) says, field for field:
+    // parsing drops unknown fields, so equality also proves nothing undocumented was sent.
+    for (const { envelope } of received) {
+      const contract = OMS_EVENT_CONTRACTS[envelope.type as OmsEventType];
+      expect(contract.data.parse(envelope.data), envelope.type).toEqual(envelope.data);
     }
     expect(received[0]?.envelope.data).toEqual({ metaOrderId: orderId, lines: [{ retailerId: 'MUG', quantity: 2 }] });
     // Unicode crosses the wire unchanged (and the signature covers the UTF-8 bytes).
