@@ -31,9 +31,15 @@ export const BUYER_ITEM_FIELDS = ['productName', 'selectedShippingOption', 'taxD
 type SnapshotSource = Pick<GraphOrder, 'id' | 'orderStatus' | 'created' | 'lastUpdated'> &
   Partial<Pick<GraphOrder, 'channel' | 'merchantOrderId' | 'estimatedPaymentDetails' | 'shipByDate'>>;
 
-/** Meta's timestamps as ISO strings (the client may hand back Date objects or strings). */
+/**
+ * Meta's timestamps in one form, UTC with milliseconds (`2025-03-01T12:00:00.000Z`), whether the
+ * client hands back a Date or Meta's own string (`+0000` or `+00:00`): the workflow compares them as
+ * strings, and the poller's notices are written in this form too.
+ */
 function iso(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime())) throw new TypeError(`not a timestamp: ${String(value).slice(0, 40)}`);
+  return date.toISOString();
 }
 
 export function channelOf(value: unknown): Channel | undefined {

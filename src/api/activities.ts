@@ -118,6 +118,8 @@ export interface PollOrdersResult {
   unchangedSkipped: number;
   /** Turned IN_PROGRESS by their own workflow's acknowledgement and nothing else: not signalled. */
   ownAcknowledgementsSkipped: number;
+  /** Ended order workflows started again: Meta reported a change after they closed. */
+  reopened?: number | undefined;
   pages: number;
 }
 

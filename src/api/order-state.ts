@@ -183,4 +183,6 @@ export interface OrderWorkflowState {
   /** The order's `last_updated` when the history edges were last read: read again only once it moves. */
   historyReadAt?: string | undefined;
   continuedAsNew: number;
+  /** Set when Meta changed the order after its workflow had ended and a new run recorded it. */
+  reopened?: { count: number; previousRunId: string } | undefined;
 }

@@ -21,7 +21,8 @@ import type { GraphClient } from '../graph/client.js';
 import type { GraphOrderWith } from '../graph/schemas.js';
 import { ackRequestsSignal, type AckRequest } from '../api/ack-batcher-messages.js';
 import { orderUpdatedSignal, type OrderUpdatedNotice } from '../api/order-messages.js';
-import type { OrderWorkflowInput } from '../order/workflow.js';
+import type { orderWorkflow, OrderWorkflowInput, ReopenedFrom } from '../order/workflow.js';
+import { METRIC } from '../observability/metric-names.js';
 import type { IntakeActivities, PollOrdersResult } from '../api/activities.js';
 import { callGraph } from '../activities/failures.js';
 import { channelOf, SNAPSHOT_FIELDS, toOrderSnapshot } from '../activities/order-mapping.js';
@@ -77,9 +78,15 @@ export function createPollActivities(deps: {
   signalledMemory?: number;
 }): Pick<IntakeActivities, 'pollOrders'> {
   const signalled = new SignalledOrders(deps.signalledMemory ?? SIGNALLED_MEMORY);
+  let reopenedCounter: { add(value: number): void } = { add: () => undefined };
   return {
     async pollOrders(input): Promise<PollOrdersResult> {
       const ctx = Context.current();
+      reopenedCounter = ctx.metricMeter.createCounter(
+        METRIC.ordersReopened,
+        undefined,
+        'closed order workflows reopened',
+      );
       const resumed = ctx.info.heartbeatDetails as PollProgress | undefined;
       const result: PollOrdersResult = {
         maxLastUpdated: input.updatedAfter,
@@ -101,7 +108,7 @@ export function createPollActivities(deps: {
         after: resumed?.after,
       });
       type ListedOrder = GraphOrderWith<(typeof SNAPSHOT_FIELDS)[number]>;
-      type Delivery = 'signalled' | 'handed' | 'unchanged' | 'acknowledged' | 'ended';
+      type Delivery = 'signalled' | 'handed' | 'unchanged' | 'acknowledged' | 'reopened' | 'ended';
       const keyOf = (order: ListedOrder) => `${input.cmsId}:${order.id}`;
       const lastUpdatedOf = (order: ListedOrder) => toDate(order.lastUpdated).toISOString();
 
@@ -152,9 +159,9 @@ export function createPollActivities(deps: {
         const signalEach = (toSignal: ListedOrder[]) =>
           Promise.all(
             toSignal.map(async (order) => {
-              const delivered = await signalOrder(order, lastUpdatedOf(order), handedOnStart.has(order));
-              if (delivered) started.add(order);
-              outcomes.set(order, delivered ? 'signalled' : 'ended');
+              const delivery = await signalOrder(order, lastUpdatedOf(order), handedOnStart.has(order));
+              if (delivery === 'delivered') started.add(order);
+              outcomes.set(order, delivery === 'delivered' ? 'signalled' : delivery);
             }),
           );
         await signalEach(changed.filter((order) => !releasedSet.has(order)));
@@ -166,8 +173,10 @@ export function createPollActivities(deps: {
           // over; after a grace period they ask the batcher themselves, find none, and go alone.
           await signalEach(released);
         }
+        // An ended order is remembered too: its run is not looked up again until Meta changes it again.
+        const delivered: ReadonlySet<Delivery | undefined> = new Set(['handed', 'reopened', 'ended']);
         for (const order of changed)
-          if (started.has(order) || outcomes.get(order) === 'handed')
+          if (started.has(order) || delivered.has(outcomes.get(order)))
             signalled.remember(keyOf(order), lastUpdatedOf(order), order.orderStatus.state);
         return orders.map((order) => outcomes.get(order) ?? 'unchanged');
       }
@@ -192,12 +201,15 @@ export function createPollActivities(deps: {
         }
       }
 
-      /** True when the order's workflow was started or signalled; false when it already ended. */
+      /**
+       * `delivered` when the order's workflow was started or signalled; `reopened` when it had ended
+       * and Meta shows a change it never saw, so a new run of it started; `ended` otherwise.
+       */
       async function signalOrder(
         order: ListedOrder,
         lastUpdated: string,
         handedToAckBatcher: boolean,
-      ): Promise<boolean> {
+      ): Promise<'delivered' | 'reopened' | 'ended'> {
         // A nested item list with more pages is incomplete: then the workflow reads the order itself.
         const snapshot =
           order.items && !order.items.paging?.next ? toOrderSnapshot(order, order.items.data) : undefined;
@@ -208,29 +220,74 @@ export function createPollActivities(deps: {
           ackMode: input.ackMode,
           ...(input.orderPolicy ? { policy: input.orderPolicy } : {}),
         };
+        const notice: OrderUpdatedNotice = {
+          state: order.orderStatus.state as OrderUpdatedNotice['state'],
+          lastUpdated,
+          snapshot,
+          ...(handedToAckBatcher ? { handedToAckBatcher } : {}),
+        };
+        const start = {
+          workflowId: orderWorkflowId(order.id),
+          taskQueue: input.orderTaskQueue,
+          signal: orderUpdatedSignal,
+          signalArgs: [notice] as [OrderUpdatedNotice],
+          staticSummary: `Meta order ${order.id}`,
+        };
         try {
           await ctx.client.workflow.signalWithStart('orderWorkflow', {
-            workflowId: orderWorkflowId(order.id),
-            taskQueue: input.orderTaskQueue,
+            ...start,
             args: [workflowInput],
-            signal: orderUpdatedSignal,
-            signalArgs: [
-              {
-                state: order.orderStatus.state as OrderUpdatedNotice['state'],
-                lastUpdated,
-                snapshot,
-                ...(handedToAckBatcher ? { handedToAckBatcher } : {}),
-              },
-            ],
-            // An order whose workflow already ended (return window over) is not started again.
+            // An order whose workflow already ended is started again only by reopenIfChanged.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            staticSummary: `Meta order ${order.id}`,
           });
-          return true;
+          return 'delivered';
         } catch (err) {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
-          throw err;
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
+        return reopenIfChanged(order.id, lastUpdated, (previous) =>
+          ctx.client.workflow.signalWithStart('orderWorkflow', {
+            ...start,
+            args: [{ ...workflowInput, reopened: previous }],
+            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          }),
+        );
+      }
+
+      /**
+       * The order's workflow has ended (its return window closed, or every unit was cancelled), yet
+       * Meta lists the order again. When Meta's `last_updated` is later than anything the ended run
+       * saw (a refund by support, a late return), a new run of the same workflow id starts from the
+       * ended run's books and records the change through the ledger and the OMS, then closes again.
+       * Nothing Meta reports is dropped.
+       */
+      async function reopenIfChanged(
+        orderId: string,
+        lastUpdated: string,
+        startAgain: (previous: ReopenedFrom) => Promise<unknown>,
+      ): Promise<'reopened' | 'ended'> {
+        const handle = ctx.client.workflow.getHandle<typeof orderWorkflow>(orderWorkflowId(orderId));
+        const description = await handle.describe();
+        if (description.status.name !== 'COMPLETED') {
+          // Terminated or failed by hand: an operator's decision, not ours to undo.
+          ctx.log.warn('order changed on Meta after its workflow ended without completing; not reopened', {
+            orderId,
+            status: description.status.name,
+          });
+          return 'ended';
+        }
+        const ended = await handle.result();
+        // As instants: a run that ended before this mapping wrote Meta's own form (`+00:00`).
+        if (ended.metaLastUpdated !== undefined && Date.parse(lastUpdated) <= Date.parse(ended.metaLastUpdated))
+          return 'ended';
+        await startAgain({ runId: description.runId, state: ended });
+        reopenedCounter.add(1);
+        ctx.log.info('order changed on Meta after its workflow ended: reopened', {
+          orderId,
+          endedAs: ended.phase,
+          lastSeen: ended.metaLastUpdated,
+          lastUpdated,
+        });
+        return 'reopened';
       }
 
       for (;;) {
@@ -244,6 +301,7 @@ export function createPollActivities(deps: {
           if (outcomes[index] === 'handed') result.handedToAckBatcher += 1;
           if (outcomes[index] === 'unchanged') result.unchangedSkipped += 1;
           if (outcomes[index] === 'acknowledged') result.ownAcknowledgementsSkipped += 1;
+          if (outcomes[index] === 'reopened') result.reopened = (result.reopened ?? 0) + 1;
           result.ordersSeen += 1;
           result.maxLastUpdated = Math.max(
             result.maxLastUpdated,

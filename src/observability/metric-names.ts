@@ -25,6 +25,8 @@ export const METRIC = {
   intakePollersRunning: 'fb_intake_pollers_running',
   /** Gauge {cms_id}, unix seconds: when a poll last succeeded in this worker process. */
   intakeLastPollSuccess: 'fb_intake_last_poll_success_timestamp_seconds',
+  /** Counter: closed order workflows started again because Meta reported a later change (a late refund or return). */
+  ordersReopened: 'fb_orders_reopened_total',
 } as const;
 
 /** Bucket bounds (seconds) for graphCallDuration: Meta answers in 0.1-2 s; timeouts end at META_TIMEOUT_MS. */

@@ -9,6 +9,7 @@ import { historyIsLong } from './continue-as-new.js';
 import { isFulfilled, isFullyCancelled } from './item-ledger.js';
 import { hasOpenReturn } from './meta-books.js';
 import { refresh } from './refresh.js';
+import { readMetaBeforeEnding } from './reopen.js';
 
 /** IN_PROGRESS and RETURN_WINDOW: commands run in their handlers; this loop refreshes and moves phases. */
 export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
@@ -29,6 +30,7 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
     s.fulfilledAt = ctx.now();
     await oms.markCompleted(s.orderId);
     if (isFullyCancelled(s.ledger!)) {
+      await readMetaBeforeEnding(ctx);
       ctx.setPhase('CANCELLED');
       return;
     }
@@ -42,6 +44,9 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
   const remaining = closesAt - Date.now();
   if (remaining <= 0) {
     await condition(() => !ctx.lock.isBusy);
+    await readMetaBeforeEnding(ctx);
+    // The last read found a return: the window stays open until it is settled.
+    if (hasOpenReturn(s)) return;
     ctx.setPhase('CLOSED');
     return;
   }

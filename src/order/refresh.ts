@@ -77,7 +77,7 @@ async function reconcileWithMeta(ctx: OrderContext, snapshot: OrderSnapshot): Pr
 const LEDGER_EDGES: MetaObjectKind[] = ['shipments', 'cancellations', 'refunds'];
 
 /** How long after an order's last_updated its history edges are taken as settled. */
-const SETTLED_AFTER_MS = 2_000;
+export const SETTLED_AFTER_MS = 2_000;
 
 const hasProgress = (ledger: Ledger) =>
   ledger.items.some(

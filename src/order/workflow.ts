@@ -10,7 +10,7 @@
  *                     reconcile changes made outside this integration
  *   RETURN_WINDOW     every unit shipped or cancelled: refunds only, until the window closes
  */
-import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler } from '@temporalio/workflow';
 import type { AckMode } from '../api/ack-modes.js';
 import { HANDLER_DESCRIPTIONS } from '../api/activity-summaries.js';
 import { acknowledge } from './acknowledgement.js';
@@ -22,6 +22,7 @@ import type { OrderWorkflowState } from '../api/order-state.js';
 import { fitForCarryOver, historyIsLong } from './continue-as-new.js';
 import { serveOpenOrder } from './open-order.js';
 import { awaitRelease } from './release.js';
+import { recordLateChange, reopenedState } from './reopen.js';
 import { resolvePolicy, type OrderPolicyOverrides } from './policy.js';
 
 export interface OrderWorkflowInput {
@@ -33,6 +34,13 @@ export interface OrderWorkflowInput {
   policy?: OrderPolicyOverrides;
   /** Set by continue-as-new: the state so far. */
   carried?: OrderWorkflowState;
+  /** Set by the poller when Meta changed an order whose workflow had ended: that run and its final state. */
+  reopened?: ReopenedFrom;
+}
+
+export interface ReopenedFrom {
+  runId: string;
+  state: OrderWorkflowState;
 }
 
 export const DEFAULT_GRAPH_TASK_QUEUE = 'fb-graph';
@@ -57,7 +65,7 @@ const isTerminal = (state: OrderWorkflowState) => state.phase === 'CANCELLED' ||
 
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWorkflowState> {
   const policy = resolvePolicy(input.policy);
-  const state = input.carried ?? initialState(input);
+  const state = input.carried ?? (input.reopened ? reopenedState(input.reopened) : initialState(input));
   const ctx = new OrderContext(
     state,
     policy,
@@ -73,7 +81,25 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   });
   registerCommandHandlers(ctx);
   ctx.visibility.publish();
+  if (input.reopened && !input.carried) await recordLateChange(ctx, 'reopened');
 
+  for (;;) {
+    await runPhases(ctx, input);
+    // Let Update handlers that are finishing return their results before the run closes.
+    await condition(allHandlersFinished);
+    // The poller's signal came in as the run was ending: Meta changed the order after the run's
+    // last read. Recorded here, or it would end with the run (runs from before the patch end as they did).
+    if (!ctx.inbox.metaChangeNoticed || !patched(LATE_NOTICE_PATCH)) return state;
+    await recordLateChange(ctx, 'noticed while ending');
+  }
+}
+
+/** Patch id: a change Meta reported while the run was ending is recorded before the run ends. */
+export const LATE_NOTICE_PATCH = 'late-notice-before-end';
+
+/** The order's phases, until it ends (or continues as new). */
+async function runPhases(ctx: OrderContext, input: OrderWorkflowInput): Promise<void> {
+  const { state } = ctx;
   while (!isTerminal(state)) {
     switch (state.phase) {
       case 'AWAITING_RELEASE':
@@ -95,7 +121,4 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       await continueAsNew<typeof orderWorkflow>({ ...input, carried: fitForCarryOver(state) });
     }
   }
-  // Let Update handlers that are finishing return their results before the run closes.
-  await condition(allHandlersFinished);
-  return state;
 }

@@ -184,17 +184,21 @@ describe('poller and bulk acknowledgement', () => {
     // The next rounds see the orders IN_PROGRESS: their own acknowledgement, not signalled again.
     await poller.signal(pollNowSignal);
     let roundsAtLastAsk = (await poller.query(pollerStatusQuery)).rounds;
-    const status = await eventually(async () => {
-      const s = await poller.query(pollerStatusQuery);
-      if (s.totals!.ownAcknowledgementsSkipped - (totalsBefore?.ownAcknowledgementsSkipped ?? 0) >= 120) return s;
-      // A round that listed a page before the batcher's answer landed saw some still CREATED: once
-      // that round is over, ask for another.
-      if (s.rounds > roundsAtLastAsk) {
-        roundsAtLastAsk = s.rounds;
-        await poller.signal(pollNowSignal);
-      }
-      return undefined;
-    }, 'the acknowledgements seen by the poller');
+    const status = await eventually(
+      async () => {
+        const s = await poller.query(pollerStatusQuery);
+        if (s.totals!.ownAcknowledgementsSkipped - (totalsBefore?.ownAcknowledgementsSkipped ?? 0) >= 120) return s;
+        // A round that listed a page before the batcher's answer landed saw some still CREATED: once
+        // that round is over, ask for another.
+        if (s.rounds > roundsAtLastAsk) {
+          roundsAtLastAsk = s.rounds;
+          await poller.signal(pollNowSignal);
+        }
+        return undefined;
+      },
+      'the acknowledgements seen by the poller',
+      120_000,
+    );
     expect(status.totals!.handedToAckBatcher - (totalsBefore?.handedToAckBatcher ?? 0)).toBe(120);
     expect(status.totals!.ownAcknowledgementsSkipped - (totalsBefore?.ownAcknowledgementsSkipped ?? 0)).toBe(120);
     // Each workflow learned of its release from the batcher's answer: no read of its own, no request

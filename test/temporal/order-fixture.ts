@@ -165,12 +165,9 @@ export async function createOrderWorld(options: OrderWorldOptions = {}): Promise
  * Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. The default is
  * generous because CI shares two cores with other work: a dev server under load answers a query or a
  * poll round in tens of seconds (seen: 10 s single queries), and waiting longer only costs a failing run.
+ * Below the temporal project's 120 s test timeout, so a test fails with the wait's own message.
  */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 120_000,
-): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { OrderWorkflowState } from '../../src/api/order-state.js';
-import { orderWorkflowId } from '../../src/api/ids.js';
+import { orderPollerWorkflowId, orderWorkflowId } from '../../src/api/ids.js';
+import { pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
+import { startIntake } from '../../src/intake/start-intake.js';
 import { FB_OPEN_RETURN } from '../../src/api/search-attributes.js';
 import type { OrderCommandRejectedError } from '../../src/client/index.js';
 import { expectBooksAgree, reconciled, waitForOrder } from './books.js';
@@ -17,7 +19,7 @@ beforeAll(async () => {
   world = await createOrderWorld();
 }, 120_000);
 afterAll(async () => {
-  if (process.env.RECORD_HISTORIES && world) await recordHistories(world, 'returns');
+  if (process.env.RECORD_HISTORIES && world) await recordHistories(world, 'returns-final-read');
   await world?.close();
 });
 
@@ -42,6 +44,12 @@ async function acknowledged(returnWindowMs: number): Promise<string> {
 const returnIn = (s: OrderWorkflowState, id: string) => s.returns?.find((r) => r.id === id);
 const omsReturn = async (orderId: string, id: string) =>
   (await world.oms.getOrder(orderId))!.returns.find((r) => r.metaReturnId === id);
+/** Until the order's workflow run has completed (its phase reads CLOSED a little before the run ends). */
+const ended = (orderId: string) =>
+  eventually(async () => {
+    const { status } = await world.harness.client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    return status.name === 'COMPLETED' ? true : undefined;
+  }, `order ${orderId}'s run to complete`);
 const openReturnAttribute = async (orderId: string) =>
   (await world.harness.client.workflow.getHandle(orderWorkflowId(orderId)).describe()).typedSearchAttributes.get(
     FB_OPEN_RETURN,
@@ -143,5 +151,80 @@ describe('a buyer return', () => {
     const closed = await waitFor(orderId, 'CLOSED', (s) => s.phase === 'CLOSED');
     expect(returnIn(closed, returnId!)?.status).toBe('DISAPPROVED');
     expect((await omsReturn(orderId, returnId!))?.steps).toEqual(['REQUESTED', 'DISAPPROVED']);
+  });
+});
+
+describe('after the workflow ended', () => {
+  test('a refund by support, then a late return, each reopen the order once and are recorded; unchanged orders stay closed', async () => {
+    const earlier = [...(await world.admin.listOrders())].map((o) => o.id);
+    const orderId = await acknowledged(2_000);
+    await world.orders.ship(orderId, { requestId: 'late-ship', carrier: 'UPS', trackingNumber: '1Z-LATE' });
+    await waitFor(orderId, 'CLOSED', (s) => s.phase === 'CLOSED');
+    // A change Meta reports while a run is still ending is recorded by that run: this test is about
+    // runs that have ended.
+    await ended(orderId);
+    await startIntake(world.harness.client, {
+      cmsId: world.cmsId,
+      taskQueue: world.taskQueue,
+      graphTaskQueue: world.graphTaskQueue,
+      ackMode: 'single',
+      pollIntervalMs: 1_000,
+      orderPolicy: { ...FAST_POLICY, returnWindowMs: 2_000 } as Record<string, unknown>,
+      initialLookbackSeconds: 3_600,
+    });
+
+    const { objectId: refundId } = await world.admin.refundExternally(orderId, {
+      items: [{ retailerId: TEE.retailerId, quantity: 1 }],
+      reasonCode: 'REFUND_REASON_OTHER',
+    });
+    const afterRefund = await waitFor(
+      orderId,
+      'reopened for the refund and closed again',
+      (s) =>
+        s.reopened?.count === 1 && s.phase === 'CLOSED' && s.externalChanges.some((c) => c.metaObjectId === refundId),
+    );
+    expect(afterRefund.ledger!.items[0]!.refundedQuantity).toBe(1);
+    expect(
+      (await world.oms.getOrder(orderId))!.refunds.filter((r) => r.requestId === `meta-refund-${refundId}`),
+    ).toHaveLength(1);
+
+    await ended(orderId);
+    const { objectId: returnId } = await world.admin.createReturn(orderId, {
+      items: [{ retailerId: TEE.retailerId, quantity: 1 }],
+      reasonCode: 'WRONG_ITEM',
+    });
+    // Open return: the reopened run stays open until it is settled.
+    await waitFor(orderId, 'reopened for the return', (s) => s.reopened?.count === 2 && s.phase === 'RETURN_WINDOW');
+    await world.admin.answerReturn(returnId!, 'close');
+    const closed = await waitFor(
+      orderId,
+      'closed again',
+      (s) => s.phase === 'CLOSED' && returnIn(s, returnId!)?.status === 'MERCHANT_MARKED_COMPLETED',
+    );
+    expect(closed.reopened?.count).toBe(2);
+    expect((await omsReturn(orderId, returnId!))?.steps).toEqual(['REQUESTED', 'MERCHANT_MARKED_COMPLETED']);
+
+    // More poll rounds see nothing new: no further run, and the orders of the earlier tests (ended
+    // with nothing changed since) were never reopened.
+    const poller = world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId));
+    const rounds = (await poller.query(pollerStatusQuery)).rounds;
+    await poller.signal(pollNowSignal);
+    await eventually(
+      async () => ((await poller.query(pollerStatusQuery)).rounds >= rounds + 2 ? true : undefined),
+      'two more rounds',
+    );
+    const runsOf = async () => {
+      let runs = 0;
+      for await (const _run of world.harness.client.workflow.list({
+        query: `WorkflowId = '${orderWorkflowId(orderId)}'`,
+      }))
+        runs += 1;
+      return runs;
+    };
+    // Visibility lags a little behind: wait for the three runs it must list, then check there are no more.
+    await eventually(async () => ((await runsOf()) >= 3 ? true : undefined), 'three runs listed');
+    expect(await runsOf()).toBe(3);
+    for (const id of earlier) expect((await stateOf(id)).reopened, id).toBeUndefined();
+    await expectBooksAgree(world, orderId);
   });
 });
