@@ -90,7 +90,10 @@ export interface PendingOrderInput {
   totals?: OrderTotals | undefined;
   /** The OMS must not send its own customer e-mails for this order. */
   suppressCustomerEmails: true;
-  /** The order was never reserved (first seen already released): reserve its lines now. */
+  /**
+   * Nothing holds the order's stock now: it was first seen already released (never reserved), or
+   * its reservation was given back while Meta kept it in FB_PROCESSING too long. Reserve its lines.
+   */
   reserveStock?: boolean | undefined;
 }
 
@@ -241,8 +244,8 @@ export interface OmsPort {
   /**
    * Creates the order in a pending state and returns its merchant_order_reference. Idempotent:
    * a second call for the same order returns the same reference (it is immutable once issued).
-   * With `reserveStock` (an order first seen already released, never reserved) the OMS reserves
-   * its lines too, unless it holds a reservation already, so that no order skips stock.
+   * With `reserveStock` the OMS reserves its lines too, unless a reservation holds them already (a
+   * reservation that was released does not), so that no order skips stock.
    */
   createPendingOrder(input: PendingOrderInput): Promise<{ merchantOrderReference: string }>;
   /** Called only after Meta confirmed the acknowledgement. */

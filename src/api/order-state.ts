@@ -145,7 +145,12 @@ export interface OrderWorkflowState {
   merchantOrderReference?: string | undefined;
   createdAt?: string | undefined;
   metaLastUpdated?: string | undefined;
-  reservation: { status: 'none' | 'reserved' | 'released' | 'consumed'; shortages: ReservationLine[] };
+  reservation: {
+    status: 'none' | 'reserved' | 'released' | 'consumed';
+    shortages: ReservationLine[];
+    /** Given back while Meta still had the order in FB_PROCESSING (too long): reserved again once released. */
+    releasedWhileProcessing?: boolean | undefined;
+  };
   /** FB_PROCESSING for more than 24 hours: flagged, and a seller cancel is allowed. */
   processingOverdue: boolean;
   /** Meta's ship-by date ('YYYY-MM-DD'), or the one derived from Meta's shipping rule when Meta gives none. */

@@ -14,6 +14,7 @@
 import { ApplicationFailure, condition, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import { ackRequestSignal } from '../api/ack-batcher-messages.js';
 import type { AckResult } from '../api/order-messages.js';
+import type { OrderWorkflowState } from '../api/order-state.js';
 import type { AckMode } from '../api/ack-modes.js';
 import { rejectedByMeta } from './commands/command.js';
 import type { OrderContext } from './context.js';
@@ -59,14 +60,21 @@ async function endCancelledBeforeAcknowledgement(ctx: OrderContext): Promise<voi
   ctx.setPhase('CANCELLED');
 }
 
+/**
+ * Nothing holds the order's stock now, so the pending OMS order reserves it: the order was first
+ * seen already released (never reserved), or it gave its stock back while stuck in FB_PROCESSING.
+ */
+function omsReservesAtCreation(s: OrderWorkflowState): boolean {
+  return s.reservation.status === 'none' || s.reservation.releasedWhileProcessing === true;
+}
+
 async function createPendingOmsOrder(ctx: OrderContext): Promise<string> {
   const s = ctx.state;
   const { merchantOrderReference } = await ctx.attention.step('create the pending OMS order', () =>
     ctx.activities.graphWrite.createPendingOmsOrder({
       orderId: s.orderId,
       channel: s.channel ?? 'facebook',
-      // First seen already released: nothing was reserved in FB_PROCESSING, the OMS reserves now.
-      ...(s.reservation.status === 'none' ? { reserveStock: true } : {}),
+      ...(omsReservesAtCreation(s) ? { reserveStock: true } : {}),
     }),
   );
   s.merchantOrderReference = merchantOrderReference;
@@ -118,7 +126,7 @@ async function acknowledgeInBatch(ctx: OrderContext): Promise<Extract<AckResult,
       await getExternalWorkflowHandle(ackBatcherWorkflowId(s.cmsId)).signal(ackRequestSignal, {
         orderId: s.orderId,
         channel: s.channel ?? 'facebook',
-        ...(s.reservation.status === 'none' ? { reserveStock: true } : {}),
+        ...(omsReservesAtCreation(s) ? { reserveStock: true } : {}),
       });
     } catch {
       return undefined; // no batcher running for this account: acknowledge alone

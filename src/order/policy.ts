@@ -12,6 +12,11 @@ export interface OrderPolicy {
   releaseRefresh: { initialMs: number; factor: number; maxMs: number };
   /** Meta lets a seller cancel an order stuck in FB_PROCESSING for longer than this. */
   processingOverdueAfterMs: number;
+  /**
+   * An order still in FB_PROCESSING this long after it was placed gives its reserved stock back
+   * (and ops are told): Meta may never release it. It reserves again if Meta releases it later.
+   */
+  releaseStockAfterMs: number;
   /** IN_PROGRESS and the return window: refresh from Meta at least this often (the poller usually signals first). */
   refreshIntervalMs: number;
   /** How long a fulfilled order stays open for refunds. */
@@ -53,6 +58,7 @@ export const NON_RETRYABLE_GRAPH_ERRORS: string[] = [...NON_RETRYABLE_GRAPH_FAIL
 export const DEFAULT_ORDER_POLICY: OrderPolicy = {
   releaseRefresh: { initialMs: 2 * MINUTE, factor: 2, maxMs: 30 * MINUTE },
   processingOverdueAfterMs: DAY,
+  releaseStockAfterMs: 2 * DAY,
   refreshIntervalMs: 6 * HOUR,
   returnWindowMs: 30 * DAY,
   atRiskBeforeShipByMs: DAY,

@@ -3,7 +3,7 @@
  * or cancels it, refreshing on a timer with backoff or at once when a signal says it changed.
  * Workflow code.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { OrderContext } from './context.js';
 import { historyIsLong } from './continue-as-new.js';
 import { isFullyCancelled } from './item-ledger.js';
@@ -29,6 +29,7 @@ export async function awaitRelease(ctx: OrderContext): Promise<void> {
   let delay = ctx.policy.releaseRefresh.initialMs;
   while (s.metaState === 'FB_PROCESSING' && s.phase === 'AWAITING_RELEASE') {
     await flagIfOverdue(ctx);
+    await releaseStockIfStuck(ctx);
     await condition(
       () => ctx.inbox.metaChangeNoticed || s.phase !== 'AWAITING_RELEASE' || historyIsLong(ctx.policy),
       delay,
@@ -49,6 +50,31 @@ export async function awaitRelease(ctx: OrderContext): Promise<void> {
   }
   ctx.setPhase('ACKNOWLEDGING');
 }
+
+/** Patch id: an order stuck in FB_PROCESSING gives its stock back after `releaseStockAfterMs`. */
+export const RELEASE_STUCK_STOCK_PATCH = 'release-stuck-stock';
+
+/**
+ * Meta may never release an order (a risk review that ends in a cancel it does not always report at
+ * once): its units would be held from other buyers for good. Past the policy's limit they go back
+ * to stock and ops hear of it; the pending OMS order reserves them again if Meta releases it later.
+ */
+async function releaseStockIfStuck(ctx: OrderContext): Promise<void> {
+  const s = ctx.state;
+  if (s.reservation.status !== 'reserved' || !s.createdAt) return;
+  if (Date.now() - Date.parse(s.createdAt) <= ctx.policy.releaseStockAfterMs) return;
+  if (!patched(RELEASE_STUCK_STOCK_PATCH)) return;
+  await ctx.oms.releaseInventory(s.orderId);
+  s.reservation = { ...s.reservation, status: 'released', releasedWhileProcessing: true };
+  ctx.visibility.publish();
+  await ctx.oms.notifyOps({
+    metaOrderId: s.orderId,
+    severity: 'warning',
+    reason: `order ${s.orderId} is still in FB_PROCESSING after ${hours(ctx.policy.releaseStockAfterMs)}: its reserved stock was given back; it is reserved again if Meta releases the order`,
+  });
+}
+
+const hours = (ms: number) => (ms >= 3_600_000 ? `${Math.round(ms / 3_600_000)} h` : `${Math.round(ms / 1000)} s`);
 
 async function flagIfOverdue(ctx: OrderContext): Promise<void> {
   const s = ctx.state;

@@ -491,6 +491,30 @@ describe('external changes and long histories', () => {
 
 // Last in the file: it moves the sandbox's clock, which the other scenarios must not see.
 describe('stuck in FB_PROCESSING', () => {
+  test('past the stock limit (shortened) its stock goes back and ops are told; released later, the pending OMS order holds it again', async () => {
+    const lamps = [{ retailerId: 'SKU-STUCK-LAMP', quantity: 3, pricePerUnit: '30.00', productName: 'Lamp' }];
+    const orderId = await newOrder(lamps, { holdForReview: true }); // Meta keeps it in FB_PROCESSING
+    await world.startOrder(orderId, { policy: { ...FAST_POLICY, releaseStockAfterMs: 1_500 } });
+
+    const givenBack = await eventually(async () => {
+      const s = await stateOf(orderId);
+      return s.reservation.releasedWhileProcessing ? s : undefined;
+    }, 'the stock given back');
+    expect(givenBack.phase).toBe('AWAITING_RELEASE');
+    expect(givenBack.reservation.status).toBe('released');
+    expect(await world.oms.inventory('SKU-STUCK-LAMP')).toMatchObject({ reserved: 0 });
+    await eventually(async () => {
+      const events = await world.oms.events(orderId);
+      return events.find((e) => e.kind === 'ops.notification' && /stock was given back/.test(e.detail));
+    }, 'the ops notification');
+
+    await world.admin.release([orderId]);
+    await eventually(async () => ((await stateOf(orderId)).phase === 'IN_PROGRESS' ? true : undefined), 'IN_PROGRESS');
+    expect(await world.oms.inventory('SKU-STUCK-LAMP')).toMatchObject({ reserved: 3 });
+    const events = await world.oms.events(orderId);
+    expect(events.filter((e) => e.kind === 'inventory.reserved_again')).toHaveLength(1);
+  });
+
   test('past 24 hours (shortened) the order is flagged and ops told; a whole-order seller cancel ends it', async () => {
     const orderId = await newOrder(TWO_ITEMS, { holdForReview: true }); // Meta never releases it
     const handle = world.harness.client.workflow.getHandle(orderWorkflowId(orderId));

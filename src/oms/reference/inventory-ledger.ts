@@ -90,6 +90,31 @@ export async function reserve(
   return { reserved, shortages };
 }
 
+/**
+ * Holds stock again for an order whose reservation was given back while Meta still had it in
+ * FB_PROCESSING, now that Meta released it (called once, inside the idempotent pending-order write).
+ * Nothing was consumed before release, so each line's hold starts over from what is available now.
+ */
+export async function reserveAgain(
+  tx: Transaction,
+  metaOrderId: string,
+  lines: ReservationLine[],
+): Promise<ReservationResult> {
+  const wanted = aggregateBySku(lines);
+  // Every unit was given back (releaseAll), so the old rows hold nothing: the new hold replaces them.
+  await tx.query('DELETE FROM reservations WHERE meta_order_id = $1', [metaOrderId]);
+  await tx.query('DELETE FROM reservation_requests WHERE meta_order_id = $1', [metaOrderId]);
+  const result = await reserve(tx, metaOrderId, wanted);
+  await recordEvent(tx, {
+    metaOrderId,
+    kind: 'inventory.reserved_again',
+    severity: 'info',
+    detail: `released by Meta after its stock was given back; held again${result.reserved ? '' : ' (short)'}`,
+    data: { shortages: result.shortages },
+  });
+  return result;
+}
+
 async function storedResult(tx: Transaction, metaOrderId: string): Promise<ReservationResult> {
   const rows = await tx.query<{ retailer_id: string; short: number }>(
     'SELECT retailer_id, requested - held AS short FROM reservations WHERE meta_order_id = $1 ORDER BY retailer_id',

@@ -14,7 +14,7 @@ import type {
 } from '../../api/oms-port.js';
 import type { OmsOrderStatus } from '../read-model.js';
 import { recordEvent } from './event-log.js';
-import { cancelUnits, outstandingHolds, reserve, shipUnits } from './inventory-ledger.js';
+import { cancelUnits, outstandingHolds, reserve, reserveAgain, shipUnits } from './inventory-ledger.js';
 import { lineProgress, resolveUnits, type LineProgress } from './line-progress.js';
 
 /**
@@ -114,10 +114,15 @@ export async function insertPendingOrder(
     );
   }
   // An order first seen already released holds its stock from here, so no order skips stock (a
-  // reservation made in FB_PROCESSING is kept as it is).
+  // reservation made in FB_PROCESSING is kept as it is); one whose reservation was given back while
+  // Meta held the order in FB_PROCESSING holds it again.
   if (input.reserveStock) {
-    const reserved = await tx.query('SELECT 1 FROM reservation_requests WHERE meta_order_id = $1', [input.metaOrderId]);
-    if (reserved.rows.length === 0) await reserve(tx, input.metaOrderId, input.lines);
+    const previous = await tx.query<{ released: boolean }>(
+      'SELECT released_at IS NOT NULL AS released FROM reservation_requests WHERE meta_order_id = $1',
+      [input.metaOrderId],
+    );
+    if (previous.rows.length === 0) await reserve(tx, input.metaOrderId, input.lines);
+    else if (previous.rows[0]!.released) await reserveAgain(tx, input.metaOrderId, input.lines);
   }
   return reference;
 }

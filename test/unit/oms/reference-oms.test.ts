@@ -212,6 +212,24 @@ describe('releaseInventory', () => {
 });
 
 describe('createPendingOrder', () => {
+  it('with reserveStock holds again the stock of an order whose reservation was released in FB_PROCESSING, once', async () => {
+    const sku = await stock(5);
+    const stuck = newOrderId();
+    await oms.reserveInventory(stuck, [{ retailerId: sku, quantity: 3 }]);
+    await oms.releaseInventory(stuck); // Meta kept it in FB_PROCESSING too long
+    expect(await level(sku)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+    const other = newOrderId();
+    await oms.reserveInventory(other, [{ retailerId: sku, quantity: 4 }]); // someone else took most of it meanwhile
+
+    await oms.createPendingOrder({ ...pendingOrder(stuck, [line('i1', sku, 3)]), reserveStock: true });
+    expect(await level(sku)).toEqual({ onHand: 5, reserved: 5, available: 0 }); // holds the 1 left
+    await oms.createPendingOrder({ ...pendingOrder(stuck, [line('i1', sku, 3)]), reserveStock: true }); // a retry
+    expect(await level(sku)).toEqual({ onHand: 5, reserved: 5, available: 0 });
+    const again = (await oms.events(stuck)).filter((e) => e.kind === 'inventory.reserved_again');
+    expect(again).toHaveLength(1);
+    expect(again[0]!.detail).toMatch(/\(short\)/);
+  });
+
   it('with reserveStock reserves an order first seen already released, and leaves an earlier reservation alone', async () => {
     const sku = await stock(5);
     const unreserved = newOrderId();
