@@ -180,7 +180,7 @@ export class OrderClient {
           args: [command as never],
           updateId: commandUpdateId(kind, command.requestId, fingerprint),
         })
-        .catch((err: unknown) => this.rethrow(orderId, kind, err));
+        .catch(async (err: unknown) => this.rethrow(orderId, kind, await this.endedRunRefusal(orderId, kind, err)));
     const stop = options.stopOnAttention;
     if (!stop) return send();
     // Once either side settles, the other stops: the watch, or the Update's wait for its outcome (a
@@ -228,7 +228,31 @@ export class OrderClient {
     return (await this.handle(orderId).query(stateQuery)).attention;
   }
 
+  /**
+   * Temporal answers an Update to a run that has ended as it answers one to no workflow at all. An
+   * order whose run ended (window over, or every unit cancelled) exists: the command is refused with
+   * that reason, not "no such order".
+   */
+  private async endedRunRefusal(orderId: string, kind: CommandKind, err: unknown): Promise<unknown> {
+    if (!(err instanceof WorkflowNotFoundError)) return err;
+    const description = await this.handle(orderId)
+      .describe()
+      .catch(() => undefined);
+    if (!description || description.status.name === 'RUNNING') return err;
+    const phase = await this.handle(orderId)
+      .query(stateQuery)
+      .then((s) => s.phase as string)
+      .catch(() => description.status.name);
+    return new OrderCommandRejectedError(
+      orderId,
+      kind,
+      `the order has ended (${phase}): it takes no more commands; a change made at Meta (Commerce Manager) reopens it`,
+      'validation',
+    );
+  }
+
   private rethrow(orderId: string, command: string, err: unknown): never {
+    if (err instanceof OrderCommandRejectedError) throw err;
     if (err instanceof WorkflowNotFoundError) throw new OrderNotFoundError(orderId);
     if (err instanceof WorkflowUpdateFailedError) {
       const cause = err.cause;

@@ -9,26 +9,41 @@
  *   - no line's refunds exceed what was paid for its shipped units, nor shipping's what was paid;
  *   - every command was either applied once at Meta (one effect per accepted command) or refused
  *     with a reason.
- * Seeded and reproducible: BOOKS_MODEL_SEED, BOOKS_MODEL_RUNS (default 4 in CI; a longer run
- * with e.g. BOOKS_MODEL_RUNS=40), BOOKS_MODEL_STEPS (default 8).
+ * Buyers' returns (requested or approved at once, answered by the OMS or in Commerce Manager,
+ * refunded against) are steps too: every return Meta shows is in the workflow's state and the OMS
+ * with Meta's status, each step recorded once.
+ *
+ * A second property ends each order first (every unit shipped, return window over, its run
+ * completed), then changes it at Meta (refunds by support, late returns and their answers): the
+ * poller reopens the order for each change it has not seen, and the books agree once it ends again.
+ *
+ * Seeded and reproducible: BOOKS_MODEL_SEED, BOOKS_MODEL_RUNS (default 8 in CI; a longer run
+ * with e.g. BOOKS_MODEL_RUNS=40), BOOKS_MODEL_STEPS (default 8), BOOKS_MODEL_REOPEN_RUNS (default 4).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { CommandKind } from '../../src/api/command-kinds.js';
+import type { OrderWorkflowState } from '../../src/api/order-state.js';
 import { OrderCommandRejectedError } from '../../src/client/index.js';
 import { toMinorUnits } from '../../src/domain/money.js';
+import { orderWorkflowId } from '../../src/api/ids.js';
+import { startIntake } from '../../src/intake/start-intake.js';
 import { booksOf, expectBooksAgree, reconciled } from './books.js';
 import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
 
 const SEED = Number(process.env.BOOKS_MODEL_SEED ?? 20261202);
-const RUNS = Number(process.env.BOOKS_MODEL_RUNS ?? 4);
+const RUNS = Number(process.env.BOOKS_MODEL_RUNS ?? 8);
+const REOPEN_RUNS = Number(process.env.BOOKS_MODEL_REOPEN_RUNS ?? 4);
 const STEPS = Number(process.env.BOOKS_MODEL_STEPS ?? 8);
 
 let world: OrderWorld;
 beforeAll(async () => {
   world = await createOrderWorld();
 });
+/** What the random lives did, printed at the end: a property is only as good as what it exercised. */
+const tally = { lives: 0, accepted: 0, refused: 0, returns: 0, reopenedLives: 0 };
 afterAll(async () => {
+  console.log(`books model: ${JSON.stringify(tally)}`);
   await world?.close();
 });
 
@@ -43,6 +58,8 @@ class Life {
   readonly accepted = new Map<CommandKind, number>();
   readonly refused: string[] = [];
   readonly shipRequests: string[] = [];
+  /** The buyer's returns Meta accepted, newest last, with their units. */
+  readonly returns: { id: string; items: { itemId: string; quantity: number }[] }[] = [];
   private seq = 0;
   constructor(
     readonly orderId: string,
@@ -67,9 +84,15 @@ class Life {
     }
   }
 
+  /** Changes made at Meta outside the integration that Meta accepted. */
+  outsideApplied = 0;
+
   /** Commerce Manager may refuse too (nothing open, nothing to refund): that is Meta's answer, not a failure. */
   async outside(act: () => Promise<unknown>): Promise<void> {
-    await act().catch((err: unknown) => this.refused.push(`outside: ${String(err)}`));
+    await act().then(
+      () => void (this.outsideApplied += 1),
+      (err: unknown) => this.refused.push(`outside: ${String(err)}`),
+    );
   }
 }
 
@@ -207,9 +230,75 @@ const outsideRefund = fc.tuple(lineRef, fc.integer({ min: 1, max: 1_500 })).map(
   ),
 );
 
-const steps = fc.commands([ship, cancel, refund, updateTracking, outsideShip, outsideCancel, outsideRefund], {
-  maxCommands: STEPS,
-});
+/** A return of one or two units of one line: the buyer sends back part of what arrived. */
+const returnedUnits = fc.record({ line: lineRef, quantity: fc.integer({ min: 1, max: 2 }) }).map((pick) => [pick]);
+
+const buyerReturn = fc.tuple(returnedUnits, fc.boolean()).map(([picks, approved]) =>
+  step(`the buyer returns ${JSON.stringify(picks)}${approved ? ' (approved at once)' : ''}`, (life) =>
+    life.outside(async () => {
+      const items = itemsOf(life, picks);
+      const { objectId } = await world.admin.createReturn(life.orderId, { items, approved });
+      life.returns.push({ id: objectId!, items });
+    }),
+  ),
+);
+
+/** The OMS answers the newest return through the integration (accept it, or close it without a refund). */
+const omsAnswersReturn = fc.constantFrom('ACCEPT_RETURN' as const, 'CLOSE_RETURN' as const).map((event) =>
+  step(`the OMS answers the newest return: ${event}`, async (life) => {
+    const latest = life.returns.at(-1);
+    if (!latest) return;
+    await life.command('answerReturn', () =>
+      world.orders.answerReturn(life.orderId, { requestId: life.requestId('answer'), returnId: latest.id, event }),
+    );
+  }),
+);
+
+const commerceManagerAnswersReturn = fc
+  .constantFrom('approve' as const, 'decline' as const, 'close' as const)
+  .map((action) =>
+    step(`Commerce Manager answers the newest return: ${action}`, async (life) => {
+      const latest = life.returns.at(-1);
+      if (latest) await life.outside(() => world.admin.answerReturn(latest.id, action));
+    }),
+  );
+
+/** The OMS refunds the newest return's units, naming the return (Meta then settles it REFUNDED). */
+const refundReturn = fault.map((f) =>
+  step(`refund the newest return${f ? ` (${f})` : ''}`, async (life) => {
+    const latest = life.returns.at(-1);
+    if (!latest) return;
+    await withFault(life, f, 'refunds');
+    await life.command('refund', () =>
+      world.orders.refund(life.orderId, {
+        requestId: life.requestId('refund'),
+        reasonCode: 'DAMAGED_GOODS',
+        items: latest.items,
+        returnId: latest.id,
+      }),
+    );
+  }),
+);
+
+const steps = fc.commands(
+  [
+    // Listed twice: most lives ship early, so there is something to refund and to return.
+    ship,
+    ship,
+    cancel,
+    refund,
+    updateTracking,
+    outsideShip,
+    outsideCancel,
+    outsideRefund,
+    buyerReturn,
+    buyerReturn,
+    omsAnswersReturn,
+    commerceManagerAnswersReturn,
+    refundReturn,
+  ],
+  { maxCommands: STEPS },
+);
 
 /** 1-3 lines; the second may repeat the first's retailer id (a personalised and a plain item). */
 const order = fc
@@ -228,7 +317,7 @@ const order = fc
     })),
   );
 
-async function startLife(lines: LineSpec[]): Promise<Life> {
+async function startLife(lines: LineSpec[], returnWindowMs = 600_000): Promise<Life> {
   await world.oms.seedProducts(
     [...new Set(lines.map((l) => l.retailerId))].map((retailerId) => ({ retailerId, name: retailerId, onHand: 1_000 })),
   );
@@ -238,7 +327,7 @@ async function startLife(lines: LineSpec[]): Promise<Life> {
   });
   const orderId = created!.id;
   // A long return window: the life goes on after every unit is shipped (refunds, returns).
-  await world.startOrder(orderId, { policy: { ...FAST_POLICY, returnWindowMs: 600_000 } });
+  await world.startOrder(orderId, { policy: { ...FAST_POLICY, returnWindowMs } });
   await eventually(
     async () => ((await world.orders.getState(orderId)).reservation.status === 'reserved' ? true : undefined),
     'reservation',
@@ -255,10 +344,20 @@ async function startLife(lines: LineSpec[]): Promise<Life> {
   );
 }
 
+function count(life: Life): void {
+  tally.lives += 1;
+  tally.accepted += [...life.accepted.values()].reduce((a, b) => a + b, 0) + life.outsideApplied;
+  tally.refused += life.refused.length;
+  tally.returns += life.returns.length;
+}
+
 async function expectSettledLife(life: Life): Promise<void> {
+  count(life);
   const state = await reconciled(world, life.orderId);
   expect(state.attention, 'no order is left needing attention').toBeUndefined();
   await expectBooksAgree(world, life.orderId);
+
+  await expectReturnsAgree(life.orderId, state);
 
   // Never more refunded than paid: per line for its shipped units, and for shipping.
   const { meta } = (await booksOf(world, life.orderId)).raw;
@@ -275,9 +374,26 @@ async function expectSettledLife(life: Life): Promise<void> {
   expect(ours('cancellation')).toBe(life.accepted.get('cancel') ?? 0);
   expect(ours('refund')).toBe(life.accepted.get('refund') ?? 0);
   expect(ours('shipment_update')).toBe(life.accepted.get('updateTracking') ?? 0);
+  expect(ours('return_update')).toBe(life.accepted.get('answerReturn') ?? 0);
   expect(new Set(effects.map((e) => e.idempotencyKey).filter(Boolean)).size).toBe(
     effects.filter((e) => e.idempotencyKey).length,
   );
+}
+
+/** Every return Meta shows, with its status, in the workflow's state and in the OMS, each step once. */
+async function expectReturnsAgree(orderId: string, state: OrderWorkflowState): Promise<void> {
+  const meta = await world.graph.listReturns(orderId);
+  const oms = (await world.oms.getOrder(orderId))?.returns ?? [];
+  const byId = <T, K extends keyof T>(rows: T[], key: K) => [...rows].sort((a, b) => (a[key] < b[key] ? -1 : 1));
+  expect(
+    byId(state.returns ?? [], 'id').map((r) => [r.id, r.status]),
+    `the workflow's returns of ${orderId}`,
+  ).toEqual(byId(meta, 'id').map((r) => [r.id, r.returnStatus]));
+  expect(
+    byId(oms, 'metaReturnId').map((r) => [r.metaReturnId, r.status]),
+    `the OMS's returns of ${orderId}`,
+  ).toEqual(byId(meta, 'id').map((r) => [r.id, r.returnStatus]));
+  for (const r of oms) expect(new Set(r.steps).size, `each step of return ${r.metaReturnId} once`).toBe(r.steps.length);
 }
 
 test(`random order lives (seed ${SEED}, ${RUNS} runs, up to ${STEPS} steps): Meta's books, the ledger and the OMS agree; nothing is applied twice`, async () => {
@@ -289,5 +405,56 @@ test(`random order lives (seed ${SEED}, ${RUNS} runs, up to ${STEPS} steps): Met
       await expectSettledLife(life);
     }),
     { seed: SEED, numRuns: RUNS, endOnFailure: true },
+  );
+}, 600_000);
+
+/** Until the order's latest run has completed after reading Meta's last change; its final state. */
+async function endedAfterMetasLastChange(orderId: string): Promise<OrderWorkflowState> {
+  const handle = world.harness.client.workflow.getHandle(orderWorkflowId(orderId));
+  return eventually(async () => {
+    const { lastUpdatedAt } = await world.admin.getOrder(orderId);
+    if ((await handle.describe()).status.name !== 'COMPLETED') return undefined;
+    const s = await world.orders.getState(orderId);
+    // Graph's last_updated has whole seconds.
+    const seen = s.metaLastUpdated ? Date.parse(s.metaLastUpdated) : 0;
+    return seen >= Math.floor(Date.parse(lastUpdatedAt) / 1000) * 1000 ? s : undefined;
+  }, `order ${orderId}: ended after Meta's last change`);
+}
+
+const lateChanges = fc.commands([outsideRefund, buyerReturn, buyerReturn, commerceManagerAnswersReturn], {
+  maxCommands: 4,
+});
+
+test(`ended orders changed at Meta (seed ${SEED}, ${REOPEN_RUNS} runs): each change reopens the order, the books agree when it ends again`, async () => {
+  await startIntake(world.harness.client, {
+    cmsId: world.cmsId,
+    taskQueue: world.taskQueue,
+    graphTaskQueue: world.graphTaskQueue,
+    ackMode: 'single',
+    pollIntervalMs: 1_000,
+    orderPolicy: { ...FAST_POLICY, returnWindowMs: 2_000 } as Record<string, unknown>,
+    initialLookbackSeconds: 3_600,
+  });
+  await fc.assert(
+    fc.asyncProperty(order, lateChanges, async (lines, changes) => {
+      const life = await startLife(lines, 2_000);
+      await world.orders.ship(life.orderId, { requestId: 'ship-all', carrier: 'UPS', trackingNumber: '1ZALL' });
+      const first = await endedAfterMetasLastChange(life.orderId);
+      expect(first.phase).toBe('CLOSED');
+
+      await fc.asyncModelRun(() => ({ model: {}, real: life }), changes);
+      // An open return keeps the order open: Commerce Manager closes what is still open so it can end.
+      for (const r of life.returns) await life.outside(() => world.admin.answerReturn(r.id, 'close'));
+
+      const last = await endedAfterMetasLastChange(life.orderId);
+      count(life);
+      if (last.reopened) tally.reopenedLives += 1;
+      expect(last.phase).toBe('CLOSED');
+      if (life.outsideApplied > 0) expect(last.reopened?.count ?? 0).toBeGreaterThanOrEqual(1);
+      else expect(last.reopened).toBeUndefined();
+      await expectBooksAgree(world, life.orderId);
+      await expectReturnsAgree(life.orderId, last);
+    }),
+    { seed: SEED, numRuns: REOPEN_RUNS, endOnFailure: true },
   );
 }, 600_000);

@@ -163,6 +163,10 @@ describe('after the workflow ended', () => {
     // A change Meta reports while a run is still ending is recorded by that run: this test is about
     // runs that have ended.
     await ended(orderId);
+    // The ended run takes no more commands, and says so (Temporal itself answers "not found").
+    await expect(
+      world.orders.refund(orderId, { requestId: 'after-end', reasonCode: 'REFUND_REASON_OTHER', full: true }),
+    ).rejects.toThrow(/has ended \(CLOSED\)/);
     await startIntake(world.harness.client, {
       cmsId: world.cmsId,
       taskQueue: world.taskQueue,
