@@ -27,9 +27,8 @@ import type { OrderWorkflowState } from '../../src/api/order-state.js';
 import { OrderCommandRejectedError } from '../../src/client/index.js';
 import { toMinorUnits } from '../../src/domain/money.js';
 import { orderWorkflowId } from '../../src/api/ids.js';
-import { startIntake } from '../../src/intake/start-intake.js';
 import { booksOf, expectBooksAgree, reconciled } from './books.js';
-import { createOrderWorld, eventually, FAST_POLICY, type OrderWorld } from './order-fixture.js';
+import { createOrderWorld, eventually, FAST_POLICY, startSinglePoller, type OrderWorld } from './order-fixture.js';
 
 const SEED = Number(process.env.BOOKS_MODEL_SEED ?? 20261202);
 const RUNS = Number(process.env.BOOKS_MODEL_RUNS ?? 8);
@@ -426,15 +425,7 @@ const lateChanges = fc.commands([outsideRefund, buyerReturn, buyerReturn, commer
 });
 
 test(`ended orders changed at Meta (seed ${SEED}, ${REOPEN_RUNS} runs): each change reopens the order, the books agree when it ends again`, async () => {
-  await startIntake(world.harness.client, {
-    cmsId: world.cmsId,
-    taskQueue: world.taskQueue,
-    graphTaskQueue: world.graphTaskQueue,
-    ackMode: 'single',
-    pollIntervalMs: 1_000,
-    orderPolicy: { ...FAST_POLICY, returnWindowMs: 2_000 } as Record<string, unknown>,
-    initialLookbackSeconds: 3_600,
-  });
+  await startSinglePoller(world, 2_000);
   await fc.assert(
     fc.asyncProperty(order, lateChanges, async (lines, changes) => {
       const life = await startLife(lines, 2_000);

@@ -11,6 +11,7 @@ import { ReferenceOms } from '../../src/oms/reference/index.js';
 import { SandboxAdminClient } from '../../sandbox/admin-client.js';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.js';
 import type { SandboxOptionsInput } from '../../sandbox/options.js';
+import { startIntake } from '../../src/intake/start-intake.js';
 import { createWorkers } from '../../src/wiring/workers.js';
 import type { OrderWorkflowInput } from '../../src/order/workflow.js';
 import { NON_RETRYABLE_GRAPH_ERRORS, type OrderPolicyOverrides } from '../../src/order/policy.js';
@@ -204,3 +205,20 @@ export async function recordHistory(world: OrderWorld, workflowId: string, name:
 }
 
 export const HISTORY_JSON_OPTIONS = { enums: String, longs: String, bytes: String, defaults: false } as const;
+
+/**
+ * Starts this world's order poller in single-acknowledgement mode, polling every second from an
+ * hour back, orders started with FAST_POLICY and the given return window: enough for a test about
+ * what the poller tells orders (late changes, reopening).
+ */
+export async function startSinglePoller(world: OrderWorld, returnWindowMs: number): Promise<void> {
+  await startIntake(world.harness.client, {
+    cmsId: world.cmsId,
+    taskQueue: world.taskQueue,
+    graphTaskQueue: world.graphTaskQueue,
+    ackMode: 'single',
+    pollIntervalMs: 1_000,
+    orderPolicy: { ...FAST_POLICY, returnWindowMs } as Record<string, unknown>,
+    initialLookbackSeconds: 3_600,
+  });
+}

@@ -8,11 +8,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { OrderWorkflowState } from '../../src/api/order-state.js';
 import { orderPollerWorkflowId, orderWorkflowId } from '../../src/api/ids.js';
 import { pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
-import { startIntake } from '../../src/intake/start-intake.js';
 import { FB_OPEN_RETURN } from '../../src/api/search-attributes.js';
 import type { OrderCommandRejectedError } from '../../src/client/index.js';
 import { expectBooksAgree, reconciled, waitForOrder } from './books.js';
-import { createOrderWorld, eventually, FAST_POLICY, recordHistories, type OrderWorld } from './order-fixture.js';
+import {
+  createOrderWorld,
+  eventually,
+  FAST_POLICY,
+  recordHistories,
+  startSinglePoller,
+  type OrderWorld,
+} from './order-fixture.js';
 
 let world: OrderWorld;
 beforeAll(async () => {
@@ -167,15 +173,7 @@ describe('after the workflow ended', () => {
     await expect(
       world.orders.refund(orderId, { requestId: 'after-end', reasonCode: 'REFUND_REASON_OTHER', full: true }),
     ).rejects.toThrow(/has ended \(CLOSED\)/);
-    await startIntake(world.harness.client, {
-      cmsId: world.cmsId,
-      taskQueue: world.taskQueue,
-      graphTaskQueue: world.graphTaskQueue,
-      ackMode: 'single',
-      pollIntervalMs: 1_000,
-      orderPolicy: { ...FAST_POLICY, returnWindowMs: 2_000 } as Record<string, unknown>,
-      initialLookbackSeconds: 3_600,
-    });
+    await startSinglePoller(world, 2_000);
 
     const { objectId: refundId } = await world.admin.refundExternally(orderId, {
       items: [{ retailerId: TEE.retailerId, quantity: 1 }],
