@@ -25,6 +25,7 @@ export const EXPORT_HEADER = [
   'Carrier',
   'Tracking Number',
   'Shipping Refunded',
+  'Returns',
 ] as const;
 
 export function exportHeader(): string {
@@ -41,6 +42,15 @@ function lineShipments(state: OrderWorkflowState, itemId: string): { carriers: s
   };
 }
 
+/** The buyer's returns that hold units of this line: "<return id> <status> x<units>", joined with "; ". */
+function lineReturns(state: OrderWorkflowState, itemId: string): string {
+  return (state.returns ?? [])
+    .flatMap((r) =>
+      r.lines.filter((line) => line.itemId === itemId).map((line) => `${r.id} ${r.status} x${line.quantity}`),
+    )
+    .join('; ');
+}
+
 /**
  * The order's rows. An order that has no ledger yet (still in FB_PROCESSING, or cancelled before
  * release) gets one row with empty line columns, so that every listed order appears in the file.
@@ -51,7 +61,7 @@ export function exportRows(state: OrderWorkflowState): string[] {
   const order: CsvValue[] = [state.orderId, state.merchantOrderReference, state.channel, state.metaState, state.phase];
   const lineColumns = EXPORT_HEADER.indexOf('Currency') - EXPORT_HEADER.indexOf('Retailer ID') + 1;
   if (!state.ledger || state.ledger.items.length === 0)
-    return [csvRow([...order, ...Array<string>(lineColumns).fill(''), state.shipByDate, '', '', ''])];
+    return [csvRow([...order, ...Array<string>(lineColumns).fill(''), state.shipByDate, '', '', '', ''])];
   const currency = state.ledger.currency;
   const shippingRefunded = state.ledger.shippingRefunded;
   return state.ledger.items.map((item, index) => {
@@ -71,6 +81,7 @@ export function exportRows(state: OrderWorkflowState): string[] {
       carriers,
       trackingNumbers,
       index === 0 ? shippingRefunded : '',
+      lineReturns(state, item.itemId),
     ]);
   });
 }

@@ -13,6 +13,7 @@ export function formatOrderState(state: OrderWorkflowState): string {
     header(state),
     items(state),
     shipments(state),
+    returns(state),
     externalChanges(state),
     rejectedSignals(state),
     droppedSignals(state),
@@ -41,6 +42,13 @@ function header(s: OrderWorkflowState): string {
     s.pendingCommand ? `${s.pendingCommand.kind} ${s.pendingCommand.requestId}` : 'none',
   ]);
   if (s.continuedAsNew > 0) fields.push(['continued as new', `${s.continuedAsNew} times`]);
+  if (s.reopened) {
+    const times = s.reopened.count === 1 ? 'once' : `${s.reopened.count} times`;
+    fields.push([
+      'reopened',
+      `${times} after it ended, for a change at Meta (previous run ${s.reopened.previousRunId})`,
+    ]);
+  }
   const width = Math.max(...fields.map(([name]) => name.length));
   return (
     [`Order ${s.orderId}`, ...fields.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`)].join('\n') + '\n'
@@ -100,6 +108,13 @@ function shipments(s: OrderWorkflowState): string {
     lines(shipment.lines),
   ]);
   return `Shipments\n${indent(renderTable(['REQUEST ID', 'CARRIER', 'TRACKING', 'ITEMS'], rows))}`;
+}
+
+function returns(s: OrderWorkflowState): string {
+  if (!s.returns?.length) return '';
+  // Meta's return id names it in `fb-orders answer-return --return`.
+  const rows = s.returns.map((r) => [r.id, r.status, lines(r.lines), r.reasonCode ?? '', r.merchantReturnId ?? '']);
+  return `Returns\n${indent(renderTable(['META ID', 'STATUS', 'ITEMS', 'REASON', 'RMA'], rows))}`;
 }
 
 function externalChanges(s: OrderWorkflowState): string {

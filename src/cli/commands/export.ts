@@ -28,6 +28,7 @@ export const exportCommand: Command = {
       `Columns: ${EXPORT_HEADER.join(', ')} (UTF-8, RFC 4180).`,
       'Carrier and Tracking Number: every shipment that carried units of the line ("; " between several).',
       'Shipping Refunded is per order: on its first row only.',
+      'Returns: each buyer return holding units of the line, as "<Meta return id> <status> x<units>" ("; " between several).',
     ],
   },
   async run(args, ctx) {

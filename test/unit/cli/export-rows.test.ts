@@ -27,6 +27,7 @@ describe('export rows', () => {
         'UPS',
         '1Z0001',
         '0.00',
+        '',
       ],
       [
         '64000000000001',
@@ -47,6 +48,7 @@ describe('export rows', () => {
         'UPS',
         '1Z0001',
         '',
+        '',
       ],
     ]);
   });
@@ -62,8 +64,28 @@ describe('export rows', () => {
     );
     expect(rows).toHaveLength(1);
     expect(parseCsv(rows[0]!)).toEqual([
-      ['64000000000001', '', 'instagram', 'FB_PROCESSING', 'CANCELLED', ...Array<string>(13).fill('')],
+      ['64000000000001', '', 'instagram', 'FB_PROCESSING', 'CANCELLED', ...Array<string>(14).fill('')],
     ]);
+  });
+
+  test("each line's returns with Meta's id, status and units", () => {
+    const rows = exportRows(
+      fixtureState({
+        returns: [
+          { id: 'r1', status: 'REFUNDED', lines: [{ itemId: 'i1', retailerId: 'SKU-TEE-M', quantity: 1 }] },
+          {
+            id: 'r2',
+            status: 'REQUESTED',
+            lines: [
+              { itemId: 'i1', retailerId: 'SKU-TEE-M', quantity: 1 },
+              { itemId: 'i2', retailerId: 'SKU-MUG', quantity: 1 },
+            ],
+          },
+        ],
+      }),
+    ).map((row) => parseCsv(row)[0]!);
+    const column = EXPORT_HEADER.indexOf('Returns');
+    expect(rows.map((row) => row[column])).toEqual(['r1 REFUNDED x1; r2 REQUESTED x1', 'r2 REQUESTED x1']);
   });
 
   test("ship-by date on every row, each line's carriers and tracking numbers, shipping refunded once per order", () => {

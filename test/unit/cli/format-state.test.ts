@@ -164,6 +164,31 @@ describe('formatOrderState', () => {
   });
 });
 
+test("returns with Meta's id, status, units, reason and RMA; a reopened order says so", () => {
+  const text = formatOrderState(
+    fixtureState({
+      phase: 'RETURN_WINDOW',
+      reopened: { count: 2, previousRunId: 'run-7' },
+      returns: [
+        {
+          id: 'ret-9',
+          status: 'APPROVED',
+          lines: [{ itemId: 'i2', retailerId: 'SKU-MUG', quantity: 1 }],
+          reasonCode: 'DAMAGED',
+          merchantReturnId: 'RMA-4',
+        },
+      ],
+    }),
+  );
+  expect(text).toContain('Returns\n');
+  expect(rowOf(text, 'ret-9')).toEqual(['ret-9', 'APPROVED', '1 × SKU-MUG', 'DAMAGED', 'RMA-4']);
+  expect(rowOf(text, 'reopened')).toEqual([
+    'reopened',
+    '2 times after it ended, for a change at Meta (previous run run-7)',
+  ]);
+  expect(formatOrderState(fixtureState())).not.toMatch(/Returns|reopened/);
+});
+
 test('dropped internal signals: the count and the newest reasons', () => {
   const text = formatOrderState(
     fixtureState({
