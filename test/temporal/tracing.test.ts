@@ -49,10 +49,11 @@ describe('tracing', () => {
     const created = await world.admin.createOrder({ items: [{ retailerId: 'MUG', quantity: 1 }], releaseDelayMs: 0 });
     await world.oms.seedProducts([{ retailerId: 'MUG', name: 'Mug', onHand: 5 }]);
     await world.startOrder(created.id);
+    // IN_PROGRESS: acknowledged, marked processing in the OMS, and waiting (on a timer) for commands.
     await eventually(async () => {
       const state = await world.orders.getState(created.id);
-      return state.merchantOrderReference;
-    }, 'the order in the OMS');
+      return state.phase === 'IN_PROGRESS' ? true : undefined;
+    }, 'the order acknowledged and waiting');
     await tracing.shutdown(); // flushes what is buffered
 
     const byId = new Map(collector.spans.map((span) => [span.spanId, span]));

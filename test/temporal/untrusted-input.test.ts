@@ -8,6 +8,7 @@
  *   - megabyte command signals are refused with short records, and the order still continues as new;
  *   - a megabyte Update is refused before history with a short message.
  */
+import { temporal as proto } from '@temporalio/proto';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,15 +100,25 @@ function inPhase(orderId: string, phase: OrderWorkflowState['phase']): Promise<O
   }, `order ${orderId} in ${phase}`);
 }
 
+const { WorkflowTaskFailedCause } = proto.api.enums.v1;
+const SERVER_MADE_TASK_FAILURES = new Set<number>([
+  WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+  WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+]);
+
 /** Every run of the workflow so far: no workflow task failed. */
 async function expectNoFailedTasks(workflowId: string): Promise<void> {
   for await (const run of world.harness.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
     const { events } = await historyReader.workflow.getHandle(workflowId, run.runId).fetchHistory();
-    const failed = (events ?? []).filter((e) => e.workflowTaskFailedEventAttributes);
-    expect(
-      failed.map((e) => e.workflowTaskFailedEventAttributes?.failure?.message),
-      workflowId,
-    ).toEqual([]);
+    // Two failures the server makes, not our code: UNHANDLED_COMMAND turns down a completion (here:
+    // continue-as-new) because a signal arrived meanwhile; FORCE_CLOSE_COMMAND ends a task in flight
+    // because signals buffered behind it passed the server's size limit (2 MB: these are 1.8 MB
+    // each). The worker runs the task again with the signals.
+    const failed = (events ?? [])
+      .map((e) => e.workflowTaskFailedEventAttributes)
+      .filter((failure) => failure && !SERVER_MADE_TASK_FAILURES.has(failure.cause ?? 0))
+      .map((failure) => `cause ${failure!.cause}: ${failure!.failure?.message}`);
+    expect(failed, workflowId).toEqual([]);
   }
 }
 
