@@ -35,6 +35,9 @@ export async function recordLateChange(ctx: OrderContext, why: 'reopened' | 'not
     previousRunId: s.reopened?.previousRunId,
   });
   await refresh(ctx);
+  // About to end again: the same last read as any run's, once Meta's second is over, so a change
+  // made in the same second as this one (a return right after a refund) is not taken for it.
+  if (!hasOpenReturn(s)) await readMetaBeforeEnding(ctx);
   if (s.phase === 'CLOSED' && hasOpenReturn(s)) ctx.setPhase('RETURN_WINDOW');
   ctx.visibility.publish();
 }

@@ -273,6 +273,7 @@ describe('fb-orders against a real dev server and the sandbox', () => {
       'Carrier',
       'Tracking Number',
       'Shipping Refunded',
+      'Returns',
     ]);
     const { merchantOrderReference: reference, shipByDate } = await world.orders.getState(orderId);
     expect(rows).toEqual([
@@ -296,6 +297,7 @@ describe('fb-orders against a real dev server and the sandbox', () => {
         'FEDEX',
         '7712345',
         '0.00',
+        '',
       ],
       [
         orderId,
@@ -313,6 +315,7 @@ describe('fb-orders against a real dev server and the sandbox', () => {
         '12.50',
         'USD',
         shipByDate,
+        '',
         '',
         '',
         '',
