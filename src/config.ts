@@ -7,12 +7,19 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { ACK_MODES } from './api/ack-modes.js';
+import { KEY_ID_PATTERN } from './util/keyring.js';
+import { plainHttpProblem } from './util/plain-http.js';
 
 const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'expected host:port, e.g. localhost:7233');
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** A yes/no setting: `true`/`false` (or 1/0, yes/no). */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], 'expected true or false')
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const ConfigSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
@@ -47,6 +54,13 @@ const ConfigSchema = z.object({
   OMS_DATA_DIR: z.string().min(1).default('.data/oms'),
   OMS_WEBHOOK_URL: z.url().optional(),
   OMS_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Named in every signature (`kid=`), so the receiver can accept an old and a new secret while they rotate. */
+  OMS_WEBHOOK_KEY_ID: z.string().regex(KEY_ID_PATTERN, 'expected 1-64 of A-Z a-z 0-9 . _ -').default('1'),
+  /**
+   * META_GRAPH_URL and OMS_WEBHOOK_URL must be https unless they point at this machine; true allows
+   * plain http to other hosts too (a trusted network such as the compose demo's sandbox).
+   */
+  ALLOW_PLAIN_HTTP: flag.default(false),
 
   METRICS_PORT: intFrom(0, 65535).default(9464),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -100,6 +114,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid setting ${name}=${shown}: ${issue.message}`);
   }
   const config = parsed.data;
+  for (const name of ['META_GRAPH_URL', 'OMS_WEBHOOK_URL'] as const) {
+    const url = config[name];
+    const problem = url === undefined ? undefined : plainHttpProblem(url, config.ALLOW_PLAIN_HTTP);
+    if (problem) throw new ConfigError(`Invalid setting ${name}=${JSON.stringify(env[name] ?? url)}: ${problem}`);
+  }
   if (config.OMS_ADAPTER === 'http' && (!config.OMS_WEBHOOK_URL || !config.OMS_WEBHOOK_SECRET)) {
     throw new ConfigError('OMS_ADAPTER=http needs OMS_WEBHOOK_URL and OMS_WEBHOOK_SECRET (at least 16 characters)');
   }

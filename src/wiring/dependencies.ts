@@ -28,7 +28,13 @@ export async function createDependencies(config: AppConfig, own: { oms?: OmsPort
   const graph = createGraphClient(config);
   if (own.oms) return { graph, oms: own.oms, close: () => graph.close() };
   if (config.OMS_ADAPTER === 'http') {
-    const oms = new HttpOms({ url: config.OMS_WEBHOOK_URL!, secret: config.OMS_WEBHOOK_SECRET!, timeoutMs: 10_000 });
+    const oms = new HttpOms({
+      url: config.OMS_WEBHOOK_URL!,
+      secret: config.OMS_WEBHOOK_SECRET!,
+      keyId: config.OMS_WEBHOOK_KEY_ID,
+      allowPlainHttp: config.ALLOW_PLAIN_HTTP,
+      timeoutMs: 10_000,
+    });
     return { graph, oms, close: () => graph.close() };
   }
   const referenceOms = await ReferenceOms.open({ dataDir: config.OMS_DATA_DIR });

@@ -63,9 +63,10 @@ try {
 
 const listed = await orders.list({ cmsId: '1999999999999999', limit: 5 });
 
-const secret = 'a-shared-secret-of-some-length';
+const key = { keyId: 'k1', secret: 'a-shared-secret-of-some-length' };
+const keys = { [key.keyId]: key.secret };
 const body = JSON.stringify({ id: 'e1', type: 'ops.notify' });
-const signature = signOmsBody(body, secret);
+const signature = signOmsBody(body, key);
 
 await worker.shutdown();
 await connection.close();
@@ -76,7 +77,10 @@ console.log(
       notFound,
       rejectedReason,
       listed: listed.length,
-      signatureChecks: [verifyOmsSignature(body, signature, secret), verifyOmsSignature(`${body} `, signature, secret)],
+      signatureChecks: [
+        verifyOmsSignature(body, signature, { keys }),
+        verifyOmsSignature(`${body} `, signature, { keys }),
+      ],
       eventTypes: OMS_EVENT_TYPES.length,
       replyTypes: OMS_EVENT_TYPES.filter((type) => 'reply' in OMS_EVENT_CONTRACTS[type]),
     },

@@ -15,22 +15,40 @@ import type {
 } from '../../api/oms-port.js';
 import { omsEventId, type OmsEventEnvelope, type OmsEventType } from './events.js';
 import { OmsHttpError, isRetryableStatus, type OmsHttpFailure } from './http-error.js';
-import { OMS_EVENT_ID_HEADER, OMS_SIGNATURE_HEADER, signOmsBody } from './signature.js';
+import { plainHttpProblem } from '../../util/plain-http.js';
+import {
+  MIN_SECRET_LENGTH,
+  OMS_EVENT_ID_HEADER,
+  OMS_KEY_ID_PATTERN,
+  OMS_SIGNATURE_HEADER,
+  signOmsBody,
+} from './signature.js';
 
 export interface HttpOmsOptions {
-  /** The merchant's endpoint; every event is POSTed here. */
+  /** The merchant's endpoint; every event is POSTed here. https unless loopback or allowPlainHttp. */
   url: string;
-  /** Shared secret for the HMAC signature. Never logged, never put in an error. */
+  /** Shared secret for the HMAC signature (16+ characters). Never logged, never put in an error. */
   secret: string;
+  /** The id of `secret`, named in every signature so the receiver can hold several keys. */
+  keyId: string;
   /** Per attempt, covering connect, headers and body. */
   timeoutMs: number;
+  /** Accept an `http://` URL to another machine (a trusted network). Default false. */
+  allowPlainHttp?: boolean;
 }
 
-const optionsSchema = z.object({
-  url: z.url({ protocol: /^https?$/ }),
-  secret: z.string().min(1),
-  timeoutMs: z.number().int().positive(),
-});
+const optionsSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }),
+    secret: z.string().min(MIN_SECRET_LENGTH),
+    keyId: z.string().regex(OMS_KEY_ID_PATTERN),
+    timeoutMs: z.number().int().positive(),
+    allowPlainHttp: z.boolean().default(false),
+  })
+  .superRefine((options, context) => {
+    const problem = plainHttpProblem(options.url, options.allowPlainHttp);
+    if (problem) context.addIssue({ code: 'custom', path: ['url'], message: problem });
+  });
 
 /** What the merchant must answer to the two calls that return data. */
 export const createPendingOrderResponseSchema = z.object({ merchantOrderReference: z.string().min(1).max(255) });
@@ -50,17 +68,18 @@ const RESPONSE_EXCERPT_CHARS = 200;
  * Takes its arguments as valid: they are validated once, before any adapter (validatedOmsPort).
  */
 export class HttpOms implements OmsPort {
-  private readonly options: HttpOmsOptions;
+  private readonly options: z.output<typeof optionsSchema>;
   /** The URL without credentials or query, for error messages. */
   private readonly endpointForMessages: string;
 
   constructor(options: HttpOmsOptions) {
     const parsed = optionsSchema.safeParse(options);
     if (!parsed.success) {
-      // Names the fields only: the secret itself must not reach a log.
-      throw new TypeError(
-        `invalid HttpOms options: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`,
+      // Names the fields (and for the URL, what is wrong) only: the secret itself must not reach a log.
+      const fields = parsed.error.issues.map((issue) =>
+        issue.code === 'custom' ? `${issue.path.join('.')} (${issue.message})` : issue.path.join('.'),
       );
+      throw new TypeError(`invalid HttpOms options: ${fields.join(', ')}`);
     }
     this.options = parsed.data;
     const url = new URL(parsed.data.url);
@@ -161,7 +180,7 @@ export class HttpOms implements OmsPort {
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
-          [OMS_SIGNATURE_HEADER]: signOmsBody(body, this.options.secret),
+          [OMS_SIGNATURE_HEADER]: signOmsBody(body, this.options),
           [OMS_EVENT_ID_HEADER]: id,
         },
         body,

@@ -5,7 +5,20 @@ export {
   type HttpOmsOptions,
 } from './http-oms.js';
 export { OmsHttpError, isRetryableStatus, type OmsHttpFailure } from './http-error.js';
-export { OMS_EVENT_ID_HEADER, OMS_SIGNATURE_HEADER, signOmsBody, verifyOmsSignature } from './signature.js';
+export {
+  DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+  OMS_EVENT_ID_HEADER,
+  OMS_KEY_ID_PATTERN,
+  OMS_SIGNATURE_HEADER,
+  checkOmsSignature,
+  parseOmsWebhookKeys,
+  signOmsBody,
+  verifyOmsSignature,
+  type OmsSignatureCheck,
+  type OmsSignatureRejection,
+  type OmsSignatureVerifierOptions,
+  type OmsSigningKey,
+} from './signature.js';
 export {
   OMS_EVENT_TYPES,
   omsEventEnvelopeSchema,

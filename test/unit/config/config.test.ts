@@ -34,6 +34,32 @@ describe('loadConfig', () => {
     expect(message).not.toContain('short-s3cret');
   });
 
+  test('Meta and the OMS webhook need https, except on this machine or when plain http is allowed', () => {
+    expect(loadConfig({ META_GRAPH_URL: 'https://graph.facebook.com' }).ALLOW_PLAIN_HTTP).toBe(false);
+    expect(loadConfig({ META_GRAPH_URL: 'http://localhost:8787' }).META_GRAPH_URL).toBe('http://localhost:8787');
+    expect(() => loadConfig({ META_GRAPH_URL: 'http://graph.facebook.com' })).toThrow(
+      /^Invalid setting META_GRAPH_URL="http:\/\/graph.facebook.com": plain http is allowed to this machine only .*ALLOW_PLAIN_HTTP=true/,
+    );
+    expect(() => loadConfig({ OMS_WEBHOOK_URL: 'http://oms.internal/events' })).toThrow(
+      /^Invalid setting OMS_WEBHOOK_URL=.*plain http/,
+    );
+    const lab = loadConfig({
+      ALLOW_PLAIN_HTTP: 'true',
+      META_GRAPH_URL: 'http://sandbox:8787',
+      OMS_WEBHOOK_URL: 'http://oms.internal/events',
+    });
+    expect(lab).toMatchObject({ ALLOW_PLAIN_HTTP: true, META_GRAPH_URL: 'http://sandbox:8787' });
+    expect(() => loadConfig({ ALLOW_PLAIN_HTTP: 'perhaps' })).toThrow(
+      /^Invalid setting ALLOW_PLAIN_HTTP="perhaps": expected true or false/,
+    );
+  });
+
+  test('the webhook key id must fit the signature header', () => {
+    expect(loadConfig({}).OMS_WEBHOOK_KEY_ID).toBe('1');
+    expect(loadConfig({ OMS_WEBHOOK_KEY_ID: '2025-01' }).OMS_WEBHOOK_KEY_ID).toBe('2025-01');
+    expect(() => loadConfig({ OMS_WEBHOOK_KEY_ID: 'k1,v1=00' })).toThrow(/^Invalid setting OMS_WEBHOOK_KEY_ID=/);
+  });
+
   test('the http OMS adapter requires its URL and secret', () => {
     expect(() => loadConfig({ OMS_ADAPTER: 'http' })).toThrow(/OMS_WEBHOOK_URL and OMS_WEBHOOK_SECRET/);
   });

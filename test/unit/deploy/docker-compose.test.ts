@@ -261,6 +261,8 @@ describe("the app services' settings", () => {
       'OMS_DATA_DIR',
       'OMS_WEBHOOK_URL',
       'OMS_WEBHOOK_SECRET',
+      'OMS_WEBHOOK_KEY_ID',
+      'ALLOW_PLAIN_HTTP',
       'METRICS_PORT',
       'LOG_LEVEL',
     ]) {
@@ -290,6 +292,7 @@ describe("the app services' settings", () => {
     expect(production).toMatchObject({
       META_GRAPH_URL: 'https://graph.facebook.com',
       OMS_ADAPTER: 'http',
+      ALLOW_PLAIN_HTTP: false,
       METRICS_PORT: 9464,
       TEMPORAL_ADDRESS: 'temporal:7233',
       META_CMS_ID: '1234567890',
@@ -306,6 +309,7 @@ describe("the app services' settings", () => {
       META_GRAPH_URL: 'http://sandbox:8787',
       OMS_ADAPTER: 'reference',
       META_ACCESS_TOKEN: 'sandbox-token',
+      ALLOW_PLAIN_HTTP: true,
     });
     // The sandbox serves the account and token the worker uses, on the port its URL names.
     const sandbox = resolvedEnvironment(service('sandbox'), sandboxEnv);

@@ -14,6 +14,7 @@ import { validatedOmsPort } from '../../../src/oms/validated-oms.js';
 import { line, newOrderId, pendingOrder, recordOrderLife } from './fixtures.js';
 
 const SECRET = 'merchant-shared-secret-Xy9';
+const KEY_ID = 'k7';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -37,11 +38,9 @@ beforeAll(async () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
-      const signatureValid = verifyOmsSignature(
-        rawBody,
-        request.headers['x-signature-256'] as string | undefined,
-        SECRET,
-      );
+      const signatureValid = verifyOmsSignature(rawBody, request.headers['x-oms-signature'], {
+        keys: { [KEY_ID]: SECRET },
+      });
       const entry: Received = {
         headers: request.headers,
         rawBody,
@@ -69,7 +68,7 @@ function json(response: ServerResponse, status: number, body: unknown, headers: 
 }
 
 function client(overrides: Partial<{ url: string; timeoutMs: number }> = {}): HttpOms {
-  return new HttpOms({ url, secret: SECRET, timeoutMs: 2_000, ...overrides });
+  return new HttpOms({ url, secret: SECRET, keyId: KEY_ID, timeoutMs: 2_000, ...overrides });
 }
 
 async function failure(promise: Promise<unknown>): Promise<OmsHttpError> {
@@ -133,6 +132,7 @@ describe('HttpOms requests', () => {
     ]);
     for (const entry of received) {
       expect(entry.signatureValid).toBe(true);
+      expect(entry.headers['x-oms-signature']).toMatch(new RegExp(`^t=\\d+,kid=${KEY_ID},v1=[0-9a-f]{64}$`));
       expect(entry.headers['x-event-id']).toBe(entry.envelope.id);
       expect(entry.headers['content-type']).toBe('application/json');
       expect(Date.parse(entry.envelope.occurredAt)).not.toBeNaN();
@@ -326,7 +326,7 @@ describe('HttpOms failures', () => {
 
   it('never puts the secret (or URL credentials) in an error', async () => {
     handler = (entry, response) =>
-      json(response, 400, { error: `bad signature, expected secret ${SECRET}`, got: entry.headers['x-signature-256'] });
+      json(response, 400, { error: `bad signature, expected secret ${SECRET}`, got: entry.headers['x-oms-signature'] });
     const withToken = `${url.replace('http://', 'http://user:pw@')}?token=abc123`;
     const error = await failure(client({ url: withToken }).markProcessing(newOrderId()));
     expect(error.message).not.toContain(SECRET);
@@ -337,7 +337,7 @@ describe('HttpOms failures', () => {
 
     const badOptions = (() => {
       try {
-        new HttpOms({ url: 'ftp://example.com', secret: SECRET, timeoutMs: 0 });
+        new HttpOms({ url: 'ftp://example.com', secret: SECRET, keyId: KEY_ID, timeoutMs: 0 });
         return undefined;
       } catch (caught) {
         return caught as Error;
@@ -345,5 +345,31 @@ describe('HttpOms failures', () => {
     })();
     expect(badOptions?.message).toMatch(/url.*timeoutMs/);
     expect(badOptions?.message).not.toContain(SECRET);
+  });
+});
+
+describe('HttpOms options', () => {
+  const options = { secret: SECRET, keyId: KEY_ID, timeoutMs: 1_000 };
+  const problem = (extra: Partial<ConstructorParameters<typeof HttpOms>[0]>) => {
+    try {
+      new HttpOms({ url, ...options, ...extra });
+      return undefined;
+    } catch (caught) {
+      return (caught as Error).message;
+    }
+  };
+
+  it('takes https anywhere and plain http to this machine only, unless told otherwise', () => {
+    expect(problem({ url: 'https://oms.example.com/events' })).toBeUndefined();
+    for (const local of ['http://127.0.0.1:8700/', 'http://localhost/x', 'http://[::1]:80/', 'http://api.localhost/'])
+      expect(problem({ url: local }), local).toBeUndefined();
+    expect(problem({ url: 'http://oms.example.com/events' })).toMatch(/^invalid HttpOms options: url \(plain http/);
+    expect(problem({ url: 'http://10.0.0.5/events' })).toMatch(/plain http is allowed to this machine only/);
+    expect(problem({ url: 'http://oms.example.com/events', allowPlainHttp: true })).toBeUndefined();
+  });
+
+  it('needs a key id that fits the header and a secret of 16 characters or more', () => {
+    expect(problem({ keyId: 'a,b' })).toBe('invalid HttpOms options: keyId');
+    expect(problem({ secret: 'short' })).toBe('invalid HttpOms options: secret');
   });
 });
