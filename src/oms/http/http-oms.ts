@@ -1,3 +1,4 @@
+import type { Logger } from '@temporalio/common';
 import { request } from 'undici';
 import { z } from 'zod';
 import { reservationLinesSchema } from '../../api/oms-port-schemas.js';
@@ -16,6 +17,7 @@ import type {
 import { omsEventId, type OmsEventEnvelope, type OmsEventType } from './events.js';
 import { OmsHttpError, isRetryableStatus, type OmsHttpFailure } from './http-error.js';
 import { plainHttpProblem } from '../../util/plain-http.js';
+import { redactedResponseExcerpt } from './response-excerpt.js';
 import {
   MIN_SECRET_LENGTH,
   OMS_EVENT_ID_HEADER,
@@ -35,6 +37,12 @@ export interface HttpOmsOptions {
   timeoutMs: number;
   /** Accept an `http://` URL to another machine (a trusted network). Default false. */
   allowPlainHttp?: boolean;
+  /**
+   * Where refusals are logged: a warn line per refused or malformed answer (status, event, size),
+   * and at debug level a redacted excerpt of the answer (response-excerpt.ts). The answer itself
+   * never goes into an error. Default: not logged.
+   */
+  logger?: Logger;
 }
 
 const optionsSchema = z
@@ -44,6 +52,7 @@ const optionsSchema = z
     keyId: z.string().regex(OMS_KEY_ID_PATTERN),
     timeoutMs: z.number().int().positive(),
     allowPlainHttp: z.boolean().default(false),
+    logger: z.custom<Logger>().optional(),
   })
   .superRefine((options, context) => {
     const problem = plainHttpProblem(options.url, options.allowPlainHttp);
@@ -58,8 +67,6 @@ export const reserveInventoryResponseSchema = z
     (answer) => answer.reserved === (answer.shortages.length === 0),
     'reserved must be true exactly when shortages is empty',
   );
-
-const RESPONSE_EXCERPT_CHARS = 200;
 
 /**
  * OmsPort over HTTP: each call becomes a signed JSON event POSTed to the merchant's endpoint. The
@@ -196,13 +203,15 @@ export class HttpOms implements OmsPort {
       throw fail('network', true, `request failed (${errorCode(error)})`);
     }
 
+    // From here on the answer's body stays out of every error (see logRefusal).
     if (status < 200 || status > 299) {
       const retryable = isRetryableStatus(status);
       const verdict = retryable ? 'retryable' : 'not retryable';
+      this.logRefusal(`OMS endpoint answered HTTP ${status}`, { type, id, data, status, text });
       throw fail(
         'http_status',
         retryable,
-        `endpoint answered HTTP ${status} (${verdict})${excerpt(text)}`,
+        `endpoint answered HTTP ${status} (${verdict})`,
         status,
         parseRetryAfter(retryAfter),
       );
@@ -213,28 +222,51 @@ export class HttpOms implements OmsPort {
     try {
       json = JSON.parse(text);
     } catch {
-      throw fail('malformed_response', false, `malformed response: body is not JSON${excerpt(text)}`, status);
+      this.logRefusal('OMS endpoint answered with a body that is not JSON', { type, id, data, status, text });
+      throw fail('malformed_response', false, 'malformed response: body is not JSON', status);
     }
     const parsed = answer.safeParse(json);
     if (!parsed.success) {
+      // Paths and messages come from our schema, never from the answer's values.
       const issues = parsed.error.issues
         .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
         .join('; ');
+      this.logRefusal('OMS endpoint answered with a malformed reply', { type, id, data, status, text });
       throw fail('malformed_response', false, `malformed response: ${issues}`, status);
     }
     return parsed.data;
+  }
+
+  /**
+   * Logs a refused or unusable answer locally: the facts at warn level, an excerpt of the body
+   * (echoed event values, secret and e-mail addresses redacted, truncated) at debug level only.
+   */
+  private logRefusal(
+    message: string,
+    answer: { type: OmsEventType; id: string; data: unknown; status: number; text: string },
+  ): void {
+    const logger = this.options.logger;
+    if (!logger) return;
+    const metaOrderId = (answer.data as { metaOrderId?: unknown } | null)?.metaOrderId;
+    const fields = {
+      eventType: answer.type,
+      eventId: answer.id,
+      ...(typeof metaOrderId === 'string' ? { orderId: metaOrderId } : {}),
+      status: answer.status,
+      endpoint: this.endpointForMessages,
+      bodyChars: answer.text.length,
+    };
+    logger.warn(message, fields);
+    logger.debug(`${message} (excerpt)`, {
+      ...fields,
+      bodyExcerpt: redactedResponseExcerpt(answer.text, answer.data, [this.options.secret]),
+    });
   }
 
   /** Belt and braces: an endpoint that echoes the secret back must not get it into our logs. */
   private redact(message: string): string {
     return message.split(this.options.secret).join('[redacted]');
   }
-}
-
-function excerpt(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return '';
-  return `: ${trimmed.length > RESPONSE_EXCERPT_CHARS ? `${trimmed.slice(0, RESPONSE_EXCERPT_CHARS)}...` : trimmed}`;
 }
 
 function errorCode(error: unknown): string {

@@ -1,4 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  ApplicationFailure,
+  DefaultFailureConverter,
+  defaultPayloadConverter,
+  type LogLevel,
+} from '@temporalio/common';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OmsInvalidInputError } from '../../../src/api/oms-errors.js';
@@ -11,6 +17,7 @@ import {
   type OmsEventType,
 } from '../../../src/oms/http/index.js';
 import { validatedOmsPort } from '../../../src/oms/validated-oms.js';
+import { createOmsActivities } from '../../../src/activities/oms-activities.js';
 import { line, newOrderId, pendingOrder, recordOrderLife } from './fixtures.js';
 
 const SECRET = 'merchant-shared-secret-Xy9';
@@ -67,7 +74,7 @@ function json(response: ServerResponse, status: number, body: unknown, headers: 
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
-function client(overrides: Partial<{ url: string; timeoutMs: number }> = {}): HttpOms {
+function client(overrides: Partial<ConstructorParameters<typeof HttpOms>[0]> = {}): HttpOms {
   return new HttpOms({ url, secret: SECRET, keyId: KEY_ID, timeoutMs: 2_000, ...overrides });
 }
 
@@ -260,7 +267,7 @@ describe('HttpOms failures', () => {
       eventType: 'order.mark_processing',
     });
     expect(error.message).toContain('HTTP 503');
-    expect(error.message).toContain('maintenance');
+    expect(error.message).not.toContain('maintenance');
   });
 
   it('treats 429 as retryable and passes on Retry-After', async () => {
@@ -330,7 +337,6 @@ describe('HttpOms failures', () => {
     const withToken = `${url.replace('http://', 'http://user:pw@')}?token=abc123`;
     const error = await failure(client({ url: withToken }).markProcessing(newOrderId()));
     expect(error.message).not.toContain(SECRET);
-    expect(error.message).toContain('[redacted]');
     expect(error.message).not.toContain('abc123');
     expect(error.message).not.toContain('pw@');
     expect(JSON.stringify(error)).not.toContain(SECRET);
@@ -345,6 +351,118 @@ describe('HttpOms failures', () => {
     })();
     expect(badOptions?.message).toMatch(/url.*timeoutMs/);
     expect(badOptions?.message).not.toContain(SECRET);
+  });
+});
+
+describe("HttpOms and the merchant's answers", () => {
+  /** An OMS that answers every refusal with the whole event it got, buyer and address included. */
+  const echo = (status: number) => (entry: Received, response: ServerResponse) =>
+    json(response, status, { error: 'refused', youSent: entry.envelope, contact: 'support-desk@oms.example' });
+  const logged: { level: LogLevel; message: string; meta: Record<string, unknown> }[] = [];
+  const logger = {
+    log: (level: LogLevel, message: string, meta?: Record<string, unknown>) =>
+      logged.push({ level, message, meta: meta ?? {} }),
+    trace: (message: string, meta?: Record<string, unknown>) => logger.log('TRACE', message, meta),
+    debug: (message: string, meta?: Record<string, unknown>) => logger.log('DEBUG', message, meta),
+    info: (message: string, meta?: Record<string, unknown>) => logger.log('INFO', message, meta),
+    warn: (message: string, meta?: Record<string, unknown>) => logger.log('WARN', message, meta),
+    error: (message: string, meta?: Record<string, unknown>) => logger.log('ERROR', message, meta),
+  };
+  const BUYER_TEXT = [
+    'Zoë',
+    'Ångström',
+    'Königstraße',
+    'Hinterhaus',
+    'Köln',
+    '50667',
+    'relay-123',
+    'marketplace.example',
+  ];
+  const failureText = (error: unknown) =>
+    JSON.stringify(new DefaultFailureConverter().errorToFailure(error, defaultPayloadConverter));
+
+  it('an echoing OMS puts no body text into the error or the Temporal failure, refused or retried', async () => {
+    const orderId = newOrderId();
+    const order = pendingOrder(orderId, [line('i1', 'MUG', 1)]);
+    const shipment = {
+      metaOrderId: orderId,
+      requestId: 's1',
+      items: [],
+      carrier: 'UPS',
+      trackingNumber: 'Zoë-Köln-1Z',
+    };
+    for (const status of [422, 503]) {
+      handler = echo(status);
+      const verdict = status === 503 ? 'retryable' : 'not retryable';
+      // As the Graph activity that creates the OMS order calls it (its error becomes the failure).
+      const created = await failure(client({ logger }).createPendingOrder(order));
+      // Through an OMS activity, which turns a refusal into a non-retryable ApplicationFailure.
+      const recorded = await createOmsActivities(client({ logger }))
+        .recordShipment(shipment)
+        .then(
+          () => undefined,
+          (err: unknown) => err as Error,
+        );
+      expect(recorded).toBeInstanceOf(status === 503 ? OmsHttpError : ApplicationFailure);
+      for (const [caught, type] of [
+        [created, 'order.create_pending'],
+        [recorded, 'order.record_shipment'],
+      ] as const) {
+        const event = received.filter((entry) => entry.envelope.type === type).at(-1)!.envelope.id;
+        expect(caught?.message).toBe(
+          `${type} (event ${event}) to ${url}: endpoint answered HTTP ${status} (${verdict})`,
+        );
+        const text = `${failureText(caught)} ${JSON.stringify(caught)}`;
+        for (const part of [...BUYER_TEXT, 'refused', 'youSent', 'support-desk'])
+          expect(text, part).not.toContain(part);
+      }
+    }
+  });
+
+  it('logs the refusal locally: the facts at warn, a redacted, truncated excerpt at debug', async () => {
+    logged.length = 0;
+    handler = echo(409);
+    const orderId = newOrderId();
+    await failure(client({ logger }).createPendingOrder(pendingOrder(orderId, [line('i1', 'MUG', 1)])));
+    const [warn, debug] = logged;
+    expect(warn).toMatchObject({
+      level: 'WARN',
+      message: 'OMS endpoint answered HTTP 409',
+      meta: { eventType: 'order.create_pending', orderId, status: 409, endpoint: url },
+    });
+    expect(warn!.meta.bodyChars).toBeGreaterThan(200);
+    expect(warn!.meta).not.toHaveProperty('bodyExcerpt');
+    expect(debug).toMatchObject({ level: 'DEBUG', meta: { eventId: warn!.meta.eventId } });
+    const excerpt = String(debug!.meta.bodyExcerpt);
+    expect(excerpt).toMatch(/^\{"error":"refused","youSent":\{"id":"[0-9a-f-]{36}","type":"order.create_pending",/);
+    expect(excerpt).toContain('"data":{"metaOrderId":"[redacted]","channel":"[redacted]');
+    expect(excerpt).toMatch(/…\(truncated\)$/);
+    expect(excerpt.length).toBeLessThanOrEqual(200 + '…(truncated)'.length);
+    for (const part of [...BUYER_TEXT, orderId]) expect(excerpt, part).not.toContain(part);
+
+    logged.length = 0;
+    handler = (_entry, response) =>
+      json(response, 401, { error: `bad signature for secret ${SECRET}, mail ops@oms.example` });
+    await failure(client({ logger }).markProcessing(newOrderId()));
+    expect(String(logged[1]!.meta.bodyExcerpt)).toBe(
+      '{"error":"bad signature for secret [redacted], mail [redacted]"}',
+    );
+  });
+
+  it('logs a malformed reply the same way, and its error names only the schema paths', async () => {
+    logged.length = 0;
+    handler = (entry, response) => json(response, 200, { merchantOrderReference: 7, echo: entry.envelope.data });
+    const error = await failure(
+      client({ logger }).createPendingOrder(pendingOrder(newOrderId(), [line('i1', 'MUG', 1)])),
+    );
+    expect(error.message).toMatch(
+      /malformed response: merchantOrderReference: Invalid input: expected string, received number$/,
+    );
+    expect(logged.map((entry) => entry.message)).toEqual([
+      'OMS endpoint answered with a malformed reply',
+      'OMS endpoint answered with a malformed reply (excerpt)',
+    ]);
+    for (const part of BUYER_TEXT) expect(String(logged[1]!.meta.bodyExcerpt), part).not.toContain(part);
   });
 });
 
