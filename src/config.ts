@@ -63,6 +63,11 @@ const ConfigSchema = z.object({
   ALLOW_PLAIN_HTTP: flag.default(false),
 
   METRICS_PORT: intFrom(0, 65535).default(9464),
+  /**
+   * The address /metrics listens on: loopback unless told otherwise, because the endpoint has no
+   * authentication. 0.0.0.0 (or ::) serves every interface: what a container needs to be scraped.
+   */
+  METRICS_HOST: z.union([z.ipv4(), z.ipv6()], 'expected an IP address, e.g. 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
   /** `npm start` only: the port of its dev server's Web UI (the dev server itself listens on TEMPORAL_ADDRESS). */

@@ -54,6 +54,15 @@ describe('loadConfig', () => {
     );
   });
 
+  test('metrics listen on loopback unless METRICS_HOST names another address', () => {
+    expect(loadConfig({}).METRICS_HOST).toBe('127.0.0.1');
+    expect(loadConfig({ METRICS_HOST: '0.0.0.0' }).METRICS_HOST).toBe('0.0.0.0');
+    expect(loadConfig({ METRICS_HOST: '::' }).METRICS_HOST).toBe('::');
+    expect(() => loadConfig({ METRICS_HOST: 'metrics.local' })).toThrow(
+      'Invalid setting METRICS_HOST="metrics.local": expected an IP address, e.g. 127.0.0.1 or 0.0.0.0',
+    );
+  });
+
   test('the webhook key id must fit the signature header', () => {
     expect(loadConfig({}).OMS_WEBHOOK_KEY_ID).toBe('1');
     expect(loadConfig({ OMS_WEBHOOK_KEY_ID: '2025-01' }).OMS_WEBHOOK_KEY_ID).toBe('2025-01');

@@ -264,6 +264,7 @@ describe("the app services' settings", () => {
       'OMS_WEBHOOK_KEY_ID',
       'ALLOW_PLAIN_HTTP',
       'METRICS_PORT',
+      'METRICS_HOST',
       'LOG_LEVEL',
     ]) {
       expect(variables, name).toContain(name);
@@ -294,6 +295,7 @@ describe("the app services' settings", () => {
       OMS_ADAPTER: 'http',
       ALLOW_PLAIN_HTTP: false,
       METRICS_PORT: 9464,
+      METRICS_HOST: '0.0.0.0',
       TEMPORAL_ADDRESS: 'temporal:7233',
       META_CMS_ID: '1234567890',
     });
