@@ -25,6 +25,7 @@ import {
   checkOmsSignature,
   omsEventEnvelopeSchema,
   parseOmsWebhookKeys,
+  readRawBody,
   type OmsEventType,
   type OmsSignatureVerifierOptions,
 } from 'meta-shops-temporal/oms/http';
@@ -83,19 +84,6 @@ export class ToyOms {
   }
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
-    request.on('error', reject);
-  });
-}
-
 function reply(response: ServerResponse, answer: Answer): void {
   if (answer.body === undefined) response.writeHead(answer.status).end();
   else response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
@@ -109,7 +97,7 @@ export function omsReceiver(signatures: OmsSignatureVerifierOptions, oms = new T
 
   async function handle(request: IncomingMessage): Promise<Answer> {
     if (request.method !== 'POST') return { status: 405 };
-    const raw = await readBody(request);
+    const raw = await readRawBody(request, MAX_BODY_BYTES);
     if (raw === undefined) return { status: 413 };
     const check = checkOmsSignature(raw, request.headers[OMS_SIGNATURE_HEADER.toLowerCase()], signatures);
     // The reason (malformed, unknown_key, mismatch, outside_tolerance) helps the sender's operator; it

@@ -16,6 +16,7 @@ import {
   CONFIG_SECRET_SETTINGS,
   ConfigError,
   SECRET_VARIABLES,
+  secretValues,
   type AppConfig,
   type ConfigSecretSetting,
 } from '../config.js';
@@ -47,8 +48,8 @@ const ENV_SECRET_VARIABLES = SECRET_VARIABLES.filter(
 /** Every secret value this process knows of, including the derived appsecret_proof. */
 export function knownSecrets(settings: ObservabilitySettings, env: NodeJS.ProcessEnv): string[] {
   const secrets = [
-    ...CONFIG_SECRET_SETTINGS.map((name) => settings[name]),
-    ...ENV_SECRET_VARIABLES.map((name) => env[name]),
+    ...CONFIG_SECRET_SETTINGS.flatMap((name) => secretValues(name, settings[name])),
+    ...ENV_SECRET_VARIABLES.flatMap((name) => secretValues(name, env[name])),
   ];
   if (settings.META_APP_SECRET)
     secrets.push(createHmac('sha256', settings.META_APP_SECRET).update(settings.META_ACCESS_TOKEN).digest('hex'));

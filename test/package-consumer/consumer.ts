@@ -5,7 +5,12 @@
  * tarball, type-checks it with tsc, compiles and runs it. Its last line on stdout is a JSON report.
  */
 import { Client, Connection } from '@temporalio/client';
-import { OrderClient, OrderCommandRejectedError, OrderNotFoundError } from 'meta-shops-temporal/client';
+import {
+  OrderClient,
+  OrderCommandRejectedError,
+  OrderNotFoundError,
+  payloadDataConverter,
+} from 'meta-shops-temporal/client';
 import type { CommandOutcome, OrderWorkflowState } from 'meta-shops-temporal/client';
 import type { OmsPort, PendingOrderInput, ReservationLine } from 'meta-shops-temporal/oms';
 import { OMS_EVENT_CONTRACTS, OMS_EVENT_TYPES, signOmsBody, verifyOmsSignature } from 'meta-shops-temporal/oms/http';
@@ -38,7 +43,8 @@ const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
 const worker = await startWorker({ oms: new CountingOms() });
 
 const connection = await Connection.connect({ address });
-const orders = new OrderClient(new Client({ connection }));
+// PAYLOAD_ENCRYPTION_KEYS set (the test sets it): the worker and this client encrypt every payload.
+const orders = new OrderClient(new Client({ connection, dataConverter: payloadDataConverter() }));
 
 let notFound = false;
 try {

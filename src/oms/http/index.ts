@@ -27,3 +27,5 @@ export {
   type OmsEventType,
 } from './events.js';
 export { OMS_EVENT_CONTRACTS, omsEventJsonSchemas, omsSchemaFiles, type OmsEventContract } from './event-schemas.js';
+// For a receiver: the raw bytes to verify the signature on, bounded.
+export { readRawBody } from '../../util/raw-body.js';

@@ -263,6 +263,7 @@ describe("the app services' settings", () => {
       'OMS_WEBHOOK_SECRET',
       'OMS_WEBHOOK_KEY_ID',
       'ALLOW_PLAIN_HTTP',
+      'PAYLOAD_ENCRYPTION_KEYS',
       'METRICS_PORT',
       'METRICS_HOST',
       'LOG_LEVEL',
@@ -275,7 +276,13 @@ describe("the app services' settings", () => {
   it('writes no secret into the file: secrets are passed through or required from the caller', () => {
     for (const name of APP_SERVICES) {
       const env = environmentOf(service(name));
-      for (const secret of ['META_ACCESS_TOKEN', 'META_APP_SECRET', 'OMS_WEBHOOK_SECRET', 'TEMPORAL_API_KEY']) {
+      for (const secret of [
+        'META_ACCESS_TOKEN',
+        'META_APP_SECRET',
+        'OMS_WEBHOOK_SECRET',
+        'PAYLOAD_ENCRYPTION_KEYS',
+        'TEMPORAL_API_KEY',
+      ]) {
         const raw = env.get(secret);
         expect(raw === null || /^\$\{[A-Z_]+:\?[^}]*\}$/.test(raw ?? ''), `${name}: ${secret}=${raw}`).toBe(true);
       }
