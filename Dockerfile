@@ -42,6 +42,9 @@ COPY --chown=node:node package.json ./
 COPY --chown=node:node bin ./bin
 # The reference OMS keeps its PGlite database here (OMS_ADAPTER=reference only).
 RUN mkdir -p .data/oms
-# Prometheus metrics (SDK and ours) on METRICS_PORT.
+# Prometheus metrics (SDK and ours) on METRICS_PORT, on every interface of the container: it has a
+# network of its own, and publishing the port (or not) decides who reaches it. Outside a container
+# the default is 127.0.0.1.
+ENV METRICS_HOST=0.0.0.0
 EXPOSE 9464
 CMD ["node", "dist/worker.js"]

@@ -1,7 +1,8 @@
 /**
  * An OMS endpoint for `OMS_ADAPTER=http`, built on node:http and the package's verifier only. It
  * shows what docs/oms-integration.md asks of a receiver:
- *   1. verify the signature over the raw bytes, before parsing anything (401 otherwise);
+ *   1. verify the signature over the raw bytes, before parsing anything: a known key id, a matching
+ *      HMAC, a timestamp within 5 minutes (401 otherwise);
  *   2. parse the envelope and the event's data with the published schemas (400 / 422: a malformed
  *      event will never become valid, so a 4xx tells the worker not to retry);
  *   3. dedupe on the event id: a repeat gets the stored answer and changes nothing;
@@ -10,7 +11,9 @@
  *   5. a failure of its own is a 5xx: the worker retries the same event (same id) later.
  * Its "OMS" is a toy in memory: stock per SKU, orders by Meta order id.
  *
- *   OMS_WEBHOOK_SECRET=... PORT=8700 node --import tsx examples/oms-receiver.ts
+ *   OMS_WEBHOOK_KEYS='<key id>:<secret>,<older key id>:<older secret>' PORT=8700 \
+ *     node --import tsx examples/oms-receiver.ts
+ *   (or OMS_WEBHOOK_KEY_ID and OMS_WEBHOOK_SECRET, the worker's own settings, for a single key)
  *   (a checkout: the import below resolves to src/ through tsconfig paths; installed, to the package)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -19,9 +22,12 @@ import { pathToFileURL } from 'node:url';
 import {
   OMS_EVENT_CONTRACTS,
   OMS_SIGNATURE_HEADER,
+  checkOmsSignature,
   omsEventEnvelopeSchema,
-  verifyOmsSignature,
+  parseOmsWebhookKeys,
+  readRawBody,
   type OmsEventType,
+  type OmsSignatureVerifierOptions,
 } from 'meta-shops-temporal/oms/http';
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -78,37 +84,25 @@ export class ToyOms {
   }
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
-    request.on('error', reject);
-  });
-}
-
 function reply(response: ServerResponse, answer: Answer): void {
   if (answer.body === undefined) response.writeHead(answer.status).end();
   else response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
 }
 
-/** The request handler: verify, parse, dedupe, apply. */
-export function omsReceiver(secret: string, oms = new ToyOms()) {
+/** The request handler: verify, parse, dedupe, apply. `signatures`: the keys by id, and the tolerance. */
+export function omsReceiver(signatures: OmsSignatureVerifierOptions, oms = new ToyOms()) {
   // Event id -> the answer given. A real OMS keeps this in its database, in the same transaction
   // as the change the event made, and for at least as long as the worker may retry (days).
   const answered = new Map<string, Answer>();
 
   async function handle(request: IncomingMessage): Promise<Answer> {
     if (request.method !== 'POST') return { status: 405 };
-    const raw = await readBody(request);
+    const raw = await readRawBody(request, MAX_BODY_BYTES);
     if (raw === undefined) return { status: 413 };
-    const signature = request.headers[OMS_SIGNATURE_HEADER.toLowerCase()];
-    if (!verifyOmsSignature(raw, typeof signature === 'string' ? signature : undefined, secret))
-      return { status: 401, body: { error: 'bad signature' } };
+    const check = checkOmsSignature(raw, request.headers[OMS_SIGNATURE_HEADER.toLowerCase()], signatures);
+    // The reason (malformed, unknown_key, mismatch, outside_tolerance) helps the sender's operator; it
+    // tells an attacker nothing a 401 would not.
+    if (!check.valid) return { status: 401, body: { error: `bad signature (${check.reason})` } };
 
     let json: unknown;
     try {
@@ -145,8 +139,12 @@ export function omsReceiver(secret: string, oms = new ToyOms()) {
   };
 }
 
-export async function startOmsReceiver(options: { secret: string; port?: number; oms?: ToyOms }) {
-  const receiver = omsReceiver(options.secret, options.oms);
+export async function startOmsReceiver(options: {
+  signatures: OmsSignatureVerifierOptions;
+  port?: number;
+  oms?: ToyOms;
+}) {
+  const receiver = omsReceiver(options.signatures, options.oms);
   const server: Server = createServer(receiver.listener);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   return {
@@ -156,12 +154,21 @@ export async function startOmsReceiver(options: { secret: string; port?: number;
   };
 }
 
+/** The keys from the environment: OMS_WEBHOOK_KEYS, or the worker's OMS_WEBHOOK_KEY_ID and OMS_WEBHOOK_SECRET. */
+function keysFromEnvironment(env: NodeJS.ProcessEnv): Map<string, string> | undefined {
+  if (env.OMS_WEBHOOK_KEYS) return parseOmsWebhookKeys(env.OMS_WEBHOOK_KEYS);
+  if (env.OMS_WEBHOOK_SECRET) return parseOmsWebhookKeys(`${env.OMS_WEBHOOK_KEY_ID ?? '1'}:${env.OMS_WEBHOOK_SECRET}`);
+  return undefined;
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const secret = process.env.OMS_WEBHOOK_SECRET;
-  if (!secret) {
-    console.error('set OMS_WEBHOOK_SECRET (the same as the worker)');
+  const keys = keysFromEnvironment(process.env);
+  if (!keys) {
+    console.error(
+      "set OMS_WEBHOOK_KEYS='<key id>:<secret>,...' (or the worker's OMS_WEBHOOK_KEY_ID and OMS_WEBHOOK_SECRET)",
+    );
     process.exit(78);
   }
-  const receiver = await startOmsReceiver({ secret, port: Number(process.env.PORT ?? 8700) });
+  const receiver = await startOmsReceiver({ signatures: { keys }, port: Number(process.env.PORT ?? 8700) });
   console.log(`OMS receiver on ${receiver.url}: run the worker with OMS_ADAPTER=http OMS_WEBHOOK_URL=${receiver.url}`);
 }

@@ -1,17 +1,23 @@
 /**
  * `npm run build`: the package's dist/.
  *   1. tsc -p tsconfig.build.json: JavaScript, declarations and source maps of the production code;
- *   2. the workflow code bundled ahead of time from that JavaScript into dist/workflow-bundle.js,
- *      which the worker loads (`workflowBundle: { codePath }`) instead of running webpack at start.
+ *   2. the CommonJS modules tsc does not emit (src/codec/failure-converter.cjs) copied beside it;
+ *   3. the workflow code bundled ahead of time from that JavaScript into dist/workflow-bundle*.js,
+ *      one per variant (tracing, payload encryption), which the worker loads
+ *      (`workflowBundle: { codePath }`) instead of running webpack at start.
  * Prints how long each step took.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger } from '@temporalio/worker';
-import { TRACING_WORKFLOW_INTERCEPTOR_MODULES } from '../src/observability/tracing.js';
-import { bundleWorkflows, PREBUILT_TRACED_WORKFLOW_BUNDLE, PREBUILT_WORKFLOW_BUNDLE } from '../src/wiring/bundle.js';
+import {
+  bundleOptionsFor,
+  bundleWorkflows,
+  prebuiltBundleFileName,
+  WORKFLOW_BUNDLE_VARIANTS,
+} from '../src/wiring/bundle.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist');
@@ -29,17 +35,19 @@ if (tsc.status !== 0) {
 }
 console.log(`build: compiled src/ to dist/ in ${seconds(started)}`);
 
-// Two bundles: the workflows as they are, and with the tracing interceptors (picked when
-// OTEL_EXPORTER_OTLP_ENDPOINT is set), so switching tracing on needs no bundling at start either.
-for (const [fileName, workflowInterceptorModules] of [
-  [PREBUILT_WORKFLOW_BUNDLE, undefined],
-  [PREBUILT_TRACED_WORKFLOW_BUNDLE, TRACING_WORKFLOW_INTERCEPTOR_MODULES],
-] as const) {
+// Loaded by path (DataConverter.failureConverterPath) from dist/codec/, as from src/codec/.
+for (const module of ['codec/failure-converter.cjs']) copyFileSync(join(root, 'src', module), join(dist, module));
+
+// One bundle per variant: with and without the tracing interceptors (picked when
+// OTEL_EXPORTER_OTLP_ENDPOINT is set) and the encrypting failure converter (PAYLOAD_ENCRYPTION_KEYS
+// set), so switching either on needs no bundling at start.
+for (const variant of WORKFLOW_BUNDLE_VARIANTS) {
   const bundleStarted = Date.now();
+  const fileName = prebuiltBundleFileName(variant);
   const bundlePath = join(dist, fileName);
   const { code } = await bundleWorkflows(new DefaultLogger('WARN'), {
     workflowsPath: join(dist, 'workflows', 'index.js'),
-    ...(workflowInterceptorModules ? { workflowInterceptorModules } : {}),
+    ...bundleOptionsFor(variant),
   });
   writeFileSync(bundlePath, code);
   const mib = (statSync(bundlePath).size / 2 ** 20).toFixed(1);

@@ -7,12 +7,21 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { ACK_MODES } from './api/ack-modes.js';
+import { parseEncryptionKeys } from './codec/encryption-keys.js';
+import { KEY_ID_PATTERN } from './util/keyring.js';
+import { plainHttpProblem } from './util/plain-http.js';
 
 const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'expected host:port, e.g. localhost:7233');
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const ipAddress = z.union([z.ipv4(), z.ipv6()], 'expected an IP address, e.g. 127.0.0.1 or 0.0.0.0');
+
+/** A yes/no setting: `true`/`false` (or 1/0, yes/no). */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], 'expected true or false')
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const ConfigSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
@@ -47,14 +56,50 @@ const ConfigSchema = z.object({
   OMS_DATA_DIR: z.string().min(1).default('.data/oms'),
   OMS_WEBHOOK_URL: z.url().optional(),
   OMS_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Named in every signature (`kid=`), so the receiver can accept an old and a new secret while they rotate. */
+  OMS_WEBHOOK_KEY_ID: z.string().regex(KEY_ID_PATTERN, 'expected 1-64 of A-Z a-z 0-9 . _ -').default('1'),
+  /**
+   * META_GRAPH_URL and OMS_WEBHOOK_URL must be https unless they point at this machine; true allows
+   * plain http to other hosts too (a trusted network such as the compose demo's sandbox).
+   */
+  ALLOW_PLAIN_HTTP: flag.default(false),
 
   METRICS_PORT: intFrom(0, 65535).default(9464),
+  /**
+   * The address /metrics listens on: loopback unless told otherwise, because the endpoint has no
+   * authentication. 0.0.0.0 (or ::) serves every interface: what a container needs to be scraped.
+   */
+  METRICS_HOST: ipAddress.default('127.0.0.1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
   /** `npm start` only: the port of its dev server's Web UI (the dev server itself listens on TEMPORAL_ADDRESS). */
   TEMPORAL_UI_PORT: intFrom(1, 65535).default(8233),
   /** `npm start` only: the folder for the dev server's database and log and the sandbox's state (default: .data in the project). */
   START_DATA_DIR: z.string().min(1).optional(),
+  /**
+   * Payload encryption (src/codec/): `<key id>:<base64 of 32 bytes>,...`, current first. Set, the
+   * worker, the CLI, the starter and `npm start` encrypt every payload with AES-256-GCM.
+   */
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      const parsed = value === undefined ? undefined : parseEncryptionKeys(value);
+      if (parsed && !parsed.ok) context.addIssue({ code: 'custom', message: parsed.problem });
+    }),
+  /** `npm run codec-server` (and `npm start` with encryption on): where it listens. Loopback: it decrypts for anyone who reaches it. */
+  CODEC_SERVER_HOST: ipAddress.default('127.0.0.1'),
+  CODEC_SERVER_PORT: intFrom(1, 65535).default(8888),
+  /** Web origins allowed to call the codec server (CORS); default: the local Web UI on TEMPORAL_UI_PORT. */
+  CODEC_SERVER_CORS_ORIGINS: z
+    .string()
+    .regex(
+      /^https?:\/\/[^\s,/]+(,\s*https?:\/\/[^\s,/]+)*$/,
+      'expected origins like https://temporal-ui.example.com, comma-separated',
+    )
+    .optional(),
+  /** When set, the codec server answers only requests with `Authorization: Bearer <this>`. */
+  CODEC_SERVER_AUTH_TOKEN: z.string().min(16).optional(),
   /** Tracing: OTLP over HTTP to this collector (e.g. http://localhost:4318); off when unset. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
@@ -74,6 +119,8 @@ export const CONFIG_SECRET_SETTINGS = [
   'META_ACCESS_TOKEN',
   'META_APP_SECRET',
   'OMS_WEBHOOK_SECRET',
+  'PAYLOAD_ENCRYPTION_KEYS',
+  'CODEC_SERVER_AUTH_TOKEN',
 ] as const satisfies readonly (keyof AppConfig)[];
 export type ConfigSecretSetting = (typeof CONFIG_SECRET_SETTINGS)[number];
 
@@ -91,6 +138,26 @@ export const SECRET_VARIABLES = [
 ] as const;
 const isSecretVariable = (name: string): boolean => (SECRET_VARIABLES as readonly string[]).includes(name);
 
+/**
+ * The values to redact for one secret variable: the value itself and, for a key list
+ * (`id:key,id:key`), each key on its own, since a single key could surface without the others.
+ */
+export function secretValues(name: string, value: string | undefined): string[] {
+  if (!value) return [];
+  if (name !== 'PAYLOAD_ENCRYPTION_KEYS') return [value];
+  const keys = value.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1).trim());
+  return [value, ...keys.filter((key) => key.length > 0)];
+}
+
+/** The codec server's allowed origins: the setting, or the local Web UI (`npm start`'s) by both its names. */
+export function codecServerOrigins(
+  config: Pick<AppConfig, 'CODEC_SERVER_CORS_ORIGINS' | 'TEMPORAL_UI_PORT'>,
+): string[] {
+  if (config.CODEC_SERVER_CORS_ORIGINS)
+    return config.CODEC_SERVER_CORS_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/$/, ''));
+  return [`http://localhost:${config.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`];
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
@@ -100,6 +167,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid setting ${name}=${shown}: ${issue.message}`);
   }
   const config = parsed.data;
+  for (const name of ['META_GRAPH_URL', 'OMS_WEBHOOK_URL'] as const) {
+    const url = config[name];
+    const problem = url === undefined ? undefined : plainHttpProblem(url, config.ALLOW_PLAIN_HTTP);
+    if (problem) throw new ConfigError(`Invalid setting ${name}=${JSON.stringify(env[name] ?? url)}: ${problem}`);
+  }
   if (config.OMS_ADAPTER === 'http' && (!config.OMS_WEBHOOK_URL || !config.OMS_WEBHOOK_SECRET)) {
     throw new ConfigError('OMS_ADAPTER=http needs OMS_WEBHOOK_URL and OMS_WEBHOOK_SECRET (at least 16 characters)');
   }

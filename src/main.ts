@@ -5,12 +5,15 @@
  *   - the local sandbox with demo orders (skipped when META_GRAPH_URL points elsewhere): on a fresh
  *     sandbox a few orders released at once, so the poller's first round finds them, then a trickle
  *   - the reference OMS on PGlite in .data/oms, the worker, the poller and the ack batcher
+ *   - with PAYLOAD_ENCRYPTION_KEYS: payloads encrypted, and a codec server the Web UI decrypts through
  * SIGINT or SIGTERM (Ctrl-C) stops everything it started, in reverse order, also mid-start.
  */
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { payloadEncryptionFromSetting } from './codec/data-converter.js';
+import { startCodecServerFor } from './codec/start-codec-server.js';
 import { loadConfig } from './config.js';
 import { installObservability } from './observability/index.js';
 import { startTracing } from './observability/tracing.js';
@@ -73,6 +76,9 @@ runMain(async () => {
       variable: 'META_GRAPH_URL',
       hint: 'set META_GRAPH_URL=http://127.0.0.1:<free port>',
     });
+  const encryption = payloadEncryptionFromSetting(config.PAYLOAD_ENCRYPTION_KEYS);
+  if (encryption)
+    planned.push({ port: config.CODEC_SERVER_PORT, what: 'the codec server', variable: 'CODEC_SERVER_PORT' });
   if (config.METRICS_PORT > 0)
     planned.push({
       port: config.METRICS_PORT,
@@ -138,9 +144,15 @@ runMain(async () => {
       demoNote = `Meta's order API stand-in at ${sandbox.url} (${demoNote})`;
     }
 
+    // Before the dev server: its Web UI is told where to decrypt payloads.
+    const codecServer = encryption
+      ? started('codec server', await startCodecServerFor(config), (c) => c.close())
+      : undefined;
+
     const server = started(
       'Temporal dev server',
       await startDevServer({
+        ...(codecServer ? { uiCodecEndpoint: codecServer.url } : {}),
         dbFilename: dataFile('temporal.sqlite'),
         port: temporalPort,
         uiPort: config.TEMPORAL_UI_PORT,
@@ -178,6 +190,7 @@ runMain(async () => {
       graphMaxCallsPerSecond: config.GRAPH_MAX_CALLS_PER_SECOND,
       deps,
       tracing,
+      dataConverter: encryption?.dataConverter,
     });
     const running = Promise.allSettled(workers.map((w) => w.run()));
     stopWorkers = () => {
@@ -186,7 +199,7 @@ runMain(async () => {
     started('workers', running, async (r) => (stopWorkers(), await r));
 
     const intake = await startIntake(
-      new Client({ connection, namespace: server.namespace }),
+      new Client({ connection, namespace: server.namespace, dataConverter: encryption?.dataConverter }),
       intakeOptionsFrom(config),
     );
     if (stopRequested) throw new StopRequested();
@@ -215,6 +228,12 @@ runMain(async () => {
       [
         'metrics',
         observability.metricsAddress ? `http://${observability.metricsAddress}/metrics` : 'off (METRICS_PORT=0)',
+      ],
+      [
+        'payloads',
+        codecServer
+          ? `encrypted (key ${encryption!.codec.currentKeyId}); the Web UI decrypts through ${codecServer.url}`
+          : 'plain (set PAYLOAD_ENCRYPTION_KEYS to encrypt them)',
       ],
       [
         'tracing',

@@ -5,6 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { OrderClient } from '../client/index.js';
+import { payloadEncryptionFromSetting } from '../codec/data-converter.js';
 import { loadConfig, temporalConnectConfig, type AppConfig } from '../config.js';
 import type { GraphClient } from '../graph/client.js';
 import type { CliIo } from './io.js';
@@ -73,7 +74,9 @@ export function createCliContext(io: CliIo): CliContext {
         } catch (err) {
           throw new TemporalUnreachableError(address, err instanceof Error ? err.message : String(err));
         }
-        const client = new Client({ connection, namespace });
+        // With PAYLOAD_ENCRYPTION_KEYS, commands are sent and states read through the encryption codec.
+        const encryption = payloadEncryptionFromSetting(context.config().PAYLOAD_ENCRYPTION_KEYS);
+        const client = new Client({ connection, namespace, dataConverter: encryption?.dataConverter });
         const open = connection;
         return {
           client,

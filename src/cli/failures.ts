@@ -5,7 +5,8 @@
  */
 import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 import { OrderCommandRejectedError, OrderNotFoundError } from '../client/errors.js';
-import { ConfigError, SECRET_VARIABLES } from '../config.js';
+import { ENCRYPTED_ENCODING, PayloadDecryptionError } from '../codec/encryption-codec.js';
+import { ConfigError, SECRET_VARIABLES, secretValues } from '../config.js';
 import { GraphError, GraphInputError, GraphResponseError } from '../graph/errors.js';
 import { EXIT_CONFIG } from '../wiring/run-main.js';
 import { QUERY_TIMEOUT_MS, TemporalUnreachableError } from './context.js';
@@ -47,6 +48,14 @@ export function describeFailure(err: unknown, temporalAddress: string | undefine
           : '';
     return { line: `Meta Graph API error: ${err.message}${hint}`, exitCode: EXIT_FAILURE };
   }
+  // The SDK's converter meets an encrypted payload when this process has no keys.
+  if (messageWithCauses(err).includes(`Unknown encoding: ${ENCRYPTED_ENCODING}`)) {
+    return {
+      line: 'the order data is encrypted: set PAYLOAD_ENCRYPTION_KEYS to the keys the worker uses',
+      exitCode: EXIT_CONFIG,
+    };
+  }
+  if (err instanceof PayloadDecryptionError) return { line: `cannot decrypt: ${err.message}`, exitCode: EXIT_CONFIG };
   if (err instanceof GraphInputError || err instanceof GraphResponseError)
     return { line: `Meta Graph API error: ${err.message}`, exitCode: EXIT_FAILURE };
   return { line: `error: ${messageWithCauses(err)}`, exitCode: EXIT_FAILURE };
@@ -77,9 +86,10 @@ function hasGrpcCode(err: unknown, code: number): boolean {
 export function redactSecrets(text: string, env: NodeJS.ProcessEnv): string {
   let out = text;
   for (const name of SECRET_VARIABLES) {
-    const secret = env[name];
-    // Very short values would blank out ordinary words; real secrets are long.
-    if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
+    for (const secret of secretValues(name, env[name])) {
+      // Very short values would blank out ordinary words; real secrets are long.
+      if (secret.length >= 6) out = out.split(secret).join('[redacted]');
+    }
   }
   return out;
 }

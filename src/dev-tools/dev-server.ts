@@ -16,6 +16,8 @@ export interface DevServerOptions {
   /** Enables the Web UI on this port. */
   uiPort?: number;
   namespace?: string;
+  /** The Web UI decodes payloads through this codec server (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /**
    * Runs the server in a process group of its own (via `setsid`, where it exists), in this folder's
    * wrapper script. For interactive use: Ctrl-C in a terminal signals the whole foreground group,
@@ -63,6 +65,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         ...(options.port ? { port: options.port } : {}),
         ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
         log: { format: 'pretty', level: 'warn' },
+        ...(options.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', options.uiCodecEndpoint] } : {}),
       },
     });
   } catch (err) {

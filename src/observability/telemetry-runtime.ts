@@ -2,9 +2,10 @@
  * Installs the process-wide Temporal Runtime with our logger and metrics, once, before any
  * connection or worker exists:
  *   - logs: every SDK, core, workflow and activity entry becomes a redacted JSON line (json-log.ts);
- *   - metrics: the SDK's Prometheus exporter on METRICS_PORT (/metrics) serves the SDK's
+ *   - metrics: the SDK's Prometheus exporter on METRICS_HOST:METRICS_PORT (/metrics) serves the SDK's
  *     `temporal_*` metrics and ours (recorded on the runtime's metric meter), so one scrape target
- *     per worker has everything. METRICS_PORT=0 turns the exporter off.
+ *     per worker has everything. METRICS_PORT=0 turns the exporter off; METRICS_HOST is loopback
+ *     unless set (the endpoint has no authentication).
  */
 import { createHmac } from 'node:crypto';
 import type { ConnectionLike } from '@temporalio/client';
@@ -15,6 +16,7 @@ import {
   CONFIG_SECRET_SETTINGS,
   ConfigError,
   SECRET_VARIABLES,
+  secretValues,
   type AppConfig,
   type ConfigSecretSetting,
 } from '../config.js';
@@ -26,15 +28,16 @@ import { GRAPH_DURATION_BUCKETS, METRIC } from './metric-names.js';
 import { IntakeHealthGauge } from './intake-health.js';
 import { countWith, OrderPhaseGauge } from './order-phase-gauge.js';
 
-export type ObservabilitySettings = Pick<AppConfig, 'LOG_LEVEL' | 'METRICS_PORT' | ConfigSecretSetting>;
+export type ObservabilitySettings = Pick<
+  AppConfig,
+  'LOG_LEVEL' | 'METRICS_PORT' | 'METRICS_HOST' | ConfigSecretSetting
+>;
 
 export interface ObservabilityOptions {
   /** For secrets that are not in AppConfig (TEMPORAL_API_KEY, ...). Default: process.env. */
   env?: NodeJS.ProcessEnv;
   /** Where log lines go. Default: stdout. */
   write?: (line: string) => void;
-  /** Interface of the metrics endpoint. Default 0.0.0.0 (scraped from outside the container). */
-  metricsHost?: string;
 }
 
 /** Secrets read from the environment by other parts of the system (Temporal client, sandbox). */
@@ -45,8 +48,8 @@ const ENV_SECRET_VARIABLES = SECRET_VARIABLES.filter(
 /** Every secret value this process knows of, including the derived appsecret_proof. */
 export function knownSecrets(settings: ObservabilitySettings, env: NodeJS.ProcessEnv): string[] {
   const secrets = [
-    ...CONFIG_SECRET_SETTINGS.map((name) => settings[name]),
-    ...ENV_SECRET_VARIABLES.map((name) => env[name]),
+    ...CONFIG_SECRET_SETTINGS.flatMap((name) => secretValues(name, settings[name])),
+    ...ENV_SECRET_VARIABLES.flatMap((name) => secretValues(name, env[name])),
   ];
   if (settings.META_APP_SECRET)
     secrets.push(createHmac('sha256', settings.META_APP_SECRET).update(settings.META_ACCESS_TOKEN).digest('hex'));
@@ -58,11 +61,7 @@ const atLeast = (level: LogLevel, floor: LogLevel): LogLevel =>
   SEVERITY.indexOf(level) >= SEVERITY.indexOf(floor) ? level : floor;
 
 /** The Runtime options for these settings (pure: tests read them without installing). */
-export function observabilityRuntimeOptions(
-  settings: ObservabilitySettings,
-  logger: Logger,
-  metricsHost = '0.0.0.0',
-): RuntimeOptions {
+export function observabilityRuntimeOptions(settings: ObservabilitySettings, logger: Logger): RuntimeOptions {
   const level = toSdkLogLevel(settings.LOG_LEVEL);
   return {
     logger,
@@ -73,7 +72,7 @@ export function observabilityRuntimeOptions(
         ? {
             metrics: {
               prometheus: {
-                bindAddress: `${metricsHost}:${settings.METRICS_PORT}`,
+                bindAddress: metricsAddress(settings),
                 histogramBucketOverrides: { [METRIC.graphCallDuration]: GRAPH_DURATION_BUCKETS },
               },
             },
@@ -103,14 +102,13 @@ export function installObservability(
 ): Observability {
   const redactor = new LogRedactor(knownSecrets(settings, options.env ?? process.env));
   const logger = createJsonLogger({ level: settings.LOG_LEVEL, redactor, write: options.write });
-  const runtimeOptions = observabilityRuntimeOptions(settings, logger, options.metricsHost);
+  const runtimeOptions = observabilityRuntimeOptions(settings, logger);
   const runtime = installRuntime(runtimeOptions, settings.METRICS_PORT);
   const meter = runtime.metricMeter;
   return {
     logger,
     meter,
-    metricsAddress:
-      settings.METRICS_PORT > 0 ? `${options.metricsHost ?? '0.0.0.0'}:${settings.METRICS_PORT}` : undefined,
+    metricsAddress: settings.METRICS_PORT > 0 ? metricsAddress(settings) : undefined,
     watchOrderPhases(connection, namespace, intervalMs) {
       return new OrderPhaseGauge({
         count: countWith(new Client({ connection, namespace })),
@@ -128,6 +126,12 @@ export function installObservability(
       }).start();
     },
   };
+}
+
+/** host:port of the metrics endpoint; an IPv6 host in brackets. */
+function metricsAddress(settings: Pick<ObservabilitySettings, 'METRICS_HOST' | 'METRICS_PORT'>): string {
+  const host = settings.METRICS_HOST.includes(':') ? `[${settings.METRICS_HOST}]` : settings.METRICS_HOST;
+  return `${host}:${settings.METRICS_PORT}`;
 }
 
 /** Runtime.install, with a metrics port already in use reported as a one-line setting error. */

@@ -1,6 +1,6 @@
 /**
  * The product's workflow code, bundled. `npm run build` bundles it once into dist/ (see
- * PREBUILT_WORKFLOW_BUNDLE) so a production worker starts without webpack; running from the
+ * WORKFLOW_BUNDLE_VARIANTS) so a production worker starts without webpack; running from the
  * TypeScript sources (`npm start`, tests) bundles it once per process or test run instead.
  * Webpack's statistics, which the SDK logs at info level as one long multi-line message, are left
  * out; warnings and errors still reach `logger`.
@@ -8,18 +8,45 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
+import { ENCRYPTED_FAILURE_CONVERTER_PATH } from '../codec/data-converter.js';
+import { TRACING_WORKFLOW_INTERCEPTOR_MODULES } from '../observability/tracing.js';
 import { workflowsPath } from './workflows-path.js';
 
-/** File name of the bundle `npm run build` writes next to the compiled code (dist/). */
-export const PREBUILT_WORKFLOW_BUNDLE = 'workflow-bundle.js';
-/** The same workflows with the OpenTelemetry workflow interceptors (OTEL_EXPORTER_OTLP_ENDPOINT set). */
-export const PREBUILT_TRACED_WORKFLOW_BUNDLE = 'workflow-bundle-traced.js';
+/**
+ * What the workflow code is bundled with, besides the workflows: the OpenTelemetry workflow
+ * interceptors (tracing on), and the failure converter that encodes failure messages (payload
+ * encryption on; the sandbox turns workflow errors into failures with the bundled converter).
+ */
+export interface WorkflowBundleVariant {
+  traced: boolean;
+  encryptedFailures: boolean;
+}
+
+/** Every variant `npm run build` prebuilds, so no combination of settings bundles at start. */
+export const WORKFLOW_BUNDLE_VARIANTS: readonly WorkflowBundleVariant[] = [false, true].flatMap((traced) =>
+  [false, true].map((encryptedFailures) => ({ traced, encryptedFailures })),
+);
+
+/** dist/ file name of a variant: workflow-bundle.js, -traced, -encrypted, -traced-encrypted. */
+export function prebuiltBundleFileName(variant: WorkflowBundleVariant): string {
+  return `workflow-bundle${variant.traced ? '-traced' : ''}${variant.encryptedFailures ? '-encrypted' : ''}.js`;
+}
+
+/** The bundler options that make a variant. */
+export function bundleOptionsFor(variant: WorkflowBundleVariant): Omit<BundleWorkflowsOptions, 'workflowsPath'> {
+  return {
+    ...(variant.traced ? { workflowInterceptorModules: TRACING_WORKFLOW_INTERCEPTOR_MODULES } : {}),
+    ...(variant.encryptedFailures ? { failureConverterPath: ENCRYPTED_FAILURE_CONVERTER_PATH } : {}),
+  };
+}
 
 export interface BundleWorkflowsOptions {
   /** The workflows' entry point; default: this tree's (src/workflows/index.ts or dist/workflows/index.js). */
   workflowsPath?: string;
   /** Extra workflow interceptor modules (tracing). */
   workflowInterceptorModules?: string[];
+  /** A module exporting `failureConverter`, used inside the sandbox (payload encryption). */
+  failureConverterPath?: string;
 }
 
 export async function bundleWorkflows(logger: Logger, options: BundleWorkflowsOptions = {}): Promise<{ code: string }> {
@@ -27,6 +54,7 @@ export async function bundleWorkflows(logger: Logger, options: BundleWorkflowsOp
   const { code } = await bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? workflowsPath(),
     ...(options.workflowInterceptorModules ? { workflowInterceptorModules: options.workflowInterceptorModules } : {}),
+    ...(options.failureConverterPath ? { failureConverterPath: options.failureConverterPath } : {}),
     logger: {
       log: (level, message, meta) => {
         if (level === 'WARN' || level === 'ERROR') logger.log(level, message, meta);
@@ -42,10 +70,11 @@ export async function bundleWorkflows(logger: Logger, options: BundleWorkflowsOp
 }
 
 /**
- * The bundle `npm run build` wrote beside this module's tree (dist/workflow-bundle.js), if there is
- * one. Running from src/ there is none: src/ never holds a build output.
+ * The bundle of this variant that `npm run build` wrote beside this module's tree
+ * (dist/workflow-bundle*.js), if there is one. Running from src/ there is none: src/ never holds a
+ * build output.
  */
-export function prebuiltWorkflowBundle(fileName: string): { codePath: string } | undefined {
-  const codePath = fileURLToPath(new URL(`../${fileName}`, import.meta.url));
+export function prebuiltWorkflowBundle(variant: WorkflowBundleVariant): { codePath: string } | undefined {
+  const codePath = fileURLToPath(new URL(`../${prebuiltBundleFileName(variant)}`, import.meta.url));
   return existsSync(codePath) ? { codePath } : undefined;
 }

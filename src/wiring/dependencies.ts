@@ -1,9 +1,11 @@
 /** Builds what the activities need from the configuration: the Graph client and the OMS adapter. */
+import { Runtime } from '@temporalio/worker';
 import type { AppConfig } from '../config.js';
 import { GraphClient } from '../graph/client.js';
 import { HttpOms } from '../oms/http/index.js';
 import type { OmsPort } from '../api/oms-port.js';
 import { ReferenceOms } from '../oms/reference/index.js';
+import { withFields } from '../observability/json-log.js';
 
 export interface Dependencies {
   graph: GraphClient;
@@ -28,7 +30,15 @@ export async function createDependencies(config: AppConfig, own: { oms?: OmsPort
   const graph = createGraphClient(config);
   if (own.oms) return { graph, oms: own.oms, close: () => graph.close() };
   if (config.OMS_ADAPTER === 'http') {
-    const oms = new HttpOms({ url: config.OMS_WEBHOOK_URL!, secret: config.OMS_WEBHOOK_SECRET!, timeoutMs: 10_000 });
+    const oms = new HttpOms({
+      url: config.OMS_WEBHOOK_URL!,
+      secret: config.OMS_WEBHOOK_SECRET!,
+      keyId: config.OMS_WEBHOOK_KEY_ID,
+      allowPlainHttp: config.ALLOW_PLAIN_HTTP,
+      timeoutMs: 10_000,
+      // The installed Runtime's logger: JSON lines with the secrets redacted (observability/).
+      logger: withFields(Runtime.instance().logger, { component: 'oms-http' }),
+    });
     return { graph, oms, close: () => graph.close() };
   }
   const referenceOms = await ReferenceOms.open({ dataDir: config.OMS_DATA_DIR });

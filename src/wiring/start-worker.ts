@@ -7,10 +7,12 @@
  *
  * Settings come from the environment (src/config.ts); the Temporal connection from the standard
  * TEMPORAL_* variables. The workflow code is the bundle `npm run build` made (dist/workflow-bundle.js),
- * so nothing is bundled at start. OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on (observability/tracing.ts).
+ * so nothing is bundled at start. OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on (observability/tracing.ts),
+ * PAYLOAD_ENCRYPTION_KEYS payload encryption (codec/): clients must then use the same keys.
  */
 import { NativeConnection } from '@temporalio/worker';
 import type { OmsPort } from '../api/oms-port.js';
+import { payloadEncryptionFromSetting } from '../codec/data-converter.js';
 import { loadConfig, temporalConnectConfig } from '../config.js';
 import { installObservability } from '../observability/index.js';
 import { startTracing } from '../observability/tracing.js';
@@ -46,6 +48,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   // Before any connection: the Runtime carries the JSON logger and the Prometheus exporter.
   const observability = options.installRuntime === false ? undefined : installObservability(config, { env });
   const tracing = startTracing(config, env);
+  const encryption = payloadEncryptionFromSetting(config.PAYLOAD_ENCRYPTION_KEYS);
   const deps = await createDependencies(config, { oms: options.oms });
   const closeAll: (() => Promise<unknown>)[] = [async () => tracing?.shutdown(), () => deps.close()];
   const close = async () => {
@@ -70,6 +73,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
       graphMaxCallsPerSecond: config.GRAPH_MAX_CALLS_PER_SECOND,
       deps,
       tracing,
+      dataConverter: encryption?.dataConverter,
     });
     observability?.logger.info('worker running', {
       taskQueues: [config.TASK_QUEUE, config.GRAPH_TASK_QUEUE],
@@ -77,6 +81,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
       namespace,
       metrics: observability.metricsAddress,
       tracing: config.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'off',
+      payloadEncryption: encryption ? `on, encrypting with key ${encryption.codec.currentKeyId}` : 'off',
     });
     const finished = Promise.allSettled(workers.map((w) => w.run())).then(async (results) => {
       await close();

@@ -8,16 +8,18 @@
  *   - GRAPH_TASK_QUEUE:    the Graph activities, under one task-queue-wide rate limit that the server
  *                          enforces across every worker (Meta's page budget is global, not per process).
  */
+import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { observeGraphClient, recordPollSuccess } from '../observability/index.js';
 import { traceOmsPort } from '../observability/spans.js';
-import { TRACING_WORKFLOW_INTERCEPTOR_MODULES, type Tracing } from '../observability/tracing.js';
+import type { Tracing } from '../observability/tracing.js';
 import {
+  bundleOptionsFor,
   bundleWorkflows,
-  PREBUILT_TRACED_WORKFLOW_BUNDLE,
-  PREBUILT_WORKFLOW_BUNDLE,
+  prebuiltBundleFileName,
   prebuiltWorkflowBundle,
+  type WorkflowBundleVariant,
 } from './bundle.js';
 
 export interface CreateWorkersOptions {
@@ -28,10 +30,13 @@ export interface CreateWorkersOptions {
   graphMaxCallsPerSecond: number;
   deps: ActivityDeps;
   /**
-   * A pre-built bundle (tests build one per run); otherwise the one `npm run build` wrote to dist/,
-   * and when running from the sources, the workflows are bundled here.
+   * A pre-built bundle (tests build one per run; with `dataConverter`, one built with its failure
+   * converter); otherwise the one `npm run build` wrote to dist/ for these options, and when
+   * running from the sources, the workflows are bundled here.
    */
   workflowBundle?: WorkflowBundleOption;
+  /** Payload encryption (src/codec/): the codec for every payload, and its failure converter. */
+  dataConverter?: DataConverter;
   /** Identity suffix shown in the Web UI. */
   identity?: string;
   /**
@@ -51,12 +56,20 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
   });
   // When a poll last succeeded, per account: half of the intake health metrics (observability/intake-health.ts).
   activities.graph.pollOrders = recordPollSuccess(activities.graph.pollOrders, Runtime.instance().metricMeter);
-  const traced = options.tracing !== undefined;
-  const workflowBundle = options.workflowBundle ?? prebuiltBundleLogged(traced) ?? (await bundleForThisProcess(traced));
+  const variant: WorkflowBundleVariant = {
+    traced: options.tracing !== undefined,
+    encryptedFailures: options.dataConverter?.failureConverterPath !== undefined,
+  };
+  const workflowBundle =
+    options.workflowBundle ?? prebuiltBundleLogged(variant) ?? (await bundleForThisProcess(variant));
   const identity = options.identity ?? `${process.pid}`;
-  const tracingOptions = options.tracing?.workerOptions ?? {};
+  // Tracing's interceptors, and the data converter when payloads are encrypted: the same for all three.
+  const sharedOptions = {
+    ...options.tracing?.workerOptions,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+  };
   const orderWorker = await Worker.create({
-    ...tracingOptions,
+    ...sharedOptions,
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
@@ -65,7 +78,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
     activities: activities.orders,
   });
   const graphWorker = await Worker.create({
-    ...tracingOptions,
+    ...sharedOptions,
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.graphTaskQueue,
@@ -74,7 +87,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
     maxTaskQueueActivitiesPerSecond: options.graphMaxCallsPerSecond,
   });
   const intakeWorker = await Worker.create({
-    ...tracingOptions,
+    ...sharedOptions,
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: intakeTaskQueue(options.taskQueue),
@@ -91,23 +104,20 @@ export function intakeTaskQueue(orderTaskQueue: string): string {
   return `${orderTaskQueue}-intake`;
 }
 
-/** The bundle `npm run build` made, if this is a built tree; says so in the log. */
-function prebuiltBundleLogged(traced: boolean): WorkflowBundleOption | undefined {
-  const bundle = prebuiltWorkflowBundle(traced ? PREBUILT_TRACED_WORKFLOW_BUNDLE : PREBUILT_WORKFLOW_BUNDLE);
+/** The bundle `npm run build` made for this variant, if this is a built tree; says so in the log. */
+function prebuiltBundleLogged(variant: WorkflowBundleVariant): WorkflowBundleOption | undefined {
+  const bundle = prebuiltWorkflowBundle(variant);
   if (bundle) Runtime.instance().logger.info(`workflow code: prebuilt ${bundle.codePath}`);
   return bundle;
 }
 
 /** Bundles the workflow code once for this process's workers, logging through the runtime's logger. */
-async function bundleForThisProcess(traced: boolean): Promise<WorkflowBundleOption> {
+async function bundleForThisProcess(variant: WorkflowBundleVariant): Promise<WorkflowBundleOption> {
   const logger = Runtime.instance().logger;
   const startedAt = Date.now();
-  const bundle = await bundleWorkflows(
-    logger,
-    traced ? { workflowInterceptorModules: TRACING_WORKFLOW_INTERCEPTOR_MODULES } : {},
-  );
+  const bundle = await bundleWorkflows(logger, bundleOptionsFor(variant));
   logger.info(
-    `workflow code bundled in ${Date.now() - startedAt} ms (${(bundle.code.length / 2 ** 20).toFixed(1)} MiB)`,
+    `workflow code bundled in ${Date.now() - startedAt} ms (${(bundle.code.length / 2 ** 20).toFixed(1)} MiB, as ${prebuiltBundleFileName(variant)} would be)`,
   );
   return bundle;
 }

@@ -5,7 +5,12 @@
  * tarball, type-checks it with tsc, compiles and runs it. Its last line on stdout is a JSON report.
  */
 import { Client, Connection } from '@temporalio/client';
-import { OrderClient, OrderCommandRejectedError, OrderNotFoundError } from 'meta-shops-temporal/client';
+import {
+  OrderClient,
+  OrderCommandRejectedError,
+  OrderNotFoundError,
+  payloadDataConverter,
+} from 'meta-shops-temporal/client';
 import type { CommandOutcome, OrderWorkflowState } from 'meta-shops-temporal/client';
 import type { OmsPort, PendingOrderInput, ReservationLine } from 'meta-shops-temporal/oms';
 import { OMS_EVENT_CONTRACTS, OMS_EVENT_TYPES, signOmsBody, verifyOmsSignature } from 'meta-shops-temporal/oms/http';
@@ -38,7 +43,8 @@ const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
 const worker = await startWorker({ oms: new CountingOms() });
 
 const connection = await Connection.connect({ address });
-const orders = new OrderClient(new Client({ connection }));
+// PAYLOAD_ENCRYPTION_KEYS set (the test sets it): the worker and this client encrypt every payload.
+const orders = new OrderClient(new Client({ connection, dataConverter: payloadDataConverter() }));
 
 let notFound = false;
 try {
@@ -63,9 +69,10 @@ try {
 
 const listed = await orders.list({ cmsId: '1999999999999999', limit: 5 });
 
-const secret = 'a-shared-secret-of-some-length';
+const key = { keyId: 'k1', secret: 'a-shared-secret-of-some-length' };
+const keys = { [key.keyId]: key.secret };
 const body = JSON.stringify({ id: 'e1', type: 'ops.notify' });
-const signature = signOmsBody(body, secret);
+const signature = signOmsBody(body, key);
 
 await worker.shutdown();
 await connection.close();
@@ -76,7 +83,10 @@ console.log(
       notFound,
       rejectedReason,
       listed: listed.length,
-      signatureChecks: [verifyOmsSignature(body, signature, secret), verifyOmsSignature(`${body} `, signature, secret)],
+      signatureChecks: [
+        verifyOmsSignature(body, signature, { keys }),
+        verifyOmsSignature(`${body} `, signature, { keys }),
+      ],
       eventTypes: OMS_EVENT_TYPES.length,
       replyTypes: OMS_EVENT_TYPES.filter((type) => 'reply' in OMS_EVENT_CONTRACTS[type]),
     },

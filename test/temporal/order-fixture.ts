@@ -3,8 +3,11 @@
  * and real workers on unique task queues of the run's shared dev server.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
+import type { OmsPort } from '../../src/api/oms-port.js';
 import { OrderClient } from '../../src/client/index.js';
 import { GraphClient } from '../../src/graph/client.js';
 import { ReferenceOms } from '../../src/oms/reference/index.js';
@@ -46,6 +49,8 @@ export const FAST_POLICY: OrderPolicyOverrides = {
 
 export interface OrderWorld {
   harness: TemporalHarness;
+  /** The client the world starts orders with and `orders` wraps (with options.dataConverter, if any). */
+  client: Client;
   sandbox: RunningSandbox;
   admin: SandboxAdminClient;
   oms: ReferenceOms;
@@ -70,6 +75,12 @@ export interface OrderWorldOptions {
   graphMaxCallsPerSecond?: number;
   /** Page size of the poller's commerce_orders reads. */
   pollPageSize?: number;
+  /** Payload encryption: the workers and the world's client use it (the bundle must be built for it). */
+  dataConverter?: DataConverter;
+  /** Instead of the run's shared workflow bundle. */
+  workflowBundlePath?: string;
+  /** The OMS the workers call, around the world's reference OMS (a test that makes a call fail). */
+  wrapOms?: (oms: ReferenceOms) => OmsPort;
 }
 
 export async function createOrderWorld(options: OrderWorldOptions = {}): Promise<OrderWorld> {
@@ -99,6 +110,13 @@ export async function createOrderWorld(options: OrderWorldOptions = {}): Promise
   const taskQueue = uniqueTaskQueue('orders');
   const graphTaskQueue = uniqueTaskQueue('graph');
   const started: string[] = [];
+  const client = options.dataConverter
+    ? new Client({
+        connection: harness.client.connection,
+        namespace: harness.namespace,
+        dataConverter: options.dataConverter,
+      })
+    : harness.client;
   let workers: Worker[] = [];
   let running: Promise<unknown> = Promise.resolve();
 
@@ -109,8 +127,15 @@ export async function createOrderWorld(options: OrderWorldOptions = {}): Promise
       taskQueue,
       graphTaskQueue,
       graphMaxCallsPerSecond: options.graphMaxCallsPerSecond ?? 1_000,
-      deps: { graph, oms, throttleFloorMs: 200, maxPaceMs: 100, pollPageSize: options.pollPageSize },
-      workflowBundle: { codePath: harness.workflowBundlePath },
+      deps: {
+        graph,
+        oms: options.wrapOms ? options.wrapOms(oms) : oms,
+        throttleFloorMs: 200,
+        maxPaceMs: 100,
+        pollPageSize: options.pollPageSize,
+      },
+      workflowBundle: { codePath: options.workflowBundlePath ?? harness.workflowBundlePath },
+      dataConverter: options.dataConverter,
       identity: `test-${taskQueue}`,
     });
     running = Promise.all(workers.map((w) => w.run()));
@@ -128,14 +153,15 @@ export async function createOrderWorld(options: OrderWorldOptions = {}): Promise
     admin,
     oms,
     graph,
-    orders: new OrderClient(harness.client),
+    client,
+    orders: new OrderClient(client),
     taskQueue,
     graphTaskQueue,
     cmsId,
     started,
     async startOrder(orderId, overrides = {}) {
       started.push(orderWorkflowId(orderId));
-      await harness.client.workflow.start('orderWorkflow', {
+      await client.workflow.start('orderWorkflow', {
         workflowId: orderWorkflowId(orderId),
         taskQueue,
         args: [

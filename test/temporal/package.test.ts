@@ -70,8 +70,11 @@ afterAll(() => {
 describe('the npm package', () => {
   it('ships the built code, the prebuilt workflow bundle and the OMS contract, and no sources or dev tools', () => {
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    expect(listing).toContain('package/dist/workflow-bundle.js');
-    expect(listing).toContain('package/dist/workflow-bundle-traced.js');
+    for (const variant of ['', '-traced', '-encrypted', '-traced-encrypted'])
+      expect(listing).toContain(`package/dist/workflow-bundle${variant}.js`);
+    // Loaded by path (require) when payload encryption is on: tsc does not emit it, the build copies it.
+    expect(listing).toContain('package/dist/codec/failure-converter.cjs');
+    expect(listing).toContain('package/dist/codec-server.js');
     expect(listing).toContain('package/dist/client/index.d.ts');
     expect(listing).toContain('package/docs/oms-integration.md');
     expect(listing.some((path) => path.startsWith('package/src/'))).toBe(false);
@@ -109,6 +112,8 @@ describe('the npm package', () => {
       TASK_QUEUE: `package-orders-${suffix}`,
       GRAPH_TASK_QUEUE: `package-graph-${suffix}`,
       METRICS_PORT: '0',
+      // Payload encryption on: the worker loads the encrypted bundle and dist/codec/failure-converter.cjs.
+      PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
     });
     expect(ran.status, ran.output).toBe(0);
     const lines = ran.stdout.trim().split('\n');
@@ -122,8 +127,10 @@ describe('the npm package', () => {
       eventTypes: OMS_EVENT_TYPES.length,
       replyTypes: ['inventory.reserve', 'order.create_pending'],
     });
-    // The worker loaded dist/workflow-bundle.js: nothing was bundled at start.
+    // The worker loaded dist/workflow-bundle-encrypted.js: nothing was bundled at start.
     expect(ran.stdout).toContain('workflow code: prebuilt');
+    expect(ran.stdout).toContain('workflow-bundle-encrypted.js');
+    expect(ran.stdout).toContain('"payloadEncryption":"on, encrypting with key k1"');
     expect(ran.stdout).not.toContain('workflow code bundled in');
   }, 300_000);
 });

@@ -119,7 +119,8 @@ async function stopAndCheck(spawned: Spawned, ports: number[], signal: NodeJS.Si
   return { tree, stoppedMs };
 }
 
-async function startEnv() {
+/** `encrypted`: with PAYLOAD_ENCRYPTION_KEYS, so `npm start` also runs a codec server (one port more). */
+async function startEnv(options: { encrypted?: boolean } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'fb-orders-start-'));
   scratchDirs.push(dataDir);
   const ports = {
@@ -127,6 +128,7 @@ async function startEnv() {
     ui: await freePort(),
     sandbox: await freePort(),
     metrics: await freePort(),
+    ...(options.encrypted ? { codec: await freePort() } : {}),
   };
   const env = {
     ...process.env,
@@ -137,8 +139,14 @@ async function startEnv() {
     START_DATA_DIR: dataDir,
     OMS_DATA_DIR: join(dataDir, 'oms'),
     TASK_QUEUE: 'fb-orders',
+    ...(ports.codec
+      ? {
+          PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+          CODEC_SERVER_PORT: String(ports.codec),
+        }
+      : {}),
   };
-  return { env, ports: Object.values(ports), temporalAddress: `localhost:${ports.temporal}` };
+  return { env, ports: Object.values(ports), uiPort: ports.ui, temporalAddress: `localhost:${ports.temporal}` };
 }
 
 const hasProc = existsSync('/proc/self/stat');
@@ -184,10 +192,23 @@ describe.skipIf(!hasProc)('npm start', () => {
     expect(await started.exited).toBe(0);
   }, 300_000);
 
-  it('stops everything on Ctrl-C (SIGINT to the whole process group)', async () => {
-    const { env, ports } = await startEnv();
+  it('with payload encryption: its Web UI decrypts through its codec server; Ctrl-C (SIGINT to the group) stops everything', async () => {
+    const { env, ports, uiPort } = await startEnv({ encrypted: true });
     const started = spawnNpm('start', env);
     await waitFor('the banner', () => started.output().includes('Ctrl-C stops everything'), 180_000, started);
+    const codecUrl = `http://127.0.0.1:${env.CODEC_SERVER_PORT}`;
+    expect(started.output()).toContain(`payloads encrypted (key k1); the Web UI decrypts through ${codecUrl}`);
+    // The dev server's Web UI was started with --ui-codec-endpoint.
+    const settings = (await (await fetch(`http://localhost:${uiPort}/api/v1/settings`)).json()) as {
+      Codec: { Endpoint: string };
+    };
+    expect(settings.Codec.Endpoint).toBe(codecUrl);
+    const preflight = await fetch(`${codecUrl}/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: `http://localhost:${uiPort}`, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://localhost:${uiPort}`);
     await stopAndCheck(started, ports, 'SIGINT', true);
   }, 300_000);
 });

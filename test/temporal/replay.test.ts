@@ -10,7 +10,8 @@ import { Resource } from '@opentelemetry/resources';
 import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { DefaultLogger, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { TRACING_WORKFLOW_INTERCEPTOR_MODULES } from '../../src/observability/tracing.js';
-import { bundleWorkflows } from '../../src/wiring/bundle.js';
+import { bundleOptionsFor, bundleWorkflows } from '../../src/wiring/bundle.js';
+import { encryptionKeys, payloadEncryption } from '../../src/codec/index.js';
 import { expect, inject, test } from 'vitest';
 import { HISTORIES_DIR } from './order-fixture.js';
 
@@ -51,4 +52,14 @@ test('every committed history replays with the tracing workflow interceptors too
     workflowBundle: { code },
     sinks: { exporter: makeWorkflowExporter(spans, Resource.default()) },
   });
+}, 180_000);
+
+test('every committed history replays with payload encryption switched on (its codec and failure converter)', async () => {
+  // Histories written before encryption hold plain payloads: the codec passes them through.
+  const { code } = await bundleWorkflows(
+    new DefaultLogger('WARN'),
+    bundleOptionsFor({ traced: false, encryptedFailures: true }),
+  );
+  const { dataConverter } = payloadEncryption(encryptionKeys(`k1:${Buffer.alloc(32, 1).toString('base64')}`));
+  await replayAll({ workflowBundle: { code }, dataConverter });
 }, 180_000);

@@ -1,3 +1,4 @@
+import type { Logger } from '@temporalio/common';
 import { request } from 'undici';
 import { z } from 'zod';
 import { reservationLinesSchema } from '../../api/oms-port-schemas.js';
@@ -15,22 +16,48 @@ import type {
 } from '../../api/oms-port.js';
 import { omsEventId, type OmsEventEnvelope, type OmsEventType } from './events.js';
 import { OmsHttpError, isRetryableStatus, type OmsHttpFailure } from './http-error.js';
-import { OMS_EVENT_ID_HEADER, OMS_SIGNATURE_HEADER, signOmsBody } from './signature.js';
+import { plainHttpProblem } from '../../util/plain-http.js';
+import { redactedResponseExcerpt } from './response-excerpt.js';
+import {
+  MIN_SECRET_LENGTH,
+  OMS_EVENT_ID_HEADER,
+  OMS_KEY_ID_PATTERN,
+  OMS_SIGNATURE_HEADER,
+  signOmsBody,
+} from './signature.js';
 
 export interface HttpOmsOptions {
-  /** The merchant's endpoint; every event is POSTed here. */
+  /** The merchant's endpoint; every event is POSTed here. https unless loopback or allowPlainHttp. */
   url: string;
-  /** Shared secret for the HMAC signature. Never logged, never put in an error. */
+  /** Shared secret for the HMAC signature (16+ characters). Never logged, never put in an error. */
   secret: string;
+  /** The id of `secret`, named in every signature so the receiver can hold several keys. */
+  keyId: string;
   /** Per attempt, covering connect, headers and body. */
   timeoutMs: number;
+  /** Accept an `http://` URL to another machine (a trusted network). Default false. */
+  allowPlainHttp?: boolean;
+  /**
+   * Where refusals are logged: a warn line per refused or malformed answer (status, event, size),
+   * and at debug level a redacted excerpt of the answer (response-excerpt.ts). The answer itself
+   * never goes into an error. Default: not logged.
+   */
+  logger?: Logger;
 }
 
-const optionsSchema = z.object({
-  url: z.url({ protocol: /^https?$/ }),
-  secret: z.string().min(1),
-  timeoutMs: z.number().int().positive(),
-});
+const optionsSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }),
+    secret: z.string().min(MIN_SECRET_LENGTH),
+    keyId: z.string().regex(OMS_KEY_ID_PATTERN),
+    timeoutMs: z.number().int().positive(),
+    allowPlainHttp: z.boolean().default(false),
+    logger: z.custom<Logger>().optional(),
+  })
+  .superRefine((options, context) => {
+    const problem = plainHttpProblem(options.url, options.allowPlainHttp);
+    if (problem) context.addIssue({ code: 'custom', path: ['url'], message: problem });
+  });
 
 /** What the merchant must answer to the two calls that return data. */
 export const createPendingOrderResponseSchema = z.object({ merchantOrderReference: z.string().min(1).max(255) });
@@ -41,8 +68,6 @@ export const reserveInventoryResponseSchema = z
     'reserved must be true exactly when shortages is empty',
   );
 
-const RESPONSE_EXCERPT_CHARS = 200;
-
 /**
  * OmsPort over HTTP: each call becomes a signed JSON event POSTed to the merchant's endpoint. The
  * event id is derived from the call's idempotency identity, so the merchant can make every event
@@ -50,17 +75,18 @@ const RESPONSE_EXCERPT_CHARS = 200;
  * Takes its arguments as valid: they are validated once, before any adapter (validatedOmsPort).
  */
 export class HttpOms implements OmsPort {
-  private readonly options: HttpOmsOptions;
+  private readonly options: z.output<typeof optionsSchema>;
   /** The URL without credentials or query, for error messages. */
   private readonly endpointForMessages: string;
 
   constructor(options: HttpOmsOptions) {
     const parsed = optionsSchema.safeParse(options);
     if (!parsed.success) {
-      // Names the fields only: the secret itself must not reach a log.
-      throw new TypeError(
-        `invalid HttpOms options: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`,
+      // Names the fields (and for the URL, what is wrong) only: the secret itself must not reach a log.
+      const fields = parsed.error.issues.map((issue) =>
+        issue.code === 'custom' ? `${issue.path.join('.')} (${issue.message})` : issue.path.join('.'),
       );
+      throw new TypeError(`invalid HttpOms options: ${fields.join(', ')}`);
     }
     this.options = parsed.data;
     const url = new URL(parsed.data.url);
@@ -161,7 +187,7 @@ export class HttpOms implements OmsPort {
         headers: {
           'content-type': 'application/json',
           accept: 'application/json',
-          [OMS_SIGNATURE_HEADER]: signOmsBody(body, this.options.secret),
+          [OMS_SIGNATURE_HEADER]: signOmsBody(body, this.options),
           [OMS_EVENT_ID_HEADER]: id,
         },
         body,
@@ -177,13 +203,15 @@ export class HttpOms implements OmsPort {
       throw fail('network', true, `request failed (${errorCode(error)})`);
     }
 
+    // From here on the answer's body stays out of every error (see logRefusal).
     if (status < 200 || status > 299) {
       const retryable = isRetryableStatus(status);
       const verdict = retryable ? 'retryable' : 'not retryable';
+      this.logRefusal(`OMS endpoint answered HTTP ${status}`, { type, id, data, status, text });
       throw fail(
         'http_status',
         retryable,
-        `endpoint answered HTTP ${status} (${verdict})${excerpt(text)}`,
+        `endpoint answered HTTP ${status} (${verdict})`,
         status,
         parseRetryAfter(retryAfter),
       );
@@ -194,28 +222,51 @@ export class HttpOms implements OmsPort {
     try {
       json = JSON.parse(text);
     } catch {
-      throw fail('malformed_response', false, `malformed response: body is not JSON${excerpt(text)}`, status);
+      this.logRefusal('OMS endpoint answered with a body that is not JSON', { type, id, data, status, text });
+      throw fail('malformed_response', false, 'malformed response: body is not JSON', status);
     }
     const parsed = answer.safeParse(json);
     if (!parsed.success) {
+      // Paths and messages come from our schema, never from the answer's values.
       const issues = parsed.error.issues
         .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
         .join('; ');
+      this.logRefusal('OMS endpoint answered with a malformed reply', { type, id, data, status, text });
       throw fail('malformed_response', false, `malformed response: ${issues}`, status);
     }
     return parsed.data;
+  }
+
+  /**
+   * Logs a refused or unusable answer locally: the facts at warn level, an excerpt of the body
+   * (echoed event values, secret and e-mail addresses redacted, truncated) at debug level only.
+   */
+  private logRefusal(
+    message: string,
+    answer: { type: OmsEventType; id: string; data: unknown; status: number; text: string },
+  ): void {
+    const logger = this.options.logger;
+    if (!logger) return;
+    const metaOrderId = (answer.data as { metaOrderId?: unknown } | null)?.metaOrderId;
+    const fields = {
+      eventType: answer.type,
+      eventId: answer.id,
+      ...(typeof metaOrderId === 'string' ? { orderId: metaOrderId } : {}),
+      status: answer.status,
+      endpoint: this.endpointForMessages,
+      bodyChars: answer.text.length,
+    };
+    logger.warn(message, fields);
+    logger.debug(`${message} (excerpt)`, {
+      ...fields,
+      bodyExcerpt: redactedResponseExcerpt(answer.text, answer.data, [this.options.secret]),
+    });
   }
 
   /** Belt and braces: an endpoint that echoes the secret back must not get it into our logs. */
   private redact(message: string): string {
     return message.split(this.options.secret).join('[redacted]');
   }
-}
-
-function excerpt(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return '';
-  return `: ${trimmed.length > RESPONSE_EXCERPT_CHARS ? `${trimmed.slice(0, RESPONSE_EXCERPT_CHARS)}...` : trimmed}`;
 }
 
 function errorCode(error: unknown): string {

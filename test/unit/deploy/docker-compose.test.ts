@@ -261,7 +261,11 @@ describe("the app services' settings", () => {
       'OMS_DATA_DIR',
       'OMS_WEBHOOK_URL',
       'OMS_WEBHOOK_SECRET',
+      'OMS_WEBHOOK_KEY_ID',
+      'ALLOW_PLAIN_HTTP',
+      'PAYLOAD_ENCRYPTION_KEYS',
       'METRICS_PORT',
+      'METRICS_HOST',
       'LOG_LEVEL',
     ]) {
       expect(variables, name).toContain(name);
@@ -272,7 +276,13 @@ describe("the app services' settings", () => {
   it('writes no secret into the file: secrets are passed through or required from the caller', () => {
     for (const name of APP_SERVICES) {
       const env = environmentOf(service(name));
-      for (const secret of ['META_ACCESS_TOKEN', 'META_APP_SECRET', 'OMS_WEBHOOK_SECRET', 'TEMPORAL_API_KEY']) {
+      for (const secret of [
+        'META_ACCESS_TOKEN',
+        'META_APP_SECRET',
+        'OMS_WEBHOOK_SECRET',
+        'PAYLOAD_ENCRYPTION_KEYS',
+        'TEMPORAL_API_KEY',
+      ]) {
         const raw = env.get(secret);
         expect(raw === null || /^\$\{[A-Z_]+:\?[^}]*\}$/.test(raw ?? ''), `${name}: ${secret}=${raw}`).toBe(true);
       }
@@ -290,7 +300,9 @@ describe("the app services' settings", () => {
     expect(production).toMatchObject({
       META_GRAPH_URL: 'https://graph.facebook.com',
       OMS_ADAPTER: 'http',
+      ALLOW_PLAIN_HTTP: false,
       METRICS_PORT: 9464,
+      METRICS_HOST: '0.0.0.0',
       TEMPORAL_ADDRESS: 'temporal:7233',
       META_CMS_ID: '1234567890',
     });
@@ -306,6 +318,7 @@ describe("the app services' settings", () => {
       META_GRAPH_URL: 'http://sandbox:8787',
       OMS_ADAPTER: 'reference',
       META_ACCESS_TOKEN: 'sandbox-token',
+      ALLOW_PLAIN_HTTP: true,
     });
     // The sandbox serves the account and token the worker uses, on the port its URL names.
     const sandbox = resolvedEnvironment(service('sandbox'), sandboxEnv);

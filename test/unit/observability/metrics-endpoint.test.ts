@@ -88,11 +88,12 @@ beforeAll(async () => {
     {
       LOG_LEVEL: 'info',
       METRICS_PORT: port,
+      METRICS_HOST: '127.0.0.1',
       META_ACCESS_TOKEN: TOKEN,
       META_APP_SECRET: 'metrics-app-secret',
       OMS_WEBHOOK_SECRET: undefined,
     },
-    { env: {}, write: (line) => lines.push(line), metricsHost: '127.0.0.1' },
+    { env: {}, write: (line) => lines.push(line) },
   );
 });
 
@@ -101,10 +102,11 @@ afterAll(async () => {
 });
 
 describe('observabilityRuntimeOptions', () => {
-  it('forwards core logs to our logger and binds the Prometheus exporter to METRICS_PORT; 0 turns metrics off', () => {
+  it('forwards core logs to our logger and binds the Prometheus exporter to METRICS_HOST:METRICS_PORT; 0 turns metrics off', () => {
     const settings = {
       LOG_LEVEL: 'debug',
       METRICS_PORT: 9464,
+      METRICS_HOST: '127.0.0.1',
       META_ACCESS_TOKEN: 't',
       META_APP_SECRET: undefined,
       OMS_WEBHOOK_SECRET: undefined,
@@ -112,7 +114,15 @@ describe('observabilityRuntimeOptions', () => {
     const options = observabilityRuntimeOptions(settings, obs.logger);
     expect(options.logger).toBe(obs.logger);
     expect(options.telemetryOptions?.logging).toEqual({ forward: {}, filter: { core: 'DEBUG', other: 'WARN' } });
-    expect(options.telemetryOptions?.metrics).toMatchObject({ prometheus: { bindAddress: '0.0.0.0:9464' } });
+    expect(options.telemetryOptions?.metrics).toMatchObject({ prometheus: { bindAddress: '127.0.0.1:9464' } });
+    for (const [host, bindAddress] of [
+      ['0.0.0.0', '0.0.0.0:9464'],
+      ['::', '[::]:9464'],
+    ]) {
+      expect(
+        observabilityRuntimeOptions({ ...settings, METRICS_HOST: host! }, obs.logger).telemetryOptions?.metrics,
+      ).toMatchObject({ prometheus: { bindAddress } });
+    }
     expect(
       observabilityRuntimeOptions({ ...settings, METRICS_PORT: 0 }, obs.logger).telemetryOptions?.metrics,
     ).toBeUndefined();

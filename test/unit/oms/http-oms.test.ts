@@ -1,4 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  ApplicationFailure,
+  DefaultFailureConverter,
+  defaultPayloadConverter,
+  type LogLevel,
+} from '@temporalio/common';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OmsInvalidInputError } from '../../../src/api/oms-errors.js';
@@ -11,9 +17,11 @@ import {
   type OmsEventType,
 } from '../../../src/oms/http/index.js';
 import { validatedOmsPort } from '../../../src/oms/validated-oms.js';
+import { createOmsActivities } from '../../../src/activities/oms-activities.js';
 import { line, newOrderId, pendingOrder, recordOrderLife } from './fixtures.js';
 
 const SECRET = 'merchant-shared-secret-Xy9';
+const KEY_ID = 'k7';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -37,11 +45,9 @@ beforeAll(async () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
-      const signatureValid = verifyOmsSignature(
-        rawBody,
-        request.headers['x-signature-256'] as string | undefined,
-        SECRET,
-      );
+      const signatureValid = verifyOmsSignature(rawBody, request.headers['x-oms-signature'], {
+        keys: { [KEY_ID]: SECRET },
+      });
       const entry: Received = {
         headers: request.headers,
         rawBody,
@@ -68,8 +74,8 @@ function json(response: ServerResponse, status: number, body: unknown, headers: 
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
-function client(overrides: Partial<{ url: string; timeoutMs: number }> = {}): HttpOms {
-  return new HttpOms({ url, secret: SECRET, timeoutMs: 2_000, ...overrides });
+function client(overrides: Partial<ConstructorParameters<typeof HttpOms>[0]> = {}): HttpOms {
+  return new HttpOms({ url, secret: SECRET, keyId: KEY_ID, timeoutMs: 2_000, ...overrides });
 }
 
 async function failure(promise: Promise<unknown>): Promise<OmsHttpError> {
@@ -133,6 +139,7 @@ describe('HttpOms requests', () => {
     ]);
     for (const entry of received) {
       expect(entry.signatureValid).toBe(true);
+      expect(entry.headers['x-oms-signature']).toMatch(new RegExp(`^t=\\d+,kid=${KEY_ID},v1=[0-9a-f]{64}$`));
       expect(entry.headers['x-event-id']).toBe(entry.envelope.id);
       expect(entry.headers['content-type']).toBe('application/json');
       expect(Date.parse(entry.envelope.occurredAt)).not.toBeNaN();
@@ -260,7 +267,7 @@ describe('HttpOms failures', () => {
       eventType: 'order.mark_processing',
     });
     expect(error.message).toContain('HTTP 503');
-    expect(error.message).toContain('maintenance');
+    expect(error.message).not.toContain('maintenance');
   });
 
   it('treats 429 as retryable and passes on Retry-After', async () => {
@@ -326,18 +333,17 @@ describe('HttpOms failures', () => {
 
   it('never puts the secret (or URL credentials) in an error', async () => {
     handler = (entry, response) =>
-      json(response, 400, { error: `bad signature, expected secret ${SECRET}`, got: entry.headers['x-signature-256'] });
+      json(response, 400, { error: `bad signature, expected secret ${SECRET}`, got: entry.headers['x-oms-signature'] });
     const withToken = `${url.replace('http://', 'http://user:pw@')}?token=abc123`;
     const error = await failure(client({ url: withToken }).markProcessing(newOrderId()));
     expect(error.message).not.toContain(SECRET);
-    expect(error.message).toContain('[redacted]');
     expect(error.message).not.toContain('abc123');
     expect(error.message).not.toContain('pw@');
     expect(JSON.stringify(error)).not.toContain(SECRET);
 
     const badOptions = (() => {
       try {
-        new HttpOms({ url: 'ftp://example.com', secret: SECRET, timeoutMs: 0 });
+        new HttpOms({ url: 'ftp://example.com', secret: SECRET, keyId: KEY_ID, timeoutMs: 0 });
         return undefined;
       } catch (caught) {
         return caught as Error;
@@ -345,5 +351,143 @@ describe('HttpOms failures', () => {
     })();
     expect(badOptions?.message).toMatch(/url.*timeoutMs/);
     expect(badOptions?.message).not.toContain(SECRET);
+  });
+});
+
+describe("HttpOms and the merchant's answers", () => {
+  /** An OMS that answers every refusal with the whole event it got, buyer and address included. */
+  const echo = (status: number) => (entry: Received, response: ServerResponse) =>
+    json(response, status, { error: 'refused', youSent: entry.envelope, contact: 'support-desk@oms.example' });
+  const logged: { level: LogLevel; message: string; meta: Record<string, unknown> }[] = [];
+  const logger = {
+    log: (level: LogLevel, message: string, meta?: Record<string, unknown>) =>
+      logged.push({ level, message, meta: meta ?? {} }),
+    trace: (message: string, meta?: Record<string, unknown>) => logger.log('TRACE', message, meta),
+    debug: (message: string, meta?: Record<string, unknown>) => logger.log('DEBUG', message, meta),
+    info: (message: string, meta?: Record<string, unknown>) => logger.log('INFO', message, meta),
+    warn: (message: string, meta?: Record<string, unknown>) => logger.log('WARN', message, meta),
+    error: (message: string, meta?: Record<string, unknown>) => logger.log('ERROR', message, meta),
+  };
+  const BUYER_TEXT = [
+    'Zoë',
+    'Ångström',
+    'Königstraße',
+    'Hinterhaus',
+    'Köln',
+    '50667',
+    'relay-123',
+    'marketplace.example',
+  ];
+  const failureText = (error: unknown) =>
+    JSON.stringify(new DefaultFailureConverter().errorToFailure(error, defaultPayloadConverter));
+
+  it('an echoing OMS puts no body text into the error or the Temporal failure, refused or retried', async () => {
+    const orderId = newOrderId();
+    const order = pendingOrder(orderId, [line('i1', 'MUG', 1)]);
+    const shipment = {
+      metaOrderId: orderId,
+      requestId: 's1',
+      items: [],
+      carrier: 'UPS',
+      trackingNumber: 'Zoë-Köln-1Z',
+    };
+    for (const status of [422, 503]) {
+      handler = echo(status);
+      const verdict = status === 503 ? 'retryable' : 'not retryable';
+      // As the Graph activity that creates the OMS order calls it (its error becomes the failure).
+      const created = await failure(client({ logger }).createPendingOrder(order));
+      // Through an OMS activity, which turns a refusal into a non-retryable ApplicationFailure.
+      const recorded = await createOmsActivities(client({ logger }))
+        .recordShipment(shipment)
+        .then(
+          () => undefined,
+          (err: unknown) => err as Error,
+        );
+      expect(recorded).toBeInstanceOf(status === 503 ? OmsHttpError : ApplicationFailure);
+      for (const [caught, type] of [
+        [created, 'order.create_pending'],
+        [recorded, 'order.record_shipment'],
+      ] as const) {
+        const event = received.filter((entry) => entry.envelope.type === type).at(-1)!.envelope.id;
+        expect(caught?.message).toBe(
+          `${type} (event ${event}) to ${url}: endpoint answered HTTP ${status} (${verdict})`,
+        );
+        const text = `${failureText(caught)} ${JSON.stringify(caught)}`;
+        for (const part of [...BUYER_TEXT, 'refused', 'youSent', 'support-desk'])
+          expect(text, part).not.toContain(part);
+      }
+    }
+  });
+
+  it('logs the refusal locally: the facts at warn, a redacted, truncated excerpt at debug', async () => {
+    logged.length = 0;
+    handler = echo(409);
+    const orderId = newOrderId();
+    await failure(client({ logger }).createPendingOrder(pendingOrder(orderId, [line('i1', 'MUG', 1)])));
+    const [warn, debug] = logged;
+    expect(warn).toMatchObject({
+      level: 'WARN',
+      message: 'OMS endpoint answered HTTP 409',
+      meta: { eventType: 'order.create_pending', orderId, status: 409, endpoint: url },
+    });
+    expect(warn!.meta.bodyChars).toBeGreaterThan(200);
+    expect(warn!.meta).not.toHaveProperty('bodyExcerpt');
+    expect(debug).toMatchObject({ level: 'DEBUG', meta: { eventId: warn!.meta.eventId } });
+    const excerpt = String(debug!.meta.bodyExcerpt);
+    expect(excerpt).toMatch(/^\{"error":"refused","youSent":\{"id":"[0-9a-f-]{36}","type":"order.create_pending",/);
+    expect(excerpt).toContain('"data":{"metaOrderId":"[redacted]","channel":"[redacted]');
+    expect(excerpt).toMatch(/…\(truncated\)$/);
+    expect(excerpt.length).toBeLessThanOrEqual(200 + '…(truncated)'.length);
+    for (const part of [...BUYER_TEXT, orderId]) expect(excerpt, part).not.toContain(part);
+
+    logged.length = 0;
+    handler = (_entry, response) =>
+      json(response, 401, { error: `bad signature for secret ${SECRET}, mail ops@oms.example` });
+    await failure(client({ logger }).markProcessing(newOrderId()));
+    expect(String(logged[1]!.meta.bodyExcerpt)).toBe(
+      '{"error":"bad signature for secret [redacted], mail [redacted]"}',
+    );
+  });
+
+  it('logs a malformed reply the same way, and its error names only the schema paths', async () => {
+    logged.length = 0;
+    handler = (entry, response) => json(response, 200, { merchantOrderReference: 7, echo: entry.envelope.data });
+    const error = await failure(
+      client({ logger }).createPendingOrder(pendingOrder(newOrderId(), [line('i1', 'MUG', 1)])),
+    );
+    expect(error.message).toMatch(
+      /malformed response: merchantOrderReference: Invalid input: expected string, received number$/,
+    );
+    expect(logged.map((entry) => entry.message)).toEqual([
+      'OMS endpoint answered with a malformed reply',
+      'OMS endpoint answered with a malformed reply (excerpt)',
+    ]);
+    for (const part of BUYER_TEXT) expect(String(logged[1]!.meta.bodyExcerpt), part).not.toContain(part);
+  });
+});
+
+describe('HttpOms options', () => {
+  const options = { secret: SECRET, keyId: KEY_ID, timeoutMs: 1_000 };
+  const problem = (extra: Partial<ConstructorParameters<typeof HttpOms>[0]>) => {
+    try {
+      new HttpOms({ url, ...options, ...extra });
+      return undefined;
+    } catch (caught) {
+      return (caught as Error).message;
+    }
+  };
+
+  it('takes https anywhere and plain http to this machine only, unless told otherwise', () => {
+    expect(problem({ url: 'https://oms.example.com/events' })).toBeUndefined();
+    for (const local of ['http://127.0.0.1:8700/', 'http://localhost/x', 'http://[::1]:80/', 'http://api.localhost/'])
+      expect(problem({ url: local }), local).toBeUndefined();
+    expect(problem({ url: 'http://oms.example.com/events' })).toMatch(/^invalid HttpOms options: url \(plain http/);
+    expect(problem({ url: 'http://10.0.0.5/events' })).toMatch(/plain http is allowed to this machine only/);
+    expect(problem({ url: 'http://oms.example.com/events', allowPlainHttp: true })).toBeUndefined();
+  });
+
+  it('needs a key id that fits the header and a secret of 16 characters or more', () => {
+    expect(problem({ keyId: 'a,b' })).toBe('invalid HttpOms options: keyId');
+    expect(problem({ secret: 'short' })).toBe('invalid HttpOms options: secret');
   });
 });
