@@ -8,37 +8,15 @@
  * prints the figures and writes a JSON summary to bench/results/. Exit code 1 when an invariant
  * fails. Settings: bench/chaos/config.ts (CHAOS_*). A script, not a test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { chaosConfigFrom } from './chaos/config.js';
 import { referenceOmsInWorker } from './chaos/oms.js';
-import { reportChaosRun } from './chaos/report.js';
-import { runChaos } from './chaos/run.js';
+import { chaosLog, chaosScript } from './chaos/script.js';
 import { devServerTemporal } from './chaos/temporal.js';
-
-const log = (line: string) => process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 const config = chaosConfigFrom(process.env, process.argv.slice(2));
 if (config.workers !== 1)
   throw new Error('npm run chaos runs one worker (the reference OMS lives in it); see npm run chaos:cluster');
-// The SDK runtime (the dev server, the run's client): quiet. Ctrl-C reaches every process of the
-// run (one process group) and each stops in its own way.
-Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-const dir = mkdtempSync(join(tmpdir(), 'fb-chaos-'));
-log(`run folder ${dir}; ${JSON.stringify(config)}`);
-try {
-  const findings = await runChaos({
-    config,
-    dir,
-    temporal: await devServerTemporal(dir, log),
-    oms: referenceOmsInWorker(dir),
-    log,
-  });
-  const { passed } = reportChaosRun(findings, 'chaos');
-  process.exitCode = passed ? 0 : 1;
-} finally {
-  if (config.keepDir) log(`kept ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
-}
+await chaosScript('chaos', config, async (dir) => ({
+  temporal: await devServerTemporal(dir, chaosLog),
+  oms: referenceOmsInWorker(dir),
+}));

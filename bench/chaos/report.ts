@@ -14,7 +14,7 @@ export function reportChaosRun(findings: ChaosFindings, name: string): { file: s
     `signals per order:                                ${f.signalsPerOrder} (max ${f.signals.maxPerOrder} for one order)`,
     `schedule-to-start timeouts while a worker alive:  ${f.scheduleToStartTimeouts.whileWorkerAlive} (after a worker kill: ${f.scheduleToStartTimeouts.afterWorkerKill}, around the Temporal restart: ${f.scheduleToStartTimeouts.aroundTemporalRestart})`,
     `worker peak RSS:                                  ${f.workerPeakRssMb} MiB`,
-    `time to drain:                                    ${ms(f.timeToDrainMs.fromLastOrderCreated)} after the last order was created (${ms(f.timeToDrainMs.fromLastRecovery)} after the last recovery)`,
+    `time to drain:                                    ${ms(f.timeToDrainMs.fromLastOrderCreated)} after the last order was created (${f.disruptions.length ? `${ms(f.timeToDrainMs.fromLastRecovery)} after the last recovery` : 'no disruption'})`,
     `shipments (sample of ${f.shipping.sample}):                         ${f.shipping.notExactlyOnceAtMeta.count} not exactly once at Meta, ${f.shipping.notExactlyOnceInOms.count} not exactly once in the OMS`,
     `disruptions:                                      ${f.disruptions.map((d) => `${d.kind}@${d.atS}s`).join(', ')}`,
     `invariants:                                       ${f.failed.length === 0 ? 'all hold' : `FAILED: ${f.failed.join(', ')}`}`,

@@ -72,8 +72,8 @@ export async function runChaos(setup: ChaosSetup): Promise<ChaosFindings> {
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     const startedAt = Date.now();
-    await temporal.start();
     cleanup.push(() => temporal.stop());
+    await temporal.start();
     log(`Temporal: ${temporal.description} on ${temporal.address}`);
     const sandbox = await startSandboxProcess({
       SANDBOX_ACCESS_TOKEN: TOKEN,

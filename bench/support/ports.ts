@@ -11,3 +11,20 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * A port free on loopback now, below `limit`: Temporal stores membership ports as a PostgreSQL
+ * smallint, so they must stay under 32768 (the OS's own picks usually do not).
+ */
+export async function freePortBelow(limit: number, from = 20_000): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = from + Math.floor(Math.random() * (limit - from));
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port found between ${from} and ${limit}`);
+}
