@@ -235,7 +235,8 @@ export async function runChaos(setup: ChaosSetup): Promise<ChaosFindings> {
     const lastRecoveredAt = Math.max(0, ...disruptions.map((d) => d.recoveredAt));
 
     // --- a sample shipped, a worker killed in the middle --------------------------------------
-    const sample = drainedAt ? ids.filter((_, i) => i % Math.ceil(ids.length / config.shipSample) === 0) : [];
+    const every = Math.ceil(ids.length / Math.max(1, config.shipSample));
+    const sample = drainedAt && config.shipSample > 0 ? ids.filter((_, i) => i % every === 0) : [];
     const shipping = await shipSample(client, admin, fleet, sample, config, log);
     if (shipping.disruption) disruptions.push(shipping.disruption);
 

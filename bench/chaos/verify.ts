@@ -97,11 +97,17 @@ export async function verifyChaosRun(run: ChaosRunRecord): Promise<ChaosFindings
     'temporal restart': 0,
   };
   const aliveExamples: string[] = [];
+  // When and on whose queue: a burst after a restart reads differently from a steady trickle.
+  const aliveByWorkerAndTime: Record<string, number> = {};
   for (const timeout of scan.scheduleToStartTimeouts) {
     const cause = causeOf(timeout, run.lives, run.disruptions);
     timeoutsByCause[cause] += 1;
-    if (cause === 'worker alive' && aliveExamples.length < EXAMPLES)
-      aliveExamples.push(`${timeout.workflowId} (${timeout.kind}, ${timeout.lastWorkerIdentity ?? 'no worker yet'})`);
+    if (cause !== 'worker alive') continue;
+    const worker = timeout.lastWorkerIdentity ?? 'no worker yet';
+    const second = Math.floor((timeout.timedOutAt - run.timing.startedAt) / 10_000) * 10;
+    const key = `${worker}, timed out ${second}-${second + 10} s into the run`;
+    aliveByWorkerAndTime[key] = (aliveByWorkerAndTime[key] ?? 0) + 1;
+    if (aliveExamples.length < EXAMPLES) aliveExamples.push(`${timeout.workflowId} (${timeout.kind}, ${worker})`);
   }
   const failureCauses = new Map<string, number>();
   for (const f of scan.workflowTaskFailures) {
@@ -135,6 +141,7 @@ export async function verifyChaosRun(run: ChaosRunRecord): Promise<ChaosFindings
     allSignals: sum((c) => c.orderUpdated + c.ackResult + c.other),
     timeoutsByCause,
     aliveExamples,
+    aliveByWorkerAndTime,
     failureCauses: Object.fromEntries(failureCauses),
     executions: scan.executions,
     historyEvents: scan.events,
@@ -166,6 +173,7 @@ interface Measured {
   allSignals: number;
   timeoutsByCause: Record<TimeoutCause, number>;
   aliveExamples: string[];
+  aliveByWorkerAndTime: Record<string, number>;
   failureCauses: Record<string, number>;
   executions: number;
   historyEvents: number;
@@ -207,6 +215,7 @@ function summarise(run: ChaosRunRecord, m: Measured) {
       aroundTemporalRestart: m.timeoutsByCause['temporal restart'],
       afterWorkerStop: m.timeoutsByCause['worker stopped'],
       whileWorkerAliveExamples: m.aliveExamples,
+      whileWorkerAliveByWorkerAndTime: m.aliveByWorkerAndTime,
     },
     workerPeakRssMb: Math.max(0, ...run.lives.map((l) => l.peakRssMb)),
     timeToDrainMs: {
