@@ -16,6 +16,7 @@ const WORKFLOW_CODE = [
   'src/order/**/*.ts',
   'src/intake/*-workflow.ts',
   'src/intake/intake-attention.ts',
+  'src/intake/signalled-memory.ts',
   'src/api/**/*.ts',
   'src/domain/**/*.ts',
 ];

@@ -6,8 +6,7 @@
  * Starts its own dev server, sandbox (a child process, so the worker's memory is its own) and
  * reference OMS. Prints one JSON summary and writes it to bench/results/. A script, not a test.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -25,6 +24,8 @@ import type { AckMode } from '../src/api/ack-modes.js';
 import { pollerStatusQuery } from '../src/api/poller-messages.js';
 import type { OrderPolicyOverrides } from '../src/order/policy.js';
 import { goSignal } from './floor-workflow.js';
+import { countEffects } from './support/ledger.js';
+import { childPidsNamed, cpuSecondsOf, startSandboxProcess } from './support/processes.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId } from '../src/api/ids.js';
 
 const ORDERS = Number(process.argv[2] ?? process.env.BENCH_ORDERS ?? 2_000);
@@ -56,31 +57,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is none. */
-function cpuSecondsOf(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
 /** The dev server's pid: the Temporal CLI process among this process's children. */
 function devServerPid(): number | undefined {
-  try {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.split(') ')[1]!.split(' ')[1]);
-      if (ppid === process.pid && stat.includes('(temporal')) return Number(entry);
-    }
-  } catch {
-    // not Linux: no CPU split
-  }
-  return undefined;
+  return childPidsNamed('temporal').at(-1);
 }
 
 interface Processes {
@@ -122,42 +101,6 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak
   } finally {
     clearInterval(timer);
   }
-}
-
-async function startSandboxProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../sandbox/main.ts', import.meta.url))],
-    {
-      env: {
-        ...process.env,
-        SANDBOX_PORT: '0',
-        SANDBOX_ACCESS_TOKEN: TOKEN,
-        SANDBOX_RELEASE_DELAY_MS: String(24 * 3_600_000),
-        SANDBOX_RATE_LIMIT_CALLS: '10000000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(seen);
-      if (match) resolve(match[0]);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited (${code}): ${seen}`)));
-  });
-  return { url, child };
-}
-
-function countEffects(ledger: LedgerSnapshot, ids: Set<string>, kind: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const effect of ledger.effects) {
-    if (effect.kind === kind && effect.orderId && ids.has(effect.orderId))
-      counts.set(effect.orderId, (counts.get(effect.orderId) ?? 0) + 1);
-  }
-  return counts;
 }
 
 interface World {
@@ -311,7 +254,11 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   log(`pipeline benchmark with ${ORDERS} orders per mode on ${cpus().length} cores`);
   const server = await startDevServer({ log });
-  const sandbox = await startSandboxProcess();
+  const sandbox = await startSandboxProcess({
+    SANDBOX_ACCESS_TOKEN: TOKEN,
+    SANDBOX_RELEASE_DELAY_MS: String(24 * 3_600_000),
+    SANDBOX_RATE_LIMIT_CALLS: '10000000',
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       log(`${signal}: stopping`);

@@ -12,6 +12,7 @@ import type { AckOutcome } from './order-messages.js';
 import type { HistoryEdge, OrderHistory } from './order-history.js';
 import type { ReturnUpdateEvent } from '../domain/returns.js';
 import type { MetaOrderState, OrderSnapshot } from './order-state.js';
+import type { SignalledMemory } from './poller-messages.js';
 
 /** What every command's Graph call carries: its idempotency key derives from all three. */
 export interface CommandCallInput {
@@ -102,6 +103,8 @@ export interface PollOrdersInput {
   graphTaskQueue: string;
   ackMode: AckMode;
   orderPolicy?: Record<string, unknown> | undefined;
+  /** What the poller already delivered (its workflow keeps it); absent from pollers scheduled before it kept one. */
+  signalled?: SignalledMemory | undefined;
 }
 
 export interface PollOrdersResult {
@@ -114,13 +117,15 @@ export interface PollOrdersResult {
    * tells their workflows. Those first seen as CREATED are also started by a signal of their own.
    */
   handedToAckBatcher: number;
-  /** Seen again with the `last_updated` this worker already signalled (the overlap re-reads them). */
+  /** Seen again with the `last_updated` the poller already delivered (the overlap re-reads them). */
   unchangedSkipped: number;
   /** Turned IN_PROGRESS by their own workflow's acknowledgement and nothing else: not signalled. */
   ownAcknowledgementsSkipped: number;
   /** Ended order workflows started again: Meta reported a change after they closed. */
   reopened?: number | undefined;
   pages: number;
+  /** What this poll delivered, by order id: the poller merges it into its memory. */
+  remembered?: SignalledMemory | undefined;
 }
 
 /** The poller's and the ack batcher's activities (src/intake), on the Graph task queue. */

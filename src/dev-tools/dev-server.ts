@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTES } from '../api/search-attributes.js';
 import { describeCli, HOW_TO_INSTALL_CLI, resolveTemporalCli, sdkExecutable } from './temporal-cli.js';
@@ -25,8 +25,9 @@ export interface DevServerOptions {
    */
   ownProcessGroupDir?: string;
   /**
-   * With ownProcessGroupDir: the server's own output (its banner, its warnings) goes to this file
-   * instead of the terminal, so `npm start` prints only its own summary.
+   * The server's own output (its banner, its warnings) goes to this file instead of the terminal,
+   * so `npm start` and the chaos run print only their own lines. The wrapper script goes into
+   * ownProcessGroupDir, or else beside the file.
    */
   outputFile?: string;
   log?: (line: string) => void;
@@ -48,10 +49,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   log(`starting Temporal dev server with ${cliDescription}`);
   const namespace = options.namespace ?? 'default';
   let executable = sdkExecutable(cli);
-  if (options.ownProcessGroupDir && executable.type === 'existing-path') {
+  if ((options.ownProcessGroupDir || options.outputFile) && executable.type === 'existing-path') {
     executable = {
       type: 'existing-path',
-      path: inOwnProcessGroup(executable.path, options.ownProcessGroupDir, options.outputFile),
+      path: wrapped(executable.path, {
+        ownProcessGroup: options.ownProcessGroupDir !== undefined,
+        dir: options.ownProcessGroupDir ?? dirname(options.outputFile!),
+        outputFile: options.outputFile,
+      }),
     };
   }
   let env: TestWorkflowEnvironment;
@@ -85,19 +90,26 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 }
 
 /**
- * A wrapper that `exec`s `setsid` then the CLI: the same process (setsid forks only for a group
- * leader, which a spawned child is not), so the SDK's kill still reaches the server. Where `setsid`
- * does not exist (macOS) the wrapper execs the CLI directly, and Ctrl-C then stops the server at once.
+ * A wrapper script that `exec`s the CLI, so the SDK's kill still reaches the server (same process):
+ * with ownProcessGroup through `setsid` (which forks only for a group leader, which a spawned
+ * child is not; where `setsid` does not exist, as on macOS, the CLI runs in our group and Ctrl-C
+ * then stops the server at once), with outputFile its output appended there.
  */
-function inOwnProcessGroup(cliPath: string, dir: string, outputFile: string | undefined): string {
-  let setsid = 'setsid ';
-  try {
-    execFileSync('setsid', ['--version'], { stdio: 'ignore' });
-  } catch {
-    setsid = '';
+function wrapped(
+  cliPath: string,
+  how: { ownProcessGroup: boolean; dir: string; outputFile: string | undefined },
+): string {
+  let setsid = '';
+  if (how.ownProcessGroup) {
+    try {
+      execFileSync('setsid', ['--version'], { stdio: 'ignore' });
+      setsid = 'setsid ';
+    } catch {
+      // no setsid: the server stays in our process group
+    }
   }
-  const redirect = outputFile ? ` >>${JSON.stringify(outputFile)} 2>&1` : '';
-  const wrapper = join(dir, 'temporal-own-process-group.sh');
+  const redirect = how.outputFile ? ` >>${JSON.stringify(how.outputFile)} 2>&1` : '';
+  const wrapper = join(how.dir, how.ownProcessGroup ? 'temporal-own-process-group.sh' : 'temporal-with-output.sh');
   writeFileSync(wrapper, `#!/bin/sh\nexec ${setsid}${JSON.stringify(cliPath)} "$@"${redirect}\n`);
   chmodSync(wrapper, 0o755);
   return wrapper;

@@ -6,9 +6,11 @@
  * Each poll re-reads from the mark minus an overlap (Meta's `updated_after` has whole-second
  * granularity, and an update can race a poll), so it sees orders it has already delivered. Those
  * whose `last_updated` has not moved are not signalled again: a burst of orders in the mark's
- * second would otherwise wake every one of their workflows on every round. The memory is this
- * worker's own and bounded; when it is lost (restart, another worker) an order is signalled once
- * more, which its workflow ignores.
+ * second would otherwise wake every one of their workflows on every round. The memory of what was
+ * delivered comes from the poller workflow (input `signalled`) and what this poll delivered goes
+ * back to it (`remembered`, also in each heartbeat for a retried attempt): see signalled-memory.ts.
+ * So a worker restart forgets nothing; a poll scheduled before the poller kept a memory starts from
+ * none and signals its window once more, which the workflows ignore.
  *
  * The same memory saves work in bulk mode: released orders go to the ack batcher in one signal per
  * page (the batch's answer tells each workflow; an order it had not seen before is started with a
@@ -28,6 +30,7 @@ import { callGraph } from '../activities/failures.js';
 import { channelOf, SNAPSHOT_FIELDS, toOrderSnapshot } from '../activities/order-mapping.js';
 import { ackBatcherWorkflowId, orderWorkflowId } from '../api/ids.js';
 import { ORDER_STATES } from '../domain/order-states.js';
+import { SignalledOrders } from './signalled-memory.js';
 
 /** An integration must watch every state: Meta's default listing is CREATED only. */
 const WATCHED_STATES = ORDER_STATES;
@@ -38,46 +41,14 @@ function toDate(value: unknown): Date {
 
 interface PollProgress {
   after?: string | undefined;
+  /** Carries `remembered`: what the attempt delivered so far. */
   result: PollOrdersResult;
-}
-
-/** Orders remembered per worker: about 100 bytes each, so 50,000 stay under 5 MB. */
-const SIGNALLED_MEMORY = 50_000;
-
-/** What the poller last told an order's workflow. */
-export interface LastDelivery {
-  lastUpdated: string;
-  state: string;
-}
-
-/** orderId -> the `last_updated` and state last delivered to its workflow, oldest first. */
-export class SignalledOrders {
-  private readonly byOrder = new Map<string, LastDelivery>();
-  constructor(private readonly capacity: number) {}
-
-  alreadySignalled(orderId: string, lastUpdated: string): boolean {
-    return this.byOrder.get(orderId)?.lastUpdated === lastUpdated;
-  }
-
-  lastDelivery(orderId: string): LastDelivery | undefined {
-    return this.byOrder.get(orderId);
-  }
-
-  remember(orderId: string, lastUpdated: string, state: string): void {
-    this.byOrder.delete(orderId); // re-inserted as the newest
-    this.byOrder.set(orderId, { lastUpdated, state });
-    if (this.byOrder.size > this.capacity) {
-      this.byOrder.delete(this.byOrder.keys().next().value!);
-    }
-  }
 }
 
 export function createPollActivities(deps: {
   graph: GraphClient;
   pageSize?: number;
-  signalledMemory?: number;
 }): Pick<IntakeActivities, 'pollOrders'> {
-  const signalled = new SignalledOrders(deps.signalledMemory ?? SIGNALLED_MEMORY);
   let reopenedCounter: { add(value: number): void } = { add: () => undefined };
   return {
     async pollOrders(input): Promise<PollOrdersResult> {
@@ -98,6 +69,7 @@ export function createPollActivities(deps: {
         pages: 0,
         ...resumed?.result,
       };
+      const signalled = new SignalledOrders(input.signalled ?? {}, resumed?.result.remembered);
       const pages = deps.graph.listOrders(input.cmsId, {
         states: WATCHED_STATES,
         updatedAfter: new Date(input.updatedAfter * 1000),
@@ -109,8 +81,9 @@ export function createPollActivities(deps: {
       });
       type ListedOrder = GraphOrderWith<(typeof SNAPSHOT_FIELDS)[number]>;
       type Delivery = 'signalled' | 'handed' | 'unchanged' | 'acknowledged' | 'reopened' | 'ended';
-      const keyOf = (order: ListedOrder) => `${input.cmsId}:${order.id}`;
       const lastUpdatedOf = (order: ListedOrder) => toDate(order.lastUpdated).toISOString();
+      const secondsOf = (order: ListedOrder) => Math.floor(toDate(order.lastUpdated).getTime() / 1000);
+      const remember = (order: ListedOrder) => signalled.remember(order.id, secondsOf(order), order.orderStatus.state);
 
       /**
        * CREATED (as last delivered) to IN_PROGRESS with nothing shipped or cancelled: the change is the
@@ -121,7 +94,7 @@ export function createPollActivities(deps: {
         const items = order.items;
         return (
           order.orderStatus.state === 'IN_PROGRESS' &&
-          signalled.lastDelivery(keyOf(order))?.state === 'CREATED' &&
+          signalled.lastStage(order.id) === 'C' &&
           items !== undefined &&
           !items.paging?.next &&
           items.data.every(
@@ -134,24 +107,22 @@ export function createPollActivities(deps: {
       async function deliverPage(orders: ListedOrder[]): Promise<Delivery[]> {
         const outcomes = new Map<ListedOrder, Delivery>();
         const changed = orders.filter((order) => {
-          if (signalled.alreadySignalled(keyOf(order), lastUpdatedOf(order))) return false;
+          if (signalled.alreadySignalled(order.id, secondsOf(order))) return false;
           if (!isOwnAcknowledgement(order)) return true;
-          signalled.remember(keyOf(order), lastUpdatedOf(order), order.orderStatus.state);
+          remember(order);
           outcomes.set(order, 'acknowledged');
           return false;
         });
         const bulk = input.ackMode === 'bulk';
         const created = (order: ListedOrder) => order.orderStatus.state === 'CREATED';
-        // Bulk mode: an order that this worker last delivered in FB_PROCESSING and that is now CREATED
+        // Bulk mode: an order last delivered in FB_PROCESSING and now CREATED
         // has a workflow waiting for its release. The ack batcher takes the page's such orders in one
         // signal and its answer tells each workflow, sparing every order a signal of its own.
-        const released = bulk
-          ? changed.filter((order) => created(order) && signalled.lastDelivery(keyOf(order))?.state === 'FB_PROCESSING')
-          : [];
+        const released = bulk ? changed.filter((order) => created(order) && signalled.lastStage(order.id) === 'P') : [];
         // One first seen as CREATED gets the signal that starts its workflow, saying it is handed over
         // too; it goes to the batcher after that signal, so the answer cannot arrive before the workflow.
         const fresh = bulk
-          ? changed.filter((order) => created(order) && signalled.lastDelivery(keyOf(order)) === undefined)
+          ? changed.filter((order) => created(order) && signalled.lastStage(order.id) === undefined)
           : [];
         const handedOnStart = new Set(fresh);
         const releasedSet = new Set(released);
@@ -175,9 +146,7 @@ export function createPollActivities(deps: {
         }
         // An ended order is remembered too: its run is not looked up again until Meta changes it again.
         const delivered: ReadonlySet<Delivery | undefined> = new Set(['handed', 'reopened', 'ended']);
-        for (const order of changed)
-          if (started.has(order) || delivered.has(outcomes.get(order)))
-            signalled.remember(keyOf(order), lastUpdatedOf(order), order.orderStatus.state);
+        for (const order of changed) if (started.has(order) || delivered.has(outcomes.get(order))) remember(order);
         return orders.map((order) => outcomes.get(order) ?? 'unchanged');
       }
 
@@ -309,8 +278,10 @@ export function createPollActivities(deps: {
           );
         }
         result.pages += 1;
+        result.remembered = signalled.changes();
         ctx.heartbeat({ after: page.after, result } satisfies PollProgress);
       }
+      result.remembered = signalled.changes();
       return result;
     },
   };

@@ -4,9 +4,11 @@
  * since the high-water mark minus an overlap, and signal-with-starts each order's workflow (in bulk
  * mode, orders it saw turn CREATED go to the ack batcher instead, one signal per page). Seeing
  * an order twice is harmless (one workflow per order id; the signal only says "refresh"). The
- * overlap covers orders whose update raced the previous poll. The mark lives here, in history.
+ * overlap covers orders whose update raced the previous poll. The mark lives here, in history, and
+ * so does the memory of what each order was last told (signalled-memory.ts): after a worker restart
+ * a poll signals only the orders that changed.
  */
-import { ActivityFailure, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AckMode } from '../api/ack-modes.js';
 import type { IntakeActivities } from '../api/activities.js';
 import {
@@ -15,9 +17,17 @@ import {
   proxyActivitiesWithSummaries,
 } from '../api/activity-summaries.js';
 import type { IntakeBackoff } from '../api/intake-attention.js';
-import { pollNowSignal, pollerStatusQuery, type PollerStatus } from '../api/poller-messages.js';
+import { pollNowSignal, pollerStatusQuery, type PollerStatus, type SignalledMemory } from '../api/poller-messages.js';
 import { DEFAULT_ORDER_POLICY } from '../order/policy.js';
 import { IntakeAttentionLoop } from './intake-attention.js';
+import { mergeSignalled } from './signalled-memory.js';
+
+/**
+ * Runs that passed this marker keep the memory of what they delivered and hand it to each poll
+ * (before it, each worker process kept its own, lost on restart), and continue as new when the
+ * server suggests it (the memory goes into every poll's input, so history grows faster).
+ */
+export const POLLER_MEMORY_PATCH = 'poller-remembers-deliveries';
 
 export interface OrderPollerInput {
   cmsId: string;
@@ -38,6 +48,8 @@ export interface OrderPollerInput {
   attentionBackoff?: IntakeBackoff;
   /** Carried over continue-as-new. */
   status?: PollerStatus;
+  /** Carried over continue-as-new: what each order was last told. */
+  signalled?: SignalledMemory;
 }
 
 /**
@@ -67,19 +79,24 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
   setHandler(pollNowSignal, () => void (pollNow = true), { description: HANDLER_DESCRIPTIONS.pollNow });
   setHandler(pollerStatusQuery, () => status, { description: HANDLER_DESCRIPTIONS.pollerStatus });
   const attention = new IntakeAttentionLoop(status, 'order poller', input.cmsId, input.attentionBackoff);
+  let signalled: SignalledMemory | undefined = input.signalled;
 
   const roundsPerRun = input.roundsPerRun ?? 100;
   for (let round = 0; round < roundsPerRun; round++) {
     pollNow = false;
+    const remembers = patched(POLLER_MEMORY_PATCH);
+    if (remembers) signalled ??= {};
+    const updatedAfter = Math.max(0, status.highWaterMark - (input.overlapSeconds ?? 120));
     let result: Awaited<ReturnType<typeof pollOrders>>;
     try {
       result = await pollOrders({
         cmsId: input.cmsId,
-        updatedAfter: Math.max(0, status.highWaterMark - (input.overlapSeconds ?? 120)),
+        updatedAfter,
         orderTaskQueue: input.orderTaskQueue,
         graphTaskQueue: input.graphTaskQueue,
         ackMode: input.ackMode,
         orderPolicy: input.orderPolicy,
+        ...(signalled ? { signalled } : {}),
       });
     } catch (err) {
       // Failed for good (before, this ended the poller and intake with it): pause, back off, poll again.
@@ -89,6 +106,13 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
       continue;
     }
     attention.resolved();
+    if (signalled) {
+      signalled = mergeSignalled(signalled, result.remembered ?? {}, {
+        windowStart: updatedAfter,
+        now: Math.floor(Date.now() / 1000),
+      });
+      status.rememberedOrders = Object.keys(signalled).length;
+    }
     status.lastSucceededAt = new Date().toISOString();
     status.highWaterMark = Math.max(status.highWaterMark, result.maxLastUpdated);
     status.rounds += 1;
@@ -106,7 +130,8 @@ export async function orderPollerWorkflow(input: OrderPollerInput): Promise<void
       handedToAckBatcher: (status.totals?.handedToAckBatcher ?? 0) + result.handedToAckBatcher,
       ownAcknowledgementsSkipped: (status.totals?.ownAcknowledgementsSkipped ?? 0) + result.ownAcknowledgementsSkipped,
     };
+    if (remembers && workflowInfo().continueAsNewSuggested) break;
     await condition(() => pollNow, input.intervalMs, { summary: 'Until the next poll (or poll-now)' });
   }
-  await continueAsNew<typeof orderPollerWorkflow>({ ...input, status });
+  await continueAsNew<typeof orderPollerWorkflow>({ ...input, status, ...(signalled ? { signalled } : {}) });
 }
