@@ -65,6 +65,9 @@ export function referenceOmsInWorker(dir: string): ChaosOms {
  * body, envelope and data parsed with the published schemas, each event id applied once (a repeat
  * gets the first answer). Readable at any time, killed with no worker.
  */
+/** The one webhook key the chaos run's workers sign with. */
+const KEY_ID = 'chaos';
+
 export function referenceOmsOverHttp(log: (line: string) => void): ChaosOms {
   const secret = randomBytes(24).toString('hex');
   let oms: ReferenceOms | undefined;
@@ -73,7 +76,8 @@ export function referenceOmsOverHttp(log: (line: string) => void): ChaosOms {
   const answered = new Map<string, { status: number; body?: unknown }>();
 
   async function apply(raw: Buffer, signature: string | undefined): Promise<{ status: number; body?: unknown }> {
-    if (!verifyOmsSignature(raw, signature, secret)) return { status: 401, body: { error: 'bad signature' } };
+    if (!verifyOmsSignature(raw, signature, { keys: { [KEY_ID]: secret } }))
+      return { status: 401, body: { error: 'bad signature' } };
     const envelope = omsEventEnvelopeSchema.safeParse(JSON.parse(raw.toString('utf8')));
     if (!envelope.success) return { status: 400, body: { error: 'not an event envelope' } };
     const { id, type } = envelope.data;
@@ -96,7 +100,12 @@ export function referenceOmsOverHttp(log: (line: string) => void): ChaosOms {
 
   return {
     description: 'reference OMS (PGlite in memory) in the chaos process, reached over signed HTTP (OMS_ADAPTER=http)',
-    workerEnv: () => ({ OMS_ADAPTER: 'http', OMS_WEBHOOK_URL: url, OMS_WEBHOOK_SECRET: secret }),
+    workerEnv: () => ({
+      OMS_ADAPTER: 'http',
+      OMS_WEBHOOK_URL: url,
+      OMS_WEBHOOK_SECRET: secret,
+      OMS_WEBHOOK_KEY_ID: KEY_ID,
+    }),
     async prepare(products) {
       oms = await ReferenceOms.open();
       await oms.seedProducts(products);
