@@ -63,6 +63,8 @@ const ConfigSchema = z.object({
    * plain http to other hosts too (a trusted network such as the compose demo's sandbox).
    */
   ALLOW_PLAIN_HTTP: flag.default(false),
+  /** `npm run oms-server` (and the one `npm start` runs): the port of the reference OMS server, on 127.0.0.1. */
+  OMS_SERVER_PORT: intFrom(0, 65535).default(8790),
 
   METRICS_PORT: intFrom(0, 65535).default(9464),
   /**

@@ -6,8 +6,12 @@
  *     sandbox a few orders released at once, so the poller's first round finds them, then a trickle
  *   - the reference OMS on PGlite in .data/oms, the worker, the poller and the ack batcher
  *   - with PAYLOAD_ENCRYPTION_KEYS: payloads encrypted, and a codec server the Web UI decrypts through
+ *   - the reference OMS on PGlite in .data/oms as a process of its own (src/oms-server.ts), which the
+ *     worker reaches through the signed-HTTP adapter like a merchant's OMS: the worker holds no database
+ *   - the worker, the poller and the ack batcher
  * SIGINT or SIGTERM (Ctrl-C) stops everything it started, in reverse order, also mid-start.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -25,6 +29,7 @@ import { startSandbox } from '../sandbox/index.js';
 import { startDevServer } from './dev-tools/dev-server.js';
 import { assertPortsFree, portOf, type PlannedPort } from './dev-tools/ports.js';
 import { projectPath } from './dev-tools/temporal-cli.js';
+import { startOmsServerProcess } from './dev-tools/oms-server-process.js';
 import { createDependencies } from './wiring/dependencies.js';
 import { intakeOptionsFrom, startIntake } from './intake/start-intake.js';
 import { createWorkers, intakeTaskQueue } from './wiring/workers.js';
@@ -55,7 +60,11 @@ class StopRequested extends Error {}
 
 runMain(async () => {
   // Quieter than a production worker: the summary below says what runs; warnings still show.
-  const config = loadConfig({ POLL_INTERVAL_MINUTES: '1', LOG_LEVEL: 'warn', ...process.env });
+  // `let`: with the reference OMS server, the OMS settings are replaced by its URL and secret below.
+  let config = loadConfig({ POLL_INTERVAL_MINUTES: '1', LOG_LEVEL: 'warn', ...process.env });
+  // OMS_ADAPTER=reference (the default) means the reference OMS server started below; with
+  // OMS_ADAPTER=http the worker talks to the OMS those settings name and none is started here.
+  const runsOmsServer = config.OMS_ADAPTER === 'reference';
   const graphUrl = new URL(config.META_GRAPH_URL);
   const usesSandbox = graphUrl.hostname === '127.0.0.1' || graphUrl.hostname === 'localhost';
   const temporalPort = portOf(config.TEMPORAL_ADDRESS);
@@ -79,6 +88,8 @@ runMain(async () => {
   const encryption = payloadEncryptionFromSetting(config.PAYLOAD_ENCRYPTION_KEYS);
   if (encryption)
     planned.push({ port: config.CODEC_SERVER_PORT, what: 'the codec server', variable: 'CODEC_SERVER_PORT' });
+  if (runsOmsServer && config.OMS_SERVER_PORT > 0)
+    planned.push({ port: config.OMS_SERVER_PORT, what: 'the reference OMS server', variable: 'OMS_SERVER_PORT' });
   if (config.METRICS_PORT > 0)
     planned.push({
       port: config.METRICS_PORT,
@@ -119,6 +130,7 @@ runMain(async () => {
 
   try {
     let demoNote = '';
+    let omsNote = `signed HTTP events to ${config.OMS_WEBHOOK_URL ? new URL(config.OMS_WEBHOOK_URL).origin : '?'}`;
     let firstOrderId: string | undefined;
     if (usesSandbox) {
       const sandbox = started(
@@ -163,14 +175,32 @@ runMain(async () => {
       (s) => s.stop(),
     );
 
+    if (runsOmsServer) {
+      // OMS_WEBHOOK_SECRET when set (to read the OMS's records with it as the bearer token), otherwise
+      // a new one every start that only this process and its child know. Never printed.
+      const secret = config.OMS_WEBHOOK_SECRET ?? randomBytes(32).toString('hex');
+      const omsServer = started(
+        'reference OMS server',
+        await startOmsServerProcess({
+          dataDir: config.OMS_DATA_DIR,
+          port: config.OMS_SERVER_PORT,
+          secret,
+          keyId: config.OMS_WEBHOOK_KEY_ID,
+          env: process.env,
+        }),
+        (o) => o.stop(),
+      );
+      config = { ...config, OMS_ADAPTER: 'http', OMS_WEBHOOK_URL: omsServer.eventsUrl, OMS_WEBHOOK_SECRET: secret };
+      if (usesSandbox) {
+        await omsServer.client.seedProducts(
+          DEMO_CATALOGUE.map((p) => ({ retailerId: p.retailerId, name: p.name, onHand: 500 })),
+        );
+      }
+      omsNote = `reference OMS at ${omsServer.url} (process ${omsServer.pid}, data in ${config.OMS_DATA_DIR}), over signed HTTP`;
+    }
     const deps = started('OMS and Graph client', await createDependencies(config), (d) => d.close());
     const tracing = startTracing(config);
     if (tracing) started('tracing', tracing, (t) => t.shutdown());
-    if (deps.referenceOms && usesSandbox) {
-      await deps.referenceOms.seedProducts(
-        DEMO_CATALOGUE.map((p) => ({ retailerId: p.retailerId, name: p.name, onHand: 500 })),
-      );
-    }
 
     const nativeConnection = started(
       'worker connection',
@@ -214,12 +244,7 @@ runMain(async () => {
       usesSandbox
         ? ['sandbox', demoNote]
         : ['Meta', `${config.META_GRAPH_URL}, commerce account ${config.META_CMS_ID}`],
-      [
-        'OMS',
-        deps.referenceOms
-          ? `reference OMS in ${config.OMS_DATA_DIR}`
-          : `signed HTTP events to ${new URL(config.OMS_WEBHOOK_URL!).origin}`,
-      ],
+      ['OMS', omsNote],
       ['worker', `task queues ${config.TASK_QUEUE}, ${intakeTaskQueue(config.TASK_QUEUE)}, ${config.GRAPH_TASK_QUEUE}`],
       [
         'poller',

@@ -10,8 +10,6 @@ import { withFields } from '../observability/json-log.js';
 export interface Dependencies {
   graph: GraphClient;
   oms: OmsPort;
-  /** The reference OMS when it is the adapter in use (the demo and CLI read from it). */
-  referenceOms?: ReferenceOms;
   close(): Promise<void>;
 }
 
@@ -41,11 +39,12 @@ export async function createDependencies(config: AppConfig, own: { oms?: OmsPort
     });
     return { graph, oms, close: () => graph.close() };
   }
+  // OMS_ADAPTER=reference: the reference OMS inside this process, for a single worker or a test.
+  // `npm start` runs it as a process of its own instead (src/oms-server.ts) and uses the HTTP adapter.
   const referenceOms = await ReferenceOms.open({ dataDir: config.OMS_DATA_DIR });
   return {
     graph,
     oms: referenceOms,
-    referenceOms,
     async close() {
       await graph.close();
       await referenceOms.close();

@@ -129,6 +129,8 @@ async function startEnv(options: { encrypted?: boolean } = {}) {
     sandbox: await freePort(),
     metrics: await freePort(),
     ...(options.encrypted ? { codec: await freePort() } : {}),
+    // The reference OMS server, a child process of its own: held while running, freed on stop.
+    oms: await freePort(),
   };
   const env = {
     ...process.env,
@@ -138,6 +140,7 @@ async function startEnv(options: { encrypted?: boolean } = {}) {
     METRICS_PORT: String(ports.metrics),
     START_DATA_DIR: dataDir,
     OMS_DATA_DIR: join(dataDir, 'oms'),
+    OMS_SERVER_PORT: String(ports.oms),
     TASK_QUEUE: 'fb-orders',
     ...(ports.codec
       ? {
@@ -185,7 +188,7 @@ describe.skipIf(!hasProc)('npm start', () => {
       .filter((line) => line.trim() && !line.startsWith('>'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^Port \d+ \(.+\) is already in use: .*(TEMPORAL_ADDRESS|TEMPORAL_UI_PORT|META_GRAPH_URL|METRICS_PORT)/,
+      /^Port \d+ \(.+\) is already in use: .*(TEMPORAL_ADDRESS|TEMPORAL_UI_PORT|META_GRAPH_URL|METRICS_PORT|OMS_SERVER_PORT)/,
     );
 
     await stopAndCheck(started, ports, 'SIGTERM', false);
