@@ -23,6 +23,15 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], 'expected true or false')
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/**
+ * The worker's memory defaults, sized with bench/scale.ts (docs/architecture.md, "Measured"): a
+ * cached order workflow holds about 1.2 MB live in its workflow thread's heap (its own instance of
+ * every workflow module) and about 3 MB of resident memory with the collector's slack, on top of a
+ * worker of about 220 MB; 50 of them keep a worker with any number of open orders near 400 MB. The
+ * heap limit sits well above what 50 need (~90 MB live) and keeps the thread from growing lazily.
+ */
+export const WORKFLOW_MEMORY_DEFAULTS = { cacheSize: 50, heapMb: 160 } as const;
+
 const ConfigSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -65,6 +74,15 @@ const ConfigSchema = z.object({
   ALLOW_PLAIN_HTTP: flag.default(false),
   /** `npm run oms-server` (and the one `npm start` runs): the port of the reference OMS server, on 127.0.0.1. */
   OMS_SERVER_PORT: intFrom(0, 65535).default(8790),
+
+  /**
+   * Order workflows kept in the worker's sticky cache: a cached one answers its next task at once,
+   * an evicted one is replayed from its history first (a few ms for a typical order). Memory grows
+   * with this, not with the number of open orders.
+   */
+  WORKFLOW_CACHE_SIZE: intFrom(2, 100_000).default(WORKFLOW_MEMORY_DEFAULTS.cacheSize),
+  /** V8 heap limit (MB) of each workflow thread: a bound, sized well above what the cache needs. */
+  WORKFLOW_HEAP_MB: intFrom(64, 65_536).default(WORKFLOW_MEMORY_DEFAULTS.heapMb),
 
   METRICS_PORT: intFrom(0, 65535).default(9464),
   /**

@@ -221,6 +221,8 @@ runMain(async () => {
       deps,
       tracing,
       dataConverter: encryption?.dataConverter,
+      maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE,
+      workflowHeapMb: config.WORKFLOW_HEAP_MB,
     });
     const running = Promise.allSettled(workers.map((w) => w.run()));
     stopWorkers = () => {

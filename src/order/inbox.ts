@@ -61,8 +61,10 @@ export class OrderInbox {
     }
     const { snapshot: rawSnapshot, ...outcome } = result;
     const snapshot = this.hint('ackResult', rawSnapshot);
-    // The first answer is the one the order acts on; a repeat (a redelivery) changes nothing.
-    if (this.ackResults.length === 0) this.ackResults.push(snapshot ? { ...outcome, snapshot } : outcome);
+    // The first answer is the one the order acts on; a repeat (a redelivery) changes nothing. Kept
+    // without its snapshot: the snapshot is a hint for the next refresh (below), not read from here,
+    // and the answer stays in memory for the whole run.
+    if (this.ackResults.length === 0) this.ackResults.push(outcome);
     // In bulk mode the poller may hand a released order straight to the ack batcher: then this answer
     // is how the order learns that Meta released it (with the order as listed, when the batch read it).
     if (s.phase !== 'AWAITING_RELEASE') return;

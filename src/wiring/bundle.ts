@@ -40,6 +40,15 @@ export function bundleOptionsFor(variant: WorkflowBundleVariant): Omit<BundleWor
   };
 }
 
+/**
+ * Modules loaded once per workflow thread and shared by every workflow in it, instead of once per
+ * workflow: zod, the largest library in the bundle (measured: about 0.4 MB less per cached order
+ * workflow). Safe because it keeps no per-workflow state; the SDK deep-freezes shared modules, so a
+ * write to one fails loudly rather than leaking between workflows. Our own schema modules cannot be
+ * shared: zod binds a schema's methods onto the schema on first use, which a frozen schema refuses.
+ */
+export const SHARED_WORKFLOW_MODULES = ['zod'] as const;
+
 export interface BundleWorkflowsOptions {
   /** The workflows' entry point; default: this tree's (src/workflows/index.ts or dist/workflows/index.js). */
   workflowsPath?: string;
@@ -53,6 +62,7 @@ export async function bundleWorkflows(logger: Logger, options: BundleWorkflowsOp
   const drop = () => undefined;
   const { code } = await bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? workflowsPath(),
+    preloadModules: [...SHARED_WORKFLOW_MODULES],
     ...(options.workflowInterceptorModules ? { workflowInterceptorModules: options.workflowInterceptorModules } : {}),
     ...(options.failureConverterPath ? { failureConverterPath: options.failureConverterPath } : {}),
     logger: {

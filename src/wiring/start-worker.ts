@@ -10,7 +10,7 @@
  * so nothing is bundled at start. OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on (observability/tracing.ts),
  * PAYLOAD_ENCRYPTION_KEYS payload encryption (codec/): clients must then use the same keys.
  */
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { OmsPort } from '../api/oms-port.js';
 import { payloadEncryptionFromSetting } from '../codec/data-converter.js';
 import { loadConfig, temporalConnectConfig } from '../config.js';
@@ -32,6 +32,8 @@ export interface StartWorkerOptions {
    * (METRICS_PORT). Default true; pass false when your process installed a Runtime already.
    */
   installRuntime?: boolean;
+  /** The workflow code; default: the bundle `npm run build` wrote, or bundled at start from the sources. */
+  workflowBundle?: WorkflowBundleOption;
 }
 
 export interface RunningWorker {
@@ -74,6 +76,9 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
       deps,
       tracing,
       dataConverter: encryption?.dataConverter,
+      maxCachedWorkflows: config.WORKFLOW_CACHE_SIZE,
+      workflowHeapMb: config.WORKFLOW_HEAP_MB,
+      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
     });
     observability?.logger.info('worker running', {
       taskQueues: [config.TASK_QUEUE, config.GRAPH_TASK_QUEUE],

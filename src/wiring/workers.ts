@@ -8,6 +8,7 @@
  *   - GRAPH_TASK_QUEUE:    the Graph activities, under one task-queue-wide rate limit that the server
  *                          enforces across every worker (Meta's page budget is global, not per process).
  */
+import { setFlagsFromString } from 'node:v8';
 import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
@@ -44,6 +45,27 @@ export interface CreateWorkersOptions {
    * and the workflow code from the bundle with the tracing interceptors.
    */
   tracing?: Tracing;
+  /**
+   * Order workflows kept in the sticky cache (WORKFLOW_CACHE_SIZE). Default: the SDK's, which grows
+   * with the process's heap limit (thousands on a large machine) and so with the open orders.
+   */
+  maxCachedWorkflows?: number;
+  /** V8 heap limit in MB of the workflow threads (WORKFLOW_HEAP_MB). Default: Node's. */
+  workflowHeapMb?: number;
+}
+
+/** The poller and the ack batcher: one of each per account, so a small cache holds them all. */
+const INTAKE_CACHED_WORKFLOWS = 10;
+
+/**
+ * Caps the heap of the isolates created from now on: the workflow threads, which Worker.create
+ * starts and which hold every cached workflow. (V8 flags set at run time do not resize the main
+ * thread's heap, already made; NODE_OPTIONS=--max-old-space-size does that.) A workflow thread
+ * that reaches it is ended by Node and the worker fails, rather than the machine swapping: the
+ * cache size is what keeps it well below.
+ */
+function capWorkflowThreadHeap(megabytes: number | undefined): void {
+  if (megabytes !== undefined) setFlagsFromString(`--max-old-space-size=${megabytes}`);
 }
 
 export async function createWorkers(options: CreateWorkersOptions): Promise<Worker[]> {
@@ -68,6 +90,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
     ...options.tracing?.workerOptions,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   };
+  capWorkflowThreadHeap(options.workflowHeapMb);
   const orderWorker = await Worker.create({
     ...sharedOptions,
     connection: options.connection,
@@ -76,6 +99,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
     identity: `orders@${identity}`,
     workflowBundle,
     activities: activities.orders,
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   const graphWorker = await Worker.create({
     ...sharedOptions,
@@ -93,6 +117,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
     taskQueue: intakeTaskQueue(options.taskQueue),
     identity: `intake@${identity}`,
     workflowBundle,
+    maxCachedWorkflows: INTAKE_CACHED_WORKFLOWS,
     // A paused poller or batcher tells ops through the OMS (src/intake/intake-attention.ts).
     activities: { notifyOps: activities.orders.notifyOps },
   });

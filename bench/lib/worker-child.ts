@@ -1,0 +1,54 @@
+/** The benchmark's worker child (bench/worker-process.ts): start it, ask it for its memory, stop it. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { rssMbOf } from './processes.js';
+
+export interface WorkerMemory {
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+}
+
+export interface WorkerChild {
+  pid: number;
+  memory(): Promise<WorkerMemory>;
+  rssMb(): number | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startWorkerChild(env: NodeJS.ProcessEnv): Promise<WorkerChild> {
+  // The worker's own Node flags (its main thread's heap, say), apart from the benchmark's.
+  const nodeFlags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const script = fileURLToPath(new URL('../worker-process.ts', import.meta.url));
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
+    // MALLOC_ARENA_MAX as `npm run worker` and the Docker image run it (README, "Production").
+    env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'warn', MALLOC_ARENA_MAX: '2', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', (m: { type?: string }) => m.type === 'ready' && resolve());
+    void exited.then((code) => reject(new Error(`bench worker exited before it ran (${code})`)));
+  });
+  return {
+    pid: child.pid!,
+    memory: () =>
+      new Promise<WorkerMemory>((resolve) => {
+        const onMessage = (m: WorkerMemory & { type?: string }) => {
+          if (m.type !== 'memory') return;
+          child.off('message', onMessage);
+          resolve({ rssMb: m.rssMb, heapUsedMb: m.heapUsedMb, heapTotalMb: m.heapTotalMb, externalMb: m.externalMb });
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'memory' });
+      }),
+    rssMb: () => rssMbOf(child.pid),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
