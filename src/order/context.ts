@@ -13,6 +13,7 @@ import type { OrderPhase, OrderWorkflowState } from '../api/order-state.js';
 import type { OrderActivities } from './activity-proxies.js';
 import { AttentionLoop } from './attention.js';
 import { OrderInbox } from './inbox.js';
+import { KeptTimer } from './kept-timer.js';
 import { OrderLock } from './lock.js';
 import type { OrderPolicy } from './policy.js';
 import { OrderVisibility } from './visibility.js';
@@ -22,6 +23,9 @@ export class OrderContext {
   readonly visibility: OrderVisibility;
   readonly attention: AttentionLoop;
   readonly lock = new OrderLock();
+  /** The open order's periodic refresh from Meta, and the return window's end (open-order.ts). */
+  readonly refreshTimer = new KeptTimer('Until the next refresh from Meta');
+  readonly windowTimer = new KeptTimer('Until the return window closes');
   /** OMS calls that park the order in NEEDS_ATTENTION instead of failing it when the OMS refuses. */
   readonly oms: OmsActivities;
 

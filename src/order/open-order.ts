@@ -17,11 +17,16 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
   const { oms } = ctx;
   if (s.phase === 'IN_PROGRESS') {
     const fulfilled = () => s.ledger !== undefined && isFulfilled(s.ledger);
-    await condition(
-      () => fulfilled() || ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy),
-      ctx.policy.refreshIntervalMs,
-      { summary: 'Until fulfilled or Meta changes the order; then read Meta again' },
-    );
+    const woken = () => fulfilled() || ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy);
+    if (patched(KEPT_TIMERS_PATCH)) {
+      ctx.refreshTimer.start(ctx.policy.refreshIntervalMs);
+      await condition(() => woken() || ctx.refreshTimer.due);
+      ctx.refreshTimer.take();
+    } else {
+      await condition(woken, ctx.policy.refreshIntervalMs, {
+        summary: 'Until fulfilled or Meta changes the order; then read Meta again',
+      });
+    }
     if (!fulfilled()) {
       if (!historyIsLong(ctx.policy) || ctx.inbox.metaChangeNoticed) await refresh(ctx);
       if (!fulfilled()) return flagIfAtRisk(ctx);
@@ -50,11 +55,22 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
     ctx.setPhase('CLOSED');
     return;
   }
-  const woken = await condition(
-    () => ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy),
-    Math.min(remaining, ctx.policy.refreshIntervalMs),
-    { summary: 'Return window: wait for a change on Meta, the next refresh or the window to close' },
-  );
+  let woken: boolean;
+  if (patched(KEPT_TIMERS_PATCH)) {
+    // The refresh timer runs on from IN_PROGRESS; the window's end has a timer of its own.
+    ctx.refreshTimer.start(ctx.policy.refreshIntervalMs);
+    ctx.windowTimer.start(remaining);
+    await condition(
+      () => ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy) || ctx.refreshTimer.due || ctx.windowTimer.due,
+    );
+    woken = !ctx.refreshTimer.take() && !ctx.windowTimer.take();
+  } else {
+    woken = await condition(
+      () => ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy),
+      Math.min(remaining, ctx.policy.refreshIntervalMs),
+      { summary: 'Return window: wait for a change on Meta, the next refresh or the window to close' },
+    );
+  }
   // A refund or return made by support reaches the order through the poller's signal, or through
   // this periodic refresh while the window is open (runs recorded before the patch refresh on signals only).
   const periodic = !woken && (Date.now() < closesAt || hasOpenReturn(s)) && patched(RETURN_WINDOW_REFRESH_PATCH);
@@ -87,6 +103,12 @@ async function flagIfAtRisk(ctx: OrderContext): Promise<void> {
     reason: `order ${s.orderId} is not fully shipped and must ship by ${s.shipByDate}`,
   });
 }
+
+/**
+ * Patch id: the open order's refresh timer and the return window's end are timers started once and
+ * kept (kept-timer.ts), not started anew and cancelled each time a signal or command wakes the order.
+ */
+export const KEPT_TIMERS_PATCH = 'kept-refresh-timers';
 
 /** Patch id: the return window refreshes from Meta periodically too, not only when signalled. */
 export const RETURN_WINDOW_REFRESH_PATCH = 'return-window-refresh';

@@ -1,11 +1,13 @@
 /**
  * What the Web UI and `temporal workflow list` show of an order: its search attributes and the
- * readable details line. Upserts only on change: each upsert is a command in history. Workflow code.
+ * readable details line. Upserts only on change: each upsert is a command in history (and those of
+ * one workflow task are merged into one: upsert-coalescing.ts). Workflow code.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OrderWorkflowState } from '../api/order-state.js';
 import { hasOpenReturn } from './meta-books.js';
+import { decideUpsertCoalescing } from './upsert-coalescing.js';
 import {
   FB_CHANNEL,
   FB_AT_RISK,
@@ -39,6 +41,7 @@ export class OrderVisibility {
     if (s.returns?.length) pairs.push({ key: FB_OPEN_RETURN, value: hasOpenReturn(s) });
     const fingerprint = JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
     if (fingerprint !== this.lastSearchAttributes) {
+      decideUpsertCoalescing();
       upsertSearchAttributes(pairs);
       this.lastSearchAttributes = fingerprint;
     }

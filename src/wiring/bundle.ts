@@ -6,6 +6,7 @@
  * out; warnings and errors still reach `logger`.
  */
 import { existsSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type Logger } from '@temporalio/worker';
 import { ENCRYPTED_FAILURE_CONVERTER_PATH } from '../codec/data-converter.js';
@@ -60,10 +61,12 @@ export interface BundleWorkflowsOptions {
 
 export async function bundleWorkflows(logger: Logger, options: BundleWorkflowsOptions = {}): Promise<{ code: string }> {
   const drop = () => undefined;
+  const entry = options.workflowsPath ?? workflowsPath();
   const { code } = await bundleWorkflowCode({
-    workflowsPath: options.workflowsPath ?? workflowsPath(),
+    workflowsPath: entry,
     preloadModules: [...SHARED_WORKFLOW_MODULES],
-    ...(options.workflowInterceptorModules ? { workflowInterceptorModules: options.workflowInterceptorModules } : {}),
+    // Ours first (src/workflows/interceptors.ts, beside the entry point), then any extra (tracing).
+    workflowInterceptorModules: [ownInterceptorsPath(entry), ...(options.workflowInterceptorModules ?? [])],
     ...(options.failureConverterPath ? { failureConverterPath: options.failureConverterPath } : {}),
     logger: {
       log: (level, message, meta) => {
@@ -77,6 +80,11 @@ export async function bundleWorkflows(logger: Logger, options: BundleWorkflowsOp
     },
   });
   return { code };
+}
+
+/** The product's interceptor module next to the workflows' entry point (.ts from src, .js from dist). */
+function ownInterceptorsPath(entry: string): string {
+  return join(dirname(entry), `interceptors${extname(entry)}`);
 }
 
 /**
