@@ -20,13 +20,14 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { ackBatcherWorkflowId, orderPollerWorkflowId, orderWorkflowId } from '../src/api/ids.js';
+import { pollerStatusQuery } from '../src/api/poller-messages.js';
 import type { AckMode } from '../src/api/ack-modes.js';
 import { OrderClient } from '../src/client/index.js';
 import { WORKFLOW_MEMORY_DEFAULTS } from '../src/config.js';
 import { startDevServer } from '../src/dev-tools/dev-server.js';
 import { startOmsServerProcess, type OmsServerProcess } from '../src/dev-tools/oms-server-process.js';
 import { startIntake } from '../src/intake/start-intake.js';
-import type { OrderPolicyOverrides } from '../src/order/policy.js';
+import { DEFAULT_ORDER_POLICY, type OrderPolicyOverrides } from '../src/order/policy.js';
 import { mapConcurrently } from '../src/util/concurrency.js';
 import { bundleWorkflows } from '../src/wiring/bundle.js';
 import { SandboxAdminClient } from '../sandbox/admin-client.js';
@@ -73,9 +74,12 @@ interface World {
   pids: { devServer: number | undefined; sandbox: number | undefined; oms: number | undefined };
 }
 
+/** Worker children running now: an interrupted benchmark stops them too. */
+const runningWorkers = new Set<WorkerChild>();
+
 /** A worker child on its own task queues, configured through the environment like `npm run worker`. */
-function startBenchWorker(world: World, name: string, extra: NodeJS.ProcessEnv = {}): Promise<WorkerChild> {
-  return startWorkerChild({
+async function startBenchWorker(world: World, name: string, extra: NodeJS.ProcessEnv = {}): Promise<WorkerChild> {
+  const worker = await startWorkerChild({
     TEMPORAL_ADDRESS: world.address,
     TEMPORAL_NAMESPACE: world.namespace,
     TASK_QUEUE: `bench-${name}`,
@@ -92,6 +96,14 @@ function startBenchWorker(world: World, name: string, extra: NodeJS.ProcessEnv =
     BENCH_WORKFLOW_BUNDLE: world.bundlePath,
     ...extra,
   });
+  runningWorkers.add(worker);
+  return {
+    ...worker,
+    stop: async () => {
+      runningWorkers.delete(worker);
+      await worker.stop();
+    },
+  };
 }
 
 async function startBenchIntake(world: World, name: string, ackMode: AckMode, policy: OrderPolicyOverrides) {
@@ -107,6 +119,11 @@ async function startBenchIntake(world: World, name: string, ackMode: AckMode, po
     initialLookbackSeconds: 0,
     overlapSeconds: 0,
   });
+  // Orders are created only after the first poll set the mark, and a second later (the mark is in
+  // whole seconds): an order created just before the first poll would be older than its mark.
+  const poller = world.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId));
+  await waitFor('the first poll', async () => (await poller.query(pollerStatusQuery)).rounds >= 1, 120_000, 500);
+  await sleep(1_100);
 }
 
 async function stopIntake(world: World): Promise<void> {
@@ -376,12 +393,24 @@ function stageCost(ids: string[], from: Checkpoint | undefined, to: Checkpoint):
   };
 }
 
-async function costRun(world: World, mode: AckMode) {
-  const name = `cost-${mode}`;
+/**
+ * One order's whole life for COST_ORDERS orders. The return window closes 5 s after the shipment by
+ * default: the same code path as 30 days, sooner, with no periodic refresh in it. `refreshMs` makes
+ * the window refresh from Meta that often instead (and `windowMs` longer), to price one refresh.
+ */
+async function costRun(
+  world: World,
+  mode: AckMode,
+  clock: { windowMs: number; refreshMs?: number } = { windowMs: 5_000 },
+) {
+  const name = `cost-${mode}${clock.refreshMs ? '-refresh' : ''}`;
   const worker = await startBenchWorker(world, name, { ACK_MODE: mode });
   try {
-    // The return window closes 5 s after the shipment: the same code path as 30 days, sooner.
-    await startBenchIntake(world, name, mode, { ...BENCH_POLICY, returnWindowMs: 5_000 });
+    await startBenchIntake(world, name, mode, {
+      ...BENCH_POLICY,
+      returnWindowMs: clock.windowMs,
+      ...(clock.refreshMs ? { refreshIntervalMs: clock.refreshMs } : {}),
+    });
     const intakeIds = [orderPollerWorkflowId(world.cmsId), ackBatcherWorkflowId(world.cmsId)];
     const intakeEvents = async () =>
       Promise.all(
@@ -415,7 +444,18 @@ async function costRun(world: World, mode: AckMode) {
     const closed = await historiesOf(world, ids);
     const intake = historyCost(intakeAfter.flatMap((events, i) => events.slice(intakeBefore[i]!.length)));
     const whole = stageCost(ids, undefined, closed);
+    // Refresh timers started in the window (by their summary, src/order/context.ts): one per refresh.
+    const refreshTimers = closed
+      .flatMap((events, i) => events.slice(shipped[i]!.length))
+      .filter(
+        (event) =>
+          event.timerStartedEventAttributes &&
+          Buffer.from(event.userMetadata?.summary?.data ?? new Uint8Array())
+            .toString()
+            .includes('next refresh'),
+      ).length;
     return {
+      refreshesInReturnWindow: refreshTimers,
       orders: ids.length,
       stages: {
         release: stageCost(ids, undefined, reserved),
@@ -438,6 +478,28 @@ async function costRun(world: World, mode: AckMode) {
   }
 }
 
+/**
+ * What each periodic refresh in the return window costs (its timer, its reads of Meta), and so a
+ * default 30-day window refreshed every 6 hours (DEFAULT_ORDER_POLICY): 120 refreshes.
+ */
+function returnWindowRefreshCost(run: Awaited<ReturnType<typeof costRun>>) {
+  const stage = run.stages.returnWindowClose;
+  const refreshes = run.refreshesInReturnWindow;
+  // The window's own timer and the closing upsert are what a window without refreshes costs.
+  const perRefresh = refreshes > 0 ? (stage.actions - 2 * run.orders) / refreshes : undefined;
+  const cycles = DEFAULT_ORDER_POLICY.returnWindowMs / DEFAULT_ORDER_POLICY.refreshIntervalMs;
+  return {
+    orders: run.orders,
+    refreshes,
+    actionsPerRefresh: perRefresh === undefined ? undefined : Number(perRefresh.toFixed(2)),
+    byKind: stage.byKind,
+    projectedDefaultWindow: {
+      refreshes: cycles,
+      actionsPerOrder: perRefresh === undefined ? undefined : Number((cycles * perRefresh + 2).toFixed(0)),
+    },
+  };
+}
+
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   const startedAt = Date.now();
@@ -451,6 +513,7 @@ async function main() {
   const oms = await startOmsServerProcess({ dataDir: 'memory://', port: 0, secret: SECRET, keyId: '1' });
   const scratch = mkdtempSync(join(tmpdir(), 'bench-scale-'));
   const stopAll = async () => {
+    await Promise.all([...runningWorkers].map((worker) => worker.stop()));
     sandbox.child.kill('SIGTERM');
     await oms.stop();
     await server.stop();
@@ -490,7 +553,13 @@ async function main() {
     const replay = PARTS.has('replay') ? await measureReplay(bundlePath) : undefined;
     if (replay) log(`replay: ${JSON.stringify(replay)}`);
     const cost = PARTS.has('cost')
-      ? { bulk: await costRun(world, 'bulk'), single: await costRun(world, 'single') }
+      ? {
+          bulk: await costRun(world, 'bulk'),
+          single: await costRun(world, 'single'),
+          returnWindowRefresh: returnWindowRefreshCost(
+            await costRun(world, 'bulk', { windowMs: 14_000, refreshMs: 4_000 }),
+          ),
+        }
       : undefined;
     if (cost) log(`cost: ${JSON.stringify(cost)}`);
     const curve = PARTS.has('curve') ? await curvePart(world) : undefined;

@@ -26,11 +26,11 @@ const flag = z
 /**
  * The worker's memory defaults, sized with bench/scale.ts (docs/architecture.md, "Measured"): a
  * cached order workflow holds about 1.2 MB live in its workflow thread's heap (its own instance of
- * every workflow module) and about 3 MB of resident memory with the collector's slack, on top of a
- * worker of about 220 MB; 50 of them keep a worker with any number of open orders near 400 MB. The
- * heap limit sits well above what 50 need (~90 MB live) and keeps the thread from growing lazily.
+ * every workflow module). V8 grows a heap lazily up to its limit, so the heap limit, more than the
+ * cache, sets the worker's resident memory: 40 cached orders (~80 MB live) under a 128 MB limit keep
+ * a worker with any number of open orders near 400 MB.
  */
-export const WORKFLOW_MEMORY_DEFAULTS = { cacheSize: 50, heapMb: 160 } as const;
+export const WORKFLOW_MEMORY_DEFAULTS = { cacheSize: 40, heapMb: 128 } as const;
 
 const ConfigSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),

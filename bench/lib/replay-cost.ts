@@ -17,7 +17,7 @@ const ROUNDS = 5;
 
 export async function measureReplay(bundlePath: string) {
   const files = readdirSync(HISTORIES)
-    .filter((f) => /^(order|books|returns)-.*\.json$/.test(f))
+    .filter((f) => /^(order|books|returns|scale)-.*\.json$/.test(f))
     .sort();
   const histories = files.map((file) => ({
     file,
@@ -49,7 +49,7 @@ export async function measureReplay(bundlePath: string) {
     });
   const msPerEvent = rows.map((r) => r.medianMs / r.events).sort((a, b) => a - b);
   const typical = rows
-    .filter((r) => r.file.startsWith('order-'))
+    .filter((r) => /^(order|scale)-/.test(r.file))
     .map((r) => r.medianMs)
     .sort((a, b) => a - b);
   return {
