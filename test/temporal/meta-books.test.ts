@@ -111,8 +111,11 @@ describe("changes made in Commerce Manager reach the ledger and the OMS once, fr
       s.externalChanges.some((c) => c.metaObjectId === objectId),
     );
     expect(state.externalChanges.filter((c) => c.kind === 'shipped')).toHaveLength(1);
-    const shipment = (await world.oms.getOrder(orderId))!.shipments.find(
-      (s) => s.requestId === `meta-shipment-${objectId}`,
+    // The state shows the change as the workflow applies it; the OMS record follows (its own activity).
+    const shipment = await eventually(
+      async () =>
+        (await world.oms.getOrder(orderId))!.shipments.find((s) => s.requestId === `meta-shipment-${objectId}`),
+      'the OMS record of the external shipment',
     );
     expect(shipment).toMatchObject({ carrier: 'FEDEX', trackingNumber: 'CM-7788' });
     expect((await world.oms.inventory(MUG.retailerId))!.onHand).toBe(before.onHand - 1);
