@@ -26,7 +26,8 @@ import { omsEventEnvelopeSchema } from '../http/events.js';
 import { validatedOmsPort } from '../validated-oms.js';
 import type { ReferenceOms, SeedProduct } from '../reference/index.js';
 import { applyOmsEvent, type EventAnswer } from './apply-event.js';
-import { readRawBody, sendJson } from './http-body.js';
+import { readRawBody } from '../../util/raw-body.js';
+import { sendJson } from './http-body.js';
 
 /** The path HttpOms is pointed at: OMS_WEBHOOK_URL = <server url>/oms/events. */
 export const OMS_EVENTS_PATH = '/oms/events';
