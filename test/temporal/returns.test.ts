@@ -50,6 +50,16 @@ async function acknowledged(returnWindowMs: number): Promise<string> {
 const returnIn = (s: OrderWorkflowState, id: string) => s.returns?.find((r) => r.id === id);
 const omsReturn = async (orderId: string, id: string) =>
   (await world.oms.getOrder(orderId))!.returns.find((r) => r.metaReturnId === id);
+type OmsReturn = NonNullable<Awaited<ReturnType<typeof omsReturn>>>;
+/**
+ * The OMS's record of a return once it satisfies `ok`: the workflow's state shows a change as soon
+ * as Meta's answer is in, and the OMS activity that records it runs just after.
+ */
+const omsReturnWhen = (orderId: string, id: string, what: string, ok: (r: OmsReturn) => boolean) =>
+  eventually(async () => {
+    const found = await omsReturn(orderId, id);
+    return found && ok(found) ? found : undefined;
+  }, `the OMS to record ${what}`);
 /** Until the order's workflow run has completed (its phase reads CLOSED a little before the run ends). */
 const ended = (orderId: string) =>
   eventually(async () => {
@@ -77,7 +87,9 @@ describe('a buyer return', () => {
       reasonCode: 'DAMAGED_GOODS',
       lines: [{ itemId: requested.ledger!.items[0]!.itemId, retailerId: TEE.retailerId, quantity: 1 }],
     });
-    expect(await omsReturn(orderId, returnId!)).toMatchObject({ status: 'REQUESTED', reasonCode: 'DAMAGED_GOODS' });
+    expect(
+      await omsReturnWhen(orderId, returnId!, 'the return requested', (r) => r.status === 'REQUESTED'),
+    ).toMatchObject({ reasonCode: 'DAMAGED_GOODS' });
     await eventually(async () => ((await openReturnAttribute(orderId)) === true ? true : undefined), 'FbOpenReturn');
 
     // The OMS accepts it (with its RMA number); the read-back records APPROVED at once.
@@ -107,6 +119,7 @@ describe('a buyer return', () => {
       (s) => returnIn(s, returnId!)?.status === 'REFUNDED',
     );
     expect(refunded.ledger!.items[0]!.refundedQuantity).toBe(1);
+    await omsReturnWhen(orderId, returnId!, 'the return refunded', (r) => r.status === 'REFUNDED');
     const inOms = (await world.oms.getOrder(orderId))!;
     expect(inOms.returns).toEqual([
       expect.objectContaining({
@@ -156,7 +169,8 @@ describe('a buyer return', () => {
     await world.admin.answerReturn(returnId!, 'decline');
     const closed = await waitFor(orderId, 'CLOSED', (s) => s.phase === 'CLOSED');
     expect(returnIn(closed, returnId!)?.status).toBe('DISAPPROVED');
-    expect((await omsReturn(orderId, returnId!))?.steps).toEqual(['REQUESTED', 'DISAPPROVED']);
+    const declined = await omsReturnWhen(orderId, returnId!, 'the decline', (r) => r.status === 'DISAPPROVED');
+    expect(declined.steps).toEqual(['REQUESTED', 'DISAPPROVED']);
   });
 });
 
@@ -186,9 +200,13 @@ describe('after the workflow ended', () => {
         s.reopened?.count === 1 && s.phase === 'CLOSED' && s.externalChanges.some((c) => c.metaObjectId === refundId),
     );
     expect(afterRefund.ledger!.items[0]!.refundedQuantity).toBe(1);
-    expect(
-      (await world.oms.getOrder(orderId))!.refunds.filter((r) => r.requestId === `meta-refund-${refundId}`),
-    ).toHaveLength(1);
+    const supportRefunds = await eventually(async () => {
+      const found = (await world.oms.getOrder(orderId))!.refunds.filter(
+        (r) => r.requestId === `meta-refund-${refundId}`,
+      );
+      return found.length > 0 ? found : undefined;
+    }, 'the OMS to record the refund by support');
+    expect(supportRefunds).toHaveLength(1);
 
     await ended(orderId);
     const { objectId: returnId } = await world.admin.createReturn(orderId, {
@@ -204,7 +222,13 @@ describe('after the workflow ended', () => {
       (s) => s.phase === 'CLOSED' && returnIn(s, returnId!)?.status === 'MERCHANT_MARKED_COMPLETED',
     );
     expect(closed.reopened?.count).toBe(2);
-    expect((await omsReturn(orderId, returnId!))?.steps).toEqual(['REQUESTED', 'MERCHANT_MARKED_COMPLETED']);
+    const completed = await omsReturnWhen(
+      orderId,
+      returnId!,
+      'the return completed',
+      (r) => r.status === 'MERCHANT_MARKED_COMPLETED',
+    );
+    expect(completed.steps).toEqual(['REQUESTED', 'MERCHANT_MARKED_COMPLETED']);
 
     // More poll rounds see nothing new: no further run, and the orders of the earlier tests (ended
     // with nothing changed since) were never reopened.
