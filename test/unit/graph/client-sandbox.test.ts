@@ -459,9 +459,7 @@ describe('errors', () => {
     const order = await acknowledged();
     await admin.addFaultRule({ endpoint: 'shipments', fault: 'timeout', afterEffect: true });
     const key = idempotencyKey(order.id, 'ship');
-    const started = Date.now();
     const err = await rejection(fast.createShipment(order.id, { idempotencyKey: key, trackingInfo: UPS }));
-    expect(Date.now() - started).toBeLessThan(3_000);
     expect(err).toMatchObject({ kind: 'transient', timedOut: true, mayHaveBeenApplied: true });
     await fast.createShipment(order.id, { idempotencyKey: key, trackingInfo: UPS });
     expect(await fast.listShipments(order.id)).toHaveLength(1);

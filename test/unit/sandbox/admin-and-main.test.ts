@@ -34,9 +34,8 @@ describe('startSandbox', () => {
       headers: { authorization: 'Bearer sandbox-token' },
     }).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = Date.now();
+    // A close that waited for the hung call would never return: the test's own timeout fails it.
     await sandbox.close();
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(await hung).toBeInstanceOf(Error);
   });
 });

@@ -421,20 +421,13 @@ describe('sandbox state file', () => {
     for (const order of orders.slice(0, 50))
       await first.graph.post(`/${order.id}/acknowledge_order`, { idempotency_key: newKey() });
     const listBefore = await first.admin.listOrders();
-    const saveStarted = performance.now();
     await first.sandbox.persistence!.save();
-    const saveMs = performance.now() - saveStarted;
     await first.close();
 
-    const loadStarted = performance.now();
     const second = await start(file);
-    const loadMs = performance.now() - loadStarted;
     try {
       expect(await second.admin.listOrders()).toEqual(listBefore);
       expect((await second.admin.getLedger()).effects.filter((e) => e.kind === 'acknowledge')).toHaveLength(50);
-      // Generous bounds for a loaded 2-core machine; typical numbers are in the report.
-      expect(saveMs).toBeLessThan(3_000);
-      expect(loadMs).toBeLessThan(3_000);
     } finally {
       await second.close();
     }
