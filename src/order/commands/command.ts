@@ -31,8 +31,20 @@ export interface CommandDefinition<K extends CommandKind, S extends z.ZodType, P
    * commands that workflows accepted before EXPLICIT_COMMANDS_PATCH, so their histories replay.
    */
   upgradeAccepted?(input: Record<string, unknown>): Record<string, unknown>;
-  /** Everything Meta would refuse, from the workflow's own state: returns what will be done, or calls `reject`. */
-  check(state: OrderWorkflowState, command: z.output<S>): Plan;
+  /**
+   * Taken before the order is acknowledged too, and carried out once it is. An OMS learns of an
+   * order (the pending-order event) before the order's workflow has seen its acknowledgement land,
+   * so a fast OMS's first shipment can arrive while the order is still ACKNOWLEDGING: refusing it
+   * would make the OMS retry a command that is fine. Such a command is checked with `early` set,
+   * waits (outside the lock) until the acknowledgement has landed, then is checked again as usual.
+   */
+  waitsForAcknowledgement?: boolean;
+  /**
+   * Everything Meta would refuse, from the workflow's own state: returns what will be done, or calls
+   * `reject`. `early`: the order is not acknowledged yet and the command will wait for it
+   * (waitsForAcknowledgement), so only what cannot change by then is checked.
+   */
+  check(state: OrderWorkflowState, command: z.output<S>, early: boolean): Plan;
   /** Carries the checked command out against Meta, then the ledger and the OMS; returns a one-line summary. */
   execute(ctx: OrderContext, command: z.output<S>, plan: Plan, run: CommandRun): Promise<string>;
 }
@@ -50,6 +62,12 @@ export interface CommandRun {
  * read with the definition's `upgradeAccepted`, so running orders replay unchanged.
  */
 export const EXPLICIT_COMMANDS_PATCH = 'explicit-commands';
+
+/**
+ * Patch id: a command that waitsForAcknowledgement and arrives before the acknowledgement waits for
+ * it instead of being refused. Signals refused that way in earlier runs replay as refused.
+ */
+export const WAIT_FOR_ACKNOWLEDGEMENT_PATCH = 'commands-wait-for-acknowledgement';
 
 /** Types a command module's definition (the literal kind and signal flag are kept for the registry). */
 export function defineCommand<K extends CommandKind, S extends z.ZodType, Plan, Signal extends boolean>(

@@ -8,13 +8,21 @@
  * Workflow code.
  */
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, patched, setHandler } from '@temporalio/workflow';
 import { COMMAND_HANDLER_DESCRIPTIONS } from '../../api/activity-summaries.js';
 import { COMMAND_KINDS, type CommandKind } from '../../api/command-kinds.js';
 import { COUNT_LIMITS, TEXT_LIMITS, quote, truncate } from '../../api/limits.js';
-import type { CommandOutcome } from '../../api/order-state.js';
+import type { CommandOutcome, OrderPhase, OrderWorkflowState } from '../../api/order-state.js';
 import type { OrderContext } from '../context.js';
-import { CommandRejected, EXPLICIT_COMMANDS_PATCH, reject, rejectedByMeta, type CommandRun } from './command.js';
+import { historyIsLong } from '../continue-as-new.js';
+import {
+  CommandRejected,
+  EXPLICIT_COMMANDS_PATCH,
+  WAIT_FOR_ACKNOWLEDGEMENT_PATCH,
+  reject,
+  rejectedByMeta,
+  type CommandRun,
+} from './command.js';
 import { requestId as requestIdField } from './fields.js';
 import {
   COMMANDS,
@@ -49,8 +57,23 @@ function upgraded(kind: CommandKind, input: unknown, reading: Reading): unknown 
   return upgrade(input as Record<string, unknown>);
 }
 
+/** The phases before Meta has the order's acknowledgement (as far as the workflow has seen). */
+const BEFORE_ACKNOWLEDGEMENT: ReadonlySet<OrderPhase> = new Set(['AWAITING_RELEASE', 'ACKNOWLEDGING']);
+
+/** The command may be taken now and carried out once the order is acknowledged (CommandDefinition.waitsForAcknowledgement). */
+const takenBeforeAcknowledgement = (kind: CommandKind, s: OrderWorkflowState): boolean =>
+  COMMANDS[kind].waitsForAcknowledgement === true && BEFORE_ACKNOWLEDGEMENT.has(s.phase);
+
+/**
+ * Until the acknowledgement has landed, or the order ended or parked (the second check then says
+ * why). Also when the run must continue as new: that waits for every handler, this one included,
+ * so waiting on would hold the run still; the command is then checked as it is, and refused.
+ */
+const acknowledgedOrStopped = (ctx: OrderContext) => () =>
+  !BEFORE_ACKNOWLEDGEMENT.has(ctx.state.phase) || ctx.state.attention !== undefined || historyIsLong(ctx.policy);
+
 /** Everything Meta would reject, and every repeat, decided from the workflow's own state. */
-function checkCommand(ctx: OrderContext, kind: CommandKind, input: unknown, reading: Reading): Checked {
+function checkCommand(ctx: OrderContext, kind: CommandKind, input: unknown, reading: Reading, early = false): Checked {
   const parsed = parseCommand(kind, upgraded(kind, input, reading));
   if (!parsed.ok) reject(parsed.reason);
   const command = parsed.command;
@@ -72,15 +95,21 @@ function checkCommand(ctx: OrderContext, kind: CommandKind, input: unknown, read
     );
   }
   // The definition's own types tie its check to its schema; here every kind is handled alike.
-  const plan: unknown = (definition.check as (state: typeof s, command: unknown) => unknown)(s, command);
+  const plan: unknown = (definition.check as (state: typeof s, command: unknown, early: boolean) => unknown)(
+    s,
+    command,
+    early,
+  );
   return { status: 'new', requestId: command.requestId, command, plan, fingerprint };
 }
 
 /** Runs a command once per requestId and returns its outcome; a repeat gets the first outcome. */
 async function runCommand(ctx: OrderContext, kind: CommandKind, input: unknown): Promise<CommandOutcome> {
   const reading = handlerReading();
-  const first = checkCommand(ctx, kind, input, reading);
   const s = ctx.state;
+  // Decided once, in this order, so that replay asks patched() exactly where the first run did.
+  const early = takenBeforeAcknowledgement(kind, s) && patched(WAIT_FOR_ACKNOWLEDGEMENT_PATCH);
+  const first = checkCommand(ctx, kind, input, reading, early);
   if (first.status === 'repeat') {
     await condition(() => s.commands[first.requestId] !== undefined || s.pendingCommand?.requestId !== first.requestId);
     const outcome = s.commands[first.requestId];
@@ -89,6 +118,11 @@ async function runCommand(ctx: OrderContext, kind: CommandKind, input: unknown):
     return outcome;
   }
   const definition = COMMANDS[kind];
+  if (early) {
+    // Outside the lock: the acknowledgement itself takes it, and so may a cancel meanwhile.
+    log.info(`${kind} ${first.requestId} waits for the order's acknowledgement`, { orderId: s.orderId });
+    await condition(acknowledgedOrStopped(ctx));
+  }
   const run = async (): Promise<CommandOutcome> => {
     let checked: Checked;
     try {
@@ -136,7 +170,7 @@ function validator(ctx: OrderContext, kind: CommandKind) {
   return (input: unknown): void => {
     try {
       // Validators run only for Updates arriving now (never on replay): always the current reading.
-      checkCommand(ctx, kind, input, 'current');
+      checkCommand(ctx, kind, input, 'current', takenBeforeAcknowledgement(kind, ctx.state));
     } catch (err) {
       // A plain Error from a validator rejects the Update: nothing is written to history.
       if (err instanceof CommandRejected) throw new Error(err.message, { cause: err });

@@ -25,13 +25,20 @@ export const ship = defineCommand({
   schema: ShipCommandSchema,
   signal: true,
   exclusive: true,
-  check(s, command) {
-    if (s.phase !== 'IN_PROGRESS' || !s.ledger) {
+  waitsForAcknowledgement: true,
+  check(s, command, early) {
+    if ((!early && s.phase !== 'IN_PROGRESS') || !s.ledger) {
       reject(
         `cannot ship: the order is ${s.phase} (Meta ${s.metaState}); shipping needs an acknowledged order with units left`,
       );
     }
-    if (command.merchantOrderReference && command.merchantOrderReference !== s.merchantOrderReference) {
+    // Before the acknowledgement lands the reference may not be known yet: checked again then.
+    const referenceKnown = !early || s.merchantOrderReference !== undefined;
+    if (
+      referenceKnown &&
+      command.merchantOrderReference &&
+      command.merchantOrderReference !== s.merchantOrderReference
+    ) {
       reject(
         `merchantOrderReference ${command.merchantOrderReference} differs from ${s.merchantOrderReference ?? '(none)'}, the one acknowledged to Meta`,
       );
