@@ -72,8 +72,13 @@ const ConfigSchema = z.object({
    * plain http to other hosts too (a trusted network such as the compose demo's sandbox).
    */
   ALLOW_PLAIN_HTTP: flag.default(false),
-  /** `npm run oms-server` (and the one `npm start` runs): the port of the reference OMS server, on 127.0.0.1. */
+  /** `npm run oms-server` (and the one `npm start` runs): the port of the reference OMS server. */
   OMS_SERVER_PORT: intFrom(0, 65535).default(8790),
+  /**
+   * The address the reference OMS server listens on: this machine only by default; `0.0.0.0` in
+   * the compose demo, where the worker reaches it over the compose network.
+   */
+  OMS_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
 
   /**
    * Order workflows kept in the worker's sticky cache: a cached one answers its next task at once,

@@ -3,7 +3,7 @@
  * own, receiving the signed events of the HTTP adapter. Point a worker at it with
  *   OMS_ADAPTER=http OMS_WEBHOOK_URL=http://127.0.0.1:8790/oms/events OMS_WEBHOOK_SECRET=<the same secret>
  * Settings: OMS_WEBHOOK_SECRET (required, at least 16 characters) and OMS_WEBHOOK_KEY_ID (the
- * worker's), OMS_DATA_DIR (the database folder), OMS_SERVER_PORT. Prints one line with its URL once it listens (`npm start` waits for it);
+ * worker's), OMS_DATA_DIR (the database folder), OMS_SERVER_PORT and OMS_SERVER_HOST. Prints one line with its URL once it listens (`npm start` waits for it);
  * SIGINT/SIGTERM close the server and then the database.
  */
 import { ConfigError, loadConfig } from './config.js';
@@ -23,6 +23,7 @@ runMain(async () => {
     secret,
     keyId: config.OMS_WEBHOOK_KEY_ID,
     port: config.OMS_SERVER_PORT,
+    host: config.OMS_SERVER_HOST,
   }).catch(async (error: unknown) => {
     await oms.close();
     throw error;

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
+import { OMS_EVENTS_PATH } from '../../../src/oms/server/index.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../../src/api/search-attributes.js';
 import {
   commandOf,
@@ -47,6 +48,7 @@ describe('docker-compose.yml structure', () => {
   it('parses and defines the whole stack', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       [
+        'oms',
         'postgresql',
         'sandbox',
         'starter',
@@ -75,7 +77,7 @@ describe('docker-compose.yml structure', () => {
 
   it("builds every service without an image from this repository's Dockerfile", () => {
     const built = services.filter(([, s]) => s.build !== undefined);
-    expect(built.map(([name]) => name).sort()).toEqual(['sandbox', 'starter', 'worker']);
+    expect(built.map(([name]) => name).sort()).toEqual(['oms', 'sandbox', 'starter', 'worker']);
     for (const [name, s] of built) {
       const build = typeof s.build === 'string' ? { context: s.build } : s.build!;
       expect(build.context, name).toBe('.');
@@ -85,16 +87,18 @@ describe('docker-compose.yml structure', () => {
     expect(existsSync(join(REPO_ROOT, 'Dockerfile'))).toBe(true);
   });
 
-  it('runs the worker and the starter with plain node on dist/, and the sandbox from the build stage', () => {
+  it('runs the worker, the starter and the OMS with plain node on dist/, and the sandbox from the build stage', () => {
     expect(commandOf(service('worker'))).toEqual(['node', 'dist/worker.js']);
     expect(commandOf(service('starter'))).toEqual(['node', 'dist/starter.js']);
+    expect(commandOf(service('oms'))).toEqual(['node', 'dist/oms-server.js']);
     expect(commandOf(service('sandbox'))).toEqual(['node', '--import', 'tsx', 'sandbox/main.ts']);
     const sandboxBuild = service('sandbox').build;
     expect(typeof sandboxBuild === 'object' ? sandboxBuild.target : undefined).toBe('sandbox');
     // The image's tini is PID 1 already; compose's init would put a second init in front of it.
-    for (const name of ['worker', 'starter', 'sandbox']) expect(service(name).init, name).toBeUndefined();
+    for (const name of ['worker', 'starter', 'sandbox', 'oms']) expect(service(name).init, name).toBeUndefined();
     // The compiled entry points exist in the build (tsconfig.build.json compiles src/ to dist/).
-    for (const entry of ['worker', 'starter']) expect(existsSync(join(REPO_ROOT, 'src', `${entry}.ts`))).toBe(true);
+    for (const entry of ['worker', 'starter', 'oms-server'])
+      expect(existsSync(join(REPO_ROOT, 'src', `${entry}.ts`))).toBe(true);
   });
 
   it('keeps the worker scalable: no container_name, no published port', () => {
@@ -105,9 +109,10 @@ describe('docker-compose.yml structure', () => {
       expect(s.container_name, `${name}: container_name would block --scale and parallel stacks`).toBeUndefined();
   });
 
-  it('puts the sandbox behind its own profile, and only the sandbox', () => {
-    expect(service('sandbox').profiles).toEqual(['sandbox']);
-    for (const [name, s] of services) if (name !== 'sandbox') expect(s.profiles, name).toBeUndefined();
+  it("puts the demo's sandbox and reference OMS behind the sandbox profile, and nothing else", () => {
+    const demo = ['sandbox', 'oms'];
+    for (const name of demo) expect(service(name).profiles, name).toEqual(['sandbox']);
+    for (const [name, s] of services) if (!demo.includes(name)) expect(s.profiles, name).toBeUndefined();
   });
 
   it('publishes host ports on the loopback interface only', () => {
@@ -274,7 +279,7 @@ describe("the app services' settings", () => {
   });
 
   it('writes no secret into the file: secrets are passed through or required from the caller', () => {
-    for (const name of APP_SERVICES) {
+    for (const name of [...APP_SERVICES, 'oms']) {
       const env = environmentOf(service(name));
       for (const secret of [
         'META_ACCESS_TOKEN',
@@ -284,7 +289,9 @@ describe("the app services' settings", () => {
         'TEMPORAL_API_KEY',
       ]) {
         const raw = env.get(secret);
-        expect(raw === null || /^\$\{[A-Z_]+:\?[^}]*\}$/.test(raw ?? ''), `${name}: ${secret}=${raw}`).toBe(true);
+        // Absent (the OMS server reads no Meta token), passed through, or required from the caller.
+        const safe = raw === undefined || raw === null || /^\$\{[A-Z_]+:\?[^}]*\}$/.test(raw);
+        expect(safe, `${name}: ${secret}=${raw}`).toBe(true);
       }
     }
     expect(environmentOf(service('postgresql')).get('POSTGRES_PASSWORD')).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
@@ -316,10 +323,20 @@ describe("the app services' settings", () => {
     const sandboxed = loadConfig(resolvedEnvironment(service('worker'), sandboxEnv));
     expect(sandboxed).toMatchObject({
       META_GRAPH_URL: 'http://sandbox:8787',
-      OMS_ADAPTER: 'reference',
+      OMS_ADAPTER: 'http',
       META_ACCESS_TOKEN: 'sandbox-token',
       ALLOW_PLAIN_HTTP: true,
     });
+    // The workers send their events to the oms service, on the port it listens on, with its secret.
+    const omsServer = loadConfig(resolvedEnvironment(service('oms'), sandboxEnv));
+    const eventsUrl = new URL(sandboxed.OMS_WEBHOOK_URL!);
+    expect(eventsUrl.hostname).toBe('oms');
+    expect(eventsUrl.pathname).toBe(OMS_EVENTS_PATH);
+    expect(eventsUrl.port).toBe(String(omsServer.OMS_SERVER_PORT));
+    expect(omsServer.OMS_SERVER_HOST).toBe('0.0.0.0');
+    expect(omsServer.OMS_WEBHOOK_SECRET).toBe(sandboxed.OMS_WEBHOOK_SECRET);
+    expect(omsServer.OMS_WEBHOOK_KEY_ID).toBe(sandboxed.OMS_WEBHOOK_KEY_ID);
+    expect(JSON.stringify(service('oms').healthcheck?.test)).toContain(`:${omsServer.OMS_SERVER_PORT}/healthz`);
     // The sandbox serves the account and token the worker uses, on the port its URL names.
     const sandbox = resolvedEnvironment(service('sandbox'), sandboxEnv);
     expect(sandbox).toMatchObject({
