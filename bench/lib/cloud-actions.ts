@@ -3,7 +3,9 @@
  * ("Temporal Cloud Actions") defines them, for what a history shows:
  *   - workflow started: by a client, signal-with-start or continue-as-new (WorkflowExecutionStarted);
  *   - signal: every signal received (WorkflowExecutionSignaled; a signal sent by another workflow is
- *     counted once, where it arrives);
+ *     counted once, where it arrives). A Signal-With-Start is "one total action ... regardless of
+ *     whether the Workflow starts": when it starts the workflow, its signal (the event right after
+ *     WorkflowExecutionStarted, before the first workflow task) is not counted apart from the start;
  *   - timer started: every timer, also the ones `condition(fn, timeout)` starts (TimerStarted);
  *   - search-attribute upsert: every UpsertWorkflowSearchAttributes, except one that only sets
  *     TemporalChangeVersion (versioning), which is exempt;
@@ -62,10 +64,21 @@ export function actionsOf(event: HistoryEvent): { kind: string; count: number } 
   }
 }
 
+/** The signal of a Signal-With-Start that started the workflow: the event right after the start. */
+export function isStartingSignal(event: HistoryEvent, previous: HistoryEvent | undefined): boolean {
+  return (
+    previous !== undefined &&
+    eventTypeName(event) === 'WORKFLOW_EXECUTION_SIGNALED' &&
+    eventTypeName(previous) === 'WORKFLOW_EXECUTION_STARTED' &&
+    Number(event.eventId) === Number(previous.eventId) + 1
+  );
+}
+
 export function historyCost(events: readonly HistoryEvent[]): HistoryCost {
   const byKind: Record<string, number> = {};
   let actions = 0;
-  for (const event of events) {
+  for (const [index, event] of events.entries()) {
+    if (isStartingSignal(event, events[index - 1])) continue;
     const action = actionsOf(event);
     if (!action) continue;
     actions += action.count;
