@@ -8,12 +8,14 @@
 import type { GraphActivities } from '../api/activities.js';
 import type { OmsPort } from '../api/oms-port.js';
 import type { UnitLine } from '../api/ledger.js';
-import type { HistoryEdge } from '../api/order-history.js';
+import { edgesToRead, type HistoryEdge } from '../api/order-history.js';
 import type { OrderSnapshot } from '../api/order-state.js';
 import type { GraphClient } from '../graph/client.js';
 import { GraphError } from '../graph/errors.js';
 import { commandIdempotencyKey, idempotencyKey, type IdempotentOperation } from '../graph/idempotency.js';
 import type { GraphCalls } from './graph-calls.js';
+import { callOms } from './oms-activities.js';
+import { validatedOmsPort } from '../oms/validated-oms.js';
 import { toOrderHistory } from './history-mapping.js';
 import {
   BUYER_FIELDS,
@@ -52,14 +54,34 @@ const unitWire = (line: UnitLine) => ({ ...itemRef(line), quantity: line.quantit
 
 export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; calls: GraphCalls }): GraphActivities {
   const { graph, oms } = deps;
+  // The OMS calls the ship activity makes (see shipItems): checked like the OMS activities' own.
+  const validatedOms = validatedOmsPort(oms);
   const { paced, allItems } = deps.calls;
 
+  async function fetchOrderSnapshot(orderId: string): Promise<OrderSnapshot> {
+    const order = await paced(() =>
+      graph.getOrder(orderId, SNAPSHOT_FIELDS, { itemFields: ['status', 'productName'] }),
+    );
+    return toOrderSnapshot(order, await allItems(orderId, order.items));
+  }
+
+  async function fetchOrderHistory(orderId: string, kinds: HistoryEdge[] | undefined) {
+    // One read per edge asked for (a command's read-back needs only its own edge).
+    const wanted = (kind: HistoryEdge) => kinds === undefined || kinds.includes(kind);
+    const shipments = wanted('shipments') ? await paced(() => graph.listShipments(orderId)) : [];
+    const cancellations = wanted('cancellations') ? await paced(() => graph.listCancellations(orderId)) : [];
+    const refunds = wanted('refunds') ? await paced(() => graph.listRefunds(orderId)) : [];
+    const returns = wanted('returns') ? await paced(() => graph.listReturns(orderId)) : undefined;
+    return toOrderHistory(shipments, cancellations, refunds, returns);
+  }
+
   return {
-    async fetchOrderSnapshot(orderId): Promise<OrderSnapshot> {
-      const order = await paced(() =>
-        graph.getOrder(orderId, SNAPSHOT_FIELDS, { itemFields: ['status', 'productName'] }),
-      );
-      return toOrderSnapshot(order, await allItems(orderId, order.items));
+    fetchOrderSnapshot,
+
+    async fetchOrderWithHistory({ orderId, historyReadAt }) {
+      const snapshot = await fetchOrderSnapshot(orderId);
+      if (snapshot.lastUpdated === historyReadAt) return { snapshot };
+      return { snapshot, history: await fetchOrderHistory(orderId, edgesToRead(snapshot.items)) };
     },
 
     async createPendingOmsOrder({ orderId, channel, reserveStock }) {
@@ -91,16 +113,10 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
     },
 
     async fetchOrderHistory({ orderId, kinds }) {
-      // One read per edge asked for (a command's read-back needs only its own edge).
-      const wanted = (kind: HistoryEdge) => kinds === undefined || kinds.includes(kind);
-      const shipments = wanted('shipments') ? await paced(() => graph.listShipments(orderId)) : [];
-      const cancellations = wanted('cancellations') ? await paced(() => graph.listCancellations(orderId)) : [];
-      const refunds = wanted('refunds') ? await paced(() => graph.listRefunds(orderId)) : [];
-      const returns = wanted('returns') ? await paced(() => graph.listReturns(orderId)) : undefined;
-      return toOrderHistory(shipments, cancellations, refunds, returns);
+      return fetchOrderHistory(orderId, kinds);
     },
 
-    async shipItems({ orderId, requestId, fingerprint, items, carrier, trackingNumber, shippingMethodName }) {
+    async shipItems({ orderId, requestId, fingerprint, items, carrier, trackingNumber, shippingMethodName, ...rest }) {
       const shipmentId = externalShipmentId(orderId, requestId);
       await paced(() =>
         graph.createShipment(orderId, {
@@ -110,6 +126,14 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
           externalShipmentId: shipmentId,
         }),
       );
+      // Only after Meta accepted it. A retry (the OMS failed) posts again under the same key, which
+      // Meta applies once, and the OMS keeps one shipment per requestId.
+      if (rest.oms) {
+        await callOms(() =>
+          validatedOms.recordShipment({ metaOrderId: orderId, requestId, items, carrier, trackingNumber }),
+        );
+        if (rest.oms.completesOrder) await callOms(() => validatedOms.markCompleted(orderId));
+      }
       return { externalShipmentId: shipmentId };
     },
 

@@ -10,7 +10,8 @@ import { OMS_ACTIVITY_METHODS } from '../api/oms-port-methods.js';
 import type { OmsActivities } from '../api/activities.js';
 import { validatedOmsPort } from '../oms/validated-oms.js';
 
-async function callOms<T>(call: () => Promise<T>): Promise<T> {
+/** Calls the OMS; a refusal that retrying cannot fix becomes a non-retryable OmsRejectedError failure. */
+export async function callOms<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {

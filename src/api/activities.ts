@@ -30,6 +30,12 @@ export interface ShipItemsInput extends CommandCallInput {
   carrier: string;
   trackingNumber: string;
   shippingMethodName?: string | undefined;
+  /**
+   * Set by runs that took the ship-records-in-oms patch: once Meta has the shipment, the same
+   * activity records it in the OMS (keyed by requestId: a retry records it once) and, with
+   * `completesOrder`, marks the OMS order completed. One action where three were.
+   */
+  oms?: { completesOrder: boolean } | undefined;
 }
 
 export interface CancelItemsInput extends CommandCallInput {
@@ -82,6 +88,14 @@ export interface GraphActivities {
     reserveStock?: boolean | undefined;
   }): Promise<{ merchantOrderReference: string }>;
   acknowledgeOrder(input: { orderId: string; merchantOrderReference: string }): Promise<{ state: MetaOrderState }>;
+  /**
+   * A refresh's reads in one activity: the order, and its history edges (those `edgesToRead` names)
+   * unless its `last_updated` is `historyReadAt`, the one whose edges the workflow has already read.
+   */
+  fetchOrderWithHistory(input: {
+    orderId: string;
+    historyReadAt?: string | undefined;
+  }): Promise<{ snapshot: OrderSnapshot; history?: OrderHistory | undefined }>;
   /** Meta's history edges of the order (one read per edge): shipments, cancellations, refunds, returns by Meta's object id. */
   fetchOrderHistory(input: { orderId: string; kinds?: HistoryEdge[] | undefined }): Promise<OrderHistory>;
   /** Returns the external_shipment_id it gave Meta, by which the shipment is later recognised as ours. */

@@ -45,6 +45,7 @@ function units(lines: readonly { quantity?: number | undefined }[] | undefined):
 
 export const GRAPH_ACTIVITY_SUMMARIES: ActivitySummaries<GraphActivities> = {
   fetchOrderSnapshot: (orderId) => `Meta: read order ${orderId}`,
+  fetchOrderWithHistory: (input) => `Meta: read order ${input.orderId} (and its history if it changed)`,
   createPendingOmsOrder: (input) =>
     `OMS: create pending order ${input.orderId} (buyer read from Meta, kept out of history)`,
   acknowledgeOrder: (input) => `Meta: acknowledge order ${input.orderId} as ${input.merchantOrderReference}`,

@@ -74,3 +74,16 @@ export interface OrderHistory {
 export type MetaObjectKind = 'shipments' | 'cancellations' | 'refunds';
 /** Every history edge the workflow reads: the ledger's kinds, and returns (whose status changes). */
 export type HistoryEdge = MetaObjectKind | 'returns';
+
+/** The edges that hold the ledger's objects (all but returns). */
+export const LEDGER_EDGES: HistoryEdge[] = ['shipments', 'cancellations', 'refunds'];
+
+/**
+ * The edges a refresh reads for an order as listed: returns need shipped units, so before Meta
+ * shows any the returns edge is not read (one call saved). Undefined: every edge.
+ */
+export function edgesToRead(
+  items: readonly { status?: { fulfilled: number } | undefined }[],
+): HistoryEdge[] | undefined {
+  return items.some((item) => (item.status?.fulfilled ?? 0) > 0) ? undefined : LEDGER_EDGES;
+}

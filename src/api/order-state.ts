@@ -161,6 +161,8 @@ export interface OrderWorkflowState {
   shippingPaid?: Money | undefined;
   acknowledgedAt?: string | undefined;
   fulfilledAt?: string | undefined;
+  /** The ship command that fulfilled the order marked the OMS order completed in its own activity. */
+  omsCompleted?: boolean | undefined;
   /** Set while the order waits for an operator's `retry`. */
   attention?: Attention | undefined;
   /** The command being carried out right now, if any. */

@@ -3,7 +3,7 @@
  * `temporal workflow list --query`. Registered on the dev server at start-up (src/dev-tools/dev-server.ts);
  * on a real cluster, register them once with `temporal operator search-attribute create`.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 /** Meta's order state, one of ORDER_STATES (src/domain/order-states.ts). Meta has no CANCELLED state: an order whose every unit is cancelled is COMPLETED; FbOrderPhase says CANCELLED. */
 export const FB_ORDER_STATE = defineSearchAttributeKey('FbOrderState', SearchAttributeType.KEYWORD);
@@ -39,3 +39,22 @@ export const ALL_SEARCH_ATTRIBUTES = [
   FB_AT_RISK,
   FB_OPEN_RETURN,
 ];
+
+/**
+ * What an order's workflow shows while it waits for its release, set by the poller when it starts
+ * the workflow: Temporal Cloud bills no action for search attributes given at start, and the
+ * order's first task then finds them already shown and upserts nothing (src/order/visibility.ts).
+ */
+export function startingOrderSearchAttributes(order: {
+  cmsId: string;
+  state: string;
+  channel?: string | undefined;
+}): SearchAttributePair[] {
+  return [
+    { key: FB_ORDER_STATE, value: order.state },
+    { key: FB_ORDER_PHASE, value: 'AWAITING_RELEASE' },
+    { key: FB_NEEDS_ATTENTION, value: false },
+    { key: FB_CMS_ID, value: order.cmsId },
+    ...(order.channel ? [{ key: FB_CHANNEL, value: order.channel }] : []),
+  ];
+}

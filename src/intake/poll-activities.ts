@@ -29,6 +29,7 @@ import type { IntakeActivities, PollOrdersResult } from '../api/activities.js';
 import { callGraph } from '../activities/failures.js';
 import { channelOf, SNAPSHOT_FIELDS, toOrderSnapshot } from '../activities/order-mapping.js';
 import { ackBatcherWorkflowId, orderWorkflowId } from '../api/ids.js';
+import { startingOrderSearchAttributes } from '../api/search-attributes.js';
 import { ORDER_STATES } from '../domain/order-states.js';
 import { SignalledOrders } from './signalled-memory.js';
 
@@ -206,6 +207,12 @@ export function createPollActivities(deps: {
           await ctx.client.workflow.signalWithStart('orderWorkflow', {
             ...start,
             args: [workflowInput],
+            // Shown from the start (no upsert, no billed action): the order's first task finds them set.
+            typedSearchAttributes: startingOrderSearchAttributes({
+              cmsId: input.cmsId,
+              state: order.orderStatus.state,
+              channel: channelOf(order.channel),
+            }),
             // An order whose workflow already ended is started again only by reopenIfChanged.
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           });

@@ -8,8 +8,8 @@ import type { GraphActivities, OmsActivities } from '../api/activities.js';
 import type { OrderPolicy } from './policy.js';
 
 export interface OrderActivities {
-  graphRead: Pick<GraphActivities, 'fetchOrderSnapshot' | 'fetchOrderHistory'>;
-  graphWrite: Omit<GraphActivities, 'fetchOrderSnapshot' | 'fetchOrderHistory'>;
+  graphRead: Pick<GraphActivities, 'fetchOrderSnapshot' | 'fetchOrderWithHistory' | 'fetchOrderHistory'>;
+  graphWrite: Omit<GraphActivities, 'fetchOrderSnapshot' | 'fetchOrderWithHistory' | 'fetchOrderHistory'>;
   oms: OmsActivities;
 }
 

@@ -33,7 +33,8 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
     }
     await condition(() => !ctx.lock.isBusy);
     s.fulfilledAt = ctx.now();
-    await oms.markCompleted(s.orderId);
+    // The ship command that fulfilled it completed the OMS order in its own activity (ship.ts).
+    if (!s.omsCompleted) await oms.markCompleted(s.orderId);
     if (isFullyCancelled(s.ledger!)) {
       await readMetaBeforeEnding(ctx);
       ctx.setPhase('CANCELLED');
@@ -57,8 +58,13 @@ export async function serveOpenOrder(ctx: OrderContext): Promise<void> {
   }
   let woken: boolean;
   if (patched(KEPT_TIMERS_PATCH)) {
-    // The refresh timer runs on from IN_PROGRESS; the window's end has a timer of its own.
-    ctx.refreshTimer.start(ctx.policy.refreshIntervalMs);
+    // The refresh timer runs on from IN_PROGRESS; the window's end has a timer of its own. Once it
+    // fires, the window's next safety-net read is `returnWindowRefreshMs` away (runs from before
+    // the patch read Meta every `refreshIntervalMs`: about 120 reads in a 30-day window).
+    const interval = patched(SLOW_WINDOW_REFRESH_PATCH)
+      ? ctx.policy.returnWindowRefreshMs
+      : ctx.policy.refreshIntervalMs;
+    ctx.refreshTimer.start(interval);
     ctx.windowTimer.start(remaining);
     await condition(
       () => ctx.inbox.metaChangeNoticed || historyIsLong(ctx.policy) || ctx.refreshTimer.due || ctx.windowTimer.due,
@@ -112,3 +118,6 @@ export const KEPT_TIMERS_PATCH = 'kept-refresh-timers';
 
 /** Patch id: the return window refreshes from Meta periodically too, not only when signalled. */
 export const RETURN_WINDOW_REFRESH_PATCH = 'return-window-refresh';
+
+/** Patch id: the return window's periodic read is `returnWindowRefreshMs` apart, not `refreshIntervalMs`. */
+export const SLOW_WINDOW_REFRESH_PATCH = 'slow-return-window-refresh';

@@ -21,6 +21,11 @@ export interface OrderPolicy {
   refreshIntervalMs: number;
   /** How long a fulfilled order stays open for refunds. */
   returnWindowMs: number;
+  /**
+   * The return window's own reads of Meta, a safety net: Meta's changes reach the order through the
+   * poller's signal, and the order reads Meta once more before it closes.
+   */
+  returnWindowRefreshMs: number;
   /** An order not fully shipped this long before its ship-by date is flagged at risk (once). */
   atRiskBeforeShipByMs: number;
   /** Meta's rule when it gives no ship-by date: ship within this long of the order being processed. */
@@ -61,6 +66,7 @@ export const DEFAULT_ORDER_POLICY: OrderPolicy = {
   releaseStockAfterMs: 2 * DAY,
   refreshIntervalMs: 6 * HOUR,
   returnWindowMs: 30 * DAY,
+  returnWindowRefreshMs: 7 * DAY,
   atRiskBeforeShipByMs: DAY,
   shipWithinMs: 7 * DAY,
   ackBatchTimeoutMs: 10 * MINUTE,

@@ -2,13 +2,14 @@
  * Refresh: read the order from Meta (or take the snapshot a signal brought), fold in what changed,
  * and report changes made outside this integration to the OMS. Workflow code.
  */
+import { patched } from '@temporalio/workflow';
 import type { OrderSnapshot } from '../api/order-state.js';
 import { orderStateRank } from '../domain/order-states.js';
 import type { OrderContext } from './context.js';
 import { createLedger, reconcile } from './item-ledger.js';
 import { readMetaHistory, readsMetaHistory, reconcileMetaHistory, reconcileReturns } from './meta-books.js';
 import type { Ledger } from '../api/ledger.js';
-import type { MetaObjectKind } from '../api/order-history.js';
+import { edgesToRead, type OrderHistory } from '../api/order-history.js';
 
 /** Refreshes the order from Meta under the order's lock and folds in what changed. */
 export async function refresh(ctx: OrderContext): Promise<OrderSnapshot> {
@@ -23,11 +24,8 @@ export async function refreshHoldingLock(
   // The poller's snapshot, when it brought one, saves a Graph read (unless the caller needs Meta's word now).
   const taken = ctx.inbox.takeNotice();
   const noticed = options.fromMeta ? undefined : taken;
-  const snapshot =
-    noticed ??
-    (await ctx.attention.step('refresh from Meta', () =>
-      ctx.activities.graphRead.fetchOrderSnapshot(ctx.state.orderId),
-    ));
+  const read = noticed ? undefined : await readFromMeta(ctx);
+  const snapshot = noticed ?? read!.snapshot;
   absorbSnapshot(ctx, snapshot);
   if (!ctx.state.ledger) {
     ctx.state.ledger = createLedger(
@@ -40,8 +38,28 @@ export async function refreshHoldingLock(
       })),
     );
   }
-  await reconcileWithMeta(ctx, snapshot);
+  await reconcileWithMeta(ctx, snapshot, read?.history);
   return snapshot;
+}
+
+/** Patch id: a refresh of a released order reads the order and its history edges in one activity. */
+export const ONE_READ_PATCH = 'refresh-reads-in-one-activity';
+
+/**
+ * The order from Meta. Once it is released (and its run reads the history edges), the edges come
+ * in the same activity when its last_updated moved: one action where two were (runs recorded
+ * before the patch read them apart).
+ */
+async function readFromMeta(ctx: OrderContext): Promise<{ snapshot: OrderSnapshot; history?: OrderHistory }> {
+  const s = ctx.state;
+  const { graphRead } = ctx.activities;
+  if (s.phase !== 'AWAITING_RELEASE' && readsMetaHistory() && patched(ONE_READ_PATCH)) {
+    const read = await ctx.attention.step('refresh from Meta', () =>
+      graphRead.fetchOrderWithHistory({ orderId: s.orderId, historyReadAt: s.historyReadAt }),
+    );
+    return read.history ? { snapshot: read.snapshot, history: read.history } : { snapshot: read.snapshot };
+  }
+  return { snapshot: await ctx.attention.step('refresh from Meta', () => graphRead.fetchOrderSnapshot(s.orderId)) };
 }
 
 /**
@@ -49,13 +67,12 @@ export async function refreshHoldingLock(
  * only when `last_updated` moved. Before release (a buyer cancel in the remorse window, no OMS
  * order yet), and in runs recorded before the edges were read, Meta's per-item counts are.
  */
-async function reconcileWithMeta(ctx: OrderContext, snapshot: OrderSnapshot): Promise<void> {
+async function reconcileWithMeta(ctx: OrderContext, snapshot: OrderSnapshot, read?: OrderHistory): Promise<void> {
   const s = ctx.state;
   if (s.phase === 'AWAITING_RELEASE' || !readsMetaHistory()) return reconcileExternalChanges(ctx, snapshot);
   if (snapshot.lastUpdated === s.historyReadAt) return;
-  // Returns need shipped units: before Meta shows any, the returns edge is not read (one call saved).
-  const anyShipped = snapshot.items.some((item) => (item.status?.fulfilled ?? 0) > 0);
-  const history = await readMetaHistory(ctx, anyShipped ? undefined : LEDGER_EDGES);
+  // Read with the order (one activity), or now.
+  const history = read ?? (await readMetaHistory(ctx, edgesToRead(snapshot.items)));
   if (s.metaObjects === undefined && s.ledger && hasProgress(s.ledger)) {
     // An order that lived before the edges were read: its ledger followed Meta's counts. Catch up
     // on those once more, then take Meta's objects as they stand, so none is applied a second time.
@@ -73,8 +90,6 @@ async function reconcileWithMeta(ctx: OrderContext, snapshot: OrderSnapshot): Pr
   // edges count as read for this last_updated only when read after that second was over.
   if (Date.now() - Date.parse(snapshot.lastUpdated) >= SETTLED_AFTER_MS) s.historyReadAt = snapshot.lastUpdated;
 }
-
-const LEDGER_EDGES: MetaObjectKind[] = ['shipments', 'cancellations', 'refunds'];
 
 /** How long after an order's last_updated its history edges are taken as settled. */
 export const SETTLED_AFTER_MS = 2_000;

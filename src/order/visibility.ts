@@ -4,11 +4,12 @@
  * one workflow task are merged into one: upsert-coalescing.ts). Workflow code.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { OrderWorkflowState } from '../api/order-state.js';
 import { hasOpenReturn } from './meta-books.js';
 import { decideUpsertCoalescing } from './upsert-coalescing.js';
 import {
+  ALL_SEARCH_ATTRIBUTES,
   FB_CHANNEL,
   FB_AT_RISK,
   FB_CMS_ID,
@@ -19,8 +20,13 @@ import {
   FB_ORDER_STATE,
 } from '../api/search-attributes.js';
 
+/** Patch id: search attributes the run started with (set by the poller, or carried by continue-as-new) are not upserted again. */
+export const START_SEARCH_ATTRIBUTES_PATCH = 'search-attributes-set-at-start';
+
 export class OrderVisibility {
   private lastSearchAttributes = '';
+  /** Until the run's first upsert: the values it started with, which the server shows already. */
+  private shownAtStart: Map<string, unknown> | undefined;
 
   constructor(private readonly state: OrderWorkflowState) {}
 
@@ -41,11 +47,30 @@ export class OrderVisibility {
     if (s.returns?.length) pairs.push({ key: FB_OPEN_RETURN, value: hasOpenReturn(s) });
     const fingerprint = JSON.stringify(pairs.map((p) => [p.key.name, p.value]));
     if (fingerprint !== this.lastSearchAttributes) {
-      decideUpsertCoalescing();
-      upsertSearchAttributes(pairs);
+      if (!this.shownSinceStart(pairs)) {
+        decideUpsertCoalescing();
+        upsertSearchAttributes(pairs);
+        this.shownAtStart = new Map();
+      }
       this.lastSearchAttributes = fingerprint;
     }
     setCurrentDetails(describeOrder(s));
+  }
+
+  /**
+   * Before the run's first upsert: whether every value is one the run started with (an upsert would
+   * change nothing and cost an action). Runs from before the patch upsert them as they did.
+   */
+  private shownSinceStart(pairs: SearchAttributeUpdatePair[]): boolean {
+    if (!this.shownAtStart) {
+      const atStart = workflowInfo().typedSearchAttributes;
+      this.shownAtStart = new Map(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, atStart.get(key)]));
+    }
+    const shown = this.shownAtStart;
+    return (
+      pairs.every((p) => p.value !== undefined && shown.get(p.key.name) === p.value) &&
+      patched(START_SEARCH_ATTRIBUTES_PATCH)
+    );
   }
 }
 

@@ -27,6 +27,7 @@ export const SANDBOX_TOKEN = 'test-token-abc123';
 export const FAST_POLICY: OrderPolicyOverrides = {
   releaseRefresh: { initialMs: 300, factor: 1.5, maxMs: 1_000 },
   refreshIntervalMs: 1_000,
+  returnWindowRefreshMs: 1_000,
   returnWindowMs: 3_000,
   ackBatchTimeoutMs: 3_000,
   graphReadRetry: {

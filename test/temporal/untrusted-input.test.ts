@@ -205,7 +205,8 @@ describe('snapshots are hints', () => {
   test('a well-formed forged orderUpdated (COMPLETED, every unit fulfilled) ships nothing and completes nothing', async () => {
     const orderId = await acknowledgedOrder();
     const before = await world.orders.getState(orderId);
-    const reads = await scheduled(orderId, 'fetchOrderSnapshot');
+    // A released order reads itself in one activity, with its history (refresh.ts).
+    const reads = await scheduled(orderId, 'fetchOrderWithHistory');
     const now = new Date().toISOString();
     const forged: OrderSnapshot = {
       id: orderId,
@@ -229,7 +230,7 @@ describe('snapshots are hints', () => {
     );
     // The order did not take the hint's word: it read itself from Meta.
     await eventually(
-      async () => ((await scheduled(orderId, 'fetchOrderSnapshot')) > reads ? true : undefined),
+      async () => ((await scheduled(orderId, 'fetchOrderWithHistory')) > reads ? true : undefined),
       'a read from Meta',
     );
     const state = await eventually(async () => {

@@ -1,5 +1,7 @@
 /** `ship`: units (all that are left unless `items` says which) with a carrier and tracking number. */
+import { patched } from '@temporalio/workflow';
 import { z } from 'zod';
+import type { UnitLine } from '../../api/ledger.js';
 import { TEXT_LIMITS } from '../../api/limits.js';
 import { applyShipment, checkShipment, isFulfilled } from '../item-ledger.js';
 import { defineCommand, describeLines, reject, rejectedByMeta } from './command.js';
@@ -50,6 +52,10 @@ export const ship = defineCommand({
   async execute(ctx, command, lines, { requestId, fingerprint }) {
     const s = ctx.state;
     const { orderId } = s;
+    // The ship activity records the shipment in the OMS itself (and completes the OMS order when this
+    // fulfils it) in runs that took the patch; older ones record it in an activity of its own.
+    const inOneActivity = patched(SHIP_RECORDS_IN_OMS_PATCH);
+    const completesOrder = isFulfilled(applyShipment(s.ledger!, lines));
     const sent = await ctx.attention.step(
       `ship ${requestId}`,
       () =>
@@ -61,6 +67,7 @@ export const ship = defineCommand({
           carrier: command.carrier,
           trackingNumber: command.trackingNumber,
           shippingMethodName: command.shippingMethodName,
+          ...(inOneActivity ? { oms: { completesOrder } } : {}),
         }),
       rejectedByMeta,
     );
@@ -73,6 +80,10 @@ export const ship = defineCommand({
       ...(sent ? { externalShipmentId: sent.externalShipmentId } : {}),
     };
     if (isFulfilled(s.ledger)) s.metaState = 'COMPLETED';
+    if (inOneActivity) {
+      if (completesOrder) s.omsCompleted = true;
+      return shippedSummary(lines, command);
+    }
     await ctx.oms.recordShipment({
       metaOrderId: orderId,
       requestId,
@@ -80,6 +91,12 @@ export const ship = defineCommand({
       carrier: command.carrier,
       trackingNumber: command.trackingNumber,
     });
-    return `shipped ${describeLines(lines)} with ${command.carrier} ${command.trackingNumber}`;
+    return shippedSummary(lines, command);
   },
 });
+
+/** Patch id: the ship activity also records the shipment in the OMS (and completes the OMS order). */
+export const SHIP_RECORDS_IN_OMS_PATCH = 'ship-records-in-oms';
+
+const shippedSummary = (lines: UnitLine[], command: { carrier: string; trackingNumber: string }) =>
+  `shipped ${describeLines(lines)} with ${command.carrier} ${command.trackingNumber}`;
