@@ -5,6 +5,7 @@
  * id, operation, the caller's requestId), so every retry and every replay sends the same key and
  * Meta applies the request once. Calls are paced by Meta's reported usage (graph-calls.ts).
  */
+import { Context } from '@temporalio/activity';
 import type { GraphActivities } from '../api/activities.js';
 import type { OmsPort } from '../api/oms-port.js';
 import type { UnitLine } from '../api/ledger.js';
@@ -75,6 +76,19 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
     return toOrderHistory(shipments, cancellations, refunds, returns);
   }
 
+  async function markedProcessing(orderId: string): Promise<boolean> {
+    try {
+      await validatedOms.markProcessing(orderId);
+      return true;
+    } catch (err) {
+      Context.current().log.warn('could not mark the OMS order processing; the order workflow will', {
+        orderId,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return false;
+    }
+  }
+
   return {
     fetchOrderSnapshot,
 
@@ -91,8 +105,8 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
       return oms.createPendingOrder(toPendingOrderInput(order, items, channel, reserveStock));
     },
 
-    async acknowledgeOrder({ orderId, merchantOrderReference }) {
-      return paced(async () => {
+    async acknowledgeOrder({ orderId, merchantOrderReference, markOmsProcessing }) {
+      const { state } = await paced(async () => {
         try {
           await graph.acknowledgeOrder(orderId, {
             idempotencyKey: idempotencyKey(orderId, 'acknowledge'),
@@ -110,6 +124,10 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
           throw err;
         }
       });
+      if (!markOmsProcessing) return { state };
+      // Meta has confirmed it: the OMS order may move on. Best effort, never a retry of the
+      // acknowledgement: if the OMS fails now, the workflow marks it with its own retries.
+      return { state, omsProcessing: await markedProcessing(orderId) };
     },
 
     async fetchOrderHistory({ orderId, kinds }) {

@@ -87,7 +87,16 @@ export interface GraphActivities {
     /** The order was never reserved (first seen already released): the OMS reserves it now. */
     reserveStock?: boolean | undefined;
   }): Promise<{ merchantOrderReference: string }>;
-  acknowledgeOrder(input: { orderId: string; merchantOrderReference: string }): Promise<{ state: MetaOrderState }>;
+  /**
+   * With `markOmsProcessing` (runs that took the ack-alone-in-fewer-actions patch), once Meta has
+   * confirmed it the OMS order moves to processing in the same activity, best effort:
+   * `omsProcessing` says whether it did (if not, the workflow marks it itself).
+   */
+  acknowledgeOrder(input: {
+    orderId: string;
+    merchantOrderReference: string;
+    markOmsProcessing?: boolean | undefined;
+  }): Promise<{ state: MetaOrderState; omsProcessing?: boolean | undefined }>;
   /**
    * A refresh's reads in one activity: the order, and its history edges (those `edgesToRead` names)
    * unless its `last_updated` is `historyReadAt`, the one whose edges the workflow has already read.

@@ -31,9 +31,11 @@ export async function acknowledge(ctx: OrderContext, mode: AckMode): Promise<voi
   if (s.metaState === 'CREATED') {
     await ctx.lock.exclusive(async () => {
       const batched = mode === 'bulk' && !s.merchantOrderReference ? await acknowledgeInBatch(ctx) : undefined;
-      if (!batched) cancelled = (await acknowledgeAlone(ctx)) === 'cancelled';
+      const alone = batched ? undefined : await acknowledgeAlone(ctx);
+      cancelled = alone === 'cancelled';
       if (cancelled) return;
-      omsMarkedByBatch = batched?.omsProcessing === true;
+      // The batch, or the acknowledge activity itself, may have marked the OMS order processing.
+      omsMarkedByBatch = batched?.omsProcessing === true || alone === 'acknowledged, OMS processing';
       s.metaState = 'IN_PROGRESS';
     });
   } else if (!s.merchantOrderReference) {
@@ -68,7 +70,7 @@ function omsReservesAtCreation(s: OrderWorkflowState): boolean {
   return s.reservation.status === 'none' || s.reservation.releasedWhileProcessing === true;
 }
 
-async function createPendingOmsOrder(ctx: OrderContext): Promise<string> {
+async function createPendingOmsOrder(ctx: OrderContext, options = { publish: true }): Promise<string> {
   const s = ctx.state;
   const { merchantOrderReference } = await ctx.attention.step('create the pending OMS order', () =>
     ctx.activities.graphWrite.createPendingOmsOrder({
@@ -78,36 +80,51 @@ async function createPendingOmsOrder(ctx: OrderContext): Promise<string> {
     }),
   );
   s.merchantOrderReference = merchantOrderReference;
-  ctx.visibility.publish();
+  if (options.publish) ctx.visibility.publish();
   return merchantOrderReference;
 }
 
 /** Patch id: an acknowledgement Meta refuses makes the order look at itself first (cancelled while CREATED?). */
 export const ACK_REFUSAL_CHECKS_ORDER_PATCH = 'ack-refusal-checks-order';
 
+/**
+ * Patch id: acknowledging alone, the acknowledge activity also marks the OMS order processing, and
+ * the OMS reference is shown with the order's next change (its acknowledgement) rather than alone.
+ */
+export const ACK_ALONE_IN_FEWER_ACTIONS_PATCH = 'ack-alone-in-fewer-actions';
+
+type AloneOutcome = 'acknowledged' | 'acknowledged, OMS processing' | 'cancelled';
+
 /** Acknowledges with `acknowledge_order`; runs holding the order's lock. */
-async function acknowledgeAlone(ctx: OrderContext): Promise<'acknowledged' | 'cancelled'> {
+async function acknowledgeAlone(ctx: OrderContext): Promise<AloneOutcome> {
   const s = ctx.state;
-  const reference = s.merchantOrderReference ?? (await createPendingOmsOrder(ctx));
+  const fewer = patched(ACK_ALONE_IN_FEWER_ACTIONS_PATCH);
+  const reference = s.merchantOrderReference ?? (await createPendingOmsOrder(ctx, { publish: !fewer }));
   const send = () =>
-    ctx.activities.graphWrite.acknowledgeOrder({ orderId: s.orderId, merchantOrderReference: reference });
+    ctx.activities.graphWrite.acknowledgeOrder({
+      orderId: s.orderId,
+      merchantOrderReference: reference,
+      ...(fewer ? { markOmsProcessing: true } : {}),
+    });
+  const outcome = (result: { omsProcessing?: boolean | undefined } | undefined): AloneOutcome =>
+    result?.omsProcessing === true ? 'acknowledged, OMS processing' : 'acknowledged';
   try {
     // A refusal of the content ("not CREATED") is handed back here instead of parking the order,
     // in runs recorded after the patch (older ones park as they did).
-    await ctx.attention.step(
-      'acknowledge',
-      send,
-      (failure) => rejectedByMeta(failure) && patched(ACK_REFUSAL_CHECKS_ORDER_PATCH),
+    return outcome(
+      await ctx.attention.step(
+        'acknowledge',
+        send,
+        (failure) => rejectedByMeta(failure) && patched(ACK_REFUSAL_CHECKS_ORDER_PATCH),
+      ),
     );
-    return 'acknowledged';
   } catch (err) {
     if (!(err instanceof ApplicationFailure)) throw err;
     // Meta refused: most likely the order was cancelled while CREATED. Read it (and its history)
     // from Meta; if every unit is cancelled, the order ends instead of waiting for an operator.
     await refreshHoldingLock(ctx, { fromMeta: true });
     if (s.ledger && isFullyCancelled(s.ledger)) return 'cancelled';
-    await ctx.attention.step('acknowledge', send);
-    return 'acknowledged';
+    return outcome(await ctx.attention.step('acknowledge', send));
   }
 }
 
