@@ -409,7 +409,7 @@ async function costRun(
     await startBenchIntake(world, name, mode, {
       ...BENCH_POLICY,
       returnWindowMs: clock.windowMs,
-      ...(clock.refreshMs ? { refreshIntervalMs: clock.refreshMs } : {}),
+      ...(clock.refreshMs ? { refreshIntervalMs: clock.refreshMs, returnWindowRefreshMs: clock.refreshMs } : {}),
     });
     const intakeIds = [orderPollerWorkflowId(world.cmsId), ackBatcherWorkflowId(world.cmsId)];
     const intakeEvents = async () =>
@@ -479,15 +479,18 @@ async function costRun(
 }
 
 /**
- * What each periodic refresh in the return window costs (its timer, its reads of Meta), and so a
- * default 30-day window refreshed every 6 hours (DEFAULT_ORDER_POLICY): 120 refreshes.
+ * What each periodic refresh in the return window costs (its timer, its read of Meta), and so a
+ * default 30-day window read every `returnWindowRefreshMs` (DEFAULT_ORDER_POLICY), and an order's
+ * whole life on the bulk path with such a window.
  */
-function returnWindowRefreshCost(run: Awaited<ReturnType<typeof costRun>>) {
+function returnWindowRefreshCost(run: Awaited<ReturnType<typeof costRun>>, plain: Awaited<ReturnType<typeof costRun>>) {
   const stage = run.stages.returnWindowClose;
   const refreshes = run.refreshesInReturnWindow;
-  // The window's own timer and the closing upsert are what a window without refreshes costs.
-  const perRefresh = refreshes > 0 ? (stage.actions - 2 * run.orders) / refreshes : undefined;
-  const cycles = DEFAULT_ORDER_POLICY.returnWindowMs / DEFAULT_ORDER_POLICY.refreshIntervalMs;
+  // What the window costs without periodic reads (the final read, the closing upsert): the plain run's.
+  const perRefresh = refreshes > 0 ? (stage.actions - plain.stages.returnWindowClose.actions) / refreshes : undefined;
+  const cycles = Math.floor(DEFAULT_ORDER_POLICY.returnWindowMs / DEFAULT_ORDER_POLICY.returnWindowRefreshMs);
+  const windowReads = perRefresh === undefined ? undefined : cycles * perRefresh;
+  const commonPath = (plain.wholeOrder.actions + plain.intakeDuringAcknowledgement.actions) / plain.orders;
   return {
     orders: run.orders,
     refreshes,
@@ -495,7 +498,8 @@ function returnWindowRefreshCost(run: Awaited<ReturnType<typeof costRun>>) {
     byKind: stage.byKind,
     projectedDefaultWindow: {
       refreshes: cycles,
-      actionsPerOrder: perRefresh === undefined ? undefined : Number((cycles * perRefresh + 2).toFixed(0)),
+      actionsPerOrder: windowReads === undefined ? undefined : Number(windowReads.toFixed(1)),
+      wholeLifePerOrder: windowReads === undefined ? undefined : Number((commonPath + windowReads).toFixed(1)),
     },
   };
 }
@@ -552,12 +556,14 @@ async function main() {
   try {
     const replay = PARTS.has('replay') ? await measureReplay(bundlePath) : undefined;
     if (replay) log(`replay: ${JSON.stringify(replay)}`);
-    const cost = PARTS.has('cost')
+    const bulk = PARTS.has('cost') ? await costRun(world, 'bulk') : undefined;
+    const cost = bulk
       ? {
-          bulk: await costRun(world, 'bulk'),
+          bulk,
           single: await costRun(world, 'single'),
           returnWindowRefresh: returnWindowRefreshCost(
             await costRun(world, 'bulk', { windowMs: 14_000, refreshMs: 4_000 }),
+            bulk,
           ),
         }
       : undefined;
