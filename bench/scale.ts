@@ -488,7 +488,10 @@ function returnWindowRefreshCost(run: Awaited<ReturnType<typeof costRun>>, plain
   const refreshes = run.refreshesInReturnWindow;
   // What the window costs without periodic reads (the final read, the closing upsert): the plain run's.
   const perRefresh = refreshes > 0 ? (stage.actions - plain.stages.returnWindowClose.actions) / refreshes : undefined;
-  const cycles = Math.floor(DEFAULT_ORDER_POLICY.returnWindowMs / DEFAULT_ORDER_POLICY.returnWindowRefreshMs);
+  // The open order's refresh timer runs on into the window (it fires within refreshIntervalMs), then
+  // one every returnWindowRefreshMs.
+  const { returnWindowMs, refreshIntervalMs, returnWindowRefreshMs } = DEFAULT_ORDER_POLICY;
+  const cycles = 1 + Math.floor((returnWindowMs - refreshIntervalMs) / returnWindowRefreshMs);
   const windowReads = perRefresh === undefined ? undefined : cycles * perRefresh;
   const commonPath = (plain.wholeOrder.actions + plain.intakeDuringAcknowledgement.actions) / plain.orders;
   return {
