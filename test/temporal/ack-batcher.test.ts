@@ -81,13 +81,21 @@ test('waiting orders carried over continue-as-new are all acknowledged once, in 
     (after.calls.byEndpoint['POST acknowledge_order'] ?? 0) - (before.calls.byEndpoint['POST acknowledge_order'] ?? 0);
   expect(singleCalls).toBe(0);
   expect(bulkCalls).toBeGreaterThanOrEqual(4);
-  // Some run began with orders its predecessor had not sent yet.
-  const carried: number[] = [];
-  for await (const run of world.harness.client.workflow.list({ query: `WorkflowId = '${batcherId}'` })) {
-    const history = await world.harness.client.workflow.getHandle(batcherId, run.runId).fetchHistory();
-    const [input] = decodeStartInput<AckBatcherInput>(history);
-    carried.push(input?.pending?.length ?? 0);
-  }
+  // Some run began with orders its predecessor had not sent yet. The runs are listed through
+  // visibility, which lags behind: wait until it lists a run that carried orders.
+  const carriedByRun = async () => {
+    const carried: number[] = [];
+    for await (const run of world.harness.client.workflow.list({ query: `WorkflowId = '${batcherId}'` })) {
+      const history = await world.harness.client.workflow.getHandle(batcherId, run.runId).fetchHistory();
+      const [input] = decodeStartInput<AckBatcherInput>(history);
+      carried.push(input?.pending?.length ?? 0);
+    }
+    return carried;
+  };
+  const carried = await eventually(async () => {
+    const found = await carriedByRun();
+    return found.length >= 2 && Math.max(...found) > 0 ? found : undefined;
+  }, 'a listed run of the batcher that carried waiting orders');
   expect(carried.length).toBeGreaterThanOrEqual(2);
   expect(Math.max(...carried)).toBeGreaterThan(0);
 }, 180_000);

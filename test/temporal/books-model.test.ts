@@ -27,6 +27,7 @@ import type { OrderWorkflowState } from '../../src/api/order-state.js';
 import { OrderCommandRejectedError } from '../../src/client/index.js';
 import { toMinorUnits } from '../../src/domain/money.js';
 import { orderWorkflowId } from '../../src/api/ids.js';
+import { stateQuery } from '../../src/api/order-messages.js';
 import { booksOf, expectBooksAgree, reconciled } from './books.js';
 import { createOrderWorld, eventually, FAST_POLICY, startSinglePoller, type OrderWorld } from './order-fixture.js';
 
@@ -412,8 +413,11 @@ async function endedAfterMetasLastChange(orderId: string): Promise<OrderWorkflow
   const handle = world.harness.client.workflow.getHandle(orderWorkflowId(orderId));
   return eventually(async () => {
     const { lastUpdatedAt } = await world.admin.getOrder(orderId);
-    if ((await handle.describe()).status.name !== 'COMPLETED') return undefined;
-    const s = await world.orders.getState(orderId);
+    const { runId, status } = await handle.describe();
+    if (status.name !== 'COMPLETED') return undefined;
+    // The state of that completed run: the poller may start a new run in between, whose state shows
+    // Meta's change (absorbed first) before its OMS records are written.
+    const s = await world.harness.client.workflow.getHandle(orderWorkflowId(orderId), runId).query(stateQuery);
     // Graph's last_updated has whole seconds.
     const seen = s.metaLastUpdated ? Date.parse(s.metaLastUpdated) : 0;
     return seen >= Math.floor(Date.parse(lastUpdatedAt) / 1000) * 1000 ? s : undefined;

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FB_CHANNEL, FB_ORDER_PHASE } from '../../src/api/search-attributes.js';
-import { connectToTestServer, uniqueTaskQueue, type TemporalHarness } from './harness.js';
+import { connectToTestServer, eventually, uniqueTaskQueue, type TemporalHarness } from './harness.js';
 
 let harness: TemporalHarness;
 beforeAll(async () => {
@@ -25,14 +25,14 @@ test('a real worker runs a workflow that calls an activity, and visibility shows
   );
   expect(result).toBe('Hello, Zoë');
 
-  // Visibility is eventually consistent: poll briefly until the dev server has indexed the close.
+  // Visibility is eventually consistent: poll until the dev server has indexed the close (seconds
+  // on a loaded machine, so the generous wait every test file uses).
   const query = `WorkflowId = '${workflowId}' AND FbOrderPhase = 'SMOKE_DONE' AND FbChannel = 'instagram'`;
-  let found: string[] = [];
-  for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
-    found = [];
-    for await (const wf of harness.client.workflow.list({ query })) found.push(wf.workflowId);
-    if (found.length === 0) await new Promise((r) => setTimeout(r, 100));
-  }
+  const found = await eventually(async () => {
+    const ids: string[] = [];
+    for await (const wf of harness.client.workflow.list({ query })) ids.push(wf.workflowId);
+    return ids.length > 0 ? ids : undefined;
+  }, 'the smoke workflow listed with its search attributes');
   expect(found).toEqual([workflowId]);
   const description = await harness.client.workflow.getHandle(workflowId).describe();
   expect(description.typedSearchAttributes.get(FB_ORDER_PHASE)).toBe('SMOKE_DONE');

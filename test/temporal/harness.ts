@@ -39,3 +39,24 @@ export async function connectToTestServer(): Promise<TemporalHarness> {
 export function uniqueTaskQueue(prefix: string): string {
   return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 }
+
+/**
+ * Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. The default is
+ * generous because CI shares two cores with other work: a dev server under load answers a query or a
+ * poll round in tens of seconds (seen: 10 s single queries), and waiting longer only costs a failing run.
+ * Below the temporal project's 120 s test timeout, so a test fails with the wait's own message.
+ */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

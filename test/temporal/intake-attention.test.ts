@@ -136,11 +136,19 @@ test('a token expiry pauses the poller and the ack batcher with a visible cause;
   expect(shown.code).toBe(1);
   expect(shown.out).toMatch(/^ {2}PAUSED since \S+: .*Session has expired.* \(GraphAuthError; \d+ failed attempts\)$/m);
   expect(shown.out).toContain('resumes by itself once Meta accepts its calls again');
-  // ...ops were told, once per workflow, through the OMS...
-  const notices = (await world.oms.events()).filter(
-    (e) => e.kind === 'ops.notification' && e.detail.includes(`commerce account ${world.cmsId} paused`),
-  );
-  expect(notices.map((n) => n.detail.split(' of commerce account')[0]).sort()).toEqual(['ack batcher', 'order poller']);
+  // ...ops were told, once per workflow, through the OMS (an activity that runs just after the
+  // status shows the pause, so wait for both notices)...
+  const pausedNotices = async () =>
+    (await world.oms.events()).filter(
+      (e) => e.kind === 'ops.notification' && e.detail.includes(`commerce account ${world.cmsId} paused`),
+    );
+  const sender = (notice: { detail: string }) => notice.detail.split(' of commerce account')[0];
+  const notices = await eventually(async () => {
+    const found = await pausedNotices();
+    const senders = found.map(sender);
+    return senders.includes('ack batcher') && senders.includes('order poller') ? found : undefined;
+  }, 'the ops notices of both pauses');
+  expect(notices.map(sender).sort()).toEqual(['ack batcher', 'order poller']);
   expect(notices.every((n) => n.metaOrderId === undefined || n.metaOrderId === null)).toBe(true);
   // ...and the metric says intake is not healthy.
   await eventually(async () => ((await intakeHealth()).healthy === 0 ? true : undefined), 'fb_intake_healthy 0');

@@ -7,7 +7,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startIntake } from '../../src/intake/start-intake.js';
 import { stateQuery } from '../../src/api/order-messages.js';
-import { pollerStatusQuery, pollNowSignal } from '../../src/api/poller-messages.js';
+import { pollerStatusQuery, pollNowSignal, type PollerStatus } from '../../src/api/poller-messages.js';
 import type { OrderPolicyOverrides } from '../../src/order/policy.js';
 import { createOrderWorld, eventually, FAST_POLICY, recordHistory, type OrderWorld } from './order-fixture.js';
 import { ackBatcherWorkflowId, orderPollerWorkflowId, orderWorkflowId } from '../../src/api/ids.js';
@@ -76,6 +76,16 @@ async function countOrderWorkflows(ids: string[]): Promise<number> {
   return found;
 }
 
+/** The poller's status once it satisfies `ok`. */
+function pollerStatusWhen(what: string, ok: (status: PollerStatus) => boolean): Promise<PollerStatus> {
+  return eventually(async () => {
+    const status = await world.harness.client.workflow
+      .getHandle(orderPollerWorkflowId(world.cmsId))
+      .query(pollerStatusQuery);
+    return ok(status) ? status : undefined;
+  }, what);
+}
+
 /** Waits, through visibility (no query load on the workers), until `ids` all show `phase`. */
 async function allInPhase(ids: string[], phase: string, timeoutMs = 120_000): Promise<void> {
   const wanted = new Set(ids.map((id) => `fb-order-${id}`));
@@ -134,12 +144,7 @@ describe('poller and bulk acknowledgement', () => {
       ).toHaveLength(1);
     // Seen twice (several rounds, the overlap) is harmless: still exactly one workflow per order.
     await world.harness.client.workflow.getHandle(orderPollerWorkflowId(world.cmsId)).signal(pollNowSignal);
-    const status = await eventually(async () => {
-      const s = await world.harness.client.workflow
-        .getHandle(orderPollerWorkflowId(world.cmsId))
-        .query(pollerStatusQuery);
-      return s.rounds >= 3 ? s : undefined;
-    }, 'three poll rounds');
+    const status = await pollerStatusWhen('three poll rounds', (s) => s.rounds >= 3);
     expect(status.lastRound?.ordersSeen).toBeGreaterThan(0);
     // Re-read through the overlap but unchanged since this worker signalled them: not signalled again.
     expect(status.lastRound?.unchangedSkipped).toBeGreaterThanOrEqual(50);
@@ -251,9 +256,9 @@ describe('poller and bulk acknowledgement', () => {
         (before.calls.byEndpoint['POST acknowledge_order'] ?? 0),
     ).toBe(0);
     expect((await world.oms.processingProgress(ids)).processing).toBe(60);
-    const status = await world.harness.client.workflow
-      .getHandle(orderPollerWorkflowId(world.cmsId))
-      .query(pollerStatusQuery);
+    // The round's counts reach the poller's status when its activity returns, which can be after
+    // the batches it handed over were acknowledged: wait for the first round to be over.
+    const status = await pollerStatusWhen('the first poll round of the new poller', (s) => s.rounds >= 1);
     expect(status.totals?.handedToAckBatcher).toBe(60);
     for (const id of ids) {
       const { activities, signals, signalsSent } = await historyOf(id);

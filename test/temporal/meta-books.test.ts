@@ -63,6 +63,17 @@ function payloadTexts(node: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * How many `counted` activities the order scheduled after its first `first` activity. The workflow
+ * awaits each activity before it moves on, so a later one means the earlier one's work is done.
+ */
+async function activitiesAfterFirst(orderId: string, first: string, counted: string): Promise<number> {
+  const { events } = await world.harness.client.workflow.getHandle(`fb-order-${orderId}`).fetchHistory();
+  const scheduled = (events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  const from = scheduled.indexOf(first);
+  return from < 0 ? 0 : scheduled.slice(from + 1).filter((name) => name === counted).length;
+}
+
 describe('the ledger by Meta item id', () => {
   test('two lines of one retailer id: "ship all" ships each once; the retailer id alone is refused with the item ids', async () => {
     const plain = { ...MUG, quantity: 1, productName: 'Mug' };
@@ -142,7 +153,14 @@ describe("changes made in Commerce Manager reach the ledger and the OMS once, fr
     await waitFor(orderId, 'written-off cancel', (s) =>
       s.externalChanges.some((c) => c.metaObjectId === writtenOff.objectId),
     );
-    const cancellations = (await world.oms.getOrder(orderId))!.cancellations;
+    // The state shows each change as the workflow applies it; its OMS record follows (its own activity).
+    const cancellations = await eventually(async () => {
+      const recorded = (await world.oms.getOrder(orderId))!.cancellations;
+      const requestIds = recorded.map((c) => c.requestId);
+      return [restocked, writtenOff].every(({ objectId }) => requestIds.includes(`meta-cancellation-${objectId}`))
+        ? recorded
+        : undefined;
+    }, 'the OMS records of both cancellations');
     expect(cancellations).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -315,8 +333,16 @@ describe('ship-by date', () => {
     );
     expect(listed.atRisk).toBe(true);
     await eventually(async () => ((await stateOf(orderId)).historyReadAt ? true : undefined), 'a later refresh');
-    const notices = (await world.oms.events(orderId)).filter((e) => /must ship by/.test(e.detail));
-    expect(notices).toHaveLength(1);
+    // The state shows the flag before the notice's OMS activity has run: wait for the notice, then for
+    // two more refreshes (the loop checks the ship-by date after each), before counting the notices.
+    const notices = () =>
+      world.oms.events(orderId).then((events) => events.filter((e) => /must ship by/.test(e.detail)));
+    await eventually(async () => ((await notices()).length > 0 ? true : undefined), 'the at-risk notice in the OMS');
+    await eventually(
+      async () => ((await activitiesAfterFirst(orderId, 'notifyOps', 'fetchOrderSnapshot')) >= 2 ? true : undefined),
+      'two refreshes after the notice',
+    );
+    expect(await notices()).toHaveLength(1);
   });
 });
 

@@ -21,6 +21,9 @@ import { NON_RETRYABLE_GRAPH_ERRORS, type OrderPolicyOverrides } from '../../src
 import { connectToTestServer, uniqueTaskQueue, type TemporalHarness } from './harness.js';
 import { orderWorkflowId } from '../../src/api/ids.js';
 
+/** The Temporal tests' one wait: in harness.ts so that harness.test.ts needs no world; most files take it from here. */
+export { eventually } from './harness.js';
+
 export const SANDBOX_TOKEN = 'test-token-abc123';
 
 /** Production code paths on a test clock: seconds instead of minutes and days. */
@@ -187,27 +190,6 @@ export async function createOrderWorld(options: OrderWorldOptions = {}): Promise
       await harness.close();
     },
   };
-}
-
-/**
- * Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. The default is
- * generous because CI shares two cores with other work: a dev server under load answers a query or a
- * poll round in tens of seconds (seen: 10 s single queries), and waiting longer only costs a failing run.
- * Below the temporal project's 120 s test timeout, so a test fails with the wait's own message.
- */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export const HISTORIES_DIR = new URL('../histories/', import.meta.url);

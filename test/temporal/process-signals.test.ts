@@ -174,6 +174,12 @@ describe.skipIf(!hasProc)('npm start', () => {
       const orders = new OrderClient(new Client({ connection }));
       await waitFor('the demo orders to be listed', async () => (await orders.list()).length >= 3, 120_000);
       console.log(`[signals] first demo orders listed ${Date.now() - bannerAt} ms after the banner`);
+      // Visibility lists each order a little after it starts: three listed need not include the example yet.
+      await waitFor(
+        'the example order to be listed',
+        async () => (await orders.list()).some((o) => o.orderId === exampleId),
+        60_000,
+      );
       expect((await orders.list()).map((o) => o.orderId)).toContain(exampleId);
     } finally {
       await connection.close();
