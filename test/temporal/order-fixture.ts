@@ -109,7 +109,9 @@ export async function createOrderWorld(options: OrderWorldOptions = {}): Promise
     baseUrl: sandbox.url,
     apiVersion: 'v22.0',
     accessToken: SANDBOX_TOKEN,
-    timeoutMs: 2_000,
+    // Below the activities' 10 s attempt timeout, well above a loaded machine's slowest answer: a
+    // client timeout here would retry the call, and tests count calls (no test uses hung answers).
+    timeoutMs: 8_000,
   });
   const taskQueue = uniqueTaskQueue('orders');
   const graphTaskQueue = uniqueTaskQueue('graph');
