@@ -199,7 +199,7 @@ runMain(async () => {
       omsNote = `reference OMS at ${omsServer.url} (process ${omsServer.pid}, data in ${config.OMS_DATA_DIR}), over signed HTTP`;
     }
     const deps = started('OMS and Graph client', await createDependencies(config), (d) => d.close());
-    const tracing = startTracing(config);
+    const tracing = await startTracing(config);
     if (tracing) started('tracing', tracing, (t) => t.shutdown());
 
     const nativeConnection = started(

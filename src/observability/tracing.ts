@@ -10,14 +10,6 @@
  */
 import { createRequire } from 'node:module';
 import { trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry';
 import type { WorkerOptions } from '@temporalio/worker';
 import type { AppConfig } from '../config.js';
 
@@ -35,13 +27,26 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** Starts tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set; undefined (tracing off) otherwise. */
-export function startTracing(
+/**
+ * Starts tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set; undefined (tracing off) otherwise. The
+ * OpenTelemetry SDK and exporter are imported only then: a worker without tracing does not keep
+ * them in memory.
+ */
+export async function startTracing(
   settings: Pick<AppConfig, 'OTEL_EXPORTER_OTLP_ENDPOINT'>,
   env: NodeJS.ProcessEnv = process.env,
-): Tracing | undefined {
+): Promise<Tracing | undefined> {
   const endpoint = settings.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (!endpoint) return undefined;
+  const [{ OTLPTraceExporter }, { Resource }, { BatchSpanProcessor, NodeTracerProvider }, otelInterceptors] =
+    await Promise.all([
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/sdk-trace-node'),
+      import('@temporalio/interceptors-opentelemetry'),
+    ]);
+  const { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } =
+    otelInterceptors;
   const resource = new Resource({ 'service.name': env.OTEL_SERVICE_NAME || DEFAULT_SERVICE_NAME });
   const exporter = new OTLPTraceExporter({
     url: new URL('v1/traces', endpoint.endsWith('/') ? endpoint : `${endpoint}/`).href,

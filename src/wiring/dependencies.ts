@@ -4,7 +4,6 @@ import type { AppConfig } from '../config.js';
 import { GraphClient } from '../graph/client.js';
 import { HttpOms } from '../oms/http/index.js';
 import type { OmsPort } from '../api/oms-port.js';
-import { ReferenceOms } from '../oms/reference/index.js';
 import { withFields } from '../observability/json-log.js';
 
 export interface Dependencies {
@@ -41,6 +40,8 @@ export async function createDependencies(config: AppConfig, own: { oms?: OmsPort
   }
   // OMS_ADAPTER=reference: the reference OMS inside this process, for a single worker or a test.
   // `npm start` runs it as a process of its own instead (src/oms-server.ts) and uses the HTTP adapter.
+  // Imported only here: PGlite and the OMS's schemas cost a worker on another adapter ~15 MB of RSS.
+  const { ReferenceOms } = await import('../oms/reference/index.js');
   const referenceOms = await ReferenceOms.open({ dataDir: config.OMS_DATA_DIR });
   return {
     graph,

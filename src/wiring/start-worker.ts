@@ -49,7 +49,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const { connectionOptions, namespace } = temporalConnectConfig(env);
   // Before any connection: the Runtime carries the JSON logger and the Prometheus exporter.
   const observability = options.installRuntime === false ? undefined : installObservability(config, { env });
-  const tracing = startTracing(config, env);
+  const tracing = await startTracing(config, env);
   const encryption = payloadEncryptionFromSetting(config.PAYLOAD_ENCRYPTION_KEYS);
   const deps = await createDependencies(config, { oms: options.oms });
   const closeAll: (() => Promise<unknown>)[] = [async () => tracing?.shutdown(), () => deps.close()];

@@ -4,13 +4,21 @@
  *   - TASK_QUEUE-intake:   the poller and the ack batcher, on a queue of their own so that their
  *                          workflow tasks never wait behind thousands of order tasks (a batcher
  *                          stuck in that line holds every order's acknowledgement), and the one
- *                          OMS activity they use (notifyOps, when intake pauses);
+ *                          OMS activity they use (notifyOps, when intake pauses); their workflows
+ *                          run on the main thread (ON_THE_MAIN_THREAD), the order workflows on a
+ *                          workflow thread of their own;
  *   - GRAPH_TASK_QUEUE:    the Graph activities, under one task-queue-wide rate limit that the server
  *                          enforces across every worker (Meta's page budget is global, not per process).
  */
 import { setFlagsFromString } from 'node:v8';
 import type { DataConverter } from '@temporalio/common';
-import { Runtime, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import {
+  Runtime,
+  Worker,
+  type NativeConnection,
+  type WorkerOptions,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { observeGraphClient, recordPollSuccess } from '../observability/index.js';
 import { traceOmsPort } from '../observability/spans.js';
@@ -56,6 +64,20 @@ export interface CreateWorkersOptions {
 
 /** The poller and the ack batcher: one of each per account, so a small cache holds them all. */
 const INTAKE_CACHED_WORKFLOWS = 10;
+
+/**
+ * The intake worker runs its workflows on the process's main thread instead of a workflow thread
+ * of its own: a second thread is a second V8 isolate with the whole bundle loaded and a heap that
+ * grows to WORKFLOW_HEAP_MB (measured: about 25-35 MB of RSS for two workflows that do little).
+ * Its task queue and its pollers stay its own, so a flood of order tasks still cannot delay a
+ * poller or batcher task; on the main thread its activations wait at most behind activity
+ * callbacks, never behind the order workflows' thread. `debugMode` is the SDK's only switch for
+ * this (it also lets a debugger in, which costs nothing unattached); it lifts the execution
+ * deadline, so the SDK's default 5 s is set back: a runaway activation fails its task instead of
+ * blocking the thread. `isolateExecutionTimeout` is read by Worker.create but not in its
+ * public type, hence the cast.
+ */
+const ON_THE_MAIN_THREAD = { debugMode: true, isolateExecutionTimeout: '5s' } as Pick<WorkerOptions, 'debugMode'>;
 
 /**
  * Caps the heap of the isolates created from now on: the workflow threads, which Worker.create
@@ -118,6 +140,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<Work
     identity: `intake@${identity}`,
     workflowBundle,
     maxCachedWorkflows: INTAKE_CACHED_WORKFLOWS,
+    ...ON_THE_MAIN_THREAD,
     // A paused poller or batcher tells ops through the OMS (src/intake/intake-attention.ts).
     activities: { notifyOps: activities.orders.notifyOps },
   });

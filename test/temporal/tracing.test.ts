@@ -22,7 +22,7 @@ let running: Promise<unknown>;
 beforeAll(async () => {
   collector = await startOtlpCollector();
   world = await createOrderWorld({ withoutWorkers: true });
-  tracing = startTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }), {})!;
+  tracing = (await startTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }), {}))!;
   // No workflowBundle: bundled here with the tracing workflow interceptors, as a traced worker does.
   workers = await createWorkers({
     connection: world.harness.nativeConnection,

@@ -20,7 +20,7 @@ describe('tracing', () => {
   it('is off by default: no tracer provider, spans record nothing, nothing is sent', async () => {
     const config = loadConfig({});
     expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
-    expect(startTracing(config, {})).toBeUndefined();
+    expect(await startTracing(config, {})).toBeUndefined();
     let recording: boolean | undefined;
     await inSpan('graph GET /{order-id}', {}, async () => {
       recording = trace.getActiveSpan()?.isRecording() ?? false;
@@ -30,7 +30,7 @@ describe('tracing', () => {
   });
 
   it('with OTEL_EXPORTER_OTLP_ENDPOINT set, exports our spans to <endpoint>/v1/traces', async () => {
-    const tracing = startTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }), {})!;
+    const tracing = (await startTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url }), {}))!;
     expect(tracing).toBeDefined();
     const oms = await ReferenceOms.open();
     try {
