@@ -35,6 +35,7 @@ import { goSignal } from './floor-workflow.js';
 import { historyCost, type HistoryCost } from './lib/cloud-actions.js';
 import { cpuMeter, devServerPid, percentile, sleep, withPeakRss } from './lib/processes.js';
 import { measureReplay } from './lib/replay-cost.js';
+import { compileBenchWorker } from './lib/compiled-worker.js';
 import { BENCH_TOKEN, startSandboxProcess } from './lib/sandbox-process.js';
 import { startWorkerChild, type WorkerChild, type WorkerMemory } from './lib/worker-child.js';
 
@@ -44,9 +45,13 @@ const PARTS = new Set((process.env.BENCH_PARTS ?? 'memory,curve,cost,replay').sp
 const MEMORY_SIZES = sizes('BENCH_MEMORY_SIZES', '1000,5000,10000');
 const SHIP_ORDERS = Number(process.env.BENCH_SHIP_ORDERS ?? 1_000);
 const CURVE_SIZES = sizes('BENCH_CURVE_SIZES', '500,1000,2000,4000');
+/** The curve on the run's one dev server (shared), and each point on a dev server of its own (fresh). */
+const CURVE_SERVERS = new Set((process.env.BENCH_CURVE_SERVERS ?? 'shared,fresh').split(',').map((s) => s.trim()));
 const COST_ORDERS = Number(process.env.BENCH_COST_ORDERS ?? 20);
 const CACHE_SIZE = Number(process.env.WORKFLOW_CACHE_SIZE ?? WORKFLOW_MEMORY_DEFAULTS.cacheSize);
 const HEAP_MB = Number(process.env.WORKFLOW_HEAP_MB ?? WORKFLOW_MEMORY_DEFAULTS.heapMb);
+/** BENCH_WORKER_TSX=1: the worker from its TypeScript sources under tsx, as runs before 2026-12-07 measured it. */
+const WORKER_UNDER_TSX = process.env.BENCH_WORKER_TSX === '1';
 const SECRET = 'bench-oms-secret-0123456789abcdef';
 const SKU = 'BENCH-SKU';
 /** The floor's activity calls: an order's own two OMS steps from release to processing (as bench/pipeline.ts). */
@@ -70,6 +75,8 @@ interface World {
   oms: OmsServerProcess;
   cmsId: string;
   bundlePath: string;
+  /** bench/worker-process compiled to JavaScript (compileBenchWorker), or undefined: run under tsx. */
+  workerScript: string | undefined;
   floorBundle: string;
   pids: { devServer: number | undefined; sandbox: number | undefined; oms: number | undefined };
 }
@@ -79,23 +86,26 @@ const runningWorkers = new Set<WorkerChild>();
 
 /** A worker child on its own task queues, configured through the environment like `npm run worker`. */
 async function startBenchWorker(world: World, name: string, extra: NodeJS.ProcessEnv = {}): Promise<WorkerChild> {
-  const worker = await startWorkerChild({
-    TEMPORAL_ADDRESS: world.address,
-    TEMPORAL_NAMESPACE: world.namespace,
-    TASK_QUEUE: `bench-${name}`,
-    GRAPH_TASK_QUEUE: `bench-${name}-graph`,
-    GRAPH_MAX_CALLS_PER_SECOND: '2000',
-    META_GRAPH_URL: world.sandboxUrl,
-    META_ACCESS_TOKEN: BENCH_TOKEN,
-    META_CMS_ID: world.cmsId,
-    OMS_ADAPTER: 'http',
-    OMS_WEBHOOK_URL: world.oms.eventsUrl,
-    OMS_WEBHOOK_SECRET: SECRET,
-    WORKFLOW_CACHE_SIZE: String(CACHE_SIZE),
-    WORKFLOW_HEAP_MB: String(HEAP_MB),
-    BENCH_WORKFLOW_BUNDLE: world.bundlePath,
-    ...extra,
-  });
+  const worker = await startWorkerChild(
+    {
+      TEMPORAL_ADDRESS: world.address,
+      TEMPORAL_NAMESPACE: world.namespace,
+      TASK_QUEUE: `bench-${name}`,
+      GRAPH_TASK_QUEUE: `bench-${name}-graph`,
+      GRAPH_MAX_CALLS_PER_SECOND: '2000',
+      META_GRAPH_URL: world.sandboxUrl,
+      META_ACCESS_TOKEN: BENCH_TOKEN,
+      META_CMS_ID: world.cmsId,
+      OMS_ADAPTER: 'http',
+      OMS_WEBHOOK_URL: world.oms.eventsUrl,
+      OMS_WEBHOOK_SECRET: SECRET,
+      WORKFLOW_CACHE_SIZE: String(CACHE_SIZE),
+      WORKFLOW_HEAP_MB: String(HEAP_MB),
+      BENCH_WORKFLOW_BUNDLE: world.bundlePath,
+      ...extra,
+    },
+    world.workerScript,
+  );
   runningWorkers.add(worker);
   return {
     ...worker,
@@ -340,35 +350,91 @@ async function floorRun(world: World, count: number) {
   }
 }
 
-async function curvePart(world: World) {
-  const worker = await startBenchWorker(world, 'curve');
+/** One point of the curve on `world`'s server: `size` orders in bulk through `worker`, then the floor at the same size. */
+async function curvePoint(world: World, worker: WorkerChild, taskQueue: string, size: number) {
   const pids = { worker: worker.pid, ...world.pids };
-  const points: Record<string, unknown>[] = [];
+  const { result, peakRssMb } = await withPeakRss(
+    () => bringToInProgress(world, taskQueue, size, `curve ${size}`, pids),
+    worker.pid,
+  );
+  const floor = await floorRun(world, size);
+  const point = {
+    orders: size,
+    bulk: { ...result.figures, workerPeakRssMb: peakRssMb },
+    floor,
+    bulkOverFloor: Number((result.figures.ordersPerSecond / floor.ordersPerSecond).toFixed(2)),
+  };
+  log(`curve ${size}: ${JSON.stringify(point)}`);
+  return point;
+}
+
+type CurvePoint = Awaited<ReturnType<typeof curvePoint>>;
+
+function curveSummary(points: CurvePoint[]) {
+  return {
+    points,
+    largestOverSmallestThroughput: Number(
+      (points.at(-1)!.bulk.ordersPerSecond / points[0]!.bulk.ordersPerSecond).toFixed(2),
+    ),
+  };
+}
+
+/** Every point on the run's one dev server, one after the other: each point's server holds the earlier points' workflows. */
+async function sharedServerCurve(world: World) {
+  const worker = await startBenchWorker(world, 'curve');
+  const points: CurvePoint[] = [];
   try {
     await startBenchIntake(world, 'curve', 'bulk', BENCH_POLICY);
-    for (const size of CURVE_SIZES) {
-      const { result, peakRssMb } = await withPeakRss(
-        () => bringToInProgress(world, 'bench-curve', size, `curve ${size}`, pids),
-        worker.pid,
-      );
-      const floor = await floorRun(world, size);
-      const point = {
-        orders: size,
-        bulk: { ...result.figures, workerPeakRssMb: peakRssMb },
-        floor,
-        bulkOverFloor: Number((result.figures.ordersPerSecond / floor.ordersPerSecond).toFixed(2)),
-      };
-      points.push(point);
-      log(`curve ${size}: ${JSON.stringify(point)}`);
-    }
+    for (const size of CURVE_SIZES) points.push(await curvePoint(world, worker, 'bench-curve', size));
   } finally {
     await stopIntake(world);
     await worker.stop();
   }
-  const rate = (p: Record<string, unknown>) => (p.bulk as { ordersPerSecond: number }).ordersPerSecond;
+  return curveSummary(points);
+}
+
+/**
+ * Each point on a dev server of its own, started for it (empty but for the point's own orders,
+ * and then the floor's workflows), with its own worker and intake; the sandbox and the OMS are
+ * the run's. Separates what the number of orders in flight costs from what the earlier points'
+ * rows in the server's SQLite cost.
+ */
+async function freshServerCurve(world: World) {
+  const points: CurvePoint[] = [];
+  for (const size of CURVE_SIZES) {
+    const server = await startDevServer({ log });
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    const connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection, namespace: server.namespace });
+    const fresh: World = {
+      ...world,
+      client,
+      orders: new OrderClient(client),
+      nativeConnection,
+      address: server.address,
+      namespace: server.namespace,
+      pids: { ...world.pids, devServer: devServerPid() },
+    };
+    const name = `curve-fresh-${size}`;
+    const worker = await startBenchWorker(fresh, name);
+    try {
+      await startBenchIntake(fresh, name, 'bulk', BENCH_POLICY);
+      points.push(await curvePoint(fresh, worker, `bench-${name}`, size));
+    } finally {
+      await stopIntake(fresh);
+      await worker.stop();
+      await nativeConnection.close();
+      await connection.close();
+      await server.stop();
+    }
+  }
+  return curveSummary(points);
+}
+
+async function curvePart(world: World) {
   return {
-    points,
-    largestOverSmallestThroughput: Number((rate(points.at(-1)!) / rate(points[0]!)).toFixed(2)),
+    sharedServer: CURVE_SERVERS.has('shared') ? await sharedServerCurve(world) : undefined,
+    freshServerPerPoint: CURVE_SERVERS.has('fresh') ? await freshServerCurve(world) : undefined,
   };
 }
 
@@ -553,6 +619,7 @@ async function main() {
     oms,
     cmsId: (await admin.getSettings()).cmsId,
     bundlePath,
+    workerScript: WORKER_UNDER_TSX ? undefined : compileBenchWorker(),
     floorBundle,
     pids: { devServer: devServerPid(), sandbox: sandbox.child.pid, oms: oms.pid },
   };
@@ -582,14 +649,20 @@ async function main() {
         node: process.version,
         loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
       },
-      settings: { WORKFLOW_CACHE_SIZE: CACHE_SIZE, WORKFLOW_HEAP_MB: HEAP_MB },
+      settings: {
+        WORKFLOW_CACHE_SIZE: CACHE_SIZE,
+        WORKFLOW_HEAP_MB: HEAP_MB,
+        workerRunsAs: WORKER_UNDER_TSX
+          ? 'TypeScript sources under tsx (node --import tsx bench/worker-process.ts)'
+          : 'JavaScript compiled by tsc with tsconfig.build.json (as node dist/worker.js runs)',
+      },
       memory,
       curve,
       cost,
       replay,
       targets: targets(memory, curve, cost),
       notes: [
-        'The worker runs in a process of its own (bench/worker-process.ts: startWorker with a prebuilt bundle); the reference OMS in another (src/oms-server.ts, in memory), reached over signed HTTP; the sandbox and the dev server in theirs.',
+        'The worker runs in a process of its own (bench/worker-process.ts: startWorker with a prebuilt bundle; compiled to JavaScript unless settings.workerRunsAs says tsx, see bench/lib/compiled-worker.ts); the reference OMS in another (src/oms-server.ts, in memory), reached over signed HTTP; the sandbox and the dev server in theirs.',
         "Memory: RSS of the worker process; heapUsedMb is its main thread only: the workflow thread's heap (every cached workflow) is in the RSS, not in heapUsedMb (Node 20 cannot read another thread's heap).",
         "ordersPerSecond: orders / time from the release of all orders to the last acknowledgement in the sandbox ledger; releaseToAckMs from each order's release to its acknowledgement. The floor: workflows / time from the first signal to the last completion.",
         'Actions, as Temporal Cloud counts them from a history (bench/lib/cloud-actions.ts): workflow started (incl. continue-as-new), each signal received, each timer started, each search-attribute upsert (except TemporalChangeVersion alone), each activity attempt, each accepted Update. Not in a history and so not counted: queries, heartbeats, rejected Updates.',
@@ -630,14 +703,18 @@ function targets(
       met: memory.shipping.peakRssMb <= 500,
     };
   }
-  if (curve) {
-    result.throughputFlat = {
+  for (const [mode, run] of [
+    ['SharedServer', curve?.sharedServer],
+    ['FreshServerPerPoint', curve?.freshServerPerPoint],
+  ] as const) {
+    if (!run) continue;
+    result[`throughputFlat${mode}`] = {
       target: 'throughput at the largest size within 20 % of the smallest',
-      measured: curve.largestOverSmallestThroughput,
-      met: curve.largestOverSmallestThroughput >= 0.8,
+      measured: run.largestOverSmallestThroughput,
+      met: run.largestOverSmallestThroughput >= 0.8,
     };
-    const ratios = curve.points.map((p) => p.bulkOverFloor as number);
-    result.bulkOverFloor = {
+    const ratios = run.points.map((p) => p.bulkOverFloor);
+    result[`bulkOverFloor${mode}`] = {
       target: 'bulk >= 2x the floor at every size',
       measured: ratios,
       met: Math.min(...ratios) >= 2,

@@ -17,11 +17,17 @@ export interface WorkerChild {
   stop(): Promise<void>;
 }
 
-export async function startWorkerChild(env: NodeJS.ProcessEnv): Promise<WorkerChild> {
+/**
+ * Starts bench/worker-process: compiled (`compiledScript`, from compileBenchWorker, as production
+ * runs), or else from the TypeScript source under tsx.
+ */
+export async function startWorkerChild(env: NodeJS.ProcessEnv, compiledScript?: string): Promise<WorkerChild> {
   // The worker's own Node flags (its main thread's heap, say), apart from the benchmark's.
   const nodeFlags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const script = fileURLToPath(new URL('../worker-process.ts', import.meta.url));
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
+  const args = compiledScript
+    ? [compiledScript]
+    : ['--import', 'tsx', fileURLToPath(new URL('../worker-process.ts', import.meta.url))];
+  const child = spawn(process.execPath, [...nodeFlags, ...args], {
     // MALLOC_ARENA_MAX as `npm run worker` and the Docker image run it (README, "Production").
     env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'warn', MALLOC_ARENA_MAX: '2', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
