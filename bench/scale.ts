@@ -5,7 +5,8 @@
  *     for ship commands) for each N of BENCH_MEMORY_SIZES, then while BENCH_SHIP_ORDERS of them
  *     receive a ship command (most of them evicted from the cache: the cost of a cache miss in use);
  *   - a scale curve: throughput and p95 release -> acknowledgement at each size of BENCH_CURVE_SIZES,
- *     against the floor workflow (bench/floor-workflow.ts) at the same size in the same run;
+ *     against the floor workflow (bench/floor-workflow.ts) at the same size in the same run, on the
+ *     run's one dev server and on a fresh dev server per point (BENCH_CURVE_SERVERS=shared,fresh);
  *   - cost per order: history events and billable Temporal Cloud actions per order, counted from the
  *     histories (bench/lib/cloud-actions.ts), for release, acknowledgement, one shipment and the
  *     return window's close, in bulk and in single mode;
@@ -37,7 +38,7 @@ import { cpuMeter, devServerPid, percentile, sleep, withPeakRss } from './lib/pr
 import { measureReplay } from './lib/replay-cost.js';
 import { compileBenchWorker } from './lib/compiled-worker.js';
 import { BENCH_TOKEN, startSandboxProcess } from './lib/sandbox-process.js';
-import { startWorkerChild, type WorkerChild, type WorkerMemory } from './lib/worker-child.js';
+import { startWorkerChild, workerNodeFlags, type WorkerChild, type WorkerMemory } from './lib/worker-child.js';
 
 const sizes = (name: string, fallback: string) =>
   (process.env[name] ?? fallback).split(',').map((n) => Number(n.trim()));
@@ -652,6 +653,7 @@ async function main() {
       settings: {
         WORKFLOW_CACHE_SIZE: CACHE_SIZE,
         WORKFLOW_HEAP_MB: HEAP_MB,
+        workerNodeFlags: workerNodeFlags().join(' '),
         workerRunsAs: WORKER_UNDER_TSX
           ? 'TypeScript sources under tsx (node --import tsx bench/worker-process.ts)'
           : 'JavaScript compiled by tsc with tsconfig.build.json (as node dist/worker.js runs)',
@@ -664,6 +666,7 @@ async function main() {
       notes: [
         'The worker runs in a process of its own (bench/worker-process.ts: startWorker with a prebuilt bundle; compiled to JavaScript unless settings.workerRunsAs says tsx, see bench/lib/compiled-worker.ts); the reference OMS in another (src/oms-server.ts, in memory), reached over signed HTTP; the sandbox and the dev server in theirs.',
         "Memory: RSS of the worker process; heapUsedMb is its main thread only: the workflow thread's heap (every cached workflow) is in the RSS, not in heapUsedMb (Node 20 cannot read another thread's heap).",
+        "Curve: sharedServer runs every point on the run's one dev server, one after the other (each point's server holds the earlier points' workflows, and the memory part's if it ran first); freshServerPerPoint runs each point on a dev server started for it, with its own worker and intake (the sandbox and the OMS are the run's). In both, the floor runs right after the bulk point on the same server.",
         "ordersPerSecond: orders / time from the release of all orders to the last acknowledgement in the sandbox ledger; releaseToAckMs from each order's release to its acknowledgement. The floor: workflows / time from the first signal to the last completion.",
         'Actions, as Temporal Cloud counts them from a history (bench/lib/cloud-actions.ts): workflow started (incl. continue-as-new), each signal received, each timer started, each search-attribute upsert (except TemporalChangeVersion alone), each activity attempt, each accepted Update. Not in a history and so not counted: queries, heartbeats, rejected Updates.',
         "intakeDuringAcknowledgement: the poller and ack batcher actions from release to the last order processing, divided by the orders; with the benchmark's 2-second polls, mostly polls (production polls every 5 minutes).",

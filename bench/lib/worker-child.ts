@@ -21,9 +21,17 @@ export interface WorkerChild {
  * Starts bench/worker-process: compiled (`compiledScript`, from compileBenchWorker, as production
  * runs), or else from the TypeScript source under tsx.
  */
+/** The main thread's heap limit, as `npm run worker` and the Docker image run the worker (Dockerfile, CMD). */
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=256'];
+
+/** The Node flags the worker child runs with: production's, then BENCH_WORKER_NODE_FLAGS. */
+export function workerNodeFlags(): string[] {
+  return [...WORKER_NODE_FLAGS, ...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+}
+
 export async function startWorkerChild(env: NodeJS.ProcessEnv, compiledScript?: string): Promise<WorkerChild> {
-  // The worker's own Node flags (its main thread's heap, say), apart from the benchmark's.
-  const nodeFlags = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // The worker's Node flags: production's (WORKER_NODE_FLAGS), then BENCH_WORKER_NODE_FLAGS (a later flag wins).
+  const nodeFlags = workerNodeFlags();
   const args = compiledScript
     ? [compiledScript]
     : ['--import', 'tsx', fileURLToPath(new URL('../worker-process.ts', import.meta.url))];
