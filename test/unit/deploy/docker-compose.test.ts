@@ -88,7 +88,7 @@ describe('docker-compose.yml structure', () => {
   });
 
   it('runs the worker, the starter and the OMS with plain node on dist/, and the sandbox from the build stage', () => {
-    expect(commandOf(service('worker'))).toEqual(['node', 'dist/worker.js']);
+    expect(commandOf(service('worker'))).toEqual(['node', '--max-old-space-size=256', 'dist/worker.js']);
     expect(commandOf(service('starter'))).toEqual(['node', 'dist/starter.js']);
     expect(commandOf(service('oms'))).toEqual(['node', 'dist/oms-server.js']);
     expect(commandOf(service('sandbox'))).toEqual(['node', '--import', 'tsx', 'sandbox/main.ts']);
@@ -409,7 +409,7 @@ describe('Dockerfile', () => {
     expect(instructions.filter((line) => line.startsWith('USER '))).toEqual([user]);
     expect(stage('base')).toContain('ENTRYPOINT ["/usr/bin/tini", "--"]');
     expect(stage('base').some((line) => /apt-get install .*\btini\b/.test(line))).toBe(true);
-    expect(stage('runtime').at(-1)).toBe('CMD ["node", "dist/worker.js"]');
+    expect(stage('runtime').at(-1)).toBe('CMD ["node", "--max-old-space-size=256", "dist/worker.js"]');
     expect(stage('sandbox').at(-1)).toBe('CMD ["node", "--import", "tsx", "sandbox/main.ts"]');
   });
 
