@@ -50,7 +50,7 @@ RUN mkdir -p .data/oms
 # the default is 127.0.0.1.
 ENV METRICS_HOST=0.0.0.0
 EXPOSE 9464
-# The main thread's heap limit: V8 lets a heap grow by up to 4x its live size before collecting when
+# The main thread's heap limit: V8 lets a heap grow up to 4x its live size before collecting when
 # the limit is large (Node's default is a share of the machine's memory), by ~1.3x at 256 MB; the
 # worker's main thread lives on ~50-70 MB (measured with bench/scale.ts). The workflow thread's
 # heap is WORKFLOW_HEAP_MB.
