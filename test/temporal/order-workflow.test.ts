@@ -446,6 +446,13 @@ describe('external changes and long histories', () => {
       lines: [{ retailerId: 'SKU-MUG', quantity: 1 }],
     });
     expect(state.ledger?.items.find((i) => i.retailerId === 'SKU-MUG')?.cancelled).toBe(1);
+    // The OMS records it once, by Meta's cancellation id (the activity runs after the state shows it).
+    const requestId = `meta-cancellation-${state.externalChanges[0]!.metaObjectId}`;
+    const recorded = await eventually(async () => {
+      const found = (await world.oms.getOrder(orderId))!.cancellations.filter((c) => c.requestId === requestId);
+      return found.length > 0 ? found : undefined;
+    }, 'the OMS record of the cancellation made in Commerce Manager');
+    expect(recorded).toEqual([expect.objectContaining({ requestId, origin: 'external' })]);
     await expect(
       world.orders.ship(orderId, {
         requestId: 'after-ext',
