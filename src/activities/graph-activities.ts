@@ -5,6 +5,7 @@
  * id, operation, the caller's requestId), so every retry and every replay sends the same key and
  * Meta applies the request once. Calls are paced by Meta's reported usage (graph-calls.ts).
  */
+import { Context } from '@temporalio/activity';
 import type { GraphActivities } from '../api/activities.js';
 import type { OmsPort } from '../api/oms-port.js';
 import type { UnitLine } from '../api/ledger.js';
@@ -14,7 +15,6 @@ import type { GraphClient } from '../graph/client.js';
 import { GraphError } from '../graph/errors.js';
 import { commandIdempotencyKey, idempotencyKey, type IdempotentOperation } from '../graph/idempotency.js';
 import type { GraphCalls } from './graph-calls.js';
-import { markProcessingBestEffort } from './mark-processing.js';
 import { callOms } from './oms-activities.js';
 import { validatedOmsPort } from '../oms/validated-oms.js';
 import { toOrderHistory } from './history-mapping.js';
@@ -76,6 +76,19 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
     return toOrderHistory(shipments, cancellations, refunds, returns);
   }
 
+  async function markedProcessing(orderId: string): Promise<boolean> {
+    try {
+      await validatedOms.markProcessing(orderId);
+      return true;
+    } catch (err) {
+      Context.current().log.warn('could not mark the OMS order processing; the order workflow will', {
+        orderId,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return false;
+    }
+  }
+
   return {
     fetchOrderSnapshot,
 
@@ -114,7 +127,7 @@ export function createGraphActivities(deps: { graph: GraphClient; oms: OmsPort; 
       if (!markOmsProcessing) return { state };
       // Meta has confirmed it: the OMS order may move on. Best effort, never a retry of the
       // acknowledgement: if the OMS fails now, the workflow marks it with its own retries.
-      return { state, omsProcessing: await markProcessingBestEffort(validatedOms, orderId, 'the acknowledgement') };
+      return { state, omsProcessing: await markedProcessing(orderId) };
     },
 
     async fetchOrderHistory({ orderId, kinds }) {

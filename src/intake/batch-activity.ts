@@ -21,7 +21,6 @@ import type { OmsPort } from '../api/oms-port.js';
 import { ackResultSignal } from '../api/order-messages.js';
 import { OrderSnapshotSchema, type OrderSnapshot } from '../api/order-state.js';
 import type { GraphCalls } from '../activities/graph-calls.js';
-import { markProcessingBestEffort } from '../activities/mark-processing.js';
 import {
   BUYER_FIELDS,
   BUYER_ITEM_FIELDS,
@@ -92,6 +91,24 @@ export function createBatchAcknowledgeActivity(deps: {
   const { graph, oms, calls } = deps;
   const { paced, allItems } = calls;
 
+  /**
+   * Meta has confirmed the acknowledgement: the OMS order moves to processing here, in the batch,
+   * saving each order workflow an activity. Best effort: if the OMS refuses now, the order workflow
+   * marks it itself, with its retries and NEEDS_ATTENTION, and the batch's answer stands.
+   */
+  async function markProcessing(orderId: string): Promise<boolean> {
+    try {
+      await oms.markProcessing(orderId);
+      return true;
+    } catch (err) {
+      Context.current().log.warn('the batch could not mark the OMS order processing; the order workflow will', {
+        orderId,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      return false;
+    }
+  }
+
   return {
     async createPendingAndAcknowledgeBatch({ cmsId, orders, maxOrders }) {
       const ctx = Context.current();
@@ -161,7 +178,7 @@ export function createBatchAcknowledgeActivity(deps: {
           acknowledged: true,
           state: 'IN_PROGRESS',
           merchantOrderReference,
-          omsProcessing: await markProcessingBestEffort(oms, orderId, 'the batch'),
+          omsProcessing: await markProcessing(orderId),
         });
         continue;
       }
